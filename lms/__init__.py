@@ -1,0 +1,92 @@
+"""HELP course platform: ``create_app`` builds the Flask application."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from lms.config import PROJECT_ROOT, load_config
+
+# Features in dependency order: each one's init_app registers its blueprints, CLI
+# commands and the hooks through which it plugs into the features it depends on.
+FEATURES = ("accounts", "courses")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    instance_path = os.environ.get("LMS_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
+    app = Flask(__name__, instance_path=instance_path)
+    app.config.update(load_config(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+    _configure_logging(app)
+
+    if app.config["LMS_PROXY_FIX"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["LMS_PROXY_FIX"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    from lms.core.i18n import babel_locale_selector
+    from lms.extensions import api, babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    from lms.core.migrations import render_item
+
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True, render_item=render_item)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=babel_locale_selector)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    app.config.setdefault("API_SPEC_OPTIONS", _api_spec_options())
+    api.init_app(app)
+
+    from lms.core import errors, web
+
+    errors.register_error_handlers(app)
+    web.init_app(app)
+
+    import importlib
+
+    for name in FEATURES:
+        importlib.import_module(f"lms.{name}").init_app(app)
+    return app
+
+
+def _api_spec_options() -> dict:
+    return {
+        "info": {"description": "Courses, enrolments and progress of the HELP course platform. "
+                                "Authenticate with a personal token (`Authorization: Bearer lms_…`) "
+                                "or, from the browser, the session cookie plus an `X-CSRFToken` header."},
+        "components": {"securitySchemes": {
+            "bearerAuth": {"type": "http", "scheme": "bearer"},
+            "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "session"},
+        }},
+        "security": [{"bearerAuth": []}, {"cookieAuth": []}],
+    }
+
+
+def _configure_logging(app: Flask) -> None:
+    level = os.environ.get("LMS_LOG_LEVEL", "INFO").upper()
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app.logger.setLevel(level)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """Embedded mode: enforce foreign keys, use WAL so readers never wait for a writer."""
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()

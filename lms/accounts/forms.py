@@ -1,0 +1,113 @@
+"""Account forms (Flask-WTF: every form carries a CSRF token)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from lms.accounts.reference import GENDERS, MANAGER_SCOPES, PROFESSIONS, ROLES
+from lms.core.i18n import LANGUAGES, _l
+
+
+def _coerce_int_or_none(value):
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # an id that exists nowhere: the operation reports it
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(message=_l("Enter your e-mail address."))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(message=_l("Enter your password."))])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+
+
+class ProfileFields:
+    """Choices are filled per request: labels follow the active language."""
+
+    @staticmethod
+    def fill(form, beneficiaries, institutions):
+        form.beneficiary_id.choices = [("", _l("Choose…"))] + [(str(b.id), b.name) for b in beneficiaries]
+        form.institution_id.choices = [("", _l("Not listed / none"))] + [
+            (str(i.id), i.name, {"data-beneficiary": str(i.beneficiary_id)}) for i in institutions]
+        form.profession.choices = [("", _l("Choose…"))] + list(PROFESSIONS.items())
+        form.gender.choices = [("", _l("Not given"))] + list(GENDERS.items())
+        form.language.choices = [(code, lang.native_name) for code, lang in LANGUAGES.items()]
+
+
+class ProfileForm(FlaskForm):
+    # No field validators here: the operation checks every field and reports all problems at once.
+    full_name = StringField(_l("Full name, as it must appear on a certificate"),
+                            render_kw={"required": True, "maxlength": 200})
+    beneficiary_id = SelectField(_l("Beneficiary"), coerce=_coerce_int_or_none, validate_choice=False)
+    institution_id = SelectField(_l("Institution"), coerce=_coerce_int_or_none, validate_choice=False)
+    profession = SelectField(_l("Profession"), validate_choice=False)
+    gender = SelectField(_l("Gender (optional, used only in anonymous statistics)"), validate_choice=False)
+    language = SelectField(_l("Preferred language"), validate_choice=False)
+
+
+class RegistrationForm(ProfileForm):
+    email = EmailField(_l("E-mail address"), render_kw={"required": True})
+    password = PasswordField(_l("Password (at least 10 characters)"), render_kw={"required": True})
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(message=_l("Enter your current password."))])
+    new_password = PasswordField(_l("New password (at least 10 characters)"),
+                                 validators=[DataRequired(message=_l("Choose a new password."))])
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(message=_l("Enter your e-mail address."))])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password (at least 10 characters)"),
+                             validators=[DataRequired(message=_l("Choose a password."))])
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("Token name (what it is for)"),
+                       validators=[DataRequired(message=_l("Give the token a name.")), Length(max=100)])
+
+
+class EmptyForm(FlaskForm):
+    """A form with only its CSRF token, for buttons that change something."""
+
+
+class UserSearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    q = StringField(_l("Name or e-mail"), validators=[Optional()])
+    role = SelectField(_l("Role"), validate_choice=False, validators=[Optional()])
+    beneficiary = SelectField(_l("Beneficiary"), validate_choice=False, validators=[Optional()])
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class AdminUserForm(FlaskForm):
+    roles = MultiCheckboxField(_l("Roles"), choices=list(ROLES.items()), validate_choice=False)
+    manager_scope = SelectField(_l("Manager scope"), validate_choice=False,
+                                choices=[("", _l("Not a manager"))] + list(MANAGER_SCOPES.items()))
+    beneficiary_id = SelectField(_l("Beneficiary"), coerce=_coerce_int_or_none, validate_choice=False)
+    active = BooleanField(_l("Account active"))
+
+
+class InstitutionForm(FlaskForm):
+    beneficiary_id = SelectField(_l("Beneficiary"), coerce=_coerce_int_or_none, validate_choice=False)
+    name = StringField(_l("Institution name"), validators=[DataRequired(message=_l("Enter the name.")), Length(max=200)])

@@ -1,0 +1,160 @@
+"""Accounts: beneficiaries, institutions, users with roles, personal API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.accounts.reference import (
+    ADMIN,
+    BENEFICIARIES,
+    KOSOVO,
+    MANAGER,
+    NATIONAL,
+    REGIONAL,
+    TUTOR,
+)
+from lms.core.models import Base, JSONType, utcnow
+
+
+class Beneficiary(Base):
+    __tablename__ = "beneficiary"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(2), unique=True)
+    languages: Mapped[list] = mapped_column(JSONType, default=list)
+
+    @property
+    def name(self) -> str:
+        """The translated name, with the asterisk that Kosovo* always carries."""
+        name = str(BENEFICIARIES[self.code][0]) if self.code in BENEFICIARIES else self.code
+        return name + "*" if self.code == KOSOVO else name
+
+    @property
+    def has_footnote(self) -> bool:
+        return self.code == KOSOVO
+
+    def __repr__(self) -> str:
+        return f"<Beneficiary {self.code}>"
+
+
+class Institution(Base):
+    __tablename__ = "institution"
+    __table_args__ = (UniqueConstraint("beneficiary_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiary.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+    beneficiary: Mapped[Beneficiary] = relationship(lazy="joined")
+
+
+class UserRole(Base):
+    __tablename__ = "user_role"
+    __table_args__ = (
+        UniqueConstraint("user_id", "role"),
+        CheckConstraint("role IN ('trainee', 'tutor', 'manager', 'admin')", name="known_role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+
+
+class User(UserMixin, Base):
+    __tablename__ = "user"
+    __table_args__ = (
+        CheckConstraint("manager_scope IN ('regional', 'national')", name="known_scope"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    full_name: Mapped[str] = mapped_column(String(200))
+    beneficiary_id: Mapped[int | None] = mapped_column(ForeignKey("beneficiary.id"), index=True)
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"), index=True)
+    profession: Mapped[str | None] = mapped_column(String(32))
+    gender: Mapped[str | None] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(10), default="en")
+    manager_scope: Mapped[str | None] = mapped_column(String(16))
+    is_active_account: Mapped[bool] = mapped_column("is_active", Boolean, default=True)
+    # Raised on password change or deactivation: every other session signs out.
+    auth_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column()
+
+    role_rows: Mapped[list[UserRole]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by=UserRole.role
+    )
+    beneficiary: Mapped[Beneficiary | None] = relationship()
+    institution: Mapped[Institution | None] = relationship()
+
+    # Flask-Login
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_account
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.auth_version}"
+
+    @property
+    def roles(self) -> set[str]:
+        return {row.role for row in self.role_rows}
+
+    def has_role(self, role: str) -> bool:
+        return any(row.role == role for row in self.role_rows)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.has_role(ADMIN)
+
+    @property
+    def is_tutor(self) -> bool:
+        return self.has_role(TUTOR)
+
+    @property
+    def is_manager(self) -> bool:
+        return self.has_role(MANAGER)
+
+    @property
+    def is_regional_manager(self) -> bool:
+        return self.is_manager and self.manager_scope == REGIONAL
+
+    def managed_beneficiary_ids(self) -> set[int] | None:
+        """Beneficiaries this manager may manage: ``None`` means all of them."""
+        if not self.is_manager:
+            return set()
+        if self.manager_scope == NATIONAL:
+            return {self.beneficiary_id} if self.beneficiary_id else set()
+        return None
+
+    def can_manage_beneficiary(self, beneficiary_id: int | None) -> bool:
+        scope = self.managed_beneficiary_ids()
+        return scope is None or (beneficiary_id is not None and beneficiary_id in scope)
+
+    def can_manage_users(self) -> bool:
+        return self.is_admin
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class ApiToken(Base):
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(12))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+    def can_be_revoked_by(self, user: User) -> bool:
+        return self.user_id == user.id

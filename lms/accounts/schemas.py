@@ -1,0 +1,51 @@
+"""Marshmallow schemas for accounts; input and output kept apart."""
+
+from marshmallow import Schema, fields, validate
+
+from lms.accounts.reference import KOSOVO, KOSOVO_FOOTNOTE
+
+
+class BeneficiarySchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    footnote = fields.Method("_footnote", allow_none=True)
+
+    def _footnote(self, beneficiary):
+        return str(KOSOVO_FOOTNOTE) if beneficiary.code == KOSOVO else None
+
+
+class InstitutionSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class MeSchema(Schema):
+    id = fields.Integer()
+    email = fields.String()
+    full_name = fields.String()
+    roles = fields.Method("_roles")
+    language = fields.String()
+    profession = fields.String(allow_none=True)
+    beneficiary = fields.Nested(BeneficiarySchema, allow_none=True)
+    institution = fields.Nested(InstitutionSchema, allow_none=True)
+    manager_scope = fields.String(allow_none=True)
+
+    def _roles(self, user):
+        return sorted(user.roles)
+
+
+class TokenOutSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    prefix = fields.String(metadata={"description": "First characters of the token, to recognise it."})
+    created_at = fields.DateTime()
+    last_used_at = fields.DateTime(allow_none=True)
+    revoked_at = fields.DateTime(allow_none=True)
+
+
+class TokenCreatedSchema(TokenOutSchema):
+    token = fields.String(metadata={"description": "The token itself: shown once, never again."})
+
+
+class TokenInSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))

@@ -1,0 +1,91 @@
+"""Settings read from ``LMS_*`` environment variables, with safe defaults for embedded mode."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Return LMS_SECRET_KEY, or a key generated once into the instance folder."""
+    configured = os.environ.get("LMS_SECRET_KEY")
+    if configured:
+        return configured
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key_file = instance_path / "secret_key"
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    return key_file.read_text().strip()
+
+
+def load_config(instance_path: Path) -> dict:
+    """Build the Flask configuration from the environment."""
+    env = os.environ.get
+    database_url = env("LMS_DATABASE_URL") or f"sqlite:///{instance_path / 'lms.sqlite3'}"
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True} if not database_url.startswith("sqlite") else {},
+        "LMS_BASE_URL": (env("LMS_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        "LMS_CONTENT_DIR": env("LMS_CONTENT_DIR") or str(PROJECT_ROOT / "content"),
+        "LMS_TRANSLATIONS_DIR": env("LMS_TRANSLATIONS_DIR") or str(PROJECT_ROOT / "translations"),
+        "LMS_DEFAULT_LANGUAGE": env("LMS_DEFAULT_LANGUAGE") or "en",
+        "LMS_DEMO_ACCOUNTS": _bool(env("LMS_DEMO_ACCOUNTS"), default=database_url.startswith("sqlite")),
+        "LMS_REGISTRATION_OPEN": _bool(env("LMS_REGISTRATION_OPEN"), default=True),
+        "LMS_PASSWORD_RESET_MAX_AGE": _int("LMS_PASSWORD_RESET_MAX_AGE", 3 * 24 * 3600),
+        "LMS_UPLOAD_DIR": env("LMS_UPLOAD_DIR") or str(instance_path / "uploads"),
+        "LMS_UPLOAD_MAX_MB": _int("LMS_UPLOAD_MAX_MB", 10),
+        "LMS_BEHIND_SCHEDULE_DAYS": _int("LMS_BEHIND_SCHEDULE_DAYS", 14),
+        "LMS_REPORT_MIN_GROUP": _int("LMS_REPORT_MIN_GROUP", 5),
+        "LMS_PROXY_FIX": _int("LMS_PROXY_FIX", 0),
+        # Mail: with no server configured, messages are written to the log.
+        "LMS_MAIL_SERVER": env("LMS_MAIL_SERVER") or "",
+        "LMS_MAIL_PORT": _int("LMS_MAIL_PORT", 25),
+        "LMS_MAIL_USERNAME": env("LMS_MAIL_USERNAME") or "",
+        "LMS_MAIL_PASSWORD": env("LMS_MAIL_PASSWORD") or "",
+        "LMS_MAIL_USE_TLS": _bool(env("LMS_MAIL_USE_TLS")),
+        "LMS_MAIL_USE_SSL": _bool(env("LMS_MAIL_USE_SSL")),
+        "LMS_MAIL_SENDER": env("LMS_MAIL_SENDER") or "HELP courses <no-reply@localhost>",
+        # Password hashing cost (argon2); tests lower it.
+        "LMS_ARGON2_TIME_COST": _int("LMS_ARGON2_TIME_COST", 3),
+        "LMS_ARGON2_MEMORY_KIB": _int("LMS_ARGON2_MEMORY_KIB", 65536),
+        # Rate limits are shared between workers through Redis in production.
+        "RATELIMIT_STORAGE_URI": env("LMS_RATELIMIT_STORAGE_URL") or "memory://",
+        "RATELIMIT_ENABLED": _bool(env("LMS_RATELIMIT_ENABLED"), default=True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "SESSION_COOKIE_SECURE": _bool(env("LMS_SESSION_COOKIE_SECURE")),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": _int("LMS_MAX_REQUEST_MB", 60) * 1024 * 1024,
+        # flask-smorest / OpenAPI
+        "API_TITLE": "HELP course platform API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+    }

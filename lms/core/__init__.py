@@ -1,0 +1,1 @@
+"""What every feature shares: model base, errors, i18n, permissions, mail, audit."""

@@ -1,0 +1,151 @@
+"""Domain errors and the one place that turns errors into HTTP responses.
+
+Operations raise these; the HTML and JSON doors render them: validation → 422 with
+field messages, not allowed → 403 (404 where existence itself is private),
+conflict → 409. Bad input never becomes a 500.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from lms.core.i18n import _l
+
+log = logging.getLogger(__name__)
+
+GENERAL = "_general"
+
+
+class DomainError(Exception):
+    status = 400
+    default_message = _l("The request could not be completed.")
+
+    def __init__(self, message=None, *, errors: dict | None = None, payload: dict | None = None):
+        self.message = message or self.default_message
+        self.errors = errors or {GENERAL: [self.message]}
+        self.payload = payload or {}
+        super().__init__(str(self.message))
+
+
+class ValidationFailed(DomainError):
+    """Input was wrong; ``errors`` maps each field (or ``_general``) to messages."""
+
+    status = 422
+    default_message = _l("Some of the information given is not valid.")
+
+    def __init__(self, errors: dict | str | None = None, *, field: str | None = None, payload=None):
+        if isinstance(errors, str) or hasattr(errors, "format"):
+            errors = {field or GENERAL: [errors]}
+        first = next(iter(errors.values()))[0] if errors else None
+        super().__init__(first, errors=errors, payload=payload)
+
+
+class NotAllowed(DomainError):
+    status = 403
+    default_message = _l("You are not allowed to do this.")
+
+
+class NotFound(DomainError):
+    status = 404
+    default_message = _l("This page or resource does not exist.")
+
+
+class Conflict(DomainError):
+    """Someone else changed the record, or it already exists."""
+
+    status = 409
+    default_message = _l("This was changed by someone else in the meantime.")
+
+
+class TooLarge(DomainError):
+    status = 413
+    default_message = _l("The file is too large.")
+
+
+HTTP_MESSAGES = {
+    400: _l("The request was not understood."),
+    401: _l("Please sign in first."),
+    403: _l("You are not allowed to do this."),
+    404: _l("This page or resource does not exist."),
+    405: _l("This method is not allowed here."),
+    409: _l("This was changed by someone else in the meantime."),
+    413: _l("The file or request is too large."),
+    415: _l("This type of content is not accepted."),
+    422: _l("Some of the information given is not valid."),
+    429: _l("Too many requests. Please wait a moment and try again."),
+    500: _l("Something went wrong on our side. The error has been logged."),
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path.startswith("/badges/")
+
+
+def _stringify(errors):
+    if isinstance(errors, dict):
+        return {str(key): _stringify(value) for key, value in errors.items()}
+    if isinstance(errors, list | tuple):
+        return [_stringify(item) for item in errors]
+    return str(errors)
+
+
+def json_error(status: int, errors: dict, **extra):
+    body = {"errors": _stringify(errors), "status": status}
+    body.update(extra)
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def _html_error(status: int, message):
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def handle_domain_error(error: DomainError):
+    if wants_json():
+        return json_error(error.status, error.errors, **_stringify(error.payload))
+    return _html_error(error.status, error.message)
+
+
+def _webargs_messages(error: HTTPException) -> dict | None:
+    """webargs puts marshmallow messages per location in ``data``; flatten the locations."""
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages")
+    if not messages:
+        return None
+    flat: dict = {}
+    for location_errors in messages.values():
+        if isinstance(location_errors, dict):
+            flat.update(location_errors)
+    return flat or messages
+
+
+def handle_http_exception(error: HTTPException):
+    status = error.code or 500
+    if isinstance(error, CSRFError):
+        message = _l("This form has expired or did not come from this site. Reload the page and try again.")
+    else:
+        message = HTTP_MESSAGES.get(status, error.description)
+    if wants_json():
+        errors = _webargs_messages(error) or {GENERAL: [message]}
+        response = json_error(status, errors)
+        for header, value in (error.get_headers() or []):
+            if header.lower() in {"retry-after", "allow", "www-authenticate"}:
+                response.headers[header] = value
+        return response
+    return _html_error(status, message)
+
+
+def handle_unexpected(error: Exception):
+    log.exception("Unhandled error on %s %s", request.method, request.path)
+    return handle_http_exception(InternalServerError())
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,182 @@
+"""Languages of the platform and how one is chosen for each request.
+
+Our language codes (``sr_Latn``, ``cnr``…) name the catalogues in ``translations/``;
+each maps to a Babel locale used only for formatting dates and numbers. Babel has
+no Montenegrin, so ``cnr`` formats as Serbian Latin for Montenegro.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale, support
+from flask import current_app, g, has_request_context, request, session
+from flask_babel import Domain, _get_current_context, get_locale, lazy_ngettext, ngettext  # noqa: F401
+from flask_babel import gettext as _  # noqa: F401  (re-exported for features)
+from flask_babel import lazy_gettext as _l  # noqa: F401
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    native_name: str
+    babel_locale: str
+    html_lang: str
+
+
+LANGUAGES: dict[str, Language] = {
+    lang.code: lang
+    for lang in (
+        Language("en", "English", "en", "en"),
+        Language("sq", "shqip", "sq", "sq"),
+        Language("bs", "bosanski", "bs", "bs"),
+        Language("sr_Latn", "srpski", "sr_Latn", "sr-Latn"),
+        Language("sr_Cyrl", "српски", "sr_Cyrl", "sr-Cyrl"),
+        Language("mk", "македонски", "mk", "mk"),
+        Language("cnr", "crnogorski", "sr_Latn_ME", "cnr"),
+    )
+}
+DEFAULT_LANGUAGE = "en"
+SESSION_KEY = "language"
+
+
+def language_from_tag(tag: str) -> str | None:
+    """Map a BCP 47 tag from Accept-Language (``sr-Latn-RS``, ``sq``) to one of ours."""
+    parts = tag.replace("_", "-").lower().split("-")
+    primary = parts[0]
+    if primary == "sr":
+        if "latn" in parts:
+            return "sr_Latn"
+        if "me" in parts:
+            return "cnr"
+        return "sr_Cyrl"
+    return {
+        "en": "en", "sq": "sq", "bs": "bs", "mk": "mk", "cnr": "cnr",
+    }.get(primary)
+
+
+def _signed_in_user():
+    """The current user, or None while Flask-Login is still loading it (no recursion)."""
+    from flask_login import current_user
+
+    if g.get("_lms_loading_user"):
+        return None
+    g._lms_loading_user = True
+    try:
+        user = current_user._get_current_object()
+    finally:
+        g._lms_loading_user = False
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def _select_language() -> str:
+    """User's setting → explicit choice → Accept-Language → the default.
+
+    On the API an explicit Accept-Language comes first, so error messages follow it.
+    """
+    user = _signed_in_user()
+    if request.path.startswith("/api/"):
+        for tag, _quality in request.accept_languages:
+            code = language_from_tag(tag)
+            if code:
+                return code
+    if user is not None and user.language in LANGUAGES:
+        return user.language
+    chosen = session.get(SESSION_KEY)
+    if chosen in LANGUAGES:
+        return chosen
+    for tag, _quality in request.accept_languages:
+        code = language_from_tag(tag)
+        if code:
+            return code
+    return current_app.config.get("LMS_DEFAULT_LANGUAGE", DEFAULT_LANGUAGE)
+
+
+def current_language() -> str:
+    """The language code of this request (or of a ``use_language`` block)."""
+    ctx = _get_current_context()
+    if ctx is None:
+        return DEFAULT_LANGUAGE
+    code = getattr(ctx, "lms_language", None)
+    if code is None:
+        if not has_request_context():
+            return DEFAULT_LANGUAGE
+        loading = g.get("_lms_loading_user")
+        code = _select_language()
+        if not loading:  # chosen before the user was known: ask again later
+            ctx.lms_language = code
+    return code
+
+
+def babel_locale_selector() -> str:
+    return LANGUAGES[current_language()].babel_locale
+
+
+@contextlib.contextmanager
+def use_language(code: str | None):
+    """Render e-mails, PDFs or exports in someone else's language for a while."""
+    code = code if code in LANGUAGES else DEFAULT_LANGUAGE
+    ctx = _get_current_context()
+    if ctx is None:
+        yield
+        return
+    saved = {key: getattr(ctx, key, None) for key in ("lms_language", "babel_locale")}
+    ctx.lms_language = code
+    ctx.babel_locale = Locale.parse(LANGUAGES[code].babel_locale)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            setattr(ctx, key, value)
+
+
+class CatalogueDomain(Domain):
+    """Load ``translations/<code>/LC_MESSAGES/messages.mo`` by our language code."""
+
+    def __init__(self):
+        super().__init__(domain="messages")
+        self._catalogues: dict[tuple[str, str], support.Translations] = {}
+
+    def get_translations(self):
+        if _get_current_context() is None:
+            return support.NullTranslations()
+        code = current_language()
+        directory = current_app.config["LMS_TRANSLATIONS_DIR"]
+        key = (directory, code)
+        catalogue = self._catalogues.get(key)
+        if catalogue is None:
+            mo_file = Path(directory) / code / "LC_MESSAGES" / "messages.mo"
+            if mo_file.exists():
+                with mo_file.open("rb") as handle:
+                    catalogue = support.Translations(handle, domain="messages")
+            else:
+                catalogue = support.NullTranslations()
+            self._catalogues[key] = catalogue
+        return catalogue
+
+
+def localized(texts: dict[str, str] | None, language: str | None = None) -> str:
+    """Pick a text from a locale map: the language asked for, else English, else any."""
+    if not texts:
+        return ""
+    language = language or current_language()
+    return texts.get(language) or texts.get(DEFAULT_LANGUAGE) or next(iter(texts.values()))
+
+
+def has_language(texts: dict[str, str] | None, language: str | None = None) -> bool:
+    return bool(texts) and (language or current_language()) in texts
+
+
+def format_percent_value(value: float | None) -> str:
+    """Format a 0..100 number as a percentage for the active locale."""
+    from flask_babel import format_percent
+
+    if value is None:
+        return "–"
+    return format_percent(value / 100, format="#,##0%" if value == int(value) else "#,##0.#%")
+
+
+def active_babel_locale() -> Locale:
+    return get_locale() or Locale.parse("en")

@@ -1,0 +1,118 @@
+"""Site-wide web plumbing: health check, language switcher, template helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, g, jsonify, redirect, request, session, url_for
+from flask_babel import format_date, format_datetime, format_decimal, format_number
+from flask_login import current_user
+from markupsafe import Markup
+
+from lms.core.i18n import (
+    LANGUAGES,
+    SESSION_KEY,
+    current_language,
+    format_percent_value,
+    has_language,
+    localized,
+)
+
+bp = Blueprint("core", __name__)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: object
+    visible: Callable
+    order: int
+
+
+# Features add their entries at start-up; the layout shows those visible to the user.
+NAV_ITEMS: list[NavItem] = []
+
+
+def register_nav(endpoint: str, label, visible: Callable, order: int = 50) -> None:
+    if all(item.endpoint != endpoint for item in NAV_ITEMS):
+        NAV_ITEMS.append(NavItem(endpoint, label, visible, order))
+        NAV_ITEMS.sort(key=lambda item: item.order)
+
+
+def nav_for(user) -> list[NavItem]:
+    return [item for item in NAV_ITEMS if item.visible(user)]
+
+
+# Named places in a page where later features add their part (a join-with-key form on a
+# tutored course page, certificate links on the dashboard) without the page's feature
+# importing them. A slot renderer takes keyword context and returns HTML or "".
+SLOTS: dict[str, list[Callable]] = {}
+
+
+def register_slot(name: str, renderer: Callable) -> None:
+    renderers = SLOTS.setdefault(name, [])
+    if renderer not in renderers:
+        renderers.append(renderer)
+
+
+def render_slot(name: str, **context) -> Markup:
+    return Markup("").join(Markup(renderer(**context) or "") for renderer in SLOTS.get(name, []))
+
+
+@bp.get("/healthz")
+def healthz():
+    """What a load balancer polls: the process answers; no database involved."""
+    return jsonify(status="ok")
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only follow a same-site relative path (no open redirects)."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return fallback
+
+
+@bp.post("/language")
+def switch_language():
+    from lms.extensions import db
+
+    code = request.form.get("language", "")
+    if code in LANGUAGES:
+        session[SESSION_KEY] = code
+        if current_user.is_authenticated:
+            current_user.language = code
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next"), url_for("courses.catalogue")))
+
+
+def _beneficiary_label(beneficiary) -> str:
+    """Name a beneficiary; mark the page so the layout shows Kosovo*'s footnote."""
+    if beneficiary is None:
+        return ""
+    if getattr(beneficiary, "has_footnote", False):
+        g.show_kosovo_footnote = True
+    return beneficiary.name
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(
+        LANGUAGES=LANGUAGES,
+        current_language=current_language,
+        localized=localized,
+        has_language=has_language,
+        beneficiary_label=_beneficiary_label,
+        nav_for=nav_for,
+        slot=render_slot,
+        format_percent=format_percent_value,
+        format_date=format_date,
+        format_datetime=format_datetime,
+        format_number=format_number,
+        format_decimal=format_decimal,
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

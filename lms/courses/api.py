@@ -1,0 +1,133 @@
+"""JSON API: catalogue, outlines, my enrolments, lesson text and completion, progress."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+from sqlalchemy import select
+
+from lms.core.api import AUTH_RESPONSES, api_blueprint, authenticated
+from lms.core.errors import NotFound
+from lms.core.i18n import current_language
+from lms.courses import operations as ops
+from lms.courses.completion import Progress
+from lms.courses.models import Course, Enrolment
+from lms.courses.schemas import (
+    CourseDetailSchema,
+    CourseSummarySchema,
+    EnrolInSchema,
+    EnrolmentSchema,
+    LessonSchema,
+    ProgressSchema,
+)
+from lms.extensions import db
+
+blp = api_blueprint("courses_api", __name__, "Courses, enrolments and progress.")
+
+
+def _progress_body(enrolment: Enrolment, progress: Progress) -> dict:
+    return {
+        "enrolment_id": enrolment.id, "course": enrolment.course.slug,
+        "percent": enrolment.progress_percent if enrolment.is_completed else progress.percent,
+        "completed": enrolment.is_completed, "completed_at": enrolment.completed_at,
+        "lessons_done": progress.lessons_done, "lessons_total": progress.lessons_total,
+        "completed_lessons": sorted(progress.completed_lesson_ids),
+        "requirements": progress.requirements,
+    }
+
+
+@blp.get("/courses")
+@blp.response(200, CourseSummarySchema(many=True))
+def list_courses():
+    """The course catalogue (public)."""
+    return ops.catalogue(db.session)
+
+
+@blp.get("/courses/<slug>")
+@blp.response(200, CourseDetailSchema)
+@blp.alt_response(404, description="No such course.")
+def course_detail(slug: str):
+    """A course with its outline of modules and lessons (public)."""
+    course = ops.course_by_slug(db.session, slug)
+    outline = ops.outline_of(db.session, course)
+    body = CourseSummarySchema().dump(course)
+    body["modules"] = [{"id": m.id, "slug": m.slug, "title": m.title, "summary": m.summary or None,
+                        "lessons": [{"id": le.id, "slug": le.slug, "title": le.title, "minutes": le.minutes}
+                                    for le in m.lessons]} for m in outline.modules]
+    return CourseDetailSchema().dump(body) | {k: body[k] for k in body if k != "modules"}
+
+
+@blp.get("/me/enrolments")
+@authenticated
+@blp.response(200, EnrolmentSchema(many=True))
+@blp.alt_response(401, description=AUTH_RESPONSES[401])
+def my_enrolments():
+    """The signed-in user's enrolments."""
+    return ops.enrolments_of(db.session, current_user)
+
+
+@blp.post("/me/enrolments")
+@authenticated
+@blp.arguments(EnrolInSchema)
+@blp.response(201, EnrolmentSchema)
+@blp.alt_response(200, schema=EnrolmentSchema, description="Already enrolled: the existing enrolment.")
+@blp.alt_response(403, description="A tutored course is joined through its group.")
+@blp.alt_response(404, description="No such course.")
+def enrol(data):
+    """Enrol in a self-paced course (idempotent)."""
+    course = ops.course_by_slug(db.session, data["course"])
+    enrolment, changed = ops.self_enrol(db.session, current_user, course)
+    db.session.commit()
+    return enrolment, 201 if changed else 200
+
+
+@blp.get("/lessons/<int:lesson_id>")
+@authenticated
+@blp.response(200, LessonSchema)
+@blp.alt_response(403, description="Not enrolled in the lesson's course.")
+@blp.alt_response(404, description="No such lesson.")
+def lesson(lesson_id: int):
+    """A lesson's text in the request's language, falling back to the course's default."""
+    found = ops.lesson_by_id(db.session, lesson_id)
+    course = db.session.get(Course, found.course_id)
+    view = ops.open_lesson(db.session, current_user, course.slug, found.module.slug, found.slug,
+                           current_language())
+    db.session.commit()
+    return {"id": found.id, "course": course.slug, "module": view.module.slug, "slug": found.slug,
+            "title": found.title_in(), "language": view.language, "fallback": view.fallback,
+            "html": view.body.html if view.body else "",
+            "completed": view.completed if view.enrolment else None}
+
+
+@blp.put("/lessons/<int:lesson_id>/completion")
+@authenticated
+@blp.response(200, ProgressSchema)
+@blp.alt_response(403, description="Not enrolled in the lesson's course.")
+@blp.alt_response(404, description="No such lesson.")
+def complete_lesson(lesson_id: int):
+    """Mark a lesson as done (idempotent); returns the course progress."""
+    found = ops.lesson_by_id(db.session, lesson_id)
+    enrolment, _progress = ops.complete_lesson(db.session, current_user, found)
+    db.session.commit()
+    progress = ops.progress_for(db.session, current_user, enrolment)
+    return _progress_body(enrolment, progress)
+
+
+@blp.get("/me/progress")
+@authenticated
+@blp.response(200, ProgressSchema(many=True))
+def my_progress():
+    """Progress in each of the signed-in user's courses."""
+    return [_progress_body(e, ops.progress_for(db.session, current_user, e))
+            for e in ops.enrolments_of(db.session, current_user)]
+
+
+@blp.get("/enrolments/<int:enrolment_id>/progress")
+@authenticated
+@blp.response(200, ProgressSchema)
+@blp.alt_response(404, description="No such enrolment, or not yours to see.")
+def enrolment_progress(enrolment_id: int):
+    """Progress of one enrolment: the trainee's own, or one a tutor or manager may follow."""
+    enrolment = db.session.scalar(select(Enrolment).where(Enrolment.id == enrolment_id))
+    if enrolment is None:
+        raise NotFound()
+    return _progress_body(enrolment, ops.progress_for(db.session, current_user, enrolment))

@@ -1,0 +1,189 @@
+"""Completion requirements of registered kinds, evaluated on every progress event.
+
+``courses`` knows lessons only. ``quizzes`` registers "quiz passed" and ``tutors``
+"assignment accepted" at start-up; each kind answers, for one enrolment, which of
+its requirements are met. Completion is decided inside the event's transaction,
+never by a periodic job, and recorded exactly once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from lms.core.i18n import _
+from lms.core.models import utcnow
+from lms.courses.models import (
+    ACTIVE,
+    CompletionRequirement,
+    Course,
+    Enrolment,
+    Lesson,
+    LessonCompletion,
+    ProgressEvent,
+)
+from lms.courses.signals import course_completed
+
+LESSONS = "lessons"
+
+
+@dataclass(frozen=True)
+class RequirementKind:
+    name: str
+    # (session, enrolment, requirements of this kind) -> ids of the requirements met
+    met: Callable[[Session, Enrolment, list[CompletionRequirement]], set[int]]
+    # (session, requirements of this kind, language) -> {requirement id: label}
+    labels: Callable[[Session, list[CompletionRequirement], str | None], dict[int, str]]
+    # (session, requirements of this kind) -> {requirement id: url}; optional
+    links: Callable[[Session, list[CompletionRequirement]], dict[int, str]] | None = None
+
+
+REQUIREMENT_KINDS: dict[str, RequirementKind] = {}
+
+
+def register_requirement_kind(kind: RequirementKind) -> None:
+    REQUIREMENT_KINDS[kind.name] = kind
+
+
+@dataclass
+class RequirementStatus:
+    requirement: CompletionRequirement
+    met: bool
+    label: str
+    url: str | None = None
+
+
+@dataclass
+class Progress:
+    lessons_done: int
+    lessons_total: int
+    completed_lesson_ids: set[int]
+    requirements: list[RequirementStatus] = field(default_factory=list)
+
+    @property
+    def items_total(self) -> int:
+        counted = self.lessons_total if self._counts_lessons else 0
+        return counted + sum(1 for r in self.requirements if r.requirement.kind != LESSONS)
+
+    @property
+    def items_done(self) -> int:
+        counted = self.lessons_done if self._counts_lessons else 0
+        return counted + sum(1 for r in self.requirements if r.requirement.kind != LESSONS and r.met)
+
+    @property
+    def _counts_lessons(self) -> bool:
+        return any(r.requirement.kind == LESSONS for r in self.requirements)
+
+    @property
+    def percent(self) -> int:
+        total = self.items_total
+        return int(100 * self.items_done // total) if total else 0
+
+    @property
+    def all_met(self) -> bool:
+        return bool(self.requirements) and all(r.met for r in self.requirements)
+
+
+def _lessons_met(session, enrolment, requirements):
+    done, total = _lesson_counts(session, enrolment)
+    return {r.id for r in requirements} if total and done >= total else set()
+
+
+def _lessons_labels(session, requirements, language):
+    return {r.id: _("Read every lesson") for r in requirements}
+
+
+register_requirement_kind(RequirementKind(LESSONS, _lessons_met, _lessons_labels))
+
+
+def _lesson_counts(session: Session, enrolment: Enrolment) -> tuple[int, int]:
+    total = session.scalar(select(func.count(Lesson.id)).where(
+        Lesson.course_id == enrolment.course_id, Lesson.is_retired.is_(False)))
+    done = session.scalar(
+        select(func.count(LessonCompletion.id))
+        .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
+        .where(LessonCompletion.enrolment_id == enrolment.id, Lesson.is_retired.is_(False)))
+    return done or 0, total or 0
+
+
+def requirements_of(session: Session, course_id: int) -> list[CompletionRequirement]:
+    return list(session.scalars(select(CompletionRequirement)
+                                .where(CompletionRequirement.course_id == course_id)
+                                .order_by(CompletionRequirement.position)))
+
+
+def progress_of(session: Session, enrolment: Enrolment, *, language: str | None = None,
+                with_labels: bool = False) -> Progress:
+    completed = set(session.scalars(
+        select(LessonCompletion.lesson_id)
+        .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
+        .where(LessonCompletion.enrolment_id == enrolment.id, Lesson.is_retired.is_(False))))
+    total = session.scalar(select(func.count(Lesson.id)).where(
+        Lesson.course_id == enrolment.course_id, Lesson.is_retired.is_(False))) or 0
+    progress = Progress(lessons_done=len(completed), lessons_total=total, completed_lesson_ids=completed)
+    by_kind: dict[str, list[CompletionRequirement]] = {}
+    for requirement in requirements_of(session, enrolment.course_id):
+        by_kind.setdefault(requirement.kind, []).append(requirement)
+    statuses: dict[int, RequirementStatus] = {}
+    for kind_name, requirements in by_kind.items():
+        kind = REQUIREMENT_KINDS.get(kind_name)
+        if kind_name == LESSONS:
+            met = {r.id for r in requirements} if total and len(completed) >= total else set()
+        else:
+            met = kind.met(session, enrolment, requirements) if kind else set()
+        labels = kind.labels(session, requirements, language) if (kind and with_labels) else {}
+        links = kind.links(session, requirements) if (kind and kind.links and with_labels) else {}
+        for requirement in requirements:
+            statuses[requirement.id] = RequirementStatus(
+                requirement, requirement.id in met, labels.get(requirement.id, requirement.kind),
+                links.get(requirement.id))
+    progress.requirements = [statuses[r.id] for r in sorted(
+        (s.requirement for s in statuses.values()), key=lambda r: r.position)]
+    return progress
+
+
+def record_event(session: Session, enrolment: Enrolment, kind: str, subject_id: int | None = None,
+                 *, evaluate: bool = True) -> Progress | None:
+    """Log what the trainee did and re-evaluate completion in the same transaction."""
+    now = utcnow()
+    session.add(ProgressEvent(enrolment_id=enrolment.id, kind=kind, subject_id=subject_id, occurred_at=now))
+    enrolment.last_activity_at = now
+    return evaluate_completion(session, enrolment) if evaluate else None
+
+
+def evaluate_completion(session: Session, enrolment: Enrolment) -> Progress:
+    progress = progress_of(session, enrolment)
+    if enrolment.completed_at is None:
+        enrolment.progress_percent = progress.percent
+        if progress.all_met and enrolment.status == ACTIVE:
+            complete_enrolment(session, enrolment, source="automatic")
+    return progress
+
+
+def complete_enrolment(session: Session, enrolment: Enrolment, *, source: str) -> bool:
+    """Record completion once; return True if this call completed it.
+
+    A conditional UPDATE decides the winner when several events race: under
+    PostgreSQL the loser waits for the winner's commit, then matches no row.
+    """
+    session.flush()
+    course_version = session.scalar(select(Course.version).where(Course.id == enrolment.course_id))
+    now = utcnow()
+    result = session.execute(
+        update(Enrolment)
+        .where(Enrolment.id == enrolment.id, Enrolment.completed_at.is_(None))
+        .values(completed_at=now, completed_version=course_version,
+                completion_source=source, progress_percent=100)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        session.refresh(enrolment)
+        return False
+    for name, value in (("completed_at", now), ("completed_version", course_version),
+                        ("completion_source", source), ("progress_percent", 100)):
+        set_committed_value(enrolment, name, value)
+    course_completed.send(enrolment, session=session)
+    return True

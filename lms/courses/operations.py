@@ -1,0 +1,298 @@
+"""Course rules: enrolment, reading lessons, progress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, contains_eager
+
+from lms.accounts.models import User
+from lms.core.errors import NotAllowed, NotFound
+from lms.core.i18n import _
+from lms.core.models import utcnow
+from lms.courses.access import can_preview_course, enrolment_gates
+from lms.courses.completion import Progress, progress_of, record_event
+from lms.courses.models import (
+    ACTIVE,
+    WITHDRAWN,
+    Course,
+    Enrolment,
+    Lesson,
+    LessonBody,
+    LessonCompletion,
+    Module,
+)
+
+LESSON_VIEWED = "lesson_viewed"
+LESSON_COMPLETED = "lesson_completed"
+
+
+# --- lookups ---------------------------------------------------------------------------
+
+def course_by_slug(session: Session, slug: str) -> Course:
+    course = session.scalar(select(Course).where(Course.slug == slug))
+    if course is None:
+        raise NotFound()
+    return course
+
+
+def lesson_by_slugs(session: Session, course_slug: str, module_slug: str, lesson_slug: str):
+    row = session.execute(
+        select(Course, Module, Lesson)
+        .join(Module, Module.course_id == Course.id)
+        .join(Lesson, Lesson.module_id == Module.id)
+        .where(Course.slug == course_slug, Module.slug == module_slug, Lesson.slug == lesson_slug,
+               Module.is_retired.is_(False), Lesson.is_retired.is_(False))
+    ).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def lesson_by_id(session: Session, lesson_id: int) -> Lesson:
+    lesson = session.get(Lesson, lesson_id)
+    if lesson is None or lesson.is_retired:
+        raise NotFound()
+    return lesson
+
+
+def enrolment_of(session: Session, user: User, course_id: int) -> Enrolment | None:
+    if not user.is_authenticated:
+        return None
+    return session.scalar(select(Enrolment).where(
+        Enrolment.user_id == user.id, Enrolment.course_id == course_id))
+
+
+def catalogue(session: Session) -> list[Course]:
+    return list(session.scalars(select(Course).order_by(Course.format, Course.slug)))
+
+
+def enrolments_of(session: Session, user: User) -> list[Enrolment]:
+    return list(session.scalars(
+        select(Enrolment).join(Course).options(contains_eager(Enrolment.course))
+        .where(Enrolment.user_id == user.id)
+        .order_by(Enrolment.status, Enrolment.last_activity_at.desc().nulls_last(), Course.slug)))
+
+
+# --- outline ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OutlineLesson:
+    id: int
+    slug: str
+    title: dict
+    minutes: int | None
+    module_slug: str
+    index: int
+
+
+@dataclass(frozen=True)
+class OutlineModule:
+    id: int
+    slug: str
+    title: dict
+    summary: dict
+    lessons: tuple[OutlineLesson, ...]
+
+
+@dataclass(frozen=True)
+class Outline:
+    course_id: int
+    modules: tuple[OutlineModule, ...]
+    lessons: tuple[OutlineLesson, ...]
+
+    def neighbours(self, lesson_id: int) -> tuple[OutlineLesson | None, OutlineLesson | None]:
+        for position, lesson in enumerate(self.lessons):
+            if lesson.id == lesson_id:
+                previous = self.lessons[position - 1] if position else None
+                following = self.lessons[position + 1] if position + 1 < len(self.lessons) else None
+                return previous, following
+        return None, None
+
+
+# An outline changes only when content is imported, which changes the course's hash;
+# keyed by that hash, a cached outline is never stale and holds nothing user-specific.
+_outline_cache: dict[tuple[int, str], Outline] = {}
+
+
+def outline_of(session: Session, course: Course) -> Outline:
+    key = (course.id, course.content_hash)
+    cached = _outline_cache.get(key)
+    if cached is not None:
+        return cached
+    rows = session.execute(
+        select(Module.id, Module.slug, Module.title, Module.summary,
+               Lesson.id, Lesson.slug, Lesson.title, Lesson.minutes)
+        .join(Lesson, Lesson.module_id == Module.id)
+        .where(Module.course_id == course.id, Module.is_retired.is_(False), Lesson.is_retired.is_(False))
+        .order_by(Module.position, Lesson.position)).all()
+    modules: dict[int, list] = {}
+    module_rows: dict[int, tuple] = {}
+    flat = []
+    for m_id, m_slug, m_title, m_summary, l_id, l_slug, l_title, l_minutes in rows:
+        module_rows.setdefault(m_id, (m_slug, m_title, m_summary))
+        lesson = OutlineLesson(l_id, l_slug, l_title, l_minutes, m_slug, len(flat))
+        flat.append(lesson)
+        modules.setdefault(m_id, []).append(lesson)
+    outline = Outline(course.id, tuple(
+        OutlineModule(m_id, *module_rows[m_id], tuple(items)) for m_id, items in modules.items()),
+        tuple(flat))
+    if len(_outline_cache) > 256:
+        _outline_cache.clear()
+    _outline_cache[key] = outline
+    return outline
+
+
+# --- enrolment -------------------------------------------------------------------------
+
+def ensure_enrolment(session: Session, user: User, course: Course) -> tuple[Enrolment, bool]:
+    """Enrol ``user`` (or re-admit a withdrawn enrolment); return it and whether it changed.
+
+    Safe against a double click: the unique (user, course) constraint decides.
+    """
+    enrolment = enrolment_of(session, user, course.id)
+    if enrolment is not None:
+        if enrolment.status == WITHDRAWN:
+            enrolment.status = ACTIVE
+            enrolment.withdrawn_at = None
+            session.flush()
+            return enrolment, True
+        return enrolment, False
+    try:
+        with session.begin_nested():
+            enrolment = Enrolment(user_id=user.id, course_id=course.id, status=ACTIVE,
+                                  enrolled_at=utcnow(), progress_percent=0)
+            session.add(enrolment)
+    except IntegrityError:
+        enrolment = enrolment_of(session, user, course.id)
+        return enrolment, False
+    return enrolment, True
+
+
+def self_enrol(session: Session, user: User, course: Course) -> tuple[Enrolment, bool]:
+    """A trainee joins a self-paced course; a tutored one is joined through its group."""
+    if course.is_tutored:
+        existing = enrolment_of(session, user, course.id)
+        if existing is not None and existing.is_active:
+            return existing, False
+        raise NotAllowed(_("This course is taken in a tutored group. Join it with the enrolment "
+                           "key your tutor or programme manager gives you."))
+    for gate in enrolment_gates:
+        reason = gate(user, course)
+        if reason:
+            raise NotAllowed(reason)
+    return ensure_enrolment(session, user, course)
+
+
+def withdraw(session: Session, enrolment: Enrolment) -> Enrolment:
+    """Withdraw keeps every record; re-admission picks up where it stopped."""
+    if enrolment.status != WITHDRAWN:
+        enrolment.status = WITHDRAWN
+        enrolment.withdrawn_at = utcnow()
+        session.flush()
+    return enrolment
+
+
+# --- reading ---------------------------------------------------------------------------
+
+@dataclass
+class LessonView:
+    course: Course
+    module: Module
+    lesson: Lesson
+    body: LessonBody | None
+    language: str
+    fallback: bool
+    enrolment: Enrolment | None
+    outline: Outline
+    completed: bool
+
+
+def reader_enrolment(session: Session, user: User, course: Course) -> Enrolment | None:
+    """The enrolment that lets ``user`` read ``course``; staff may preview without one."""
+    if not user.is_authenticated:
+        raise NotAllowed()
+    enrolment = enrolment_of(session, user, course.id)
+    if enrolment is not None and enrolment.is_active:
+        return enrolment
+    if can_preview_course(user, course):
+        return None
+    if course.is_tutored:
+        raise NotAllowed(_("This lesson is for the members of a tutored group of this course."))
+    raise NotAllowed(_("Enrol in the course to read its lessons."))
+
+
+def body_for(session: Session, lesson: Lesson, course: Course, language: str) -> tuple[LessonBody | None, str]:
+    wanted = [language] if language == course.default_language else [language, course.default_language]
+    bodies = {b.language: b for b in session.scalars(
+        select(LessonBody).where(LessonBody.lesson_id == lesson.id, LessonBody.language.in_(wanted)))}
+    for code in wanted:
+        if code in bodies:
+            return bodies[code], code
+    return None, course.default_language
+
+
+def open_lesson(session: Session, user: User, course_slug: str, module_slug: str, lesson_slug: str,
+                language: str) -> LessonView:
+    course, module, lesson = lesson_by_slugs(session, course_slug, module_slug, lesson_slug)
+    enrolment = reader_enrolment(session, user, course)
+    body, shown = body_for(session, lesson, course, language)
+    completed = False
+    if enrolment is not None:
+        completed = session.scalar(select(func.count(LessonCompletion.id)).where(
+            LessonCompletion.enrolment_id == enrolment.id, LessonCompletion.lesson_id == lesson.id)) > 0
+        if enrolment.last_lesson_id != lesson.id:
+            # Written only when the trainee moves on, so rereading a page stays a pure read.
+            enrolment.last_lesson_id = lesson.id
+            record_event(session, enrolment, LESSON_VIEWED, lesson.id, evaluate=False)
+    return LessonView(course, module, lesson, body, shown, shown != language, enrolment,
+                      outline_of(session, course), completed)
+
+
+def complete_lesson(session: Session, user: User, lesson: Lesson) -> tuple[Enrolment, Progress]:
+    """Mark a lesson done for the trainee (idempotent) and re-evaluate completion."""
+    if lesson.is_retired:
+        raise NotFound()
+    course = session.get(Course, lesson.course_id)
+    enrolment = enrolment_of(session, user, course.id)
+    if enrolment is None or not enrolment.is_active:
+        raise NotAllowed(_("Enrol in the course to record your progress."))
+    exists = session.scalar(select(LessonCompletion.id).where(
+        LessonCompletion.enrolment_id == enrolment.id, LessonCompletion.lesson_id == lesson.id))
+    if exists is None:
+        try:
+            with session.begin_nested():
+                session.add(LessonCompletion(enrolment_id=enrolment.id, lesson_id=lesson.id,
+                                             completed_at=utcnow()))
+        except IntegrityError:
+            pass  # a concurrent request recorded it first
+    enrolment.last_lesson_id = lesson.id
+    progress = record_event(session, enrolment, LESSON_COMPLETED, lesson.id)
+    return enrolment, progress
+
+
+def progress_for(session: Session, viewer: User, enrolment: Enrolment, *, language: str | None = None) -> Progress:
+    if not enrolment.can_be_read_by(viewer):
+        raise NotFound()
+    return progress_of(session, enrolment, language=language, with_labels=True)
+
+
+def continue_target(session: Session, enrolment: Enrolment) -> OutlineLesson | None:
+    """Where to continue: the last lesson opened if unfinished, else the first unfinished."""
+    outline = outline_of(session, enrolment.course)
+    if not outline.lessons:
+        return None
+    done = set(session.scalars(select(LessonCompletion.lesson_id).where(
+        LessonCompletion.enrolment_id == enrolment.id)))
+    by_id = {lesson.id: lesson for lesson in outline.lessons}
+    last = by_id.get(enrolment.last_lesson_id)
+    if last is not None and last.id not in done:
+        return last
+    start = last.index + 1 if last is not None else 0
+    for lesson in outline.lessons[start:] + outline.lessons[:start]:
+        if lesson.id not in done:
+            return lesson
+    return last or outline.lessons[0]
+

@@ -1,0 +1,90 @@
+"""Marshmallow schemas for courses, enrolments and progress; input and output kept apart."""
+
+from marshmallow import Schema, fields, validate
+
+from lms.core.i18n import localized
+
+
+class LocalizedField(fields.Field):
+    """Dump a ``{locale: text}`` map as the text in the request's language."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return localized(value) if value else None
+
+
+class CourseSummarySchema(Schema):
+    slug = fields.String()
+    version = fields.Integer()
+    format = fields.String(metadata={"enum": ["tutored", "self-paced"]})
+    title = LocalizedField(metadata={"type": "string"})
+    summary = LocalizedField(metadata={"type": "string"})
+    hours = fields.Float()
+    pass_mark = fields.Integer()
+    languages = fields.List(fields.String())
+    module_count = fields.Integer()
+    lesson_count = fields.Integer()
+
+
+class OutlineLessonSchema(Schema):
+    id = fields.Integer()
+    slug = fields.String()
+    title = LocalizedField(metadata={"type": "string"})
+    minutes = fields.Integer(allow_none=True)
+
+
+class OutlineModuleSchema(Schema):
+    id = fields.Integer()
+    slug = fields.String()
+    title = LocalizedField(metadata={"type": "string"})
+    summary = LocalizedField(metadata={"type": "string"}, allow_none=True)
+    lessons = fields.List(fields.Nested(OutlineLessonSchema))
+
+
+class CourseDetailSchema(CourseSummarySchema):
+    modules = fields.List(fields.Nested(OutlineModuleSchema))
+
+
+class EnrolmentSchema(Schema):
+    id = fields.Integer()
+    course = fields.Function(lambda e: e.course.slug, metadata={"type": "string"})
+    status = fields.String(metadata={"enum": ["active", "withdrawn"]})
+    progress_percent = fields.Integer()
+    enrolled_at = fields.DateTime()
+    completed_at = fields.DateTime(allow_none=True)
+    last_activity_at = fields.DateTime(allow_none=True)
+
+
+class EnrolInSchema(Schema):
+    course = fields.String(required=True, validate=validate.Length(min=1, max=100),
+                           metadata={"description": "Slug of a self-paced course."})
+
+
+class RequirementStatusSchema(Schema):
+    kind = fields.Function(lambda s: s.requirement.kind, metadata={"type": "string"})
+    ref = fields.Function(lambda s: s.requirement.ref, metadata={"type": "string"})
+    label = fields.String()
+    met = fields.Boolean()
+
+
+class ProgressSchema(Schema):
+    enrolment_id = fields.Integer()
+    course = fields.String()
+    percent = fields.Integer()
+    completed = fields.Boolean()
+    completed_at = fields.DateTime(allow_none=True)
+    lessons_done = fields.Integer()
+    lessons_total = fields.Integer()
+    completed_lessons = fields.List(fields.Integer())
+    requirements = fields.List(fields.Nested(RequirementStatusSchema))
+
+
+class LessonSchema(Schema):
+    id = fields.Integer()
+    course = fields.String()
+    module = fields.String()
+    slug = fields.String()
+    title = fields.String()
+    language = fields.String(metadata={"description": "Language of the text returned."})
+    fallback = fields.Boolean(metadata={"description": "True when the text is not in the language asked for."})
+    html = fields.String(metadata={"description": "Sanitised HTML of the lesson."})
+    completed = fields.Boolean(allow_none=True)

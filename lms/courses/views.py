@@ -1,0 +1,109 @@
+"""Catalogue, course pages, lessons, and the trainee's dashboard."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from lms.accounts.forms import EmptyForm
+from lms.core.errors import NotAllowed
+from lms.core.i18n import _, current_language
+from lms.courses import operations as ops
+from lms.courses.completion import progress_of
+from lms.courses.models import Enrolment
+from lms.extensions import db
+
+bp = Blueprint("courses", __name__, template_folder="templates")
+
+
+@bp.get("/")
+def catalogue():
+    courses = ops.catalogue(db.session)
+    enrolled = {}
+    if current_user.is_authenticated:
+        enrolled = {e.course_id: e for e in db.session.scalars(
+            select(Enrolment).where(Enrolment.user_id == current_user.id))}
+    return render_template("courses/catalogue.html", courses=courses, enrolled=enrolled)
+
+
+@bp.get("/courses/<slug>")
+def course(slug: str):
+    course = ops.course_by_slug(db.session, slug)
+    outline = ops.outline_of(db.session, course)
+    enrolment = ops.enrolment_of(db.session, current_user, course.id)
+    progress = None
+    if enrolment is not None:
+        progress = progress_of(db.session, enrolment, language=current_language(), with_labels=True)
+    return render_template("courses/course.html", course=course, outline=outline, enrolment=enrolment,
+                           progress=progress, form=EmptyForm())
+
+
+@bp.post("/courses/<slug>/enrol")
+@login_required
+def enrol(slug: str):
+    course = ops.course_by_slug(db.session, slug)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("courses.course", slug=slug))
+    try:
+        enrolment, changed = ops.self_enrol(db.session, current_user, course)
+    except NotAllowed as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("courses.course", slug=slug)), 303
+    db.session.commit()
+    if changed:
+        flash(_("You are enrolled. Welcome to the course!"), "success")
+    target = ops.continue_target(db.session, enrolment)
+    if target is None:
+        return redirect(url_for("courses.course", slug=slug))
+    return redirect(url_for("courses.lesson", slug=slug, module=target.module_slug, lesson=target.slug))
+
+
+@bp.get("/courses/<slug>/continue")
+@login_required
+def continue_course(slug: str):
+    course = ops.course_by_slug(db.session, slug)
+    enrolment = ops.enrolment_of(db.session, current_user, course.id)
+    target = ops.continue_target(db.session, enrolment) if enrolment else None
+    if target is None:
+        return redirect(url_for("courses.course", slug=slug))
+    return redirect(url_for("courses.lesson", slug=slug, module=target.module_slug, lesson=target.slug))
+
+
+@bp.get("/courses/<slug>/<module>/<lesson>")
+@login_required
+def lesson(slug: str, module: str, lesson: str):
+    view = ops.open_lesson(db.session, current_user, slug, module, lesson, current_language())
+    if db.session.dirty or db.session.new:
+        db.session.commit()
+    previous, following = view.outline.neighbours(view.lesson.id)
+    return render_template("courses/lesson.html", view=view, previous=previous, following=following,
+                           form=EmptyForm())
+
+
+@bp.post("/courses/<slug>/lessons/<int:lesson_id>/done")
+@login_required
+def complete_lesson(slug: str, lesson_id: int):
+    form = EmptyForm()
+    lesson = ops.lesson_by_id(db.session, lesson_id)
+    course = ops.course_by_slug(db.session, slug)
+    if lesson.course_id != course.id:
+        return redirect(url_for("courses.course", slug=slug))
+    if form.validate_on_submit():
+        enrolment, progress = ops.complete_lesson(db.session, current_user, lesson)
+        db.session.commit()
+        if enrolment.is_completed:
+            flash(_("Congratulations: you have completed the course."), "success")
+    _previous, following = ops.outline_of(db.session, course).neighbours(lesson.id)
+    if following is not None:
+        return redirect(url_for("courses.lesson", slug=slug, module=following.module_slug, lesson=following.slug))
+    return redirect(url_for("courses.course", slug=slug))
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard():
+    enrolments = ops.enrolments_of(db.session, current_user)
+    return render_template("courses/dashboard.html", enrolments=enrolments)

@@ -1,0 +1,30 @@
+"""Extension objects, created unbound and attached in ``create_app``."""
+
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_smorest import Api
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+
+from lms.core.i18n import CatalogueDomain
+from lms.core.models import Base
+
+
+class LmsApi(Api):
+    """flask-smorest Api whose errors are rendered by ``lms.core.errors`` for /api/ only."""
+
+    def _register_error_handlers(self):
+        # flask-smorest would turn every HTTP error of the app, HTML pages too, into JSON.
+        pass
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+babel = Babel(default_domain=CatalogueDomain())
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+api = LmsApi()

@@ -1,0 +1,266 @@
+"""Test fixtures: a real database (SQLite, or PostgreSQL via LMS_TEST_DATABASE_URL), wiped
+after each test; a test client that sends a genuine CSRF token; factories for users."""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import event, text
+
+from lms import create_app
+from lms.extensions import db, limiter
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MOODLE_FIXTURES = ROOT.parent / "shared" / "fixtures" / "moodle"
+PASSWORD = "correct horse battery"
+CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+class Client(FlaskClient):
+    """A test client that, like a browser, sends the CSRF token its pages carry."""
+
+    _csrf: str | None = None
+
+    def open(self, *args, **kwargs):
+        # A fresh contextvars context: the request gets its own app context, g and database
+        # session, as it would in production, even while the test holds an app context.
+        # The test's own session commits around it so each side sees the other's writes
+        # (a SQLite read transaction would otherwise keep its old snapshot).
+        _end_test_transaction()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        _end_test_transaction()
+        return response
+
+    def csrf_token(self) -> str:
+        if self._csrf is None:
+            page = self.get("/login").get_data(as_text=True)
+            self._csrf = CSRF_RE.search(page).group(1)
+        return self._csrf
+
+    def form(self, url: str, data: dict | None = None, **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf_token())
+        return self.post(url, data=data, **kwargs)
+
+    def api(self, method: str, url: str, json=None, token: str | None = None, **kwargs):
+        headers = kwargs.pop("headers", {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        elif method.upper() not in {"GET", "HEAD"}:
+            headers["X-CSRFToken"] = self.csrf_token()
+        return self.open(url, method=method.upper(), json=json, headers=headers, **kwargs)
+
+
+def _end_test_transaction() -> None:
+    if has_app_context():
+        db.session.commit()
+
+
+def _database_url(tmp_root: Path) -> str:
+    return os.environ.get("LMS_TEST_DATABASE_URL") or f"sqlite:///{tmp_root / 'test.sqlite3'}"
+
+
+def app_config(tmp_root: Path, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-used-anywhere-else",
+        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_root),
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "LMS_CONTENT_DIR": str(FIXTURES / "content"),
+        "LMS_UPLOAD_DIR": str(tmp_root / "uploads"),
+        "LMS_ARGON2_TIME_COST": 1,
+        "LMS_ARGON2_MEMORY_KIB": 1024,
+        # Initialised enabled, then switched off: the ``rate_limited`` fixture turns it on.
+        "RATELIMIT_ENABLED": True,
+        "LMS_MAIL_SERVER": "",
+        "LMS_DEMO_ACCOUNTS": False,
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def tmp_root(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("lms")
+
+
+@pytest.fixture(scope="session")
+def app(tmp_root):
+    os.environ["LMS_INSTANCE_PATH"] = str(tmp_root / "instance")
+    application = create_app(app_config(tmp_root))
+    application.test_client_class = Client
+    limiter.enabled = False
+    with application.app_context():
+        db.drop_all()
+        db.create_all()  # tests only: the application itself always migrates
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def make_app(tmp_root, app):
+    """Another application on the same database, with some settings changed."""
+    made = []
+
+    def factory(**overrides):
+        other = create_app(app_config(tmp_root, **overrides))
+        other.test_client_class = Client
+        limiter.enabled = False  # one Limiter object serves every app: keep it off
+        made.append(other)
+        return other
+
+    yield factory
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
+
+
+def _wipe(application) -> None:
+    with application.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                quoted = ", ".join(f'"{name}"' for name in tables)
+                connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+            else:
+                for name in tables:
+                    connection.execute(text(f'DELETE FROM "{name}"'))
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    yield
+    if "app" in request.fixturenames:
+        _wipe(request.getfixturevalue("app"))
+
+
+@pytest.fixture
+def rate_limited(app):
+    """Rate limits on, with empty counters, for this test only."""
+    limiter.reset()
+    limiter.enabled = True
+    yield
+    limiter.reset()
+    limiter.enabled = False
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app) -> Client:
+    return app.test_client()
+
+
+@pytest.fixture
+def session(ctx):
+    return db.session
+
+
+@pytest.fixture
+def reference(session):
+    from lms.accounts.models import Beneficiary
+    from lms.accounts.operations import ensure_reference_data
+
+    ensure_reference_data(session)
+    session.commit()
+    return {b.code: b for b in session.scalars(db.select(Beneficiary))}
+
+
+@pytest.fixture
+def make_user(session, reference):
+    from lms.accounts.models import Institution, User, UserRole
+    from lms.accounts.operations import hash_password
+
+    counter = {"n": 0}
+
+    def factory(roles=("trainee",), beneficiary="RS", email=None, language="en", scope=None,
+                profession="prison_officer", gender=None, full_name=None, institution=True, **extra):
+        counter["n"] += 1
+        code = beneficiary
+        beneficiary_row = reference[code] if code else None
+        institution_row = None
+        if institution and beneficiary_row is not None:
+            institution_row = session.scalar(db.select(Institution).where(
+                Institution.beneficiary_id == beneficiary_row.id).order_by(Institution.id))
+        user = User(email=email or f"user{counter['n']}@example.org",
+                    full_name=full_name or f"Test User {counter['n']}",
+                    password_hash=hash_password(PASSWORD), beneficiary=beneficiary_row,
+                    institution=institution_row, profession=profession, gender=gender,
+                    language=language, manager_scope=scope,
+                    role_rows=[UserRole(role=r) for r in roles], **extra)
+        session.add(user)
+        session.commit()
+        return user
+
+    return factory
+
+
+def login(client: Client, user_or_email, password: str = PASSWORD, follow_redirects=False):
+    email = getattr(user_or_email, "email", user_or_email)
+    return client.form("/login", {"email": email, "password": password}, follow_redirects=follow_redirects)
+
+
+@pytest.fixture
+def imported(session, reference):
+    """The test course content, imported."""
+    from lms.courses.importer import import_content
+
+    import_content(session, FIXTURES / "content")
+    session.commit()
+    from lms.courses.models import Course
+
+    return {c.slug: c for c in session.scalars(db.select(Course))}
+
+
+@pytest.fixture
+def content_copy(tmp_path) -> Path:
+    """A writable copy of the test content, to break in a test."""
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURES / "content", target)
+    return target
+
+
+class QueryCounter:
+    def __init__(self, engine):
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def _count(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+    def __enter__(self):
+        self.statements = []
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    with app.app_context():
+        engine = db.engine
+    return lambda: QueryCounter(engine)

@@ -30,7 +30,7 @@ def setup_command(content_dir, demo):
     from flask import current_app
     from flask_migrate import upgrade
 
-    from lms.accounts.demo import ensure_demo_accounts, print_demo_accounts
+    from lms.accounts.demo import ensure_demo_accounts, print_demo_accounts, run_demo_hooks
     from lms.accounts.operations import ensure_reference_data
     from lms.courses.content import ContentInvalid
     from lms.courses.importer import import_content
@@ -53,5 +53,8 @@ def setup_command(content_dir, demo):
         click.echo(f"Course {result.slug} v{result.version}: {result.action}.")
     if demo if demo is not None else current_app.config["LMS_DEMO_ACCOUNTS"]:
         accounts = ensure_demo_accounts(db.session)
+        lines = run_demo_hooks(db.session)
         db.session.commit()
         print_demo_accounts(accounts)
+        for line in lines:
+            click.echo(line)

@@ -34,6 +34,23 @@ DEMO_ACCOUNTS = [
 ]
 
 
+# Features add demo data (a cohort for the demo tutor, say) after the demo accounts exist:
+# hook(session) -> list of lines to print. Each hook must be idempotent.
+DEMO_HOOKS: list = []
+
+
+def register_demo_hook(hook) -> None:
+    if hook not in DEMO_HOOKS:
+        DEMO_HOOKS.append(hook)
+
+
+def run_demo_hooks(session) -> list[str]:
+    lines = []
+    for hook in DEMO_HOOKS:
+        lines.extend(hook(session) or [])
+    return lines
+
+
 def _password_file() -> Path:
     return Path(current_app.instance_path) / "demo-accounts.json"
 

@@ -8,8 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-# rule(user, enrolment) -> bool
+# rule(user, enrolment) -> bool: may follow this trainee's progress and read their work
 enrolment_viewers: list[Callable] = []
+# rule(user, enrolment) -> bool: may grade this trainee's work (a tutor of their group)
+enrolment_graders: list[Callable] = []
+# provider(session, enrolment) -> dict: facts other features know about an enrolment, e.g.
+# {"cohort": "…", "beneficiary": <Beneficiary>, "tutors": ["…"]} from ``tutors``
+enrolment_details: list[Callable] = []
 # rule(user, course) -> bool: may read every lesson without being enrolled (staff preview)
 course_previewers: list[Callable] = []
 # rule(user, course) -> str | None: why this user may not self-enrol (a message), or None
@@ -22,3 +27,14 @@ def can_preview_course(user, course) -> bool:
     if user.is_admin or user.is_manager:
         return True
     return any(rule(user, course) for rule in course_previewers)
+
+
+def can_grade(user, enrolment) -> bool:
+    return user.is_authenticated and any(rule(user, enrolment) for rule in enrolment_graders)
+
+
+def details_of(session, enrolment) -> dict:
+    details: dict = {}
+    for provider in enrolment_details:
+        details.update(provider(session, enrolment) or {})
+    return details

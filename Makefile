@@ -22,8 +22,7 @@ install-test: $(VENV)/.installed-test
 ## Compile the gettext catalogues (the .mo files are built, never committed).
 compile-translations: install
 	@if ls $(LOCALES_DIR)/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-		$(BIN)/pybabel compile --use-fuzzy=false -q -d $(LOCALES_DIR) -D messages 2>/dev/null || \
-		$(BIN)/pybabel compile -q -d $(LOCALES_DIR) -D messages; fi
+		$(BIN)/pybabel compile -d $(LOCALES_DIR) -D messages >/dev/null; fi
 
 ## Set up the embedded database, import the content, create demo accounts, serve on :5000.
 run: install compile-translations
@@ -38,7 +37,7 @@ test: install-test compile-translations
 translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_ngettext:1,2 --sort-by-file \
 		--msgid-bugs-address="" --copyright-holder="" --project="HELP courses" \
-		-c "i18n:" -o $(LOCALES_DIR)/messages.pot lms
+		-c "i18n:" -o $(LOCALES_DIR)/messages.pot .
 	$(BIN)/pybabel update -i $(LOCALES_DIR)/messages.pot -d $(LOCALES_DIR) -D messages --no-fuzzy-matching --ignore-obsolete
 	$(MAKE) compile-translations
 

@@ -53,6 +53,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     import importlib
 
+    from lms.setup import setup_command
+
+    app.cli.add_command(setup_command)
     for name in FEATURES:
         importlib.import_module(f"lms.{name}").init_app(app)
     return app

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup
 
 from lms import create_app
 
@@ -15,46 +15,3 @@ def _create_app(*_args, **_kwargs):
 @click.group(cls=FlaskGroup, create_app=_create_app, help="HELP course platform.")
 def cli():
     """Manage the HELP course platform."""
-
-
-@cli.command("setup")
-@click.option("--content", "content_dir", type=click.Path(file_okay=False), default=None,
-              help="Course content folder to import (default: LMS_CONTENT_DIR).")
-@click.option("--demo/--no-demo", default=None, help="Create demo accounts (default: LMS_DEMO_ACCOUNTS).")
-@with_appcontext
-def setup_command(content_dir, demo):
-    """Upgrade the database, add reference data, import content, create demo accounts.
-
-    Safe to run again: nothing is duplicated.
-    """
-    from flask import current_app
-    from flask_migrate import upgrade
-
-    from lms.accounts.demo import ensure_demo_accounts, print_demo_accounts, run_demo_hooks
-    from lms.accounts.operations import ensure_reference_data
-    from lms.courses.content import ContentInvalid
-    from lms.courses.importer import import_content
-    from lms.extensions import db
-
-    upgrade()
-    added = ensure_reference_data(db.session)
-    db.session.commit()
-    click.echo(f"Reference data: {added} row(s) added.")
-    folder = content_dir or current_app.config["LMS_CONTENT_DIR"]
-    try:
-        results = import_content(db.session, folder)
-    except ContentInvalid as exc:
-        db.session.rollback()
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        raise click.ClickException(f"{len(exc.problems)} problem(s) in {folder}; nothing imported") from None
-    db.session.commit()
-    for result in results:
-        click.echo(f"Course {result.slug} v{result.version}: {result.action}.")
-    if demo if demo is not None else current_app.config["LMS_DEMO_ACCOUNTS"]:
-        accounts = ensure_demo_accounts(db.session)
-        lines = run_demo_hooks(db.session)
-        db.session.commit()
-        print_demo_accounts(accounts)
-        for line in lines:
-            click.echo(line)

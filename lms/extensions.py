@@ -1,5 +1,7 @@
 """Extension objects, created unbound and attached in ``create_app``."""
 
+from functools import cached_property
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -21,10 +23,18 @@ class LmsApi(Api):
         pass
 
 
+class LmsBabel(Babel):
+    """Flask-Babel with catalogues looked up by our language codes (sr_Latn, cnr…)."""
+
+    @cached_property
+    def domain_instance(self):
+        return CatalogueDomain()
+
+
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
-babel = Babel(default_domain=CatalogueDomain())
+babel = LmsBabel()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 api = LmsApi()

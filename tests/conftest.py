@@ -88,8 +88,23 @@ def app_config(tmp_root: Path, **overrides) -> dict:
     return config
 
 
+def _compile_catalogues() -> None:
+    """Build any .mo file older than its .po (make test does it too; this covers plain pytest)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (ROOT / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalogue = read_po(source)
+            with mo.open("wb") as target:
+                write_mo(target, catalogue)
+
+
 @pytest.fixture(scope="session")
 def tmp_root(tmp_path_factory) -> Path:
+    _compile_catalogues()
     return tmp_path_factory.mktemp("lms")
 
 

@@ -1,0 +1,9 @@
+"""``python -m bench``: list the benchmarks."""
+
+import pkgutil
+from pathlib import Path
+
+print("Benchmarks (run one with `python -m bench.<name> --help`):")
+for module in pkgutil.iter_modules([str(Path(__file__).parent)]):
+    if module.name not in {"common", "__main__"}:
+        print(f"  bench.{module.name}")

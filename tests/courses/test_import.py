@@ -1,0 +1,122 @@
+"""`lms content import`: atomic, idempotent, and a new version keeps everyone's progress."""
+
+from __future__ import annotations
+
+import pytest
+
+from lms.courses.content import ContentInvalid
+from lms.courses.importer import import_content
+from lms.courses.models import Course, Enrolment, Lesson, LessonBody, LessonCompletion, Module
+from lms.courses.operations import complete_lesson, ensure_enrolment
+from lms.extensions import db
+
+
+def _snapshot(session):
+    rows = []
+    for model in (Course, Module, Lesson, LessonBody):
+        for row in session.scalars(db.select(model).order_by(model.id)):
+            rows.append(tuple((c.key, getattr(row, c.key)) for c in model.__mapper__.column_attrs))
+    return rows
+
+
+def test_import_creates_courses_modules_lessons_and_bodies(session, imported):
+    course = imported["self-paced-basics"]
+    assert (course.format, course.version, course.module_count, course.lesson_count) == ("self-paced", 1, 2, 3)
+    bodies = session.scalars(db.select(LessonBody).join(Lesson).where(Lesson.slug == "welcome")).all()
+    assert {b.language for b in bodies} == {"en", "sr_Latn"}
+    english = next(b for b in bodies if b.language == "en")
+    assert "<em>support</em>" in english.html and english.words > 5
+
+
+def test_lesson_html_is_sanitised(session, imported):
+    body = session.scalar(db.select(LessonBody).join(Lesson).where(
+        Lesson.slug == "standards", LessonBody.language == "en"))
+    assert "<script" not in body.html and "<table>" in body.html
+
+
+def test_reimporting_unchanged_content_changes_nothing(session, imported):
+    from tests.conftest import FIXTURES
+
+    before = _snapshot(session)
+    results = import_content(session, FIXTURES / "content")
+    session.commit()
+    assert {r.action for r in results} == {"unchanged"}
+    assert _snapshot(session) == before
+
+
+def test_a_new_version_keeps_enrolments_and_progress(session, imported, make_user, content_copy):
+    trainee = make_user()
+    course = imported["self-paced-basics"]
+    enrolment, _ = ensure_enrolment(session, trainee, course)
+    welcome = session.scalar(db.select(Lesson).where(Lesson.slug == "welcome"))
+    supervision = session.scalar(db.select(Lesson).where(Lesson.slug == "supervision"))
+    complete_lesson(session, trainee, welcome)
+    complete_lesson(session, trainee, supervision)
+    session.commit()
+
+    folder = content_copy / "self-paced-basics"
+    text = (folder / "course.yaml").read_text().replace("version: 1", "version: 2")
+    text = text.replace("      - slug: supervision\n        title: {en: Supervision, sr_Latn: Nadzor}\n",
+                        "      - slug: supervision\n        title: {en: Supervision plans, sr_Latn: Planovi nadzora}\n"
+                        "      - slug: breach\n        title: {en: Breach, sr_Latn: Kršenje}\n")
+    (folder / "course.yaml").write_text(text)
+    (folder / "practice" / "breach.md").write_text("What happens when conditions are broken.\n")
+    (folder / "practice" / "breach.sr_Latn.md").write_text("Šta se dešava kada se uslovi prekrše.\n")
+    (folder / "intro" / "welcome.md").write_text("A rewritten welcome text.\n")
+
+    results = {r.slug: r.action for r in import_content(session, content_copy)}
+    session.commit()
+    assert results == {"self-paced-basics": "updated", "tutored-basics": "unchanged"}
+    session.expire_all()
+    assert session.get(Course, course.id).version == 2
+    kept = set(session.scalars(db.select(LessonCompletion.lesson_id).where(
+        LessonCompletion.enrolment_id == enrolment.id)))
+    assert kept == {welcome.id, supervision.id}
+    refreshed = session.get(Enrolment, enrolment.id)
+    assert refreshed.progress_percent == 50  # 2 of 4 lessons now
+    assert session.get(Lesson, supervision.id).title["en"] == "Supervision plans"
+
+
+def test_removed_lessons_are_retired_not_deleted(session, imported, make_user, content_copy):
+    trainee = make_user()
+    enrolment, _ = ensure_enrolment(session, trainee, imported["self-paced-basics"])
+    standards = session.scalar(db.select(Lesson).where(Lesson.slug == "standards"))
+    complete_lesson(session, trainee, standards)
+    session.commit()
+    folder = content_copy / "self-paced-basics"
+    text = (folder / "course.yaml").read_text().replace("version: 1", "version: 2")
+    text = text.replace("      - slug: standards\n        title: {en: The standards, sr_Latn: Standardi}\n", "")
+    (folder / "course.yaml").write_text(text)
+    (folder / "intro" / "standards.md").unlink()
+    (folder / "intro" / "standards.sr_Latn.md").unlink()
+    import_content(session, content_copy)
+    session.commit()
+    session.expire_all()
+    assert session.get(Lesson, standards.id).is_retired
+    assert session.scalar(db.select(db.func.count(LessonCompletion.id))) == 1
+
+
+def test_changed_content_with_the_same_version_is_refused(session, imported, content_copy):
+    (content_copy / "self-paced-basics" / "intro" / "welcome.md").write_text("Quietly changed.\n")
+    with pytest.raises(ContentInvalid) as error:
+        import_content(session, content_copy)
+    assert "raise `version`" in str(error.value.problems[0])
+
+
+def test_a_broken_course_imports_nothing_at_all(session, reference, content_copy):
+    (content_copy / "tutored-basics" / "only" / "second.md").unlink()
+    with pytest.raises(ContentInvalid):
+        import_content(session, content_copy)
+    session.rollback()
+    assert session.scalar(db.select(db.func.count(Course.id))) == 0
+
+
+def test_import_command_reports_and_is_idempotent(app, session, reference):
+    from tests.conftest import FIXTURES
+
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["content", "import", str(FIXTURES / "content")])
+    second = runner.invoke(args=["content", "import", str(FIXTURES / "content")])
+    assert first.exit_code == 0 and "self-paced-basics v1: created" in first.output
+    assert second.exit_code == 0 and "self-paced-basics v1: unchanged" in second.output
+    assert session.scalar(db.select(db.func.count(Course.id))) == 2

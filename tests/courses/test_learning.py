@@ -1,0 +1,125 @@
+"""Self-paced learning in the browser: catalogue, enrolment, lessons, progress, completion."""
+
+from __future__ import annotations
+
+from lms.courses.models import Enrolment, Lesson, ProgressEvent
+from lms.courses.signals import course_completed
+from lms.extensions import db
+from tests.conftest import login
+
+
+def _lesson(session, slug):
+    return session.scalar(db.select(Lesson).where(Lesson.slug == slug))
+
+
+def test_catalogue_lists_both_formats(client, imported):
+    html = client.get("/").get_data(as_text=True)
+    assert "Probation basics" in html and "Working with violent extremist prisoners" in html
+    assert "Self-paced course" in html and "Tutored course" in html
+    assert "2 modules" in html and "English" in html and "srpski" in html
+
+
+def test_course_page_shows_the_outline_to_anyone(client, imported):
+    html = client.get("/courses/self-paced-basics").get_data(as_text=True)
+    assert "Module 1: Introduction" in html and "Supervision" in html
+    assert "Sign in to enrol" in html
+
+
+def test_trainee_enrols_reads_and_completes_with_progress(client, session, imported, make_user):
+    trainee = make_user()
+    login(client, trainee)
+    response = client.form("/courses/self-paced-basics/enrol")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/courses/self-paced-basics/intro/welcome")
+    page = client.get("/courses/self-paced-basics/intro/welcome").get_data(as_text=True)
+    assert "Probation officers supervise people" in page and "Mark as done and continue" in page
+
+    received = []
+    course_completed.connect(lambda enrolment, session: received.append(enrolment.id), weak=False)
+    try:
+        for slug in ("welcome", "standards", "supervision"):
+            lesson = _lesson(session, slug)
+            client.form(f"/courses/self-paced-basics/lessons/{lesson.id}/done")
+            if slug == "welcome":
+                course_page = client.get("/courses/self-paced-basics").get_data(as_text=True)
+                assert 'aria-valuenow="33"' in course_page
+        # marking a lesson done twice changes nothing
+        client.form(f"/courses/self-paced-basics/lessons/{_lesson(session, 'supervision').id}/done")
+    finally:
+        course_completed.receivers.clear()
+    enrolment = session.scalar(db.select(Enrolment).where(Enrolment.user_id == trainee.id))
+    assert enrolment.progress_percent == 100 and enrolment.completed_at is not None
+    assert enrolment.completed_version == 1 and enrolment.completion_source == "automatic"
+    assert received == [enrolment.id]
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "Probation basics" in dashboard and "Completed on" in dashboard
+
+
+def test_double_clicked_enrol_creates_one_enrolment(client, session, imported, make_user):
+    login(client, make_user())
+    client.form("/courses/self-paced-basics/enrol")
+    client.form("/courses/self-paced-basics/enrol")
+    assert session.scalar(db.select(db.func.count(Enrolment.id))) == 1
+
+
+def test_tutored_course_cannot_be_joined_without_a_group(client, session, imported, make_user):
+    login(client, make_user())
+    response = client.form("/courses/tutored-basics/enrol", follow_redirects=True)
+    assert "taken in a tutored group" in response.get_data(as_text=True)
+    assert session.scalar(db.select(db.func.count(Enrolment.id))) == 0
+    assert client.get("/courses/tutored-basics/only/first").status_code == 403
+
+
+def test_anonymous_visitor_is_sent_to_sign_in_from_a_lesson(client, imported):
+    response = client.get("/courses/self-paced-basics/intro/welcome")
+    assert response.status_code == 302
+    assert "/login?next=/courses/self-paced-basics/intro/welcome" in response.headers["Location"]
+
+
+def test_signed_in_user_must_enrol_before_reading(client, imported, make_user):
+    login(client, make_user())
+    response = client.get("/courses/self-paced-basics/intro/welcome")
+    assert response.status_code == 403
+    assert "Enrol in the course" in response.get_data(as_text=True)
+
+
+def test_staff_preview_lessons_without_recording_progress(client, session, imported, make_user):
+    login(client, make_user(roles=("manager",), scope="regional"))
+    html = client.get("/courses/tutored-basics/only/first").get_data(as_text=True)
+    assert "You are previewing this lesson" in html
+    assert session.scalar(db.select(db.func.count(ProgressEvent.id))) == 0
+
+
+def test_lesson_navigation_and_continue_where_you_left_off(client, session, imported, make_user):
+    login(client, make_user())
+    client.form("/courses/self-paced-basics/enrol")
+    page = client.get("/courses/self-paced-basics/intro/standards").get_data(as_text=True)
+    assert 'rel="prev">← Welcome' in page and 'rel="next">Supervision →' in page
+    response = client.get("/courses/self-paced-basics/continue")
+    assert response.headers["Location"].endswith("/intro/standards")
+    client.form(f"/courses/self-paced-basics/lessons/{_lesson(session, 'standards').id}/done")
+    response = client.get("/courses/self-paced-basics/continue")
+    assert response.headers["Location"].endswith("/practice/supervision")
+
+
+def test_rereading_a_lesson_writes_nothing(client, session, imported, make_user):
+    login(client, make_user())
+    client.form("/courses/self-paced-basics/enrol")
+    client.get("/courses/self-paced-basics/intro/welcome")
+    events = session.scalar(db.select(db.func.count(ProgressEvent.id)))
+    client.get("/courses/self-paced-basics/intro/welcome")
+    assert session.scalar(db.select(db.func.count(ProgressEvent.id))) == events
+
+
+def test_missing_translation_falls_back_to_english_and_says_so(client, imported, make_user):
+    trainee = make_user(language="sr_Latn")
+    login(client, trainee)
+    client.form("/courses/self-paced-basics/enrol")
+    translated = client.get("/courses/self-paced-basics/intro/welcome").get_data(as_text=True)
+    assert "Službenici za probaciju" in translated and "has not been translated" not in translated
+    manager = make_user(roles=("manager",), scope="regional", language="sr_Latn")
+    other = client.application.test_client()
+    login(other, manager)
+    fallback = other.get("/courses/tutored-basics/only/first").get_data(as_text=True)
+    assert "Dynamic security rests" in fallback
+    assert 'lang="en"' in fallback and "Prva lekcija" in fallback

@@ -31,7 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
         hops = app.config["LMS_PROXY_FIX"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from lms.core.i18n import babel_locale_selector
+    from lms.core.i18n import babel_locale_selector, install_jinja_gettext
     from lms.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
                      compare_type=True, render_item=render_item)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=babel_locale_selector)
+    install_jinja_gettext(app)
     csrf.init_app(app)
     limiter.init_app(app)
     app.config.setdefault("API_SPEC_OPTIONS", _api_spec_options())

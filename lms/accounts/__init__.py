@@ -6,6 +6,8 @@ from flask import Flask, g, request
 
 
 def init_app(app: Flask) -> None:
+    from sqlalchemy.orm import joinedload
+
     from lms.accounts import api, views
     from lms.accounts.models import User
     from lms.accounts.operations import user_for_api_token
@@ -29,7 +31,8 @@ def init_app(app: Flask) -> None:
         user_id, _, version = session_id.partition(".")
         if not user_id.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
+        # One query: the user with their roles (Flask-Login loads it on every request).
+        user = db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
         if user is None or not user.is_active or str(user.auth_version) != version:
             return None
         return user

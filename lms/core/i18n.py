@@ -13,9 +13,9 @@ from pathlib import Path
 
 from babel import Locale, support
 from flask import current_app, g, has_request_context, request, session
-from flask_babel import Domain, _get_current_context, get_locale, lazy_ngettext, ngettext  # noqa: F401
-from flask_babel import gettext as _  # noqa: F401  (re-exported for features)
-from flask_babel import lazy_gettext as _l  # noqa: F401
+from flask.globals import _cv_app
+from flask_babel import Domain, _get_current_context, get_locale, lazy_ngettext  # noqa: F401
+from flask_babel import lazy_gettext as _l  # noqa: F401  (re-exported for features)
 
 
 @dataclass(frozen=True)
@@ -94,9 +94,18 @@ def _select_language() -> str:
     return current_app.config.get("LMS_DEFAULT_LANGUAGE", DEFAULT_LANGUAGE)
 
 
+def _babel_namespace():
+    """Flask-Babel's per-context namespace, reached without going through proxies (hot path)."""
+    app_ctx = _cv_app.get(None)
+    if app_ctx is None:
+        return None
+    namespace = app_ctx.g.__dict__.get("_flask_babel")
+    return namespace if namespace is not None else _get_current_context()
+
+
 def current_language() -> str:
     """The language code of this request (or of a ``use_language`` block)."""
-    ctx = _get_current_context()
+    ctx = _babel_namespace()
     if ctx is None:
         return DEFAULT_LANGUAGE
     code = getattr(ctx, "lms_language", None)
@@ -140,13 +149,14 @@ class CatalogueDomain(Domain):
         self._catalogues: dict[tuple[str, str], support.Translations] = {}
 
     def get_translations(self):
-        if _get_current_context() is None:
+        app_ctx = _cv_app.get(None)
+        if app_ctx is None:
             return support.NullTranslations()
         code = current_language()
-        directory = current_app.config["LMS_TRANSLATIONS_DIR"]
-        key = (directory, code)
+        key = (app_ctx.app.config["LMS_TRANSLATIONS_DIR"], code)
         catalogue = self._catalogues.get(key)
         if catalogue is None:
+            directory = key[0]
             mo_file = Path(directory) / code / "LC_MESSAGES" / "messages.mo"
             if mo_file.exists():
                 with mo_file.open("rb") as handle:
@@ -155,6 +165,35 @@ class CatalogueDomain(Domain):
                 catalogue = support.NullTranslations()
             self._catalogues[key] = catalogue
         return catalogue
+
+
+def _translations():
+    from lms.extensions import babel
+
+    return babel.domain_instance.get_translations()
+
+
+def _(message: str, **variables) -> str:
+    """gettext for the active language (``variables`` for %-style placeholders)."""
+    text = _translations().ugettext(message)
+    return text % variables if variables else text
+
+
+gettext = _
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    return _translations().ungettext(singular, plural, num) % variables
+
+
+def install_jinja_gettext(app) -> None:
+    """Templates call the same fast gettext as Python code (Flask-Babel's goes through
+    several proxies per string)."""
+    app.jinja_env.install_gettext_callables(
+        lambda message: _translations().ugettext(message),
+        lambda singular, plural, num: _translations().ungettext(singular, plural, num),
+        newstyle=True)
 
 
 def localized(texts: dict[str, str] | None, language: str | None = None) -> str:

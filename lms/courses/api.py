@@ -90,10 +90,11 @@ def lesson(lesson_id: int):
     view = ops.open_lesson(db.session, current_user, course.slug, found.module.slug, found.slug,
                            current_language())
     db.session.commit()
-    return {"id": found.id, "course": course.slug, "module": view.module.slug, "slug": found.slug,
-            "title": found.title_in(), "language": view.language, "fallback": view.fallback,
-            "html": view.body.html if view.body else "",
-            "completed": view.completed if view.enrolment else None}
+    page = view.page
+    return {"id": page.lesson_id, "course": page.course_slug, "module": page.module_slug,
+            "slug": page.lesson_slug, "title": page.lesson_title, "language": page.language,
+            "fallback": page.fallback, "html": page.html,
+            "completed": None if view.preview else view.completed}
 
 
 @blp.put("/lessons/<int:lesson_id>/completion")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
 
 from lms.accounts.models import User
 from lms.core.errors import NotAllowed, NotFound
-from lms.core.i18n import _
+from lms.core.i18n import _, localized
 from lms.core.models import utcnow
 from lms.courses.access import can_preview_course, enrolment_gates
 from lms.courses.completion import Progress, progress_of, record_event
@@ -197,17 +197,82 @@ def withdraw(session: Session, enrolment: Enrolment) -> Enrolment:
 
 # --- reading ---------------------------------------------------------------------------
 
-@dataclass
-class LessonView:
-    course: Course
-    module: Module
-    lesson: Lesson
-    body: LessonBody | None
+@dataclass(frozen=True)
+class LessonPage:
+    """What a lesson page shows that is the same for every reader.
+
+    Cached per process, keyed by the course's content hash: a re-import (in any worker)
+    changes the hash, so a cached page is never stale and holds nothing user-specific.
+    """
+
+    course_id: int
+    course_slug: str
+    course_title: str
+    course_is_tutored: bool
+    module_id: int
+    module_slug: str
+    module_title: str
+    lesson_id: int
+    lesson_slug: str
+    lesson_title: str
     language: str
     fallback: bool
-    enrolment: Enrolment | None
-    outline: Outline
+    html: str
+    previous: OutlineLesson | None
+    following: OutlineLesson | None
+    module_lessons: tuple[OutlineLesson, ...]
+
+
+@dataclass(frozen=True)
+class LessonView:
+    page: LessonPage
+    enrolment_id: int | None
     completed: bool
+
+    @property
+    def preview(self) -> bool:
+        return self.enrolment_id is None
+
+
+_page_cache: dict[tuple, LessonPage] = {}
+
+
+def _build_lesson_page(session: Session, course: Course, module_slug: str, lesson_slug: str,
+                       language: str) -> LessonPage:
+    outline = outline_of(session, course)
+    module = next((m for m in outline.modules if m.slug == module_slug), None)
+    lesson = next((le for le in module.lessons if le.slug == lesson_slug), None) if module else None
+    if lesson is None:
+        raise NotFound()
+    wanted = [language] if language == course.default_language else [language, course.default_language]
+    bodies = dict(session.execute(select(LessonBody.language, LessonBody.html).where(
+        LessonBody.lesson_id == lesson.id, LessonBody.language.in_(wanted))).all())
+    shown = next((code for code in wanted if code in bodies), course.default_language)
+    previous, following = outline.neighbours(lesson.id)
+    return LessonPage(
+        course_id=course.id, course_slug=course.slug, course_title=course.title_in(language),
+        course_is_tutored=course.is_tutored, module_id=module.id, module_slug=module.slug,
+        module_title=localized(module.title, language), lesson_id=lesson.id, lesson_slug=lesson.slug,
+        lesson_title=localized(lesson.title, language), language=shown, fallback=shown != language,
+        html=bodies.get(shown, ""), previous=previous, following=following, module_lessons=module.lessons)
+
+
+def lesson_page(session: Session, course_slug: str, module_slug: str, lesson_slug: str,
+                language: str) -> LessonPage:
+    # Core execution: these hot-path queries fetch plain columns, not ORM objects.
+    row = session.connection().execute(
+        select(Course.id, Course.content_hash).where(Course.slug == course_slug)).first()
+    if row is None:
+        raise NotFound()
+    key = (row.id, row.content_hash, module_slug, lesson_slug, language)
+    page = _page_cache.get(key)
+    if page is None:
+        course = session.get(Course, row.id)
+        page = _build_lesson_page(session, course, module_slug, lesson_slug, language)
+        if len(_page_cache) > 4096:
+            _page_cache.clear()
+        _page_cache[key] = page
+    return page
 
 
 def reader_enrolment(session: Session, user: User, course: Course) -> Enrolment | None:
@@ -217,38 +282,38 @@ def reader_enrolment(session: Session, user: User, course: Course) -> Enrolment 
     enrolment = enrolment_of(session, user, course.id)
     if enrolment is not None and enrolment.is_active:
         return enrolment
+    _refuse_unless_preview(session, user, course)
+    return None
+
+
+def _refuse_unless_preview(session: Session, user: User, course: Course) -> None:
     if can_preview_course(user, course):
-        return None
+        return
     if course.is_tutored:
         raise NotAllowed(_("This lesson is for the members of a tutored group of this course."))
     raise NotAllowed(_("Enrol in the course to read its lessons."))
 
 
-def body_for(session: Session, lesson: Lesson, course: Course, language: str) -> tuple[LessonBody | None, str]:
-    wanted = [language] if language == course.default_language else [language, course.default_language]
-    bodies = {b.language: b for b in session.scalars(
-        select(LessonBody).where(LessonBody.lesson_id == lesson.id, LessonBody.language.in_(wanted)))}
-    for code in wanted:
-        if code in bodies:
-            return bodies[code], code
-    return None, course.default_language
-
-
 def open_lesson(session: Session, user: User, course_slug: str, module_slug: str, lesson_slug: str,
                 language: str) -> LessonView:
-    course, module, lesson = lesson_by_slugs(session, course_slug, module_slug, lesson_slug)
-    enrolment = reader_enrolment(session, user, course)
-    body, shown = body_for(session, lesson, course, language)
-    completed = False
-    if enrolment is not None:
-        completed = session.scalar(select(func.count(LessonCompletion.id)).where(
-            LessonCompletion.enrolment_id == enrolment.id, LessonCompletion.lesson_id == lesson.id)) > 0
-        if enrolment.last_lesson_id != lesson.id:
-            # Written only when the trainee moves on, so rereading a page stays a pure read.
-            enrolment.last_lesson_id = lesson.id
-            record_event(session, enrolment, LESSON_VIEWED, lesson.id, evaluate=False)
-    return LessonView(course, module, lesson, body, shown, shown != language, enrolment,
-                      outline_of(session, course), completed)
+    """Show a lesson to a reader: enrolled trainees, or staff previewing."""
+    if not user.is_authenticated:
+        raise NotAllowed()
+    page = lesson_page(session, course_slug, module_slug, lesson_slug, language)
+    done = (select(LessonCompletion.id).where(LessonCompletion.enrolment_id == Enrolment.id,
+                                              LessonCompletion.lesson_id == page.lesson_id).exists())
+    state = session.connection().execute(
+        select(Enrolment.id, Enrolment.status, Enrolment.last_lesson_id, done)
+        .where(Enrolment.user_id == user.id, Enrolment.course_id == page.course_id)).first()
+    if state is None or state.status != ACTIVE:
+        _refuse_unless_preview(session, user, session.get(Course, page.course_id))
+        return LessonView(page, None, False)
+    if state.last_lesson_id != page.lesson_id:
+        # Written only when the trainee moves on, so rereading a page stays a pure read.
+        enrolment = session.get(Enrolment, state.id)
+        enrolment.last_lesson_id = page.lesson_id
+        record_event(session, enrolment, LESSON_VIEWED, page.lesson_id, evaluate=False)
+    return LessonView(page, state.id, bool(state[3]))
 
 
 def complete_lesson(session: Session, user: User, lesson: Lesson) -> tuple[Enrolment, Progress]:

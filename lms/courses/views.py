@@ -78,9 +78,7 @@ def lesson(slug: str, module: str, lesson: str):
     view = ops.open_lesson(db.session, current_user, slug, module, lesson, current_language())
     if db.session.dirty or db.session.new:
         db.session.commit()
-    previous, following = view.outline.neighbours(view.lesson.id)
-    return render_template("courses/lesson.html", view=view, previous=previous, following=following,
-                           form=EmptyForm())
+    return render_template("courses/lesson.html", view=view, page=view.page)
 
 
 @bp.post("/courses/<slug>/lessons/<int:lesson_id>/done")

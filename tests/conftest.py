@@ -7,12 +7,14 @@ import contextvars
 import os
 import re
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
 
 from lms import create_app
 from lms.extensions import db, limiter
@@ -279,3 +281,23 @@ def count_queries(app):
     with app.app_context():
         engine = db.engine
     return lambda: QueryCounter(engine)
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A database with nothing in it (SQLite file, or a new PostgreSQL database)."""
+    base = os.environ.get("LMS_TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
+        return
+    url = make_url(base)
+    name = f"{url.database}_mig_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

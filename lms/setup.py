@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask.cli import with_appcontext
 
@@ -21,25 +23,14 @@ def setup_command(content_dir, demo):
 
     from lms.accounts.demo import ensure_demo_accounts, print_demo_accounts, run_demo_hooks
     from lms.accounts.operations import ensure_reference_data
-    from lms.courses.content import ContentInvalid
-    from lms.courses.importer import import_content
+    from lms.courses.cli import import_folder
     from lms.extensions import db
 
     upgrade()
     added = ensure_reference_data(db.session)
     db.session.commit()
     click.echo(f"Reference data: {added} row(s) added.")
-    folder = content_dir or current_app.config["LMS_CONTENT_DIR"]
-    try:
-        results = import_content(db.session, folder)
-    except ContentInvalid as exc:
-        db.session.rollback()
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        raise click.ClickException(f"{len(exc.problems)} problem(s) in {folder}; nothing imported") from None
-    db.session.commit()
-    for result in results:
-        click.echo(f"Course {result.slug} v{result.version}: {result.action}.")
+    import_folder(Path(content_dir or current_app.config["LMS_CONTENT_DIR"]))
     if demo if demo is not None else current_app.config["LMS_DEMO_ACCOUNTS"]:
         accounts = ensure_demo_accounts(db.session)
         lines = run_demo_hooks(db.session)

@@ -29,27 +29,31 @@ def check(folder):
     click.echo(f"OK: {len(specs)} course(s), {modules} module(s), {lessons} lesson(s).")
 
 
-@content_cli.command("import")
-@click.argument("folder", type=click.Path(path_type=Path), default=None, required=False)
-def import_(folder):
-    """Import course folders: all or nothing; unchanged courses are left as they are."""
-    from flask import current_app
-
+def import_folder(folder: Path) -> None:
+    """Import ``folder`` and commit, or print every problem and fail having imported nothing."""
     from lms.courses.content import ContentInvalid
     from lms.courses.importer import import_content
     from lms.extensions import db
 
-    folder = folder or Path(current_app.config["LMS_CONTENT_DIR"])
     try:
         results = import_content(db.session, folder)
     except ContentInvalid as exc:
         db.session.rollback()
         for problem in exc.problems:
             click.echo(str(problem), err=True)
-        raise click.ClickException(f"{len(exc.problems)} problem(s) found; nothing imported") from None
+        raise click.ClickException(f"{len(exc.problems)} problem(s) in {folder}; nothing imported") from None
     db.session.commit()
     for result in results:
         click.echo(f"{result.slug} v{result.version}: {result.action}")
+
+
+@content_cli.command("import")
+@click.argument("folder", type=click.Path(path_type=Path), default=None, required=False)
+def import_(folder):
+    """Import course folders: all or nothing; unchanged courses are left as they are."""
+    from flask import current_app
+
+    import_folder(folder or Path(current_app.config["LMS_CONTENT_DIR"]))
 
 
 @content_cli.command("stats")

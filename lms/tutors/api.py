@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -36,7 +38,6 @@ from lms.tutors.schemas import (
     MembershipSchema,
     QueueArgsSchema,
     QueueSchema,
-    RoundSchema,
     SubmissionDetailSchema,
     SubmissionSchema,
     SubmitInSchema,
@@ -249,7 +250,7 @@ def _assignment_body(assignment: Assignment) -> dict:
 @blp.alt_response(403, description="Not a member of a group of this course.")
 @blp.alt_response(404, description="No such assignment.")
 def get_assignment(assignment_id: int):
-    """A case study in your language (else the group's), its rubric and your submission."""
+    """A case study in your group's language (else yours), its rubric and your submission."""
     return _assignment_body(_assignment(assignment_id))
 
 
@@ -305,14 +306,15 @@ def add_attachment(files, assignment_id: int):
 
 # --- grading ---------------------------------------------------------------------------
 
-def _detail(submission) -> dict:
-    body = SubmissionSchema().dump(submission)
+def _detail(submission) -> SimpleNamespace:
+    """The submission's own fields, plus its trainee, group, rounds and files."""
     cohort = ops.cohort_of_enrolment(db.session, submission.enrolment_id)
     attachments = grading.attachments_by_id(db.session, submission.id)
-    body.update({"trainee": submission.enrolment.user.full_name, "cohort": cohort.name if cohort else None,
-                 "rounds": RoundSchema(many=True).dump(submission.rounds),
-                 "attachments": [_attachment_body(a) for a in attachments.values()]})
-    return body
+    fields = {name: getattr(submission, name) for name in SubmissionSchema().fields
+              if name not in ("assignment_title", "course")}
+    return SimpleNamespace(**fields, enrolment=submission.enrolment, trainee=submission.enrolment.user.full_name,
+                           cohort=cohort.name if cohort else None, rounds=submission.rounds,
+                           attachments=[_attachment_body(a) for a in attachments.values()])
 
 
 @blp.get("/tutor/queue")

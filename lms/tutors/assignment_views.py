@@ -21,8 +21,8 @@ bp = Blueprint("assignments", __name__, template_folder="templates")
 
 
 def scenario_language(assignment: Assignment, cohort_language: str | None) -> str:
-    """The reader's language if the case study has it, else the group's, else the course's default."""
-    for code in (current_language(), cohort_language, assignment.course.default_language):
+    """The group's language (the course runs in it), else the reader's, else the course's default."""
+    for code in (cohort_language, current_language(), assignment.course.default_language):
         if code and code in (assignment.scenario_html or {}):
             return code
     return next(iter(assignment.scenario_html or {"en": ""}))

@@ -166,9 +166,9 @@ def test_the_file_must_fit_the_groups_capacity(session, make_cohort, regional_ma
 
 
 @pytest.mark.parametrize(("data", "message"), [
-    ("email,full_name\n".encode(), "The header row lacks the column(s): institution, profession."),
-    ("email,full_name,institution,profession,age\n".encode(), "Unknown column(s): age."),
-    ("email,full_name,institution,profession\n".encode(), "The file has a header but no trainees."),
+    (b"email,full_name\n", "The header row lacks the column(s): institution, profession."),
+    (b"email,full_name,institution,profession,age\n", "Unknown column(s): age."),
+    (b"email,full_name,institution,profession\n", "The file has a header but no trainees."),
     ("email,full_name,institution,profession\nš@x.org,Ž,N,prison_officer\n".encode("cp1250"),
      "The file is not UTF-8 text."),
     (b"", "The file is empty."),

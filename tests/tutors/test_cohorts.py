@@ -250,7 +250,7 @@ def test_registries_know_the_group_of_an_enrolment(session, make_cohort, add_mem
 
 
 def test_the_list_pages_show_each_role_their_groups(client, make_cohort, make_user, add_member, regional_manager):
-    mine, other = make_cohort(name="Mine"), make_cohort(name="Theirs")
+    mine, _other = make_cohort(name="Mine"), make_cohort(name="Theirs")
     add_member(mine)
     login(client, mine.tutors[0])
     html = client.get("/tutor/groups").get_data(as_text=True)

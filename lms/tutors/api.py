@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import url_for
+from flask import jsonify, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lms.accounts.models import Beneficiary
 from lms.core.api import AUTH_RESPONSES, api_blueprint, authenticated
@@ -18,7 +18,7 @@ from lms.extensions import db
 from lms.tutors import grading
 from lms.tutors import operations as ops
 from lms.tutors.assignment_views import scenario_language
-from lms.tutors.models import Assignment, Cohort, CohortMembership, Submission
+from lms.tutors.models import MEMBER_ACTIVE, Assignment, Cohort, CohortMembership, Submission
 from lms.tutors.progress import cohort_table
 from lms.tutors.queue import ALL, GradingQueue
 from lms.tutors.schemas import (
@@ -51,10 +51,19 @@ NOT_YOURS = "No such item, or not yours to see."
 
 # --- cohorts ---------------------------------------------------------------------------
 
-def _staff_body(cohort: Cohort) -> dict:
-    body = CohortStaffSchema().dump(cohort)
-    body["members"] = ops.active_member_count(db.session, cohort.id)
-    return body
+class _StaffView:
+    """A cohort with its number of active members, as CohortStaffSchema reads it."""
+
+    def __init__(self, cohort: Cohort, members: int):
+        self._cohort = cohort
+        self.members = members
+
+    def __getattr__(self, name):
+        return getattr(self._cohort, name)
+
+
+def _staff_body(cohort: Cohort) -> _StaffView:
+    return _StaffView(cohort, ops.active_member_count(db.session, cohort.id))
 
 
 def _fields_from(data: dict, cohort: Cohort | None = None) -> ops.CohortFields:
@@ -85,15 +94,22 @@ def _fields_from(data: dict, cohort: Cohort | None = None) -> ops.CohortFields:
 @blp.response(200, CohortStaffSchema(many=True))
 @blp.alt_response(401, description=AUTH_RESPONSES[401])
 def list_cohorts():
-    """Groups you tutor or manage (with their enrolment keys); a trainee gets their own groups."""
+    """Groups you tutor or manage, with keys and member counts; a trainee gets their own groups without them."""
     if current_user.is_tutor or current_user.is_manager or current_user.is_admin:
-        cohorts = db.session.scalars(ops.visible_cohorts(current_user).order_by(Cohort.starts_on.desc(), Cohort.id))
-        return [_staff_body(c) for c in cohorts.unique()]
+        cohorts = list(db.session.scalars(
+            ops.visible_cohorts(current_user).order_by(Cohort.starts_on.desc(), Cohort.id)).unique())
+        members = dict(db.session.execute(
+            select(CohortMembership.cohort_id, func.count(CohortMembership.id))
+            .where(CohortMembership.cohort_id.in_([c.id for c in cohorts]),
+                   CohortMembership.status == MEMBER_ACTIVE)
+            .group_by(CohortMembership.cohort_id)).all()) if cohorts else {}
+        return [_StaffView(c, members.get(c.id, 0)) for c in cohorts]
     cohorts = db.session.scalars(
         select(Cohort).join(CohortMembership, CohortMembership.cohort_id == Cohort.id)
         .join(Enrolment, Enrolment.id == CohortMembership.enrolment_id)
         .where(Enrolment.user_id == current_user.id).order_by(Cohort.starts_on.desc()))
-    return [CohortSchema().dump(c) for c in cohorts.unique()]
+    # A trainee's view has no enrolment keys and no member counts.
+    return jsonify(CohortSchema(many=True).dump(list(cohorts.unique())))
 
 
 @blp.post("/cohorts")

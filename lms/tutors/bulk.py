@@ -24,6 +24,7 @@ from lms.core.i18n import LANGUAGES, _, use_language
 from lms.core.models import utcnow
 from lms.courses.models import Enrolment
 from lms.tutors import notifications
+from lms.tutors.links import url_context
 from lms.tutors.models import MEMBER_ACTIVE, VIA_IMPORT, Cohort, CohortMembership
 from lms.tutors.operations import active_member_count, admit
 
@@ -257,7 +258,7 @@ def import_members(session: Session, actor: User, cohort: Cohort, data: bytes) -
     session.flush()
     created = {id(user) for user in new_users}
     by_email = {**existing, **{user.email: user for user in new_users}}
-    with notifications.url_context():  # links in e-mails, also when run outside a request
+    with url_context():  # links in e-mails, also when run outside a request
         for row in rows:
             _admit_row(session, actor, cohort, by_email[row.email], created, report)
     report.new_users = new_users

@@ -6,10 +6,9 @@ at once or in a daily digest (``lms tutors send-digests``, run from cron).
 
 from __future__ import annotations
 
-import contextlib
 from datetime import datetime
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,6 +17,7 @@ from lms.core.errors import ValidationFailed
 from lms.core.i18n import _, localized, use_language
 from lms.core.mail import Mail, queue_mail
 from lms.core.models import utcnow
+from lms.tutors.links import absolute_url, url_context
 from lms.tutors.models import (
     ACCEPTED,
     NOTIFY_DAILY,
@@ -30,21 +30,6 @@ from lms.tutors.models import (
 
 NOTIFY_CHOICES = (NOTIFY_IMMEDIATE, NOTIFY_DAILY)
 DIGEST_ITEMS = 30
-
-
-@contextlib.contextmanager
-def url_context():
-    """Outside a request (cron, a script), build links as if serving ``LMS_BASE_URL``."""
-    if has_request_context():
-        yield
-        return
-    with current_app.test_request_context("/", base_url=current_app.config["LMS_BASE_URL"]):
-        yield
-
-
-def absolute_url(endpoint: str, **values) -> str:
-    with url_context():
-        return current_app.config["LMS_BASE_URL"] + url_for(endpoint, **values)
 
 
 # --- preferences -----------------------------------------------------------------------

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from lms.accounts.models import User
 from lms.core.i18n import _l, localized
 from lms.courses.models import Enrolment
+from lms.tutors.links import url_context
 from lms.tutors.models import (
     ACCEPTED,
     MEMBER_ACTIVE,
@@ -254,10 +255,11 @@ class GradingQueue:
         for item in items:
             by_kind.setdefault(item.kind, []).append(item.item_id)
         info: dict[tuple[str, int], ItemInfo] = {}
-        for source in QUEUE_SOURCES:
-            if source.kind in by_kind:
-                for item_id, described in source.describe(session, by_kind[source.kind]).items():
-                    info[(source.kind, item_id)] = described
+        with url_context():  # sources build links; a digest runs outside any request
+            for source in QUEUE_SOURCES:
+                if source.kind in by_kind:
+                    for item_id, described in source.describe(session, by_kind[source.kind]).items():
+                        info[(source.kind, item_id)] = described
         described_items = []
         for item in items:
             found = info.get((item.kind, item.item_id))

@@ -43,6 +43,7 @@ from lms.tutors.schemas import (
     SubmitInSchema,
     TraineeProgressSchema,
 )
+from lms.tutors.views import JOIN_LIMIT
 
 blp = api_blueprint("tutors_api", __name__, "Tutored groups, case-study submissions and grading.")
 
@@ -193,12 +194,14 @@ def cohort_progress(cohort_id: int):
 
 @blp.post("/cohorts/join")
 @authenticated
+@JOIN_LIMIT
 @blp.arguments(JoinInSchema)
 @blp.response(201, MembershipSchema)
 @blp.alt_response(200, schema=MembershipSchema, description="Already a member: the membership.")
 @blp.alt_response(403, description="The group is closed, or for another beneficiary, or you were withdrawn.")
 @blp.alt_response(409, description="The group is full, or you are in another group of the course.")
 @blp.alt_response(422, description="Wrong key.")
+@blp.alt_response(429, description="Too many attempts from this address: wait before trying again.")
 def join(data):
     """Join a tutored group with its enrolment key."""
     membership, changed = ops.join_with_key(db.session, current_user, data["key"])
@@ -220,7 +223,8 @@ def _assignment(assignment_id: int) -> Assignment:
 def _attachment_body(attachment) -> dict:
     return {"id": attachment.id, "original_name": attachment.original_name, "file_type": attachment.file_type,
             "size": attachment.size, "uploaded_at": attachment.uploaded_at,
-            "url": url_for("assignments.attachment", attachment_id=attachment.id)}
+            "removed": attachment.removed_at is not None,
+            "url": url_for("tutors_api.download_attachment", attachment_id=attachment.id)}
 
 
 @blp.get("/me/submissions")
@@ -318,6 +322,29 @@ def add_attachment(files, assignment_id: int):
                                         filename=upload.filename, stream=upload.stream)
     db.session.commit()
     return _detail(db.session.get(Submission, attachment.submission_id))
+
+
+@blp.get("/attachments/<int:attachment_id>")
+@authenticated
+@blp.response(200, description="The file, as an attachment.", content_type="application/octet-stream")
+@blp.alt_response(404, description=NOT_YOURS)
+def download_attachment(attachment_id: int):
+    """Download an attached file: its trainee, their tutors and their managers."""
+    from lms.tutors.assignment_views import send_attachment
+
+    return send_attachment(grading.attachment_for_download(db.session, current_user, attachment_id))
+
+
+@blp.delete("/attachments/<int:attachment_id>")
+@authenticated
+@blp.response(200, SubmissionDetailSchema)
+@blp.alt_response(404, description=NOT_YOURS)
+@blp.alt_response(409, description="The work is awaiting review or accepted: not editable.")
+def remove_attachment(attachment_id: int):
+    """Remove a file from your draft (a file of a submitted round stays in that round's history)."""
+    submission = grading.remove_attachment(db.session, current_user, attachment_id)
+    db.session.commit()
+    return _detail(submission)
 
 
 # --- grading ---------------------------------------------------------------------------

@@ -80,6 +80,8 @@ def assignment(slug: str, assignment: str):
         form.body.data = submission.body
     attachments = grading.attachments_by_id(db.session, submission.id) if submission else {}
     language = scenario_language(found, cohort_language)
+    if request.args.get("language") in (found.scenario_html or {}):
+        language = request.args["language"]  # the reader asked for another of its languages
     return render_template(
         "tutors/assignment.html", assignment=found, course=found.course, enrolment=enrolment,
         submission=submission, form=form, attachments=attachments,
@@ -92,7 +94,11 @@ def assignment(slug: str, assignment: str):
 @bp.get("/attachments/<int:attachment_id>")
 @login_required
 def attachment(attachment_id: int):
-    found = grading.attachment_for_download(db.session, current_user, attachment_id)
+    return send_attachment(grading.attachment_for_download(db.session, current_user, attachment_id))
+
+
+def send_attachment(found):
+    """Send a stored file as a download that no browser renders or sniffs."""
     path = uploads.path_of(found.stored_name)
     if not path.is_file():
         abort(404)

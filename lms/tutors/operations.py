@@ -154,8 +154,9 @@ def _check_fields(session: Session, actor: User, fields: CohortFields, cohort: C
     course = session.get(Course, fields.course_id) if fields.course_id else None
     if course is None or not course.is_tutored:
         errors["course_id"] = [_("Choose a tutored course.")]
-    elif cohort is not None and course.id != cohort.course_id and active_member_count(session, cohort.id):
-        errors["course_id"] = [_("The course of a group that has members cannot be changed.")]
+    elif cohort is not None and course.id != cohort.course_id and session.scalar(
+            select(CohortMembership.id).where(CohortMembership.cohort_id == cohort.id).limit(1)) is not None:
+        errors["course_id"] = [_("The course of a group that has had members cannot be changed.")]
     name = " ".join((fields.name or "").split())
     if not name:
         errors["name"] = [_("Give the group a name.")]

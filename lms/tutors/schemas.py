@@ -129,7 +129,8 @@ class AttachmentSchema(Schema):
     type = fields.String(attribute="file_type")
     size = fields.Integer()
     uploaded_at = fields.DateTime()
-    url = fields.String(metadata={"description": "Download address (signed-in session or token)."})
+    removed = fields.Boolean(metadata={"description": "Removed from the draft; kept for the round that has it."})
+    url = fields.String(metadata={"description": "Download address (token or signed-in session)."})
 
 
 class ScoreSchema(Schema):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from lms.accounts.forms import EmptyForm
-from lms.accounts.models import Beneficiary, User
+from lms.accounts.models import Beneficiary, Institution, User
 from lms.accounts.reference import ADMIN, MANAGER, TUTOR
 from lms.core.errors import Conflict, DomainError, ValidationFailed
 from lms.core.forms import attach_errors
@@ -26,9 +26,13 @@ bp = Blueprint("tutors", __name__, template_folder="templates")
 
 # --- joining ---------------------------------------------------------------------------
 
+# Keys are guessed by trying: the page and the API share one budget per address.
+JOIN_LIMIT = limiter.shared_limit("30 per hour", scope="join-with-key", methods=["POST"])
+
+
 @bp.route("/join", methods=["GET", "POST"])
 @login_required
-@limiter.limit("30 per hour", methods=["POST"])
+@JOIN_LIMIT
 def join():
     form = JoinForm()
     if form.validate_on_submit():
@@ -88,9 +92,12 @@ def _fill(form: CohortForm) -> None:
                      if scope is None or b.id in scope]
     form.beneficiary_id.choices = [("", _("Choose…"))] + [(str(b.id), b.name) for b in beneficiaries]
     form.language.choices = [(code, lang.native_name) for code, lang in LANGUAGES.items()]
+    tutors = ops.tutor_candidates(db.session)
     form.tutor_ids.choices = [
-        (t.id, f"{t.full_name} ({t.beneficiary.name})" if t.beneficiary else t.full_name)
-        for t in ops.tutor_candidates(db.session)]
+        (t.id, f"{t.full_name} ({t.beneficiary.name})" if t.beneficiary else t.full_name) for t in tutors]
+    if any(b.has_footnote for b in beneficiaries) or any(t.beneficiary and t.beneficiary.has_footnote
+                                                         for t in tutors):
+        g.show_kosovo_footnote = True  # Kosovo* is named on the page: the layout adds its footnote
 
 
 def _fields(form: CohortForm) -> ops.CohortFields:
@@ -178,7 +185,7 @@ def cohort(cohort_id: int):
         .join(User, User.id == Enrolment.user_id).where(CohortMembership.cohort_id == cohort.id)
         .order_by(CohortMembership.status, User.full_name, User.id)).all()
     events = db.session.execute(
-        select(MembershipEvent, User.full_name)
+        select(MembershipEvent, User.full_name, User.id)
         .join(CohortMembership, CohortMembership.id == MembershipEvent.membership_id)
         .join(Enrolment, Enrolment.id == CohortMembership.enrolment_id)
         .join(User, User.id == Enrolment.user_id)
@@ -261,8 +268,10 @@ def bulk_enrol(cohort_id: int):
                     readmitted=report.readmitted, unchanged=report.unchanged), "success")
                 return redirect(url_for("tutors.cohort", cohort_id=cohort.id) + "#members")
     status = 422 if problems or form.errors else 200
+    institutions = db.session.scalars(select(Institution).where(
+        Institution.beneficiary_id == cohort.beneficiary_id).order_by(Institution.name)).all()
     return render_template("tutors/bulk_enrol.html", cohort=cohort, form=form, problems=problems,
-                           columns=bulk.COLUMNS), status
+                           columns=bulk.COLUMNS, institutions=institutions), status
 
 
 @bp.get("/cohorts/<int:cohort_id>/progress")

@@ -285,3 +285,13 @@ def test_demo_hook_creates_the_serbian_group_once(session, content_copy, referen
     assert first == second and cohort.display_key in first[0]
     members = session.scalars(db.select(CohortMembership)).all()
     assert len(members) == 1 and members[0].enrolment.user.email == "trainee@demo.lms"
+
+
+def test_guessing_keys_is_rate_limited_across_page_and_api(client, make_cohort, make_user, rate_limited):
+    make_cohort()
+    login(client, make_user())
+    statuses = [client.form("/join", {"key": f"WRONG{n:03d}"}).status_code for n in range(20)]
+    statuses += [client.api("POST", "/api/v1/cohorts/join", json={"key": f"WRONG{n:03d}"}).status_code
+                 for n in range(20)]
+    assert statuses[:30] == [422] * 30
+    assert statuses[30:] == [429] * 10

@@ -278,3 +278,38 @@ def test_api_upload_refuses_a_disguised_file(client, session, assignments, make_
                            data={"file": (io.BytesIO(PDF), "cv.pdf")}, content_type="multipart/form-data",
                            headers={"X-CSRFToken": client.csrf_token()})
     assert response.status_code == 201 and response.get_json()["attachments"][0]["name"] == "cv.pdf"
+
+
+def test_an_oversize_upload_through_the_page_is_refused(make_app, session, casework, assignments, make_cohort,
+                                                        add_member):
+    small = make_app(LMS_UPLOAD_MAX_MB=1)
+    trainee, _ = add_member(make_cohort())
+    client = small.test_client()
+    login(client, trainee)
+    big = PDF + b"0" * (1024 * 1024)
+    response = _post(client, _page(casework, assignments["assessment-case"]), body="kept text",
+                     file=(io.BytesIO(big), "big.pdf"))
+    assert response.status_code == 413
+    html = response.get_data(as_text=True)
+    assert "The file is larger than 1 MB." in html and "kept text</textarea>" in html
+    assert session.scalar(db.select(db.func.count(Attachment.id))) == 0
+
+
+def test_files_through_the_api_with_a_token(client, session, assignments, make_cohort, add_member, make_user):
+    from lms.accounts.operations import create_api_token
+
+    cohort = make_cohort()
+    trainee, _ = add_member(cohort)
+    case = assignments["assessment-case"]
+    attachment = grading.add_attachment(session, trainee, case, filename="plan.txt", stream=io.BytesIO(b"plan"))
+    _token, mine = create_api_token(session, trainee, "phone")
+    _token, tutors = create_api_token(session, cohort.tutors[0], "laptop")
+    _token, strangers = create_api_token(session, make_user(roles=("tutor",)), "other")
+    session.commit()
+    for token in (mine, tutors):
+        response = client.api("GET", f"/api/v1/attachments/{attachment.id}", token=token)
+        assert response.status_code == 200 and response.data == b"plan"
+    assert client.api("GET", f"/api/v1/attachments/{attachment.id}", token=strangers).status_code == 404
+    assert client.api("DELETE", f"/api/v1/attachments/{attachment.id}", token=tutors).status_code == 404
+    response = client.api("DELETE", f"/api/v1/attachments/{attachment.id}", token=mine)
+    assert response.status_code == 200 and response.get_json()["attachments"] == []

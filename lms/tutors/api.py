@@ -15,7 +15,7 @@ from lms.courses.access import can_preview_course, details_of
 from lms.courses.models import Course, Enrolment
 from lms.courses.operations import enrolment_of
 from lms.extensions import db
-from lms.tutors import grading
+from lms.tutors import grading, submissions
 from lms.tutors import operations as ops
 from lms.tutors.assignment_views import scenario_language
 from lms.tutors.models import MEMBER_ACTIVE, Assignment, Cohort, CohortMembership, Submission
@@ -261,7 +261,7 @@ def _assignment_body(assignment: Assignment) -> dict:
             "module": assignment.module.slug,
             "title": assignment.title, "max_points": assignment.max_points, "language": language,
             "scenario_html": (assignment.scenario_html or {}).get(language, ""), "criteria": assignment.criteria,
-            "submission": grading.submission_of(db.session, enrolment.id, assignment.id) if enrolment else None}
+            "submission": submissions.submission_of(db.session, enrolment.id, assignment.id) if enrolment else None}
 
 
 @blp.get("/assignments/<int:assignment_id>")
@@ -284,7 +284,7 @@ def get_assignment(assignment_id: int):
 @blp.alt_response(422, description="Too long.")
 def save_draft(data, assignment_id: int):
     """Save your response as a draft (Markdown)."""
-    submission = grading.save_draft(db.session, current_user, _assignment(assignment_id), body=data["body"])
+    submission = submissions.save_draft(db.session, current_user, _assignment(assignment_id), body=data["body"])
     db.session.commit()
     return submission
 
@@ -300,7 +300,7 @@ def save_draft(data, assignment_id: int):
 @blp.alt_response(422, description="Nothing to submit.")
 def submit(data, assignment_id: int):
     """Submit your work for review (a new round after a resubmission request)."""
-    submission, changed = grading.submit(db.session, current_user, _assignment(assignment_id),
+    submission, changed = submissions.submit(db.session, current_user, _assignment(assignment_id),
                                          body=data.get("body"))
     db.session.commit()
     return submission, 201 if changed else 200
@@ -318,7 +318,7 @@ def submit(data, assignment_id: int):
 def add_attachment(files, assignment_id: int):
     """Attach a file to your draft (multipart form field `file`)."""
     upload = files["file"]
-    attachment = grading.add_attachment(db.session, current_user, _assignment(assignment_id),
+    attachment = submissions.add_attachment(db.session, current_user, _assignment(assignment_id),
                                         filename=upload.filename, stream=upload.stream)
     db.session.commit()
     return _detail(db.session.get(Submission, attachment.submission_id))
@@ -332,7 +332,7 @@ def download_attachment(attachment_id: int):
     """Download an attached file: its trainee, their tutors and their managers."""
     from lms.tutors.assignment_views import send_attachment
 
-    return send_attachment(grading.attachment_for_download(db.session, current_user, attachment_id))
+    return send_attachment(submissions.attachment_for_download(db.session, current_user, attachment_id))
 
 
 @blp.delete("/attachments/<int:attachment_id>")
@@ -342,7 +342,7 @@ def download_attachment(attachment_id: int):
 @blp.alt_response(409, description="The work is awaiting review or accepted: not editable.")
 def remove_attachment(attachment_id: int):
     """Remove a file from your draft (a file of a submitted round stays in that round's history)."""
-    submission = grading.remove_attachment(db.session, current_user, attachment_id)
+    submission = submissions.remove_attachment(db.session, current_user, attachment_id)
     db.session.commit()
     return _detail(submission)
 
@@ -352,7 +352,7 @@ def remove_attachment(attachment_id: int):
 def _detail(submission) -> SimpleNamespace:
     """The submission's own fields, plus its trainee, group, rounds and files."""
     cohort = ops.cohort_of_enrolment(db.session, submission.enrolment_id)
-    attachments = grading.attachments_by_id(db.session, submission.id)
+    attachments = submissions.attachments_by_id(db.session, submission.id)
     fields = {name: getattr(submission, name) for name in SubmissionSchema().fields
               if name not in ("assignment_title", "course")}
     return SimpleNamespace(**fields, enrolment=submission.enrolment, trainee=submission.enrolment.user.full_name,
@@ -385,7 +385,7 @@ def queue(args):
 @blp.alt_response(404, description=NOT_YOURS)
 def get_submission(submission_id: int):
     """A submission with every round and review: its trainee, their tutors and managers."""
-    return _detail(grading.submission_for_viewer(db.session, current_user, submission_id))
+    return _detail(submissions.submission_for_viewer(db.session, current_user, submission_id))
 
 
 def _conflict(exc: grading.SubmissionChanged):
@@ -402,7 +402,7 @@ def _conflict(exc: grading.SubmissionChanged):
 @blp.alt_response(422, description="A level missing, no feedback, no outcome, or no due date for a resubmission.")
 def grade(data, submission_id: int):
     """Grade work awaiting review with the rubric: accepted, or a resubmission requested."""
-    submission = grading.submission_for_viewer(db.session, current_user, submission_id)
+    submission = submissions.submission_for_viewer(db.session, current_user, submission_id)
     try:
         grading.grade_submission(db.session, current_user, submission, version=data["version"],
                                  levels=data["levels"], feedback=data["feedback"], outcome=data["outcome"],
@@ -424,7 +424,7 @@ def grade(data, submission_id: int):
 @blp.alt_response(422, description="No reason, or an invalid grade.")
 def correct(data, submission_id: int):
     """Correct the latest grade; the reason is kept in the audit log."""
-    submission = grading.submission_for_viewer(db.session, current_user, submission_id)
+    submission = submissions.submission_for_viewer(db.session, current_user, submission_id)
     try:
         grading.correct_grade(db.session, current_user, submission, version=data["version"],
                               levels=data["levels"], feedback=data["feedback"], outcome=data["outcome"],
@@ -443,6 +443,6 @@ def correct(data, submission_id: int):
 @blp.alt_response(404, description=NOT_YOURS)
 def audit_log(submission_id: int):
     """Every grading action on a submission: who, when, before, after, why."""
-    submission = grading.submission_for_viewer(db.session, current_user, submission_id)
+    submission = submissions.submission_for_viewer(db.session, current_user, submission_id)
     return grading.audit_trail(db.session, current_user, submission)
 

@@ -13,7 +13,7 @@ from lms.core.i18n import _, current_language
 from lms.courses.access import can_preview_course, details_of
 from lms.courses.operations import enrolment_of
 from lms.extensions import db
-from lms.tutors import grading, uploads
+from lms.tutors import submissions, uploads
 from lms.tutors.forms import ResponseForm
 from lms.tutors.models import Assignment, Submission
 
@@ -33,7 +33,7 @@ def _context(assignment: Assignment):
     enrolment = enrolment_of(db.session, current_user, assignment.course_id)
     if enrolment is not None and enrolment.is_active:
         return enrolment, details_of(db.session, enrolment).get("language")
-    if enrolment is not None and grading.submission_of(db.session, enrolment.id, assignment.id):
+    if enrolment is not None and submissions.submission_of(db.session, enrolment.id, assignment.id):
         return enrolment, details_of(db.session, enrolment).get("language")  # withdrawn: read only
     if can_preview_course(current_user, assignment.course):
         return None, None
@@ -43,7 +43,7 @@ def _context(assignment: Assignment):
 @bp.route("/courses/<slug>/assignments/<assignment>", methods=["GET", "POST"])
 @login_required
 def assignment(slug: str, assignment: str):
-    found = grading.assignment_by_slugs(db.session, slug, assignment)
+    found = submissions.assignment_by_slugs(db.session, slug, assignment)
     enrolment, cohort_language = _context(found)
     form = ResponseForm()
     status = 200
@@ -54,7 +54,7 @@ def assignment(slug: str, assignment: str):
             upload = request.files.get("file")
             removals = [int(v) for v in request.form.getlist("remove") if v.isdigit()]
             try:
-                submission, submitted = grading.work_on(
+                submission, submitted = submissions.work_on(
                     db.session, current_user, found, body=form.body.data, remove_attachment_ids=removals,
                     upload=(upload.filename, upload.stream) if upload and upload.filename else None,
                     submit_now=request.form.get("action") == "submit")
@@ -75,10 +75,10 @@ def assignment(slug: str, assignment: str):
                 return redirect(request.path), 303
         else:
             status = 400
-    submission = grading.submission_of(db.session, enrolment.id, found.id) if enrolment else None
+    submission = submissions.submission_of(db.session, enrolment.id, found.id) if enrolment else None
     if request.method == "GET" and submission is not None:
         form.body.data = submission.body
-    attachments = grading.attachments_by_id(db.session, submission.id) if submission else {}
+    attachments = submissions.attachments_by_id(db.session, submission.id) if submission else {}
     language = scenario_language(found, cohort_language)
     if request.args.get("language") in (found.scenario_html or {}):
         language = request.args["language"]  # the reader asked for another of its languages
@@ -87,14 +87,14 @@ def assignment(slug: str, assignment: str):
         submission=submission, form=form, attachments=attachments,
         working=[a for a in attachments.values() if a.removed_at is None], language=language,
         editable=enrolment is not None and enrolment.is_active and (submission is None or submission.is_editable),
-        max_files=grading.MAX_ATTACHMENTS, types=uploads.allowed_types(),
+        max_files=submissions.MAX_ATTACHMENTS, types=uploads.allowed_types(),
         max_mb=uploads.max_bytes() // (1024 * 1024)), status
 
 
 @bp.get("/attachments/<int:attachment_id>")
 @login_required
 def attachment(attachment_id: int):
-    return send_attachment(grading.attachment_for_download(db.session, current_user, attachment_id))
+    return send_attachment(submissions.attachment_for_download(db.session, current_user, attachment_id))
 
 
 def send_attachment(found):

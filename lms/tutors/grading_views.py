@@ -18,7 +18,7 @@ from lms.core.permissions import roles_required
 from lms.courses.access import can_grade, details_of
 from lms.courses.models import Module
 from lms.extensions import db
-from lms.tutors import grading, notifications
+from lms.tutors import grading, notifications, submissions
 from lms.tutors.forms import GradeForm, PreferenceForm, QueueFilterForm
 from lms.tutors.models import ACCEPTED, RETURNED, SUBMITTED, Cohort
 from lms.tutors.operations import cohort_of_enrolment, tutored_cohort_ids
@@ -83,12 +83,12 @@ def _render_submission(submission, *, form: GradeForm, correction_form: GradeFor
         actors = {u.id: u.full_name for u in db.session.scalars(
             select(User).where(User.id.in_({e.actor_id for e in log if e.actor_id})))} if log else {}
         entries = [(entry, actors.get(entry.actor_id, "")) for entry in log]
-    latest = grading.latest_round(submission)
+    latest = submissions.latest_round(submission)
     grader = can_grade(current_user, enrolment)
     return render_template(
         "tutors/submission.html", submission=submission, assignment=submission.assignment, enrolment=enrolment,
         trainee=enrolment.user, details=details, cohort=cohort, latest=latest,
-        attachments=grading.attachments_by_id(db.session, submission.id), form=form,
+        attachments=submissions.attachments_by_id(db.session, submission.id), form=form,
         correction_form=correction_form, may_grade=grader and submission.status == SUBMITTED,
         may_correct=grader and submission.status in (ACCEPTED, RETURNED) and latest is not None
         and latest.is_reviewed, criterion_errors=criterion_errors or {}, conflict=conflict,
@@ -97,7 +97,7 @@ def _render_submission(submission, *, form: GradeForm, correction_form: GradeFor
 
 
 def _viewer_submission(submission_id: int):
-    submission = grading.submission_for_viewer(db.session, current_user, submission_id)
+    submission = submissions.submission_for_viewer(db.session, current_user, submission_id)
     if submission.enrolment.user_id == current_user.id and not can_grade(current_user, submission.enrolment):
         return submission, redirect(url_for("assignments.assignment", slug=submission.enrolment.course.slug,
                                             assignment=submission.assignment.slug))
@@ -106,7 +106,7 @@ def _viewer_submission(submission_id: int):
 
 def _prefilled_correction(submission) -> GradeForm:
     form = GradeForm(formdata=None)
-    latest = grading.latest_round(submission)
+    latest = submissions.latest_round(submission)
     if latest is not None and latest.is_reviewed:
         form.feedback.data = latest.feedback
         form.outcome.data = latest.outcome
@@ -138,7 +138,7 @@ def submission(submission_id: int):
                                  feedback=form.feedback.data, outcome=form.outcome.data, due_on=form.due_on.data)
     except grading.SubmissionChanged as exc:
         db.session.rollback()
-        found = grading.submission_for_viewer(db.session, current_user, submission_id)
+        found = submissions.submission_for_viewer(db.session, current_user, submission_id)
         # Their grade stands; what this tutor chose stays in the form, to apply as a correction.
         form.version.data = found.version
         return _render_submission(found, form=GradeForm(formdata=None), correction_form=form, status=409,
@@ -150,7 +150,7 @@ def submission(submission_id: int):
         return redirect(url_for("grading.submission", submission_id=submission_id)), 303
     except ValidationFailed as exc:
         db.session.rollback()
-        found = grading.submission_for_viewer(db.session, current_user, submission_id)
+        found = submissions.submission_for_viewer(db.session, current_user, submission_id)
         criterion_errors = {k: v for k, v in exc.errors.items() if k.startswith("criterion_")}
         attach_errors(form, {k: v for k, v in exc.errors.items() if not k.startswith("criterion_")})
         return _render_submission(found, form=form, correction_form=_prefilled_correction(found), status=422,
@@ -184,7 +184,7 @@ def correct(submission_id: int):
                               reason=form.reason.data)
     except grading.SubmissionChanged as exc:
         db.session.rollback()
-        found = grading.submission_for_viewer(db.session, current_user, submission_id)
+        found = submissions.submission_for_viewer(db.session, current_user, submission_id)
         form.version.data = found.version
         return _render_submission(found, form=GradeForm(formdata=None), correction_form=form, status=409,
                                   conflict={"message": exc.message, "current": exc.current}, chosen=chosen,
@@ -195,7 +195,7 @@ def correct(submission_id: int):
         return redirect(url_for("grading.submission", submission_id=submission_id)), 303
     except ValidationFailed as exc:
         db.session.rollback()
-        found = grading.submission_for_viewer(db.session, current_user, submission_id)
+        found = submissions.submission_for_viewer(db.session, current_user, submission_id)
         criterion_errors = {k: v for k, v in exc.errors.items() if k.startswith("criterion_")}
         attach_errors(form, {k: v for k, v in exc.errors.items() if not k.startswith("criterion_")})
         return _render_submission(found, form=GradeForm(formdata=None), correction_form=form, status=422,

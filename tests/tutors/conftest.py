@@ -77,10 +77,10 @@ def add_member(session, make_user):
 @pytest.fixture
 def submit_work(session):
     """Submit a response to an assignment as the trainee; return the submission."""
-    from lms.tutors import grading
+    from lms.tutors import submissions
 
     def factory(user, assignment, body="My analysis of the case.\n\n- first point\n- second point"):
-        submission, _changed = grading.submit(session, user, assignment, body=body)
+        submission, _changed = submissions.submit(session, user, assignment, body=body)
         session.commit()
         return submission
 

@@ -10,7 +10,7 @@ import pytest
 
 from lms.core.errors import Conflict, NotAllowed, TooLarge, ValidationFailed
 from lms.extensions import db
-from lms.tutors import grading, uploads
+from lms.tutors import submissions, uploads
 from lms.tutors.models import Attachment, Submission, SubmissionRound
 from tests.conftest import login
 
@@ -75,8 +75,8 @@ def test_trainee_saves_a_draft_then_submits(client, session, casework, assignmen
 def test_a_double_submit_makes_one_round(session, assignments, make_cohort, add_member):
     trainee, _ = add_member(make_cohort())
     case = assignments["assessment-case"]
-    first, changed = grading.submit(session, trainee, case, body="text")
-    again, changed_again = grading.submit(session, trainee, case, body="text")
+    first, changed = submissions.submit(session, trainee, case, body="text")
+    again, changed_again = submissions.submit(session, trainee, case, body="text")
     session.commit()
     assert changed and not changed_again and first.id == again.id
     assert session.scalar(db.select(db.func.count(SubmissionRound.id))) == 1
@@ -85,15 +85,15 @@ def test_a_double_submit_makes_one_round(session, assignments, make_cohort, add_
 def test_submitted_work_cannot_be_edited_until_returned(session, assignments, make_cohort, add_member):
     trainee, _ = add_member(make_cohort())
     case = assignments["assessment-case"]
-    grading.submit(session, trainee, case, body="text")
+    submissions.submit(session, trainee, case, body="text")
     with pytest.raises(Conflict, match="awaiting review"):
-        grading.save_draft(session, trainee, case, body="changed")
+        submissions.save_draft(session, trainee, case, body="changed")
 
 
 def test_nothing_to_submit_is_refused(session, assignments, make_cohort, add_member):
     trainee, _ = add_member(make_cohort())
     with pytest.raises(ValidationFailed) as caught:
-        grading.submit(session, trainee, assignments["assessment-case"], body="   ")
+        submissions.submit(session, trainee, assignments["assessment-case"], body="   ")
     assert "body" in caught.value.errors
 
 
@@ -103,14 +103,14 @@ def test_only_members_of_a_group_submit(session, assignments, make_user, make_co
     from lms.tutors.models import CohortMembership
 
     with pytest.raises(NotAllowed):
-        grading.submit(session, make_user(), assignments["assessment-case"], body="text")
+        submissions.submit(session, make_user(), assignments["assessment-case"], body="text")
     session.rollback()
     trainee, enrolment = add_member(make_cohort())
     membership = session.scalar(db.select(CohortMembership).where(CohortMembership.enrolment_id == enrolment.id))
     ops.withdraw_member(session, regional_manager, membership)
     session.commit()
     with pytest.raises(NotAllowed):
-        grading.submit(session, trainee, assignments["assessment-case"], body="text")
+        submissions.submit(session, trainee, assignments["assessment-case"], body="text")
 
 
 def test_a_trainee_sees_only_their_own_submissions(client, session, assignments, make_cohort, add_member,
@@ -231,7 +231,7 @@ def test_refused_uploads_change_nothing(client, session, casework, assignments, 
 
 def test_a_file_written_by_a_rolled_back_transaction_is_removed(app, session, assignments, make_cohort, add_member):
     trainee, _ = add_member(make_cohort())
-    attachment = grading.add_attachment(session, trainee, assignments["assessment-case"], filename="a.pdf",
+    attachment = submissions.add_attachment(session, trainee, assignments["assessment-case"], filename="a.pdf",
                                         stream=io.BytesIO(PDF))
     path = uploads.path_of(attachment.stored_name)
     assert path.is_file()
@@ -259,10 +259,10 @@ def test_removing_a_draft_file_deletes_it_but_a_submitted_one_stays_in_history(
 def test_at_most_five_files(session, assignments, make_cohort, add_member):
     trainee, _ = add_member(make_cohort())
     case = assignments["assessment-case"]
-    for n in range(grading.MAX_ATTACHMENTS):
-        grading.add_attachment(session, trainee, case, filename=f"f{n}.txt", stream=io.BytesIO(b"text"))
+    for n in range(submissions.MAX_ATTACHMENTS):
+        submissions.add_attachment(session, trainee, case, filename=f"f{n}.txt", stream=io.BytesIO(b"text"))
     with pytest.raises(ValidationFailed, match="at most 5 files"):
-        grading.add_attachment(session, trainee, case, filename="more.txt", stream=io.BytesIO(b"text"))
+        submissions.add_attachment(session, trainee, case, filename="more.txt", stream=io.BytesIO(b"text"))
     session.rollback()
 
 
@@ -301,7 +301,7 @@ def test_files_through_the_api_with_a_token(client, session, assignments, make_c
     cohort = make_cohort()
     trainee, _ = add_member(cohort)
     case = assignments["assessment-case"]
-    attachment = grading.add_attachment(session, trainee, case, filename="plan.txt", stream=io.BytesIO(b"plan"))
+    attachment = submissions.add_attachment(session, trainee, case, filename="plan.txt", stream=io.BytesIO(b"plan"))
     _token, mine = create_api_token(session, trainee, "phone")
     _token, tutors = create_api_token(session, cohort.tutors[0], "laptop")
     _token, strangers = create_api_token(session, make_user(roles=("tutor",)), "other")

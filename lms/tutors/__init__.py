@@ -36,7 +36,7 @@ def init_app(app: Flask) -> None:
     register_slot("dashboard.top", grading_views.dashboard_slot)
     register_nav("grading.queue", _l("Grading queue"), lambda user: user.is_tutor, order=20)
     register_nav("tutors.my_groups", _l("My groups"), lambda user: user.is_tutor, order=21)
-    register_nav("tutors.cohorts", _l("Groups"), lambda user: user.is_manager or user.is_admin, order=30)
+    register_nav("tutors.cohorts", _l("Tutored groups"), lambda user: user.is_manager or user.is_admin, order=30)
 
 
 def _markdown_html(text: str | None):

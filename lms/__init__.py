@@ -14,7 +14,7 @@ from lms.config import PROJECT_ROOT, load_config
 
 # Features in dependency order: each one's init_app registers its blueprints, CLI
 # commands and the hooks through which it plugs into the features it depends on.
-FEATURES = ("accounts", "courses")
+FEATURES = ("accounts", "courses", "tutors")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -94,3 +94,14 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+
+
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint_inside_a_transaction(conn, name):
+    """pysqlite begins a transaction only before a write: a SAVEPOINT issued first would open
+    one of its own, and its RELEASE would commit for good what a later rollback must undo."""
+    import sqlite3
+
+    raw = conn.connection.dbapi_connection
+    if isinstance(raw, sqlite3.Connection) and not raw.in_transaction:
+        raw.execute("BEGIN")

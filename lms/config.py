@@ -25,6 +25,11 @@ def _int(name: str, default: int) -> int:
         raise RuntimeError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _list(value: str | None, default: str) -> list[str]:
+    raw = value if value is not None and value.strip() else default
+    return [item.strip().lower().lstrip(".") for item in raw.split(",") if item.strip()]
+
+
 def _secret_key(instance_path: Path) -> str:
     """Return LMS_SECRET_KEY, or a key generated once into the instance folder."""
     configured = os.environ.get("LMS_SECRET_KEY")
@@ -58,6 +63,8 @@ def load_config(instance_path: Path) -> dict:
         "LMS_PASSWORD_RESET_MAX_AGE": _int("LMS_PASSWORD_RESET_MAX_AGE", 3 * 24 * 3600),
         "LMS_UPLOAD_DIR": env("LMS_UPLOAD_DIR") or str(instance_path / "uploads"),
         "LMS_UPLOAD_MAX_MB": _int("LMS_UPLOAD_MAX_MB", 10),
+        # Attachment types accepted, checked against the file's content, not only its name.
+        "LMS_UPLOAD_TYPES": _list(env("LMS_UPLOAD_TYPES"), "pdf,docx,odt,txt,png,jpg"),
         "LMS_BEHIND_SCHEDULE_DAYS": _int("LMS_BEHIND_SCHEDULE_DAYS", 14),
         "LMS_REPORT_MIN_GROUP": _int("LMS_REPORT_MIN_GROUP", 5),
         "LMS_PROXY_FIX": _int("LMS_PROXY_FIX", 0),

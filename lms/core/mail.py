@@ -70,6 +70,8 @@ def deliver(mails: list[Mail]) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _send_outbox(session):
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT was released: the real commit is still to come
     mails = session.info.pop(OUTBOX_KEY, None)
     if mails:
         deliver(mails)

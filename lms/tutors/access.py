@@ -1,0 +1,69 @@
+"""What cohorts add to the foundation's access registries (lms/courses/access.py)."""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, select
+
+from lms.tutors.models import MEMBER_ACTIVE, Cohort, CohortMembership, CohortTutor
+
+
+def _cohort_for(session, enrolment) -> tuple[Cohort | None, CohortMembership | None]:
+    row = session.execute(
+        select(Cohort, CohortMembership).join(CohortMembership, CohortMembership.cohort_id == Cohort.id)
+        .where(CohortMembership.enrolment_id == enrolment.id)).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def _session():
+    from lms.extensions import db
+
+    return db.session
+
+
+def tutor_or_manager_views_enrolment(user, enrolment) -> bool:
+    """Tutors of the trainee's group, and managers whose scope covers its beneficiary."""
+    if not (user.is_tutor or user.is_manager or user.is_admin):
+        return False
+    cohort, _membership = _cohort_for(_session(), enrolment)
+    return cohort is not None and cohort.can_be_followed_by(user)
+
+
+def tutor_grades_enrolment(user, enrolment) -> bool:
+    """Tutors of the trainee's group grade their work while the trainee is a member."""
+    if not user.is_tutor:
+        return False
+    cohort, membership = _cohort_for(_session(), enrolment)
+    return cohort is not None and membership.status == MEMBER_ACTIVE and cohort.has_tutor(user)
+
+
+def cohort_details(session, enrolment) -> dict:
+    """Facts certificates and reports print: the group, its beneficiary, its tutors, its language."""
+    cohort, _membership = _cohort_for(session, enrolment)
+    if cohort is None:
+        return {}
+    return {"cohort_id": cohort.id, "cohort": cohort.name, "beneficiary": cohort.beneficiary,
+            "tutors": [row.user.full_name for row in cohort.tutor_rows], "language": cohort.language}
+
+
+def tutor_previews_course(user, course) -> bool:
+    """A tutor of any group of the course reads its lessons without being enrolled."""
+    if not user.is_tutor:
+        return False
+    return bool(_session().scalar(select(exists().where(
+        CohortTutor.user_id == user.id, CohortTutor.cohort_id == Cohort.id, Cohort.course_id == course.id))))
+
+
+def register() -> None:
+    from lms.courses.access import (
+        course_previewers,
+        enrolment_details,
+        enrolment_graders,
+        enrolment_viewers,
+    )
+
+    for registry, rule in ((enrolment_viewers, tutor_or_manager_views_enrolment),
+                           (enrolment_graders, tutor_grades_enrolment),
+                           (enrolment_details, cohort_details),
+                           (course_previewers, tutor_previews_course)):
+        if rule not in registry:
+            registry.append(rule)

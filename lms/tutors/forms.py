@@ -1,0 +1,92 @@
+"""Forms of tutored groups (Flask-WTF: each carries its CSRF token)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Optional
+
+from lms.accounts.forms import MultiCheckboxField
+from lms.core.i18n import _l
+from lms.tutors.models import ACCEPTED, NOTIFY_DAILY, NOTIFY_IMMEDIATE, RETURNED
+
+
+def coerce_int_or_none(value):
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # an id that exists nowhere: the operation reports it
+
+
+class JoinForm(FlaskForm):
+    key = StringField(_l("Enrolment key"), render_kw={"autocomplete": "off", "autocapitalize": "characters",
+                                                      "spellcheck": "false", "maxlength": 32})
+
+
+class CohortForm(FlaskForm):
+    # Field checks are the operation's: it reports every problem at once.
+    course_id = SelectField(_l("Course"), coerce=coerce_int_or_none, validate_choice=False)
+    beneficiary_id = SelectField(_l("Beneficiary"), coerce=coerce_int_or_none, validate_choice=False)
+    name = StringField(_l("Name of the group"), render_kw={"maxlength": 200})
+    language = SelectField(_l("Language of the group"), validate_choice=False)
+    starts_on = DateField(_l("Starts on"), validators=[Optional()])
+    ends_on = DateField(_l("Ends on"), validators=[Optional()])
+    capacity = IntegerField(_l("Capacity (number of trainees)"), validators=[Optional()])
+    tutor_ids = MultiCheckboxField(_l("Tutors"), coerce=int, validate_choice=False)
+    is_open = BooleanField(_l("Open: trainees may join with the enrolment key"), default=True)
+    allow_other_beneficiaries = BooleanField(_l("Also accept trainees of other beneficiaries"))
+    version = HiddenField()
+
+
+class ResponseForm(FlaskForm):
+    body = TextAreaField(_l("Your response"), render_kw={"rows": 18})
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(_l("Attach a file"))
+
+
+class GradeForm(FlaskForm):
+    """The rubric's levels are radio buttons named ``criterion_<slug>``, read from the request."""
+
+    feedback = TextAreaField(_l("Feedback for the trainee"), render_kw={"rows": 10})
+    outcome = RadioField(_l("Outcome"), validate_choice=False, choices=[
+        (ACCEPTED, _l("Accepted")), (RETURNED, _l("Resubmission requested"))])
+    due_on = DateField(_l("Resubmit by"), validators=[Optional()])
+    reason = TextAreaField(_l("Reason for the correction"), render_kw={"rows": 3})
+    version = HiddenField()
+
+
+class CsvForm(FlaskForm):
+    file = FileField(_l("CSV file"))
+
+
+class WithdrawForm(FlaskForm):
+    reason = StringField(_l("Reason (optional)"), render_kw={"maxlength": 500})
+
+
+class PreferenceForm(FlaskForm):
+    notify = RadioField(_l("Tell me about new work to review"), validate_choice=False, choices=[
+        (NOTIFY_IMMEDIATE, _l("At once, with one e-mail per submission")),
+        (NOTIFY_DAILY, _l("Once a day, in a digest"))])
+
+
+class QueueFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    cohort = SelectField(_l("Group"), coerce=coerce_int_or_none, validate_choice=False)
+    module = SelectField(_l("Module"), coerce=coerce_int_or_none, validate_choice=False)
+    status = SelectField(_l("Status"), validate_choice=False)

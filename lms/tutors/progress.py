@@ -1,0 +1,212 @@
+"""The cohort table: each trainee's progress per module, last activity and flags, and its CSV.
+
+Other features add per-module columns (a quiz result, say) by registering a
+``ModuleResultColumn`` whose ``fetch`` answers for all the cohort's enrolments at once.
+The table takes a fixed number of queries whatever the number of trainees.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import format_date, format_datetime
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from lms.accounts.models import Institution, User
+from lms.core.i18n import _, _l, localized
+from lms.core.models import utcnow
+from lms.courses.models import Enrolment, Lesson, LessonCompletion
+from lms.courses.operations import OutlineModule, outline_of
+from lms.tutors.models import (
+    ACCEPTED,
+    DRAFT,
+    MEMBER_ACTIVE,
+    RETURNED,
+    SUBMITTED,
+    Assignment,
+    Cohort,
+    CohortMembership,
+    Submission,
+)
+from lms.tutors.queue import GradingQueue
+
+NOT_STARTED = "not_started"
+ASSIGNMENT_STATUSES = {
+    NOT_STARTED: _l("Not started"),
+    DRAFT: _l("Draft"),
+    SUBMITTED: _l("Awaiting review"),
+    RETURNED: _l("Resubmission requested"),
+    ACCEPTED: _l("Accepted"),
+}
+
+
+@dataclass(frozen=True)
+class ModuleResultColumn:
+    key: str
+    label: object
+    # (session, SELECT of enrolment ids, course id) -> {(enrolment id, module id): text}
+    fetch: Callable[[Session, Select, int], dict[tuple[int, int], str]]
+
+
+MODULE_RESULT_COLUMNS: list[ModuleResultColumn] = []
+
+
+def register_module_result(column: ModuleResultColumn) -> None:
+    if all(existing.key != column.key for existing in MODULE_RESULT_COLUMNS):
+        MODULE_RESULT_COLUMNS.append(column)
+
+
+@dataclass
+class ModuleCell:
+    lessons_done: int
+    lessons_total: int
+    results: dict[str, str] = field(default_factory=dict)
+    assignment_status: str | None = None  # None: the module has no assignment
+    score: int | None = None
+    max_score: int | None = None
+    submission_id: int | None = None
+
+    @property
+    def assignment_label(self) -> str:
+        return str(ASSIGNMENT_STATUSES.get(self.assignment_status, "")) if self.assignment_status else ""
+
+
+@dataclass
+class TraineeRow:
+    membership_id: int
+    enrolment_id: int
+    user_id: int
+    name: str
+    email: str
+    institution: str
+    status: str
+    percent: int
+    completed_at: datetime | None
+    last_activity_at: datetime | None
+    behind: bool
+    awaiting: int
+    cells: dict[int, ModuleCell]
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == MEMBER_ACTIVE
+
+
+@dataclass
+class CohortTable:
+    cohort: Cohort
+    modules: list[OutlineModule]
+    assignment_modules: set[int]
+    result_columns: list[ModuleResultColumn]
+    rows: list[TraineeRow]
+    behind_days: int
+
+
+def cohort_table(session: Session, cohort: Cohort, *, now: datetime | None = None) -> CohortTable:
+    now = now or utcnow()
+    behind_days = int(current_app.config["LMS_BEHIND_SCHEDULE_DAYS"])
+    outline = outline_of(session, cohort.course)
+    modules = list(outline.modules)
+    members = select(CohortMembership.enrolment_id).where(CohortMembership.cohort_id == cohort.id)
+
+    people = session.execute(
+        select(CohortMembership.id, CohortMembership.status, CohortMembership.joined_at, Enrolment.id,
+               Enrolment.progress_percent, Enrolment.completed_at, Enrolment.last_activity_at,
+               User.id, User.full_name, User.email, Institution.name)
+        .join(Enrolment, Enrolment.id == CohortMembership.enrolment_id)
+        .join(User, User.id == Enrolment.user_id)
+        .outerjoin(Institution, Institution.id == User.institution_id)
+        .where(CohortMembership.cohort_id == cohort.id)
+        .order_by(CohortMembership.status, User.full_name, User.id)).all()
+
+    lessons_done: dict[tuple[int, int], int] = {
+        (enrolment_id, module_id): count for enrolment_id, module_id, count in session.execute(
+            select(LessonCompletion.enrolment_id, Lesson.module_id, func.count())
+            .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
+            .where(LessonCompletion.enrolment_id.in_(members), Lesson.is_retired.is_(False))
+            .group_by(LessonCompletion.enrolment_id, Lesson.module_id))}
+    assignment_modules = {module_id: assignment_id for assignment_id, module_id in session.execute(
+        select(Assignment.id, Assignment.module_id).where(
+            Assignment.course_id == cohort.course_id, Assignment.is_retired.is_(False)))}
+    submissions = {(enrolment_id, assignment_id): (status, score, max_score, submission_id)
+                   for enrolment_id, assignment_id, status, score, max_score, submission_id in session.execute(
+                       select(Submission.enrolment_id, Submission.assignment_id, Submission.status,
+                              Submission.score, Submission.max_score, Submission.id)
+                       .where(Submission.enrolment_id.in_(members)))}
+    results = {column.key: column.fetch(session, members, cohort.course_id) for column in MODULE_RESULT_COLUMNS}
+    awaiting = GradingQueue(select(Cohort.id).where(Cohort.id == cohort.id)).awaiting_by_enrolment(session)
+
+    rows = []
+    for (membership_id, status, joined_at, enrolment_id, percent, completed_at, last_activity, user_id, name,
+         email, institution) in people:
+        cells = {}
+        for module in modules:
+            cell = ModuleCell(lessons_done.get((enrolment_id, module.id), 0), len(module.lessons))
+            for key, values in results.items():
+                if (enrolment_id, module.id) in values:
+                    cell.results[key] = values[(enrolment_id, module.id)]
+            assignment_id = assignment_modules.get(module.id)
+            if assignment_id is not None:
+                found = submissions.get((enrolment_id, assignment_id))
+                if found is None:
+                    cell.assignment_status = NOT_STARTED
+                else:
+                    cell.assignment_status, cell.score, cell.max_score, cell.submission_id = found
+            cells[module.id] = cell
+        since = last_activity or joined_at
+        behind = (status == MEMBER_ACTIVE and completed_at is None and now.date() >= cohort.starts_on
+                  and since is not None and now - since > timedelta(days=behind_days))
+        rows.append(TraineeRow(membership_id, enrolment_id, user_id, name, email, institution or "", status,
+                               percent, completed_at, last_activity, behind, awaiting.get(enrolment_id, 0),
+                               cells))
+    return CohortTable(cohort, modules, set(assignment_modules), list(MODULE_RESULT_COLUMNS), rows, behind_days)
+
+
+def _safe(value) -> str:
+    """Spreadsheets run cells that start with = + - @ as formulas: neutralise them."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def table_csv(table: CohortTable) -> str:
+    """The cohort table as CSV (UTF-8 with a byte-order mark, so spreadsheets read č, ć, ë)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    header = [_("Name"), _("E-mail address"), _("Institution"), _("Membership"), _("Progress (%)"),
+              _("Completed on"), _("Last activity"), _("Behind schedule"), _("Awaiting review")]
+    for number, module in enumerate(table.modules, start=1):
+        prefix = _("Module {number}").format(number=number)
+        header.append(_("{module}: lessons done").format(module=prefix))
+        for column in table.result_columns:
+            header.append(f"{prefix}: {column.label}")
+        if module.id in table.assignment_modules:
+            header.append(_("{module}: case study").format(module=prefix))
+            header.append(_("{module}: case study score").format(module=prefix))
+    writer.writerow(header)
+    yes, no = _("yes"), _("no")
+    for row in table.rows:
+        line = [row.name, row.email, row.institution,
+                _("active") if row.is_active else _("withdrawn"), row.percent,
+                format_date(row.completed_at) if row.completed_at else "",
+                format_datetime(row.last_activity_at) if row.last_activity_at else "",
+                yes if row.behind else no, row.awaiting]
+        for module in table.modules:
+            cell = row.cells[module.id]
+            line.append(f"{cell.lessons_done}/{cell.lessons_total}")
+            for column in table.result_columns:
+                line.append(cell.results.get(column.key, ""))
+            if module.id in table.assignment_modules:
+                line.append(cell.assignment_label)
+                line.append(f"{cell.score}/{cell.max_score}" if cell.score is not None else "")
+        writer.writerow([_safe(value) for value in line])
+    return "\ufeff" + buffer.getvalue()
+
+
+def module_title(module: OutlineModule) -> str:
+    return localized(module.title)

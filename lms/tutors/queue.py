@@ -1,0 +1,278 @@
+"""The grading queue: work awaiting a tutor, from several sources, in one list.
+
+A source (assignment submissions here; quiz essay answers once ``quizzes`` offers them)
+gives two things:
+
+- ``items(enrolment_ids)``: a SELECT of the source's items for the enrolments in the
+  given subquery, with exactly these labelled columns, in this order:
+  ``item_id, enrolment_id, module_id, status, submitted_at`` where ``status`` is one of
+  ``awaiting`` / ``returned`` / ``graded`` and ``module_id`` may be NULL (a final test);
+- ``describe(session, item_ids)``: ``{item_id: ItemInfo(title, url)}`` in one query.
+
+The queue unions the sources, joins trainee and cohort once, counts for the filters in
+one grouped query and reads a page in one more, so the number of queries depends on the
+number of sources, never on the number of trainees or items.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from flask import url_for
+from sqlalchemy import Select, String, case, cast, func, literal, select, union_all
+from sqlalchemy.orm import Session
+
+from lms.accounts.models import User
+from lms.core.i18n import _l, localized
+from lms.courses.models import Enrolment
+from lms.tutors.links import url_context
+from lms.tutors.models import (
+    ACCEPTED,
+    MEMBER_ACTIVE,
+    RETURNED,
+    SUBMITTED,
+    Assignment,
+    Cohort,
+    CohortMembership,
+    Submission,
+)
+
+AWAITING, RESUBMISSION, GRADED = "awaiting", "returned", "graded"
+STATUSES = {
+    AWAITING: _l("Awaiting review"),
+    RESUBMISSION: _l("Resubmission requested"),
+    GRADED: _l("Graded"),
+}
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class ItemInfo:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class QueueSource:
+    kind: str
+    label: object
+    items: Callable[[Select], Select]
+    describe: Callable[[Session, list[int]], dict[int, ItemInfo]]
+
+
+QUEUE_SOURCES: list[QueueSource] = []
+
+
+def register_queue_source(source: QueueSource) -> None:
+    if all(existing.kind != source.kind for existing in QUEUE_SOURCES):
+        QUEUE_SOURCES.append(source)
+
+
+def source_label(kind: str) -> str:
+    return next((str(s.label) for s in QUEUE_SOURCES if s.kind == kind), kind)
+
+
+def _text(value: str):
+    """A typed string constant: PostgreSQL must know its type inside a UNION or CASE."""
+    return cast(literal(value), String(16))
+
+
+# --- the assignment source -------------------------------------------------------------
+
+def _assignment_items(enrolment_ids: Select) -> Select:
+    status = case((Submission.status == SUBMITTED, _text(AWAITING)),
+                  (Submission.status == RETURNED, _text(RESUBMISSION)),
+                  else_=_text(GRADED))
+    return (select(Submission.id.label("item_id"), Submission.enrolment_id.label("enrolment_id"),
+                   Assignment.module_id.label("module_id"), status.label("status"),
+                   Submission.submitted_at.label("submitted_at"))
+            .join(Assignment, Assignment.id == Submission.assignment_id)
+            .where(Submission.enrolment_id.in_(enrolment_ids),
+                   Submission.status.in_((SUBMITTED, RETURNED, ACCEPTED))))
+
+
+def _assignment_describe(session: Session, item_ids: list[int]) -> dict[int, ItemInfo]:
+    if not item_ids:
+        return {}
+    rows = session.execute(select(Submission.id, Assignment.title)
+                           .join(Assignment, Assignment.id == Submission.assignment_id)
+                           .where(Submission.id.in_(item_ids)))
+    return {item_id: ItemInfo(localized(title), url_for("grading.submission", submission_id=item_id))
+            for item_id, title in rows}
+
+
+ASSIGNMENT_SOURCE = QueueSource("assignment", _l("Case study"), _assignment_items, _assignment_describe)
+
+
+# --- the queue -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class QueueItem:
+    kind: str
+    item_id: int
+    enrolment_id: int
+    module_id: int | None
+    status: str
+    submitted_at: datetime | None
+    trainee: str
+    cohort_id: int
+    cohort: str
+    title: str = ""
+    url: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        return source_label(self.kind)
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUSES.get(self.status, self.status))
+
+
+@dataclass
+class Page:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page)) if self.per_page else 1
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+@dataclass
+class QueueCounts:
+    """Numbers of items per value of each filter, each counted under the other filters."""
+
+    by_status: Counter
+    by_cohort: Counter
+    by_module: Counter
+    by_kind: Counter
+    total: int
+
+
+class GradingQueue:
+    """The items of the given cohorts (a SELECT of cohort ids), filtered, oldest first."""
+
+    def __init__(self, cohort_ids: Select, *, cohort_id: int | None = None, module_id: int | None = None,
+                 status: str | None = AWAITING, kind: str | None = None,
+                 submitted_after: datetime | None = None):
+        self.cohort_ids = cohort_ids
+        self.cohort_id = cohort_id
+        self.module_id = module_id
+        self.status = status if status in STATUSES else None
+        self.kind = kind
+        self.submitted_after = submitted_after
+
+    def _union(self):
+        members = select(CohortMembership.enrolment_id).where(
+            CohortMembership.cohort_id.in_(self.cohort_ids), CohortMembership.status == MEMBER_ACTIVE)
+        parts = [source.items(members).add_columns(_text(source.kind).label("kind"))
+                 for source in QUEUE_SOURCES]
+        if not parts:
+            return None
+        return (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("queue_items")
+
+    def _joined(self, union, *columns):
+        return (select(*columns).select_from(union)
+                .join(CohortMembership, CohortMembership.enrolment_id == union.c.enrolment_id)
+                .join(Cohort, Cohort.id == CohortMembership.cohort_id)
+                .where(CohortMembership.status == MEMBER_ACTIVE,
+                       CohortMembership.cohort_id.in_(self.cohort_ids)))
+
+    def counts(self, session: Session) -> QueueCounts:
+        union = self._union()
+        empty = QueueCounts(Counter(), Counter(), Counter(), Counter(), 0)
+        if union is None:
+            return empty
+        query = self._joined(union, Cohort.id, union.c.module_id, union.c.status, union.c.kind,
+                             func.count()).group_by(Cohort.id, union.c.module_id, union.c.status, union.c.kind)
+        if self.submitted_after is not None:
+            query = query.where(union.c.submitted_at > self.submitted_after)
+        counts = QueueCounts(Counter(), Counter(), Counter(), Counter(), 0)
+        for cohort_id, module_id, status, kind, number in session.execute(query):
+            match = {"cohort": self.cohort_id in (None, cohort_id), "module": self.module_id in (None, module_id),
+                     "status": self.status in (None, status), "kind": self.kind in (None, kind)}
+            if all(v for k, v in match.items() if k != "status"):
+                counts.by_status[status] += number
+            if all(v for k, v in match.items() if k != "cohort"):
+                counts.by_cohort[cohort_id] += number
+            if all(v for k, v in match.items() if k != "module"):
+                counts.by_module[module_id] += number
+            if all(v for k, v in match.items() if k != "kind"):
+                counts.by_kind[kind] += number
+            if all(match.values()):
+                counts.total += number
+        return counts
+
+    def page(self, session: Session, *, page: int = 1, per_page: int = 50,
+             total: int | None = None) -> Page:
+        union = self._union()
+        if union is None:
+            return Page([], 1, per_page, 0)
+        if total is None:
+            total = self.counts(session).total
+        page = max(1, min(page, max(1, math.ceil(total / per_page))))
+        query = (self._joined(union, union.c.kind, union.c.item_id, union.c.enrolment_id, union.c.module_id,
+                              union.c.status, union.c.submitted_at, User.full_name, Cohort.id, Cohort.name)
+                 .join(Enrolment, Enrolment.id == union.c.enrolment_id)
+                 .join(User, User.id == Enrolment.user_id))
+        if self.cohort_id is not None:
+            query = query.where(Cohort.id == self.cohort_id)
+        if self.module_id is not None:
+            query = query.where(union.c.module_id == self.module_id)
+        if self.status is not None:
+            query = query.where(union.c.status == self.status)
+        if self.kind is not None:
+            query = query.where(union.c.kind == self.kind)
+        if self.submitted_after is not None:
+            query = query.where(union.c.submitted_at > self.submitted_after)
+        query = (query.order_by(union.c.submitted_at.asc().nulls_last(), union.c.kind, union.c.item_id)
+                 .limit(per_page).offset((page - 1) * per_page))
+        items = [QueueItem(*row) for row in session.execute(query)]
+        by_kind: dict[str, list[int]] = {}
+        for item in items:
+            by_kind.setdefault(item.kind, []).append(item.item_id)
+        info: dict[tuple[str, int], ItemInfo] = {}
+        with url_context():  # sources build links; a digest runs outside any request
+            for source in QUEUE_SOURCES:
+                if source.kind in by_kind:
+                    for item_id, described in source.describe(session, by_kind[source.kind]).items():
+                        info[(source.kind, item_id)] = described
+        described_items = []
+        for item in items:
+            found = info.get((item.kind, item.item_id))
+            described_items.append(replace(item, title=found.title, url=found.url) if found else item)
+        return Page(described_items, page, per_page, total)
+
+    def awaiting_by_enrolment(self, session: Session) -> Counter:
+        """How many items await review per trainee (the cohort table's flag)."""
+        union = self._union()
+        if union is None:
+            return Counter()
+        query = (self._joined(union, union.c.enrolment_id, func.count())
+                 .where(union.c.status == AWAITING).group_by(union.c.enrolment_id))
+        if self.cohort_id is not None:
+            query = query.where(Cohort.id == self.cohort_id)
+        return Counter(dict(session.execute(query).all()))

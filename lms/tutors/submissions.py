@@ -1,0 +1,247 @@
+"""The trainee's side of a case study: drafts, submitting rounds, attached files.
+
+Every change to a submission takes its next ``version``; a save based on an older
+version is refused (see ``take_version``), which is also what stops a second tutor
+from overwriting a grade (``lms.tutors.grading``).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from lms.accounts.models import User
+from lms.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from lms.core.i18n import _
+from lms.core.markdown import render_markdown
+from lms.core.models import utcnow
+from lms.courses.completion import record_event
+from lms.courses.models import Course, Enrolment
+from lms.courses.operations import enrolment_of
+from lms.tutors import notifications, uploads
+from lms.tutors.models import (
+    ACCEPTED,
+    DRAFT,
+    SUBMITTED,
+    Assignment,
+    Attachment,
+    Submission,
+    SubmissionRound,
+)
+from lms.tutors.operations import membership_of
+
+SUBMISSION_SUBMITTED = "submission_submitted"
+MAX_BODY_LENGTH = 100_000
+MAX_ATTACHMENTS = 5
+
+
+# --- lookups ---------------------------------------------------------------------------
+
+def assignment_by_slugs(session: Session, course_slug: str, assignment_slug: str) -> Assignment:
+    assignment = session.scalar(
+        select(Assignment).join(Course, Course.id == Assignment.course_id)
+        .where(Course.slug == course_slug, Assignment.slug == assignment_slug,
+               Assignment.is_retired.is_(False)))
+    if assignment is None:
+        raise NotFound()
+    return assignment
+
+
+def submission_of(session: Session, enrolment_id: int, assignment_id: int) -> Submission | None:
+    return session.scalar(select(Submission).where(
+        Submission.enrolment_id == enrolment_id, Submission.assignment_id == assignment_id))
+
+
+def submission_for_viewer(session: Session, viewer: User, submission_id: int) -> Submission:
+    """A submission its trainee, their tutors or their managers may read; 404 for anyone else."""
+    submission = session.get(Submission, submission_id)
+    if submission is None or not submission.enrolment.can_be_read_by(viewer):
+        raise NotFound()
+    return submission
+
+
+def latest_round(submission: Submission) -> SubmissionRound | None:
+    return submission.rounds[-1] if submission.rounds else None
+
+
+def active_attachments(session: Session, submission_id: int) -> list[Attachment]:
+    return list(session.scalars(select(Attachment).where(
+        Attachment.submission_id == submission_id, Attachment.removed_at.is_(None)).order_by(Attachment.id)))
+
+
+def attachments_by_id(session: Session, submission_id: int) -> dict[int, Attachment]:
+    return {a.id: a for a in session.scalars(select(Attachment).where(Attachment.submission_id == submission_id))}
+
+
+def trainee_enrolment(session: Session, user: User, assignment: Assignment) -> Enrolment:
+    """The enrolment through which ``user`` works on ``assignment``: active, in an active group."""
+    enrolment = enrolment_of(session, user, assignment.course_id)
+    membership = membership_of(session, enrolment.id) if enrolment is not None else None
+    if enrolment is None or not enrolment.is_active or membership is None or not membership.is_active:
+        raise NotAllowed(_("Case studies are submitted by the members of a tutored group of this course."))
+    return enrolment
+
+
+# --- versions --------------------------------------------------------------------------
+
+def take_version(session: Session, submission: Submission, expected: int) -> bool:
+    """Atomically move the submission from ``expected`` to the next version; False if it moved already."""
+    session.flush()
+    result = session.execute(
+        update(Submission).where(Submission.id == submission.id, Submission.version == expected)
+        .values(version=expected + 1).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        session.expire(submission)
+        for round_ in list(submission.rounds):
+            session.expire(round_)
+        return False
+    set_committed_value(submission, "version", expected + 1)
+    return True
+
+
+# --- the trainee's side ----------------------------------------------------------------
+
+def _clean_body(body: str | None) -> str:
+    body = (body or "").replace("\r\n", "\n").strip()
+    if len(body) > MAX_BODY_LENGTH:
+        raise ValidationFailed(_("The response is too long ({max} characters at most).").format(
+            max=MAX_BODY_LENGTH), field="body")
+    return body
+
+
+def _working_submission(session: Session, assignment: Assignment, enrolment: Enrolment) -> Submission:
+    submission = submission_of(session, enrolment.id, assignment.id)
+    if submission is not None:
+        return submission
+    now = utcnow()
+    try:
+        with session.begin_nested():
+            submission = Submission(assignment_id=assignment.id, enrolment_id=enrolment.id, status=DRAFT,
+                                    body="", rounds_submitted=0, created_at=now, updated_at=now, version=1)
+            session.add(submission)
+    except IntegrityError:
+        submission = submission_of(session, enrolment.id, assignment.id)  # made by a concurrent request
+    return submission
+
+
+def _require_editable(submission: Submission) -> None:
+    if submission.status == SUBMITTED:
+        raise Conflict(_("Your work has been submitted and is awaiting review; it cannot be changed now."))
+    if submission.status == ACCEPTED:
+        raise Conflict(_("Your work has been accepted; it can no longer be changed."))
+
+
+def save_draft(session: Session, user: User, assignment: Assignment, *, body: str | None) -> Submission:
+    """Keep the trainee's text as a draft (nothing is sent to the tutors)."""
+    enrolment = trainee_enrolment(session, user, assignment)
+    body = _clean_body(body)
+    submission = _working_submission(session, assignment, enrolment)
+    _require_editable(submission)
+    if submission.body != body:
+        submission.body = body
+        submission.updated_at = utcnow()
+        submission.version += 1
+    enrolment.last_activity_at = utcnow()
+    session.flush()
+    return submission
+
+
+def submit(session: Session, user: User, assignment: Assignment, *, body: str | None = None
+           ) -> tuple[Submission, bool]:
+    """Submit the draft (with ``body`` if given) as a new round; a repeated click changes nothing."""
+    enrolment = trainee_enrolment(session, user, assignment)
+    submission = _working_submission(session, assignment, enrolment)
+    if submission.status == SUBMITTED:
+        return submission, False
+    _require_editable(submission)
+    if body is not None:
+        submission.body = _clean_body(body)
+    attachments = active_attachments(session, submission.id)
+    if not submission.body and not attachments:
+        raise ValidationFailed(_("Write your response or attach a file before submitting."), field="body")
+    if not take_version(session, submission, submission.version):
+        session.refresh(submission)
+        if submission.status == SUBMITTED:
+            return submission, False  # the same submit, arriving twice
+        raise Conflict(_("Your work was changed in another window. Reload the page and try again."))
+    now = utcnow()
+    number = submission.rounds_submitted + 1
+    submission.rounds.append(SubmissionRound(
+        number=number, body=submission.body, html=render_markdown(submission.body),
+        attachment_ids=[a.id for a in attachments], submitted_at=now))
+    submission.status = SUBMITTED
+    submission.rounds_submitted = number
+    submission.submitted_at = now
+    submission.updated_at = now
+    session.flush()
+    record_event(session, enrolment, SUBMISSION_SUBMITTED, submission.id, evaluate=False)
+    notifications.notify_new_work(session, submission)
+    return submission, True
+
+
+def add_attachment(session: Session, user: User, assignment: Assignment, *, filename: str | None,
+                   stream) -> Attachment:
+    enrolment = trainee_enrolment(session, user, assignment)
+    checked = uploads.check_file(filename, stream)
+    submission = _working_submission(session, assignment, enrolment)
+    _require_editable(submission)
+    if len(active_attachments(session, submission.id)) >= MAX_ATTACHMENTS:
+        raise ValidationFailed(_("You can attach at most {count} files. Remove one first.").format(
+            count=MAX_ATTACHMENTS), field="file")
+    attachment = Attachment(submission_id=submission.id, original_name=checked.name,
+                            stored_name=uploads.store(session, checked.data), file_type=checked.file_type.key,
+                            content_type=checked.file_type.content_type, size=len(checked.data),
+                            uploaded_at=utcnow())
+    session.add(attachment)
+    submission.updated_at = utcnow()
+    submission.version += 1
+    session.flush()
+    return attachment
+
+
+def remove_attachment(session: Session, user: User, attachment_id: int) -> Submission:
+    attachment = session.get(Attachment, attachment_id)
+    submission = session.get(Submission, attachment.submission_id) if attachment else None
+    if submission is None or submission.enrolment.user_id != user.id or attachment.removed_at is not None:
+        raise NotFound()
+    trainee_enrolment(session, user, submission.assignment)
+    _require_editable(submission)
+    submitted = any(attachment.id in (r.attachment_ids or []) for r in submission.rounds)
+    if submitted:
+        attachment.removed_at = utcnow()  # a past round still shows it
+    else:
+        uploads.discard(session, attachment.stored_name)
+        session.delete(attachment)
+    submission.updated_at = utcnow()
+    submission.version += 1
+    session.flush()
+    return submission
+
+
+def attachment_for_download(session: Session, viewer: User, attachment_id: int) -> Attachment:
+    """The trainee, their tutors and their managers download; anyone else gets 404."""
+    attachment = session.get(Attachment, attachment_id)
+    if attachment is None:
+        raise NotFound()
+    submission_for_viewer(session, viewer, attachment.submission_id)
+    return attachment
+
+
+def work_on(session: Session, user: User, assignment: Assignment, *, body: str | None,
+            remove_attachment_ids: list[int] = (), upload: tuple[str | None, object] | None = None,
+            submit_now: bool = False) -> tuple[Submission, bool]:
+    """The trainee's form in one step: keep the text, drop and add files, and maybe submit.
+
+    Returns the submission and whether it was submitted by this call.
+    """
+    submission = save_draft(session, user, assignment, body=body)
+    for attachment_id in remove_attachment_ids:
+        remove_attachment(session, user, attachment_id)
+    if upload is not None:
+        filename, stream = upload
+        add_attachment(session, user, assignment, filename=filename, stream=stream)
+    if submit_now:
+        return submit(session, user, assignment)
+    return submission, False

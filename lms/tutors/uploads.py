@@ -1,0 +1,201 @@
+"""Attachment files: checked by name, size and content; stored outside the web root.
+
+A file is stored under a generated name in ``LMS_UPLOAD_DIR`` (never under ``static``),
+its original name kept only in the database. Files written by a transaction that rolls
+back are removed again; files dropped by a transaction are removed once it commits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import secrets
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from lms.core.errors import TooLarge, ValidationFailed
+from lms.core.i18n import _
+
+WRITTEN_KEY = "lms_files_written"
+DOOMED_KEY = "lms_files_to_delete"
+MAX_NAME_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class FileType:
+    key: str
+    extensions: tuple[str, ...]
+    content_type: str
+
+
+FILE_TYPES = {
+    file_type.key: file_type
+    for file_type in (
+        FileType("pdf", ("pdf",), "application/pdf"),
+        FileType("docx", ("docx",),
+                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        FileType("odt", ("odt",), "application/vnd.oasis.opendocument.text"),
+        FileType("txt", ("txt",), "text/plain; charset=utf-8"),
+        FileType("png", ("png",), "image/png"),
+        FileType("jpg", ("jpg", "jpeg"), "image/jpeg"),
+    )
+}
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+
+
+def allowed_types() -> list[FileType]:
+    configured = current_app.config.get("LMS_UPLOAD_TYPES") or []
+    keys = {"jpg" if key == "jpeg" else key for key in configured}
+    return [file_type for key, file_type in FILE_TYPES.items() if key in keys]
+
+
+def max_bytes() -> int:
+    return int(current_app.config["LMS_UPLOAD_MAX_MB"]) * 1024 * 1024
+
+
+def upload_dir() -> Path:
+    return Path(current_app.config["LMS_UPLOAD_DIR"])
+
+
+def check_name(raw: str | None) -> str:
+    """Refuse names that try to leave the folder or hide; return the name as it will be shown."""
+    name = unicodedata.normalize("NFC", raw or "").strip()
+    if not name:
+        raise ValidationFailed(_("The file has no name."), field="file")
+    if ("/" in name or "\\" in name or "\x00" in name or name.startswith(".") or ".." in name
+            or any(unicodedata.category(ch).startswith("C") for ch in name)):
+        raise ValidationFailed(_("The file name “{name}” is not allowed. Rename the file using letters, "
+                                 "digits, spaces, dashes and one dot before the extension.").format(name=name),
+                               field="file")
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValidationFailed(_("The file name is too long ({max} characters at most).").format(
+            max=MAX_NAME_LENGTH), field="file")
+    return name
+
+
+def _is_zip_with(data: bytes, check) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return check(archive)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return False
+
+
+def _docx(archive: zipfile.ZipFile) -> bool:
+    names = set(archive.namelist())
+    return "[Content_Types].xml" in names and "word/document.xml" in names
+
+
+def _odt(archive: zipfile.ZipFile) -> bool:
+    return "mimetype" in archive.namelist() and archive.read("mimetype").strip() == ODT_MIMETYPE
+
+
+def _plain_text(data: bytes) -> bool:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return not any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f" for ch in text)
+
+
+def detect_type(data: bytes) -> str | None:
+    """The file's type from its content (magic bytes, ZIP members), or None if unknown."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if data.startswith(b"PK\x03\x04"):
+        if _is_zip_with(data, _docx):
+            return "docx"
+        if _is_zip_with(data, _odt):
+            return "odt"
+        return None
+    if _plain_text(data.removeprefix(b"\xef\xbb\xbf")):
+        return "txt"
+    return None
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    name: str
+    data: bytes
+    file_type: FileType
+
+
+def check_file(raw_name: str | None, stream) -> CheckedFile:
+    """Validate an upload: name, size, and a type allowed by config and matching its content."""
+    name = check_name(raw_name)
+    limit = max_bytes()
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(_("The file is larger than {size} MB.").format(size=current_app.config["LMS_UPLOAD_MAX_MB"]),
+                       errors={"file": [_("The file is larger than {size} MB.").format(
+                           size=current_app.config["LMS_UPLOAD_MAX_MB"])]})
+    if not data:
+        raise ValidationFailed(_("The file is empty."), field="file")
+    types = allowed_types()
+    extension = name.rpartition(".")[2].lower() if "." in name else ""
+    claimed = next((t for t in types if extension in t.extensions), None)
+    accepted = ", ".join(ext for t in types for ext in t.extensions[:1])
+    if claimed is None:
+        raise ValidationFailed(_("Files of this type are not accepted. Accepted types: {types}.").format(
+            types=accepted), field="file")
+    if detect_type(data) != claimed.key:
+        raise ValidationFailed(_("The content of “{name}” is not a {type} file. Accepted types: {types}.").format(
+            name=name, type=claimed.key.upper(), types=accepted), field="file")
+    return CheckedFile(name, data, claimed)
+
+
+def _path_for(stored_name: str) -> Path:
+    return upload_dir() / stored_name[:2] / stored_name
+
+
+def store(session: Session, data: bytes) -> str:
+    """Write the bytes under a new random name; removed again if ``session`` rolls back."""
+    stored_name = secrets.token_hex(16)
+    path = _path_for(stored_name)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    temporary = path.with_suffix(".part")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.replace(temporary, path)
+    session.info.setdefault(WRITTEN_KEY, []).append(path)
+    return stored_name
+
+
+def discard(session: Session, stored_name: str) -> None:
+    """Delete a stored file once ``session`` commits."""
+    session.info.setdefault(DOOMED_KEY, []).append(_path_for(stored_name))
+
+
+def path_of(stored_name: str) -> Path:
+    return _path_for(stored_name)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session):
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT was released: the transaction may still roll back
+    session.info.pop(WRITTEN_KEY, None)
+    for path in session.info.pop(DOOMED_KEY, None) or []:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session, previous_transaction):
+    if previous_transaction.parent is None:
+        session.info.pop(DOOMED_KEY, None)
+        for path in session.info.pop(WRITTEN_KEY, None) or []:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()

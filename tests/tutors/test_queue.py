@@ -1,0 +1,220 @@
+"""The grading queue and the cohort table: oldest first, filters with counts, flags, CSV, constant queries."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+from sqlalchemy import literal, select
+
+from lms.core.models import utcnow
+from lms.courses.models import Enrolment, Lesson
+from lms.courses.operations import complete_lesson
+from lms.extensions import db
+from lms.tutors import grading
+from lms.tutors.models import Submission
+from lms.tutors.queue import (
+    AWAITING,
+    QUEUE_SOURCES,
+    GradingQueue,
+    ItemInfo,
+    QueueSource,
+    register_queue_source,
+)
+from tests.conftest import login
+
+
+def _age(session, submission, days):
+    """Pretend the work was submitted ``days`` ago."""
+    found = session.get(Submission, submission.id)
+    found.submitted_at = utcnow() - timedelta(days=days)
+    session.commit()
+
+
+def test_queue_lists_the_tutors_groups_oldest_first(client, session, make_cohort, add_member, assignments,
+                                                    submit_work):
+    cohort, other = make_cohort(name="Mine"), make_cohort(name="Not mine")
+    tutor = cohort.tutors[0]
+    newer_trainee, _ = add_member(cohort, full_name="Newer Trainee")
+    older_trainee, _ = add_member(cohort, full_name="Older Trainee")
+    stranger, _ = add_member(other, full_name="Other Group Trainee")
+    _age(session, submit_work(newer_trainee, assignments["assessment-case"]), 1)
+    _age(session, submit_work(older_trainee, assignments["release-case"]), 3)
+    submit_work(stranger, assignments["assessment-case"])
+    login(client, tutor)
+    html = client.get("/tutor/queue").get_data(as_text=True)
+    assert html.index("Older Trainee") < html.index("Newer Trainee")
+    assert "Other Group Trainee" not in html
+    assert "Case study: the first months" in html and "Awaiting review (2)" in html
+
+
+def test_filters_by_group_module_and_status_with_counts(client, session, make_cohort, add_member, assignments,
+                                                        submit_work, full_marks):
+    tutor_cohort = make_cohort(name="Group A")
+    tutor = tutor_cohort.tutors[0]
+    second = make_cohort(name="Group B", tutors=[tutor])
+    a1, _ = add_member(tutor_cohort, full_name="Trainee A1")
+    b1, _ = add_member(second, full_name="Trainee B1")
+    case, release = assignments["assessment-case"], assignments["release-case"]
+    graded = submit_work(a1, case)
+    submit_work(a1, release)
+    submit_work(b1, case)
+    grading.grade_submission(session, tutor, graded, version=graded.version, levels=full_marks(case),
+                             feedback="ok", outcome="accepted", due_on=None)
+    session.commit()
+    login(client, tutor)
+    api = client.api("GET", "/api/v1/tutor/queue").get_json()
+    assert api["total"] == 2 and api["by_status"] == {"awaiting": 2, "graded": 1}
+    assert api["by_cohort"] == {str(tutor_cohort.id): 1, str(second.id): 1}
+    filtered = client.api("GET", f"/api/v1/tutor/queue?cohort={second.id}").get_json()
+    assert [item["trainee"] for item in filtered["items"]] == ["Trainee B1"]
+    by_module = client.api("GET", f"/api/v1/tutor/queue?module={case.module_id}&status=all").get_json()
+    assert by_module["total"] == 2 and {i["status"] for i in by_module["items"]} == {"awaiting", "graded"}
+    done = client.api("GET", "/api/v1/tutor/queue?status=graded").get_json()
+    assert [item["item_id"] for item in done["items"]] == [graded.id]
+    assert done["items"][0]["url"] == f"/submissions/{graded.id}"
+    html = client.get(f"/tutor/queue?cohort={tutor_cohort.id}").get_data(as_text=True)
+    assert "Trainee A1" in html and "Trainee B1" not in html
+
+
+def test_withdrawn_trainees_leave_the_queue(session, make_cohort, add_member, assignments, submit_work,
+                                            regional_manager):
+    from lms.tutors import operations as ops
+    from lms.tutors.models import CohortMembership
+
+    cohort = make_cohort()
+    trainee, enrolment = add_member(cohort)
+    submit_work(trainee, assignments["assessment-case"])
+    scope = select(literal(cohort.id))
+    assert GradingQueue(scope).counts(session).total == 1
+    membership = session.scalar(db.select(CohortMembership).where(CohortMembership.enrolment_id == enrolment.id))
+    ops.withdraw_member(session, regional_manager, membership)
+    session.commit()
+    assert GradingQueue(scope).counts(session).total == 0
+
+
+def test_another_source_plugs_into_the_queue(session, make_cohort, add_member, assignments, submit_work):
+    """How the quiz essay answers will join: a SELECT with the agreed columns, and a describer."""
+    cohort = make_cohort()
+    trainee, enrolment = add_member(cohort, full_name="Essay Writer")
+    submit_work(trainee, assignments["assessment-case"])
+    old = utcnow() - timedelta(days=30)
+
+    def essay_items(enrolment_ids):
+        return (select(Enrolment.id.label("item_id"), Enrolment.id.label("enrolment_id"),
+                       literal(None).label("module_id"), literal(AWAITING).label("status"),
+                       literal(old).label("submitted_at"))
+                .where(Enrolment.id.in_(enrolment_ids)))
+
+    def essay_describe(session, item_ids):
+        return {item_id: ItemInfo("Essay question 3", f"/quizzes/essays/{item_id}") for item_id in item_ids}
+
+    source = QueueSource("essay", "Essay answer", essay_items, essay_describe)
+    register_queue_source(source)
+    try:
+        queue = GradingQueue(select(literal(cohort.id)))
+        counts = queue.counts(session)
+        assert counts.total == 2 and counts.by_kind == {"assignment": 1, "essay": 1}
+        page = queue.page(session)
+        assert [item.kind for item in page.items] == ["essay", "assignment"]  # the essay is older
+        assert page.items[0].title == "Essay question 3" and page.items[0].trainee == "Essay Writer"
+        assert page.items[0].url == f"/quizzes/essays/{enrolment.id}"
+    finally:
+        QUEUE_SOURCES.remove(source)
+
+
+def _populate(session, cohort, add_member, assignments, submit_work, trainees: int):
+    for n in range(trainees):
+        trainee, _ = add_member(cohort, full_name=f"Trainee {n:03d}")
+        submit_work(trainee, assignments["assessment-case"])
+        if n % 2:
+            submit_work(trainee, assignments["release-case"])
+        lesson = session.scalar(db.select(Lesson).where(Lesson.course_id == cohort.course_id))
+        complete_lesson(session, trainee, lesson)
+        session.commit()
+
+
+def test_queue_and_cohort_table_queries_do_not_grow_with_the_data(app, make_cohort, add_member, assignments,
+                                                                  submit_work, count_queries, session):
+    counts = []
+    for size in (3, 12):
+        cohort = make_cohort(capacity=50)
+        tutor = cohort.tutors[0]
+        _populate(session, cohort, add_member, assignments, submit_work, size)
+        client = app.test_client()
+        login(client, tutor)
+        numbers = []
+        for url in ("/tutor/queue", "/tutor/queue?status=all", f"/cohorts/{cohort.id}/progress",
+                    f"/cohorts/{cohort.id}/progress.csv", f"/api/v1/cohorts/{cohort.id}/progress",
+                    "/api/v1/tutor/queue"):
+            client.get(url)  # warm caches (the outline) so both sizes are measured alike
+            with count_queries() as counter:
+                response = client.get(url)
+            assert response.status_code == 200, url
+            numbers.append(counter.count)
+        html = client.get(f"/cohorts/{cohort.id}/progress").get_data(as_text=True)
+        assert html.count("Trainee 0") == size
+        counts.append(numbers)
+    assert counts[0] == counts[1], counts
+
+
+def test_cohort_table_shows_progress_flags_and_exports_csv(client, session, make_cohort, add_member, assignments,
+                                                           submit_work, regional_manager):
+    cohort = make_cohort()
+    active, active_enrolment = add_member(cohort, full_name="Active Trainee")
+    idle, idle_enrolment = add_member(cohort, full_name="=Idle Trainee")
+    lesson = session.scalar(db.select(Lesson).where(Lesson.course_id == cohort.course_id))
+    complete_lesson(session, active, lesson)
+    session.commit()
+    submit_work(active, assignments["assessment-case"])
+    quiet = session.get(Enrolment, idle_enrolment.id)
+    quiet.last_activity_at = utcnow() - timedelta(days=40)
+    session.commit()
+
+    login(client, cohort.tutors[0])
+    html = client.get(f"/cohorts/{cohort.id}/progress").get_data(as_text=True)
+    assert "behind schedule" in html and "1 awaiting review" in html and "Lessons 1/1" in html
+    response = client.get(f"/cohorts/{cohort.id}/progress.csv")
+    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    rows = {row[0]: row for row in csv.reader(io.StringIO(text.lstrip("\ufeff")))}
+    header = rows["Name"]
+    active_row, idle_row = rows["Active Trainee"], rows["'=Idle Trainee"]  # no formula injection
+    assert active_row[header.index("Awaiting review")] == "1" and active_row[header.index("Behind schedule")] == "no"
+    assert idle_row[header.index("Behind schedule")] == "yes"
+    assert active_row[header.index("Module 1: lessons done")] == "1/1"
+    assert active_row[header.index("Module 1: case study")] == "Awaiting review"
+    assert idle_row[header.index("Module 2: case study")] == "Not started"
+
+
+def test_only_the_groups_tutors_and_managers_see_its_table(client, make_cohort, make_user, add_member):
+    cohort = make_cohort(beneficiary="RS")
+    member, _ = add_member(cohort)
+    for outsider in (make_cohort(name="Other").tutors[0], member,
+                     make_user(roles=("manager",), beneficiary="AL", scope="national")):
+        fresh = client.application.test_client()
+        login(fresh, outsider)
+        assert fresh.get(f"/cohorts/{cohort.id}/progress").status_code == 404
+        assert fresh.get(f"/cohorts/{cohort.id}/progress.csv").status_code == 404
+        assert fresh.api("GET", f"/api/v1/cohorts/{cohort.id}/progress").status_code == 404
+    national = make_user(roles=("manager",), beneficiary="RS", scope="national")
+    fresh = client.application.test_client()
+    login(fresh, national)
+    assert fresh.get(f"/cohorts/{cohort.id}/progress").status_code == 200
+
+
+def test_the_queue_page_is_for_tutors(client, make_user):
+    login(client, make_user())
+    assert client.get("/tutor/queue").status_code == 403
+    assert client.api("GET", "/api/v1/tutor/queue").status_code == 403
+
+
+def test_tutor_dashboard_says_how_much_awaits(client, session, make_cohort, add_member, assignments, submit_work):
+    cohort = make_cohort()
+    trainee, _ = add_member(cohort)
+    submit_work(trainee, assignments["assessment-case"])
+    login(client, cohort.tutors[0])
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert "1 piece of work awaits your review." in html and "/tutor/queue" in html

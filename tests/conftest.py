@@ -61,6 +61,18 @@ class Client(FlaskClient):
         return self.open(url, method=method.upper(), json=json, headers=headers, **kwargs)
 
 
+def build_app(tmp_root: Path, **overrides):
+    """Another application (for tests that need their own settings or database).
+
+    One Limiter object serves every app and create_app re-reads RATELIMIT_ENABLED into it,
+    so it is switched off again here; the ``rate_limited`` fixture turns it on.
+    """
+    application = create_app(app_config(tmp_root, **overrides))
+    application.test_client_class = Client
+    limiter.enabled = False
+    return application
+
+
 def _end_test_transaction() -> None:
     if has_app_context():
         db.session.commit()
@@ -113,9 +125,7 @@ def tmp_root(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def app(tmp_root):
     os.environ["LMS_INSTANCE_PATH"] = str(tmp_root / "instance")
-    application = create_app(app_config(tmp_root))
-    application.test_client_class = Client
-    limiter.enabled = False
+    application = build_app(tmp_root)
     with application.app_context():
         db.drop_all()
         db.create_all()  # tests only: the application itself always migrates
@@ -132,9 +142,7 @@ def make_app(tmp_root, app):
     made = []
 
     def factory(**overrides):
-        other = create_app(app_config(tmp_root, **overrides))
-        other.test_client_class = Client
-        limiter.enabled = False  # one Limiter object serves every app: keep it off
+        other = build_app(tmp_root, **overrides)
         made.append(other)
         return other
 

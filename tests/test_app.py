@@ -6,7 +6,6 @@ import json
 import subprocess
 import sys
 
-from lms import create_app
 from lms.config import load_config
 
 
@@ -108,7 +107,7 @@ def test_openapi_document_is_valid_openapi_3(client):
 
 
 def test_create_app_accepts_a_config_mapping(tmp_root):
-    from tests.conftest import app_config
+    from tests.conftest import build_app
 
-    application = create_app(app_config(tmp_root, LMS_BASE_URL="https://help.example"))
+    application = build_app(tmp_root, LMS_BASE_URL="https://help.example")
     assert application.config["LMS_BASE_URL"] == "https://help.example"

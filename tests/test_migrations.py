@@ -5,15 +5,14 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from lms import create_app
 from lms.extensions import db
-from tests.conftest import app_config
+from tests.conftest import build_app
 
 
 def test_migrations_produce_exactly_the_models(tmp_root, empty_database_url):
     from flask_migrate import upgrade
 
-    application = create_app(app_config(tmp_root, SQLALCHEMY_DATABASE_URI=empty_database_url))
+    application = build_app(tmp_root, SQLALCHEMY_DATABASE_URI=empty_database_url)
     with application.app_context():
         upgrade()
         with db.engine.connect() as connection:

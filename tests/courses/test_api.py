@@ -9,7 +9,7 @@ from tests.conftest import login
 
 def test_course_list_and_outline_are_public(client, imported):
     courses = client.get("/api/v1/courses").get_json()
-    assert {c["slug"] for c in courses} == {"self-paced-basics", "tutored-basics"}
+    assert {"self-paced-basics", "tutored-basics"} <= {c["slug"] for c in courses}
     detail = client.get("/api/v1/courses/self-paced-basics").get_json()
     assert [m["slug"] for m in detail["modules"]] == ["intro", "practice"]
     assert [le["slug"] for le in detail["modules"][0]["lessons"]] == ["welcome", "standards"]

@@ -66,7 +66,8 @@ def test_a_new_version_keeps_enrolments_and_progress(session, imported, make_use
 
     results = {r.slug: r.action for r in import_content(session, content_copy)}
     session.commit()
-    assert results == {"self-paced-basics": "updated", "tutored-basics": "unchanged"}
+    assert results.pop("self-paced-basics") == "updated"
+    assert set(results.values()) == {"unchanged"}
     session.expire_all()
     assert session.get(Course, course.id).version == 2
     kept = set(session.scalars(db.select(LessonCompletion.lesson_id).where(
@@ -119,4 +120,4 @@ def test_import_command_reports_and_is_idempotent(app, session, reference):
     second = runner.invoke(args=["content", "import", str(FIXTURES / "content")])
     assert first.exit_code == 0 and "self-paced-basics v1: created" in first.output
     assert second.exit_code == 0 and "self-paced-basics v1: unchanged" in second.output
-    assert session.scalar(db.select(db.func.count(Course.id))) == 2
+    assert session.scalar(db.select(db.func.count(Course.id))) == len(list((FIXTURES / "content").iterdir()))

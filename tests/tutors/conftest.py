@@ -9,15 +9,6 @@ import pytest
 from lms.extensions import db
 
 
-@pytest.fixture(autouse=True)
-def _rate_limits_off(request):
-    """Another app built by an earlier test (create_app) switches the shared limiter back on."""
-    from lms.extensions import limiter
-
-    if "rate_limited" not in request.fixturenames:
-        limiter.enabled = False
-
-
 @pytest.fixture
 def casework(imported):
     """The tutored test course with two case studies (tests/fixtures/content/tutored-casework)."""

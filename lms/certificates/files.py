@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from flask import current_app, has_app_context
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -135,13 +135,20 @@ class _Chunks(io.RawIOBase):
         return data
 
 
-def zip_stream(certificates: Iterable[PrintedCertificate]) -> Iterator[bytes]:
-    """A ZIP of the certificates' PDFs, yielded entry by entry (never whole in memory)."""
+def zip_stream(certificates: Iterable[PrintedCertificate], app: Flask) -> Iterator[bytes]:
+    """A ZIP of the certificates' PDFs, yielded entry by entry (never whole in memory).
+
+    It runs after the request has ended, as the response is sent: each PDF is made inside
+    an application context of its own, never one held open across a ``yield``.
+    """
     sink = _Chunks()
-    with zipfile.ZipFile(sink, "w") as archive:
-        for printed in certificates:
-            info = zipfile.ZipInfo(file_name(printed), date_time=printed.dated.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, pdf_bytes(printed), compresslevel=1)
-            yield sink.take()
+    archive = zipfile.ZipFile(sink, "w")
+    for printed in certificates:
+        with app.app_context():
+            data = pdf_bytes(printed)
+        info = zipfile.ZipInfo(file_name(printed), date_time=printed.dated.timetuple()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(info, data, compresslevel=1)
+        yield sink.take()
+    archive.close()
     yield sink.take()

@@ -306,7 +306,7 @@ def managed_certificates(user, filters: CertificateFilters) -> Select:
     if scope is not None and filters.beneficiary_id is not None and filters.beneficiary_id not in scope:
         raise NotAllowed(_("You manage the certificates of your own beneficiary only."))
     query = (select(Certificate).join(Course, Course.id == Certificate.course_id)
-             .options(contains_eager(Certificate.course)))
+             .options(contains_eager(Certificate.course), joinedload(Certificate.beneficiary)))
     if scope is not None:
         query = query.where(Certificate.beneficiary_id.in_(scope))
     if filters.beneficiary_id is not None:

@@ -7,13 +7,13 @@ import io
 from flask import (
     Blueprint,
     Response,
+    current_app,
     flash,
     g,
     redirect,
     render_template,
     request,
     send_file,
-    stream_with_context,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -228,8 +228,13 @@ def manager_download(certificate_id: int):
 
 
 def zip_response(printed: list[PrintedCertificate], cohort_id: int) -> Response:
-    """Stream the archive: each PDF is rendered (or read from the cache) as it is sent."""
-    response = Response(stream_with_context(files.zip_stream(printed)), mimetype="application/zip")
+    """Stream the archive: each PDF is rendered (or read from the cache) as it is sent.
+
+    The facts were read before the response started; the stream needs no request or
+    database session, only the application (settings, the certificate's language).
+    """
+    response = Response(files.zip_stream(printed, current_app._get_current_object()),
+                        mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="certificates-group-{cohort_id}.zip"'
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Accel-Buffering"] = "no"

@@ -37,6 +37,7 @@ PDF = {"type": "string", "format": "binary"}
 
 @blp.get("/certificates/<code>")
 @limit_lookups
+@blp.doc(security=[])
 @blp.response(200, VerificationSchema)
 @blp.alt_response(404, description="No certificate has this code.")
 @blp.alt_response(429, description="Too many look-ups from this address; try again later.")

@@ -16,7 +16,7 @@ from lms.certificates.files import verification_url
 from lms.certificates.limits import limit_lookups
 from lms.certificates.models import KINDS, Certificate
 from lms.core.errors import NotFound
-from lms.core.i18n import use_language
+from lms.core.i18n import _, use_language
 from lms.courses.models import Course
 from lms.extensions import db
 
@@ -54,27 +54,23 @@ def issuer_document() -> dict:
 
 
 def badge_class_document(course: Course) -> dict:
+    """The course as a badge, described in the course's own language."""
     kind = "completion" if course.is_tutored else "accomplishment"
     with use_language(course.default_language):
-        name = str(KINDS[kind]) + ": " + course.title_in(course.default_language)
+        name = _("{kind}: {course}").format(kind=KINDS[kind], course=course.title_in(course.default_language))
         description = course.summary_in(course.default_language) or name
+        if course.is_tutored:
+            criteria = _("Complete every requirement of the tutored course in a group guided by a HELP "
+                         "tutor: the lessons, the assessments and the case-study work the tutor accepts.")
+        else:
+            criteria = _("Complete every requirement of the self-paced course: its lessons and assessments.")
     return {
         "@context": CONTEXT, "type": "BadgeClass", "id": badge_class_url(course),
         "name": name, "description": description,
         "image": _base() + url_for("badges.static", filename=BADGE_IMAGE),
-        "criteria": {
-            "id": _base() + url_for("courses.course", slug=course.slug),
-            "narrative": _criteria(course),
-        },
+        "criteria": {"id": _base() + url_for("courses.course", slug=course.slug), "narrative": criteria},
         "issuer": issuer_url(),
     }
-
-
-def _criteria(course: Course) -> str:
-    if course.is_tutored:
-        return ("Complete every requirement of the tutored course in a group guided by a HELP tutor: "
-                "read the lessons, pass the assessments and have the case-study work accepted.")
-    return "Complete every requirement of the self-paced course: read all lessons and pass its assessments."
 
 
 def assertion_document(certificate: Certificate) -> dict:

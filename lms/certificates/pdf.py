@@ -76,15 +76,14 @@ class PrintedCertificate:
 
 def qr_image(url: str) -> Image.Image:
     """The QR code of ``url`` as a black-and-white image with its quiet zone."""
-    qr = segno.make(url, error="m", micro=False)
+    matrix = segno.make(url, error="m", micro=False).matrix
     border = 4
-    modules = [[0] * (len(qr.matrix[0]) + 2 * border) for _ in range(border)]
-    for row in qr.matrix:
-        modules.append([0] * border + [1 if dark else 0 for dark in row] + [0] * border)
-    modules.extend([0] * len(modules[0]) for _ in range(border))
-    size = len(modules)
-    image = Image.new("1", (size, size), 1)
-    image.putdata([0 if dark else 1 for row in modules for dark in row])
+    size = len(matrix) + 2 * border
+    white = b"\xff"
+    rows = [white * size] * border
+    rows += [white * border + bytes(0 if dark else 255 for dark in row) + white * border for row in matrix]
+    rows += [white * size] * border
+    image = Image.frombytes("L", (size, size), b"".join(rows)).convert("1")
     return image.resize((size * QR_MODULE_PIXELS, size * QR_MODULE_PIXELS), Image.Resampling.NEAREST)
 
 
@@ -113,6 +112,13 @@ class _Page:
     def leading(size: float) -> float:
         return size * 0.3528 * 1.25  # points to mm, with line spacing
 
+    def _lines_at(self, line: _Line, size: float, width: float) -> int:
+        self.font(size, bold=line.bold)
+        if self.pdf.get_string_width(line.text) + 2 * self.pdf.c_margin <= width:
+            return 1  # the common case, without laying the text out
+        return len(self.pdf.multi_cell(width, self.leading(size), line.text, align="C",
+                                       dry_run=True, output="LINES"))
+
     def fit(self, line: _Line, width: float) -> tuple[float, int]:
         """The size and line count for ``line``: one line if that needs little shrinking,
         else the largest size at which it takes at most ``max_lines`` lines."""
@@ -120,9 +126,7 @@ class _Page:
         wrapped = None
         size = line.size
         while size >= smallest:
-            self.font(size, bold=line.bold)
-            count = len(self.pdf.multi_cell(width, self.leading(size), line.text, align="C",
-                                            dry_run=True, output="LINES"))
+            count = self._lines_at(line, size, width)
             if count == 1 and (wrapped is None or size >= 0.8 * line.size):
                 return size, 1
             if wrapped is None and count <= line.max_lines:
@@ -130,11 +134,7 @@ class _Page:
             if wrapped is not None and size < 0.8 * line.size:
                 break
             size -= 1
-        if wrapped is not None:
-            return wrapped
-        self.font(smallest, bold=line.bold)
-        return smallest, len(self.pdf.multi_cell(width, self.leading(smallest), line.text, align="C",
-                                                 dry_run=True, output="LINES"))
+        return wrapped if wrapped is not None else (smallest, self._lines_at(line, smallest, width))
 
     def column(self, lines: list[_Line], top: float, bottom: float, *, width: float = TEXT_W,
                x: float = MARGIN) -> None:
@@ -142,12 +142,16 @@ class _Page:
         fitted = [(line, *self.fit(line, width)) for line in lines]
         height = sum(line.gap + count * self.leading(size) for line, size, count in fitted)
         y = top + max(0.0, (bottom - top - height) / 2)
-        for line, size, _count in fitted:
+        for line, size, count in fitted:
             y += line.gap
             self.font(size, bold=line.bold, color=line.color)
             self.pdf.set_xy(x, y)
-            self.pdf.multi_cell(width, self.leading(size), line.text, align="C")
-            y = self.pdf.get_y()
+            if count == 1:
+                self.pdf.cell(width, self.leading(size), line.text, align="C")
+                y += self.leading(size)
+            else:
+                self.pdf.multi_cell(width, self.leading(size), line.text, align="C")
+                y = self.pdf.get_y()
 
 
 def render_certificate(printed: PrintedCertificate, *, verify_url: str, issuer_name: str) -> bytes:

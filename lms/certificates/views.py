@@ -253,7 +253,8 @@ def cohort_zip(cohort_id: int):
 
 def _completable_enrolments(form: CompletionSearchForm, courses: list[Course]):
     query = (select(Enrolment).join(User, User.id == Enrolment.user_id).join(Course, Course.id == Enrolment.course_id)
-             .options(contains_eager(Enrolment.user), contains_eager(Enrolment.course))
+             .options(contains_eager(Enrolment.user).joinedload(User.beneficiary),
+                      contains_eager(Enrolment.course))
              .where(Enrolment.status == ACTIVE, Enrolment.completed_at.is_(None)))
     scope = ops.scope_of(current_user)
     if scope is not None:

@@ -120,3 +120,18 @@ def test_a_later_lesson_event_after_a_manual_completion_issues_nothing_more(sess
     session.commit()
     assert session.query(Certificate).filter_by(enrolment_id=enrolment.id).count() == 1
     assert session.get(Enrolment, enrolment.id).completion_source == "manual"
+
+
+def test_the_completions_page_costs_the_same_queries_for_few_or_many_enrolments(
+        client, session, courses, make_user, count_queries):
+    login(client, make_user(roles=("manager",), scope="regional"))
+    for beneficiary in ("RS", "AL"):
+        enrol(session, make_user(beneficiary=beneficiary), courses["tutored-basics"])
+    with count_queries() as few:
+        assert client.get("/manage/completions").status_code == 200
+    for beneficiary in ("ME", "MK", "XK", "BA", "RS", "AL"):
+        enrol(session, make_user(beneficiary=beneficiary), courses["self-paced-basics"])
+    with count_queries() as many:
+        html = client.get("/manage/completions").get_data(as_text=True)
+    assert html.count("Mark as completed") == 8
+    assert many.count == few.count

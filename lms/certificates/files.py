@@ -27,6 +27,9 @@ from lms.certificates.pdf import LAYOUT_VERSION, PrintedCertificate, render_cert
 
 log = logging.getLogger(__name__)
 PENDING_KEY = "lms_certificates_to_render"
+# A transaction that completes many enrolments at once (a content update, a bulk action)
+# should not keep its request waiting while every PDF renders: the rest render on request.
+PRERENDER_LIMIT = 10
 VERIFY_PATH = "/verify/"
 
 
@@ -82,7 +85,9 @@ def _store(path: Path, data: bytes) -> None:
 
 def render_after_commit(session, printed: PrintedCertificate) -> None:
     """Have the PDF ready before anyone asks: rendered once the transaction has committed."""
-    session.info.setdefault(PENDING_KEY, []).append(printed)
+    pending = session.info.setdefault(PENDING_KEY, [])
+    if len(pending) < PRERENDER_LIMIT:
+        pending.append(printed)
 
 
 @event.listens_for(Session, "after_commit")

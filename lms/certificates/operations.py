@@ -257,6 +257,9 @@ def reissue(session: Session, actor: User, certificate: Certificate, *, reason: 
         raise ValidationFailed(_("This certificate is revoked. Reinstate it before reissuing it."))
     before = _state(certificate)
     _take_snapshot(session, certificate, certificate.enrolment)
+    # The badge names its recipient by e-mail: follow a changed address too.
+    certificate.badge_salt = secrets.token_hex(16)
+    certificate.badge_identity = _recipient_hash(certificate.user.email, certificate.badge_salt)
     certificate.revision += 1
     certificate.reissued_at = utcnow()
     _flush(session, certificate)

@@ -174,6 +174,8 @@ def _detail(certificate: Certificate, *, form: ReasonForm | None = None, action:
     if form is not None and action is not None:
         form.version.data = certificate.version
         forms[action] = form
+    for name, each in forms.items():  # several forms on one page: keep their ids apart
+        each.reason.id = each.reason.label.field_id = f"{name}-reason"
     profile_name = certificate.user.full_name
     return render_template("certificates/manage_detail.html", certificate=certificate, history=history,
                            actors=actors, forms=forms, profile_name=profile_name,

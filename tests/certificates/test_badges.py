@@ -99,3 +99,13 @@ def test_an_unknown_assertion_or_badge_class_is_a_json_404(client, certificate):
     assert client.get("/badges/assertions/0000000000000000.json").status_code == 404
     missing = client.get("/badges/classes/no-such-course.json")
     assert missing.status_code == 404 and missing.is_json
+
+
+def test_a_reissue_follows_a_changed_email_address(client, session, certificate, make_user):
+    certificate.user.email = "arben@new.example.org"
+    session.commit()
+    ops.reissue(session, make_user(roles=("admin",), beneficiary=None), certificate, reason="New e-mail address.")
+    session.commit()
+    recipient = client.get(f"/badges/assertions/{certificate.code}.json").get_json()["recipient"]
+    expected = hashlib.sha256(("arben@new.example.org" + recipient["salt"]).encode()).hexdigest()
+    assert recipient["identity"] == "sha256$" + expected

@@ -126,3 +126,6 @@ def test_the_detail_page_shows_the_history_and_the_actions(client, session, cour
     html = client.get(f"/manage/certificates/{made['rs'].id}").get_data(as_text=True)
     assert made["rs"].grouped_code in html and "Revoke the certificate" in html
     assert "Reissue the certificate" in html and "Shown publicly on the verification page." in html
+    # Two forms on one page, each label tied to its own field.
+    assert html.count('id="revoke-reason"') == html.count('for="revoke-reason"') == 1
+    assert html.count('id="reissue-reason"') == html.count('for="reissue-reason"') == 1

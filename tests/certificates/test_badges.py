@@ -69,6 +69,7 @@ def test_each_certificate_is_a_hosted_open_badges_assertion(app, client, certifi
     assert set(badge_class["criteria"]) <= CRITERIA_TERMS and badge_class["criteria"]["narrative"]
     image = client.get(badge_class["image"].removeprefix(app.config["LMS_BASE_URL"]))
     assert image.status_code == 200 and image.mimetype == "image/svg+xml"
+    image.close()
 
     issuer = client.get(badge_class["issuer"].removeprefix(app.config["LMS_BASE_URL"])).get_json()
     _check(issuer, "Issuer")

@@ -68,6 +68,15 @@ def load_config(instance_path: Path) -> dict:
         "LMS_BEHIND_SCHEDULE_DAYS": _int("LMS_BEHIND_SCHEDULE_DAYS", 14),
         "LMS_REPORT_MIN_GROUP": _int("LMS_REPORT_MIN_GROUP", 5),
         "LMS_PROXY_FIX": _int("LMS_PROXY_FIX", 0),
+        # Certificates: who issues them (printed on the PDF and published as the Open Badges
+        # issuer), where rendered PDFs are cached, and how hard public verification may be hit.
+        "LMS_ISSUER_NAME": env("LMS_ISSUER_NAME") or "HELP courses",
+        "LMS_ISSUER_URL": (env("LMS_ISSUER_URL") or "").rstrip("/"),
+        "LMS_ISSUER_EMAIL": env("LMS_ISSUER_EMAIL") or "",
+        "LMS_CERTIFICATE_CACHE_DIR": env("LMS_CERTIFICATE_CACHE_DIR") or str(instance_path / "certificates"),
+        # Every look-up of a verification code, and (much stricter) look-ups of unknown codes.
+        "LMS_VERIFY_RATE_LIMIT": env("LMS_VERIFY_RATE_LIMIT") or "60 per minute;1000 per day",
+        "LMS_VERIFY_MISS_LIMIT": env("LMS_VERIFY_MISS_LIMIT") or "10 per minute;50 per hour;200 per day",
         # Mail: with no server configured, messages are written to the log.
         "LMS_MAIL_SERVER": env("LMS_MAIL_SERVER") or "",
         "LMS_MAIL_PORT": _int("LMS_MAIL_PORT", 25),

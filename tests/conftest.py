@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import uuid
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -309,3 +310,54 @@ def empty_database_url(tmp_path):
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+# --- tutored groups (used by tutors, certificates and reports tests) ----------------
+
+@pytest.fixture
+def casework(imported):
+    """The tutored test course with two case studies (tests/fixtures/content/tutored-casework)."""
+    return imported["tutored-casework"]
+
+
+@pytest.fixture
+def regional_manager(make_user):
+    return make_user(roles=("manager",), beneficiary="MK", scope="regional", full_name="Regional Manager")
+
+
+@pytest.fixture
+def make_cohort(session, reference, casework, make_user, regional_manager):
+    from lms.tutors import operations as ops
+
+    counter = {"n": 0}
+
+    def factory(*, course=None, beneficiary="RS", tutors=None, capacity=30, language="sr_Latn",
+                is_open=True, allow_other_beneficiaries=False, starts_on=None, ends_on=None, name=None):
+        counter["n"] += 1
+        if tutors is None:
+            tutors = [make_user(roles=("tutor",), beneficiary=beneficiary, full_name=f"Tutor {counter['n']}")]
+        starts_on = starts_on or date.today() - timedelta(days=7)
+        cohort = ops.create_cohort(session, regional_manager, ops.CohortFields(
+            course_id=(course or casework).id, beneficiary_id=reference[beneficiary].id,
+            name=name or f"Group {counter['n']}", language=language, starts_on=starts_on,
+            ends_on=ends_on or starts_on + timedelta(weeks=10), capacity=capacity,
+            tutor_ids=[t.id for t in tutors], is_open=is_open,
+            allow_other_beneficiaries=allow_other_beneficiaries))
+        session.commit()
+        return cohort
+
+    return factory
+
+
+@pytest.fixture
+def add_member(session, make_user):
+    """Make a trainee (or use the one given) and admit them to the cohort as a key would."""
+    from lms.tutors import operations as ops
+
+    def factory(cohort, user=None, **user_fields):
+        user = user or make_user(beneficiary=cohort.beneficiary.code, **user_fields)
+        membership, _changed = ops.join_with_key(session, user, cohort.enrolment_key)
+        session.commit()
+        return user, membership.enrolment
+
+    return factory

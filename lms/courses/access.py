@@ -38,3 +38,20 @@ def details_of(session, enrolment) -> dict:
     for provider in enrolment_details:
         details.update(provider(session, enrolment) or {})
     return details
+
+
+# provider(session, user, cohort_id) -> Select of Enrolment.id, or None when the cohort is not
+# this provider's or ``user`` may not see it. ``tutors`` registers the real one; certificates
+# uses it to put every certificate of a group into one archive.
+cohort_enrolments: list[Callable] = []
+
+
+def enrolments_of_cohort(session, user, cohort_id: int):
+    """A Select of the ids of a cohort's enrolments that ``user`` may see; NotFound otherwise."""
+    from lms.core.errors import NotFound
+
+    for provider in cohort_enrolments:
+        query = provider(session, user, cohort_id)
+        if query is not None:
+            return query
+    raise NotFound()

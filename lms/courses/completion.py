@@ -187,3 +187,44 @@ def complete_enrolment(session: Session, enrolment: Enrolment, *, source: str) -
         set_committed_value(enrolment, name, value)
     course_completed.send(enrolment, session=session)
     return True
+
+
+MAX_REASON_LENGTH = 2000
+
+
+def can_complete_manually(actor, enrolment: Enrolment) -> bool:
+    """Admins, and managers whose scope covers the trainee's beneficiary."""
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    return actor.is_admin or (actor.is_manager and actor.can_manage_beneficiary(enrolment.user.beneficiary_id))
+
+
+def complete_manually(session: Session, actor, enrolment: Enrolment, reason: str) -> Enrolment:
+    """Record a completion achieved outside the platform (e.g. offline), with its reason; logged.
+
+    It goes through ``complete_enrolment`` like any other completion, so whatever listens
+    to ``course_completed`` (a certificate) happens in this same transaction.
+    """
+    from lms.core import audit
+    from lms.core.errors import Conflict, NotAllowed, ValidationFailed
+
+    if not can_complete_manually(actor, enrolment):
+        raise NotAllowed()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("Say why you mark this course as completed."), field="reason")
+    if len(reason) > MAX_REASON_LENGTH:
+        raise ValidationFailed(_("Keep the reason under {count} characters.").format(count=MAX_REASON_LENGTH),
+                               field="reason")
+    if enrolment.status != ACTIVE:
+        raise ValidationFailed(_("This trainee has been withdrawn from the course. Re-admit them first."))
+    if enrolment.completed_at is not None or not complete_enrolment(session, enrolment, source="manual"):
+        raise Conflict(_("This enrolment is already completed."))
+    audit.record(session, actor_id=actor.id, action="enrolment.completed_manually",
+                 subject_type="enrolment", subject_id=enrolment.id,
+                 before={"completed_at": None},
+                 after={"completed_at": enrolment.completed_at.isoformat(),
+                        "completed_version": enrolment.completed_version, "source": "manual"},
+                 reason=reason)
+    session.flush()
+    return enrolment

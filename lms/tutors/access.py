@@ -53,8 +53,17 @@ def tutor_previews_course(user, course) -> bool:
         CohortTutor.user_id == user.id, CohortTutor.cohort_id == Cohort.id, Cohort.course_id == course.id))))
 
 
+def cohort_members(session, user, cohort_id: int):
+    """The enrolments of a group, for those who manage it (certificates' cohort ZIP)."""
+    cohort = session.get(Cohort, cohort_id)
+    if cohort is None or not cohort.can_be_managed_by(user):
+        return None
+    return select(CohortMembership.enrolment_id).where(CohortMembership.cohort_id == cohort.id)
+
+
 def register() -> None:
     from lms.courses.access import (
+        cohort_enrolments,
         course_previewers,
         enrolment_details,
         enrolment_graders,
@@ -64,6 +73,7 @@ def register() -> None:
     for registry, rule in ((enrolment_viewers, tutor_or_manager_views_enrolment),
                            (enrolment_graders, tutor_grades_enrolment),
                            (enrolment_details, cohort_details),
-                           (course_previewers, tutor_previews_course)):
+                           (course_previewers, tutor_previews_course),
+                           (cohort_enrolments, cohort_members)):
         if rule not in registry:
             registry.append(rule)

@@ -1,0 +1,28 @@
+"""Completion → certificate: issued in the completing transaction, verifiable by anyone, revocable."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from lms.certificates import api, badges, operations, views
+    from lms.core.i18n import _l
+    from lms.core.web import register_nav, register_slot
+    from lms.courses.signals import course_completed
+    from lms.extensions import api as rest_api
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(badges.bp)
+    rest_api.register_blueprint(api.blp)
+    # Issue inside the transaction that completes the enrolment (strong reference: a
+    # module-level function, connected once however many apps are made).
+    course_completed.connect(operations.on_course_completed, weak=False)
+    register_slot("dashboard.enrolment", views.certificate_slot)
+    register_slot("course.after_progress", views.certificate_slot)
+    # fontTools reports every glyph it keeps at INFO: one screenful per PDF.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
+    register_nav("certificates.manage_certificates", _l("Certificates"),
+                 lambda user: user.is_manager or user.is_admin, order=60)

@@ -1,0 +1,159 @@
+"""Certificate PDFs as files: rendered once per revision and kept, and streamed as ZIPs.
+
+The cache is a folder of rendered PDFs named by code, revision and a fingerprint of
+everything else that shapes the document (layout version, base URL, issuer, the
+catalogue of the certificate's language). A missing or unwritable cache only costs a
+render; losing it loses nothing, since the same revision renders to the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import re
+import threading
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from lms.certificates.codes import format_code
+from lms.certificates.pdf import LAYOUT_VERSION, PrintedCertificate, render_certificate
+
+log = logging.getLogger(__name__)
+PENDING_KEY = "lms_certificates_to_render"
+# A transaction that completes many enrolments at once (a content update, a bulk action)
+# should not keep its request waiting while every PDF renders: the rest render on request.
+PRERENDER_LIMIT = 10
+VERIFY_PATH = "/verify/"
+
+
+def verification_url(code: str) -> str:
+    return current_app.config["LMS_BASE_URL"] + VERIFY_PATH + format_code(code)
+
+
+def _fingerprint(language: str) -> str:
+    config = current_app.config
+    catalogue = Path(config["LMS_TRANSLATIONS_DIR"]) / language / "LC_MESSAGES" / "messages.mo"
+    try:
+        stat = catalogue.stat()
+        catalogue_state = f"{stat.st_size}-{stat.st_mtime_ns}"
+    except OSError:
+        catalogue_state = "-"
+    raw = "|".join((str(LAYOUT_VERSION), config["LMS_BASE_URL"], config["LMS_ISSUER_NAME"], catalogue_state))
+    return hashlib.sha256(raw.encode()).hexdigest()[:12]
+
+
+def cached_path(printed: PrintedCertificate) -> Path:
+    folder = Path(current_app.config["LMS_CERTIFICATE_CACHE_DIR"])
+    return folder / f"{printed.code}-r{printed.revision}-{_fingerprint(printed.language)}.pdf"
+
+
+def render(printed: PrintedCertificate) -> bytes:
+    return render_certificate(printed, verify_url=verification_url(printed.code),
+                              issuer_name=current_app.config["LMS_ISSUER_NAME"])
+
+
+def pdf_bytes(printed: PrintedCertificate) -> bytes:
+    """The PDF of this revision: from the cache, or rendered and cached."""
+    path = cached_path(printed)
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    data = render(printed)
+    _store(path, data)
+    return data
+
+
+def _store(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+        partial.write_bytes(data)
+        os.replace(partial, path)  # readers see the whole file or none
+    except OSError:
+        log.warning("Could not cache the certificate PDF %s", path, exc_info=True)
+
+
+# --- rendered as soon as the issuing transaction commits --------------------------------
+
+def render_after_commit(session, printed: PrintedCertificate) -> None:
+    """Have the PDF ready before anyone asks: rendered once the transaction has committed."""
+    pending = session.info.setdefault(PENDING_KEY, [])
+    if len(pending) < PRERENDER_LIMIT:
+        pending.append(printed)
+
+
+@event.listens_for(Session, "after_commit")
+def _render_pending(session):
+    pending = session.info.pop(PENDING_KEY, None)
+    if not pending or not has_app_context():
+        return
+    for printed in pending:
+        try:
+            if not cached_path(printed).exists():
+                _store(cached_path(printed), render(printed))
+        except Exception:  # the certificate is committed; its PDF can still be made on request
+            log.exception("Could not render certificate %s after issuing it", format_code(printed.code))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_pending(session, previous_transaction):
+    if previous_transaction.parent is None:
+        session.info.pop(PENDING_KEY, None)
+
+
+# --- archives -------------------------------------------------------------------------------
+
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+
+
+def file_name(printed: PrintedCertificate) -> str:
+    """``Jelena Marković K7QM-3XJD-9PRA-T2HC.pdf``: the name as printed, safe in any file system."""
+    name = " ".join(_UNSAFE.sub(" ", printed.holder_name).split())[:80].strip(" .")
+    return f"{name} {format_code(printed.code)}.pdf" if name else f"{format_code(printed.code)}.pdf"
+
+
+class _Chunks(io.RawIOBase):
+    """A write-only, unseekable sink: what the ZIP writer produced since the last ``take``."""
+
+    def __init__(self):
+        super().__init__()
+        self._parts: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self._parts.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        data = b"".join(self._parts)
+        self._parts.clear()
+        return data
+
+
+def zip_stream(certificates: Iterable[PrintedCertificate], app: Flask) -> Iterator[bytes]:
+    """A ZIP of the certificates' PDFs, yielded entry by entry (never whole in memory).
+
+    It runs after the request has ended, as the response is sent: each PDF is made inside
+    an application context of its own, never one held open across a ``yield``.
+    """
+    sink = _Chunks()
+    archive = zipfile.ZipFile(sink, "w")
+    for printed in certificates:
+        with app.app_context():
+            data = pdf_bytes(printed)
+        info = zipfile.ZipInfo(file_name(printed), date_time=printed.dated.timetuple()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(info, data, compresslevel=1)
+        yield sink.take()
+    archive.close()
+    yield sink.take()

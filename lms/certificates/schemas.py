@@ -1,0 +1,110 @@
+"""Marshmallow schemas for certificates; input and output kept apart."""
+
+from marshmallow import Schema, fields, validate
+
+from lms.certificates.codes import format_code
+from lms.certificates.files import verification_url
+
+TYPES = ["completion", "accomplishment"]
+STATUS_VALUES = ["valid", "revoked"]
+
+
+class VerifiedCourseSchema(Schema):
+    slug = fields.String()
+    title = fields.String(metadata={"description": "In the request's language."})
+
+
+class VerificationSchema(Schema):
+    """What anyone may learn from a verification code."""
+
+    code = fields.String(metadata={"example": "K7QM-3XJD-9PRA-T2HC"})
+    status = fields.String(metadata={"enum": STATUS_VALUES})
+    type = fields.String(metadata={"enum": TYPES, "description":
+                                   "completion: certificate of completion (tutored course); "
+                                   "accomplishment: statement of accomplishment (self-paced course)."})
+    type_label = fields.String()
+    holder_name = fields.String()
+    course = fields.Nested(VerifiedCourseSchema)
+    hours = fields.Float()
+    completed_on = fields.Date()
+    issued_on = fields.Date()
+    reissued_on = fields.Date(allow_none=True)
+    revision = fields.Integer(metadata={"description": "1, raised by each reissue."})
+    revoked_on = fields.Date(allow_none=True)
+    revocation_reason = fields.String(allow_none=True)
+    verification_url = fields.String()
+
+
+def _course_title(certificate) -> str:
+    return certificate.course.title_in()
+
+
+class CertificateSchema(Schema):
+    """A certificate as its holder or a manager sees it."""
+
+    id = fields.Integer()
+    code = fields.Function(lambda c: format_code(c.code), metadata={"type": "string"})
+    type = fields.String(attribute="kind", metadata={"enum": TYPES})
+    status = fields.String(metadata={"enum": STATUS_VALUES})
+    course = fields.Function(lambda c: c.course.slug, metadata={"type": "string"})
+    course_title = fields.Function(_course_title, metadata={"type": "string"})
+    printed_course_title = fields.String(attribute="course_title",
+                                         metadata={"description": "As printed, in the certificate's language."})
+    holder_name = fields.String(metadata={"description": "As printed."})
+    language = fields.String()
+    completed_at = fields.DateTime()
+    issued_at = fields.DateTime()
+    revision = fields.Integer()
+    reissued_at = fields.DateTime(allow_none=True)
+    revoked_at = fields.DateTime(allow_none=True)
+    revocation_reason = fields.String(allow_none=True)
+    verification_url = fields.Function(lambda c: verification_url(c.code), metadata={"type": "string"})
+
+
+class ManagedCertificateSchema(CertificateSchema):
+    enrolment_id = fields.Integer()
+    user_id = fields.Integer()
+    beneficiary = fields.Function(lambda c: c.beneficiary.code if c.beneficiary else None,
+                                  metadata={"type": "string", "nullable": True})
+    cohort_id = fields.Integer(allow_none=True)
+    cohort_name = fields.String(allow_none=True)
+    tutor_names = fields.List(fields.String())
+    version = fields.Integer(metadata={"description": "Send it back with a change: 409 if it moved on."})
+
+
+class CertificatePageSchema(Schema):
+    items = fields.List(fields.Nested(ManagedCertificateSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    pages = fields.Integer()
+
+
+class CertificateQuerySchema(Schema):
+    course = fields.String(validate=validate.Length(max=100), metadata={"description": "Course slug."})
+    status = fields.String(validate=validate.OneOf(STATUS_VALUES))
+    beneficiary = fields.String(validate=validate.Length(equal=2), metadata={"description": "Beneficiary code."})
+    cohort = fields.Integer(metadata={"description": "Group id."})
+    issued_from = fields.Date()
+    issued_to = fields.Date()
+    q = fields.String(validate=validate.Length(max=200), metadata={"description": "Name or verification code."})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class ReasonInSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000),
+                           metadata={"description": "Logged; a revocation reason is shown on the public page."})
+    version = fields.Integer(metadata={"description": "The version you saw; 409 if it changed since."})
+
+
+class CompletionInSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000),
+                           metadata={"description": "Why the course counts as completed (logged)."})
+
+
+class ManualCompletionSchema(Schema):
+    enrolment_id = fields.Integer()
+    completed_at = fields.DateTime()
+    completed_version = fields.Integer()
+    completion_source = fields.String()
+    certificate = fields.Nested(CertificateSchema, allow_none=True)

@@ -200,6 +200,7 @@ def import_questions(session: Session, course_id: int, data: bytes, *, filename:
         if not dry_run:
             ensure_category(session, course_id, path, declared.info)
     positions: dict[int, int] = {}
+    added: set[tuple[int, str]] = set()
     # Texts are stored by language; a bank import is in the course's default language.
     language = _course_language(session, course_id)
     for parsed in result.questions:
@@ -211,12 +212,14 @@ def import_questions(session: Session, course_id: int, data: bytes, *, filename:
         if dry_run:
             continue
         target = ensure_category(session, course_id, path)
-        duplicate = session.scalar(select(Question.id).where(
-            Question.category_id == target.id, Question.content_hash == stored.content_hash,
-            Question.is_retired.is_(False)))
-        if duplicate is not None:
+        # Importing a file again adds nothing; two identical questions within one file are both kept.
+        key = (target.id, stored.content_hash)
+        if key not in added and session.scalar(select(Question.id).where(
+                Question.category_id == target.id, Question.content_hash == stored.content_hash,
+                Question.is_retired.is_(False)).limit(1)) is not None:
             row.status, row.reason = UNCHANGED, _("An identical question is already in this category.")
             continue
+        added.add(key)
         if target.id not in positions:
             positions[target.id] = session.scalar(select(func.coalesce(func.max(Question.position), 0)).where(
                 Question.category_id == target.id)) or 0

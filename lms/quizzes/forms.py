@@ -15,7 +15,7 @@ class QuestionImportForm(FlaskForm):
     course = SelectField(_l("Course"), validate_choice=False)
     category = StringField(_l("Category (optional)"), validators=[Optional(), Length(max=400)])
     format = SelectField(_l("Format"), choices=[("", _l("Recognise from the file")), ("gift", "GIFT"),
-                                                ("xml", "Moodle XML")], validate_choice=True)
+                                                ("xml", "Moodle XML")], default="")
     dry_run = BooleanField(_l("Dry run: check the file and show the report, import nothing"))
     file = FileField(_l("Question file (GIFT or Moodle XML)"),
                      validators=[FileRequired(message=_l("Choose a file to import."))])

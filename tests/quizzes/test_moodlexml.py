@@ -98,7 +98,7 @@ def test_unsupported_types_are_named_and_skipped_with_their_line():
 
 def test_embedded_images_are_kept_and_linked():
     encoded = base64.b64encode(PNG).decode()
-    data = xml(question("truefalse", "Picture", f"""
+    data = xml(question("truefalse", "Picture", """
         <answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer>""",
         text=f'<p>Look: <img src="@@PLUGINFILE@@/cell%20plan.png" alt="plan"></p>]]></text>'
              f'<file name="cell plan.png" path="/" encoding="base64">{encoded}</file><text><![CDATA['))

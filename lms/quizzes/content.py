@@ -174,11 +174,12 @@ class QuizContent(ContentExtension):
                 content_questions[source_key] = question
                 kept_keys.add(source_key)
                 question_ids.append(question.id)
-            quiz = existing_quizzes.get(key)
-            if quiz is None:
-                quiz = Quiz(course_id=course.id, key=key)
-                session.add(quiz)
-            _write_quiz(session, quiz, quiz_spec, modules, course.id)
+            pool = ensure_category(session, course.id, quiz_spec.category).id if quiz_spec.category else None
+            module = modules.get(quiz_spec.module_slug) if quiz_spec.module_slug else None
+            quiz = existing_quizzes.get(key) or Quiz(course_id=course.id, key=key)
+            _write_quiz(quiz, quiz_spec, module.id if module is not None else None, pool)
+            session.add(quiz)
+            session.flush()
             _write_slots(session, quiz, question_ids)
         for key, quiz in existing_quizzes.items():
             if key not in specs:
@@ -207,14 +208,12 @@ def _sync_question(session: Session, course_id: int, category_id: int, old: Ques
     return question
 
 
-def _write_quiz(session: Session, quiz: Quiz, spec: QuizSpec, modules: dict, course_id: int) -> None:
-    settings = spec.settings_hash()
-    module = modules.get(spec.module_slug) if spec.module_slug else None
-    quiz.module_id = module.id if module is not None else None
+def _write_quiz(quiz: Quiz, spec: QuizSpec, module_id: int | None, pool_category_id: int | None) -> None:
+    quiz.module_id = module_id
     quiz.is_retired = False
+    settings = spec.settings_hash()
     if quiz.settings_hash == settings:
         return
-    pool = ensure_category(session, course_id, spec.category).id if spec.category else None
     quiz.title = dict(spec.title)
     quiz.pass_mark = spec.pass_mark
     quiz.attempts_allowed = spec.attempts
@@ -224,10 +223,9 @@ def _write_quiz(session: Session, quiz: Quiz, spec: QuizSpec, modules: dict, cou
     quiz.shuffle_questions = spec.shuffle_questions
     quiz.shuffle_answers = spec.shuffle_answers
     quiz.draw_count = spec.draw_count
-    quiz.pool_category_id = pool
+    quiz.pool_category_id = pool_category_id
     quiz.opens_at, quiz.closes_at = spec.opens, spec.closes
     quiz.settings_hash = settings
-    session.flush()
 
 
 def _write_slots(session: Session, quiz: Quiz, question_ids: list[int]) -> None:

@@ -30,6 +30,7 @@ from lms.courses.models import Course, Module
 from lms.extensions import csrf, db
 from lms.quizzes import bank
 from lms.quizzes import operations as ops
+from lms.quizzes import review as review_ops
 from lms.quizzes.forms import EssayGradeForm, QuestionImportForm
 from lms.quizzes.models import Question, QuestionCategory, QuestionFile
 from lms.quizzes.results import is_overdue, results_for, review_allowed
@@ -130,7 +131,7 @@ def attempt_page(attempt_id: int):
             flash(_("Your answers have been saved."), "success")
             return redirect(url_for("quizzes.attempt_page", attempt_id=attempt.id)), 303
     quiz = ops.quiz_of(db.session, attempt)
-    questions = ops.question_views(db.session, attempt, reveal=False)
+    questions = review_ops.question_views(db.session, attempt, reveal=False)
     status = 422 if errors else 200
     return render_template("quizzes/attempt.html", attempt=attempt, quiz=quiz, questions=questions,
                            errors=errors, form=form, seconds_left=_seconds_left(attempt)), status
@@ -151,7 +152,7 @@ def summary(attempt_id: int):
     if is_overdue(attempt.deadline_at):
         return _overdue_redirect(attempt)
     quiz = ops.quiz_of(db.session, attempt)
-    questions = ops.question_views(db.session, attempt, reveal=False)
+    questions = review_ops.question_views(db.session, attempt, reveal=False)
     return render_template("quizzes/summary.html", attempt=attempt, quiz=quiz, questions=questions,
                            form=EmptyForm(), seconds_left=_seconds_left(attempt))
 
@@ -182,7 +183,7 @@ def review(attempt_id: int):
         if own:
             return redirect(url_for("quizzes.attempt_page", attempt_id=attempt.id))
         raise Conflict(_("This attempt is still in progress."))
-    view = ops.review_attempt(db.session, current_user, attempt_id)
+    view = review_ops.review_attempt(db.session, current_user, attempt_id)
     course = db.session.get(Course, view.quiz.course_id)
     return render_template("quizzes/review.html", view=view, course=course, own=own)
 

@@ -104,18 +104,28 @@ def attempt_language(course: Course, wanted: str | None) -> str:
     return wanted if wanted and course.offers(wanted) else course.default_language
 
 
-def pool_of(session: Session, quiz: Quiz) -> list[Question]:
+def _pool_query(session: Session, quiz: Quiz) -> Select:
     """The questions an attempt is drawn from: the quiz's own, or its bank category's."""
     if quiz.pool_category_id is not None:
-        root = session.get(QuestionCategory, quiz.pool_category_id)
-        return list(session.scalars(
-            select(Question).join(QuestionCategory, QuestionCategory.id == Question.category_id)
-            .where(QuestionCategory.course_id == quiz.course_id, Question.is_retired.is_(False),
-                   or_(QuestionCategory.path == root.path,
-                       QuestionCategory.path.startswith(root.path + "/", autoescape=True)))
-            .order_by(QuestionCategory.path, Question.position, Question.id)))
-    return list(session.scalars(select(Question).join(QuizSlot, QuizSlot.question_id == Question.id)
-                                .where(QuizSlot.quiz_id == quiz.id).order_by(QuizSlot.position)))
+        root = session.scalar(select(QuestionCategory.path).where(QuestionCategory.id == quiz.pool_category_id))
+        return (select(Question).join(QuestionCategory, QuestionCategory.id == Question.category_id)
+                .where(QuestionCategory.course_id == quiz.course_id, Question.is_retired.is_(False),
+                       or_(QuestionCategory.path == root,
+                           QuestionCategory.path.startswith(root + "/", autoescape=True)))
+                .order_by(QuestionCategory.path, Question.position, Question.id))
+    return (select(Question).join(QuizSlot, QuizSlot.question_id == Question.id)
+            .where(QuizSlot.quiz_id == quiz.id).order_by(QuizSlot.position))
+
+
+def pool_of(session: Session, quiz: Quiz) -> list[Question]:
+    return list(session.scalars(_pool_query(session, quiz)))
+
+
+def pool_size(session: Session, quiz: Quiz) -> int:
+    """How many questions an attempt shows: the number drawn, or the whole pool."""
+    if quiz.draw_count:
+        return quiz.draw_count
+    return session.scalar(select(func.count()).select_from(_pool_query(session, quiz).order_by(None).subquery()))
 
 
 def choose_questions(session: Session, quiz: Quiz, rng: random.Random) -> list[Question]:
@@ -126,8 +136,8 @@ def choose_questions(session: Session, quiz: Quiz, rng: random.Random) -> list[Q
             raise NotAllowed(_("This quiz is not ready yet: it draws {wanted} questions but its question bank "
                                "has {available}. Please tell your tutor or programme manager.").format(
                                    wanted=quiz.draw_count, available=len(gradable)))
-        chosen = set(id(q) for q in rng.sample(gradable, quiz.draw_count))
-        pool = [q for q in gradable if id(q) in chosen]
+        chosen = {q.id for q in rng.sample(gradable, quiz.draw_count)}
+        pool = [q for q in gradable if q.id in chosen]
     if not pool:
         raise NotAllowed(_("This quiz has no questions yet."))
     if quiz.shuffle_questions:

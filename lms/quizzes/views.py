@@ -64,7 +64,7 @@ def quiz_page(quiz_id: int):
             flash(late_message(), "warning")
         db.session.commit()
         result = results_for(db.session, enrolment.id, [quiz])[quiz.id]
-    pool_size = len(ops.pool_of(db.session, quiz))
+    pool_size = ops.pool_size(db.session, quiz)
     details = {a.id: review_allowed(quiz, a.state, result) for a in result.attempts} if result else {}
     return render_template("quizzes/quiz.html", quiz=quiz, course=course, module=module, enrolment=enrolment,
                            result=result, details=details, pool_size=pool_size, form=EmptyForm())
@@ -277,6 +277,9 @@ def import_questions():
         else:
             db.session.rollback()
         return _import_page(form, courses, report=report, course=course), 200 if report.ok else 422
+    if request.method == "POST" and form.csrf_token.errors:
+        form.form_errors.append(_("This form has expired or did not come from this site. "
+                                  "Reload the page and try again."))
     return _import_page(form, courses), 422 if request.method == "POST" else 200
 
 

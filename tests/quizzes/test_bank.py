@@ -322,3 +322,13 @@ def test_the_bank_page_is_for_staff(client, session, course, make_user, app):
     category = session.scalar(select(QuestionCategory).where(QuestionCategory.path == "Imported"))
     listing = staff.get(f"/quizzes/bank/{course.slug}?category={category.id}").get_data(as_text=True)
     assert "colours" in listing and "off-beige" in listing
+
+
+def test_an_upload_without_the_forms_token_is_refused_and_imports_nothing(client, session, make_user, course):
+    login(client, make_user(roles=("admin",)))
+    before = counts(session)
+    response = client.post("/quizzes/import", data={"course": course.slug, "csrf_token": "forged",
+                                                    "file": (io.BytesIO(b"::a:: A? {T}"), "a.gift")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422 and "This form has expired" in response.get_data(as_text=True)
+    assert counts(session) == before

@@ -143,3 +143,20 @@ def test_the_quiz_page_is_for_enrolled_trainees_and_staff(client, session, make_
     assert page.status_code == 200 and "previewing" in page.get_data(as_text=True)
     assert staff.post(f"/quizzes/{quiz_course['basics'].id}/start",
                       data={"csrf_token": staff.csrf_token()}).status_code == 303    # refused, with a message
+
+
+def test_the_quiz_page_takes_as_many_queries_with_many_attempts_as_with_one(
+        client, session, trainee, quiz_course, token_for, count_queries):
+    login(client, trainee)
+    token = token_for(trainee)
+    url = f"/quizzes/{quiz_course['basics'].id}"
+    take(client, session, quiz_course["basics"], token)
+    client.get(url)
+    with count_queries() as few:
+        client.get(url)
+    take(client, session, quiz_course["basics"], token)
+    take(client, session, quiz_course["basics"], token)
+    with count_queries() as many:
+        page = client.get(url)
+    assert many.count == few.count
+    assert page.get_data(as_text=True).count("/review") == 3

@@ -85,7 +85,9 @@ def test_the_gift_fixture_is_stored_question_by_question(session, course):
     stored = {q.source_line: q for q in session.scalars(select(Question).where(Question.course_id == course.id,
                                                                                 Question.source_key.is_(None)))}
     assert stored[22].qtype == "multiple_response"
-    assert [(a["text"]["en"], a["fraction"], a["feedback"].get("en")) for a in stored[22].definition["answers"]] == [
+    answers = stored[22].definition["answers"]
+    assert [(answers[k]["text"]["en"], answers[k]["fraction"], answers[k]["feedback"].get("en"))
+            for k in stored[22].definition["authored"]] == [
         ("yellow", 0.5, "right; good!"), ("red", -1.0, "wrong"), ("off-beige", 0.5, "right; good!"),
         ("blue", -1.0, "wrong")]
     assert stored[5].definition["choices"] == [{"en": "Chat"}, {"en": "Choice"}, {"en": "Database"},

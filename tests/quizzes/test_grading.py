@@ -27,20 +27,32 @@ def grade(kind, definition, response, language="en"):
     return kind.grade(definition, kind.clean(definition, response), language)
 
 
+def key(definition: dict, text: str) -> int:
+    """The key of a choice, by its text."""
+    return next(i for i, answer in enumerate(definition["answers"]) if answer["text"]["en"] == text)
+
+
 # --- single choice ---------------------------------------------------------------------
 
 def test_single_choice_gives_the_chosen_answers_credit_and_feedback():
     kind, definition = stored("Q {=right#Well done. ~%50%half#Nearly. ~wrong#No.}")
-    assert grade(kind, definition, {"choice": 0}).fraction == 1.0
-    half = grade(kind, definition, {"choice": 1})
+    assert grade(kind, definition, {"choice": key(definition, "right")}).fraction == 1.0
+    half = grade(kind, definition, {"choice": key(definition, "half")})
     assert half.fraction == 0.5 and half.feedback == ["Nearly."]
-    assert grade(kind, definition, {"choice": 2}).fraction == 0.0
+    assert grade(kind, definition, {"choice": key(definition, "wrong")}).fraction == 0.0
     assert grade(kind, definition, None).fraction == 0.0
 
 
 def test_single_choice_with_a_negative_weight_never_goes_below_zero():
     kind, definition = stored("Q {=right ~%-50%harmful}")
-    assert grade(kind, definition, {"choice": 1}).fraction == 0.0
+    assert grade(kind, definition, {"choice": key(definition, "harmful")}).fraction == 0.0
+
+
+def test_a_choices_key_says_nothing_of_where_the_author_wrote_it():
+    kind, definition = stored("Q {=Zagreb#Right. ~Athens ~Berlin ~Madrid}")     # the right answer first
+    assert key(definition, "Zagreb") == 3                                      # keys follow the texts
+    assert [definition["answers"][k]["text"]["en"] for k in kind.answer_order(definition, False, None)] == [
+        "Zagreb", "Athens", "Berlin", "Madrid"]                                 # unshuffled: as written
 
 
 def test_single_choice_refuses_a_choice_that_does_not_exist():

@@ -31,25 +31,32 @@ class _Choice(QuestionType):
         return problems
 
     def build(self, variants, default):
+        from lms.quizzes.formats import plain_text
+
         base = variants[default]
+        # Answers are kept sorted by their text, so that an answer's key says nothing of where
+        # the author put it (authors tend to write the right answer first); ``authored`` keeps
+        # the written order, shown when answers are not shuffled.
+        keys = sorted(range(len(base.answers)), key=lambda i: (plain_text(base.answers[i].text).casefold(), i))
         return {
             "answers": [{
                 "text": _localize(variants, lambda q, i=i: q.answers[i].text),
-                "fraction": round(answer.fraction, 7),
+                "fraction": round(base.answers[i].fraction, 7),
                 "feedback": _localize(variants, lambda q, i=i: q.answers[i].feedback),
-            } for i, answer in enumerate(base.answers)],
+            } for i in keys],
+            "authored": [keys.index(i) for i in range(len(keys))],
             "shuffle": bool(base.options.get("shuffle", True)),
         }
 
     def answer_order(self, definition, shuffle, rng):
-        keys = list(range(len(definition["answers"])))
+        keys = list(self._order(definition, None))
         if shuffle and definition.get("shuffle", True):
             rng.shuffle(keys)
         return keys
 
     def _order(self, definition, order):
         count = len(definition["answers"])
-        return [k for k in (order or range(count)) if 0 <= k < count]
+        return [k for k in (order or definition.get("authored") or range(count)) if 0 <= k < count]
 
     def public(self, definition, language, order):
         return {"choices": [{"key": k, "html": localized(definition["answers"][k]["text"], language)}

@@ -334,3 +334,42 @@ def test_an_upload_without_the_forms_token_is_refused_and_imports_nothing(client
                            content_type="multipart/form-data")
     assert response.status_code == 422 and "This form has expired" in response.get_data(as_text=True)
     assert counts(session) == before
+
+
+def test_every_imported_fixture_question_can_be_taken_and_graded(client, session, quiz_course, trainee, token_for):
+    """Moodle's fixtures imported into a category that a quiz draws from, then answered and submitted."""
+    from lms.quizzes.models import AttemptAnswer, Quiz, QuizAttempt
+
+    course = quiz_course["course"]
+    for path in (MOODLE_FIXTURES / "questions.gift.txt", MOODLE_FIXTURES / "examples.gift.txt",
+                 MOODLE_FIXTURES / "nested_categories_with_questions.xml"):
+        bank.import_questions(session, course.id, path.read_bytes(), filename=path.name, category="Moodle")
+    session.commit()
+    moodle = session.scalar(select(QuestionCategory).where(QuestionCategory.path == "Moodle"))
+    quiz = session.get(Quiz, quiz_course["practice"].id)
+    quiz.pool_category_id, quiz.time_limit_minutes, quiz.shuffle_answers = moodle.id, None, True
+    session.commit()
+    expected = session.scalar(select(func.count()).select_from(Question).join(QuestionCategory).where(
+        QuestionCategory.path.startswith("Moodle")))
+    token = token_for(trainee)
+    body = client.api("POST", f"/api/v1/quizzes/{quiz.id}/attempts", token=token).get_json()
+    assert len(body["questions"]) == expected == 9 + 43 + 5
+
+    def answer(item):
+        if item["type"] == "single_choice":
+            return {"choice": item["choices"][0]["key"]}
+        if item["type"] == "multiple_response":
+            return {"choices": [c["key"] for c in item["choices"][:2]]}
+        if item["type"] == "true_false":
+            return {"value": True}
+        if item["type"] == "matching":
+            return {"matches": {str(s["key"]): item["match_choices"][0]["key"] for s in item["stems"]}}
+        return {"text": "1822" if item["type"] == "numerical" else "an answer"}
+
+    submitted = client.api("POST", f"/api/v1/attempts/{body['id']}/submit", token=token, json={"answers": [
+        {"position": item["position"], "response": answer(item)} for item in body["questions"]]})
+    assert submitted.status_code == 200 and submitted.get_json()["state"] == "awaiting_grading"   # two essays
+    graded = session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == body["id"])).all()
+    assert all(a.fraction is not None or a.needs_grading for a in graded)
+    assert sum(a.needs_grading for a in graded) == 2
+    assert session.get(QuizAttempt, body["id"]).marks > 0

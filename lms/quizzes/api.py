@@ -16,15 +16,15 @@ from lms.quizzes import operations as ops
 from lms.quizzes import review as review_ops
 from lms.quizzes.results import QuizResult, results_for, review_allowed
 from lms.quizzes.schemas import (
+    AttemptAnswersInSchema,
+    AttemptAnswersSavedSchema,
+    AttemptReviewSchema,
     AttemptSchema,
+    AttemptSubmitInSchema,
     AttemptSummarySchema,
     EssayAnswerSchema,
     EssayGradeInSchema,
     QuizSchema,
-    ReviewSchema,
-    SaveAnswersInSchema,
-    SavedSchema,
-    SubmitInSchema,
 )
 
 blp = api_blueprint("quizzes_api", __name__, "Quizzes, attempts, reviews and essay grading.")
@@ -170,8 +170,8 @@ def attempt_detail(attempt_id: int):
 
 @blp.put("/attempts/<int:attempt_id>/answers")
 @authenticated
-@blp.arguments(SaveAnswersInSchema)
-@blp.response(200, SavedSchema)
+@blp.arguments(AttemptAnswersInSchema)
+@blp.response(200, AttemptAnswersSavedSchema)
 @blp.alt_response(403, description=LATE[403])
 @blp.alt_response(404, description="No such attempt, or not yours.")
 @blp.alt_response(409, description="The attempt has been submitted.")
@@ -190,7 +190,7 @@ def save_answers(data, attempt_id: int):
 
 @blp.post("/attempts/<int:attempt_id>/submit")
 @authenticated
-@blp.arguments(SubmitInSchema)
+@blp.arguments(AttemptSubmitInSchema)
 @blp.response(200, AttemptSummarySchema)
 @blp.alt_response(403, description=LATE[403])
 @blp.alt_response(404, description="No such attempt, or not yours.")
@@ -210,7 +210,7 @@ def submit_attempt(data, attempt_id: int):
 
 @blp.get("/attempts/<int:attempt_id>/review")
 @authenticated
-@blp.response(200, ReviewSchema)
+@blp.response(200, AttemptReviewSchema)
 @blp.alt_response(404, description="No such attempt, or not yours to see.")
 @blp.alt_response(409, description="The attempt is still in progress.")
 def review_attempt(attempt_id: int):

@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, String, case, cast, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -439,6 +439,51 @@ def essay_answers_awaiting_grading(session: Session, enrolment_ids: Select, *, l
     if limit is not None:
         query = query.limit(limit)
     return list(session.execute(query).all()), count_essay_answers_awaiting(session, enrolment_ids)
+
+
+# The same essays as items of the tutors' grading queue (its ``QueueSource``): ``items`` gives
+# item_id, enrolment_id, module_id, status, submitted_at, with status "awaiting" or "graded";
+# ``describe`` a title and the grading page's address for each item.
+
+def _typed(value: str):
+    """A typed text constant: PostgreSQL must know its type inside the queue's UNION."""
+    return cast(literal(value), String(16))
+
+
+def essay_queue_items(enrolment_ids: Select) -> Select:
+    """Essay answers of submitted attempts, awaiting a tutor or graded, for the enrolments given."""
+    status = case((AttemptAnswer.needs_grading.is_(True), _typed("awaiting")), else_=_typed("graded"))
+    return (select(AttemptAnswer.id.label("item_id"), QuizAttempt.enrolment_id.label("enrolment_id"),
+                   Quiz.module_id.label("module_id"), status.label("status"),
+                   QuizAttempt.submitted_at.label("submitted_at"))
+            .join(QuizAttempt, QuizAttempt.id == AttemptAnswer.attempt_id)
+            .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+            .where(QuizAttempt.enrolment_id.in_(enrolment_ids),
+                   or_(AttemptAnswer.needs_grading.is_(True), AttemptAnswer.graded_by_id.is_not(None))))
+
+
+@dataclass(frozen=True)
+class EssayItem:
+    title: str
+    url: str
+
+
+def essay_queue_describe(session: Session, item_ids: list[int]) -> dict[int, EssayItem]:
+    """{answer id: title and grading page} in one query (links need a request or URL context)."""
+    from flask import url_for
+
+    from lms.core.i18n import localized
+
+    if not item_ids:
+        return {}
+    rows = session.execute(select(AttemptAnswer.id, Quiz.title, Question.name)
+                           .join(QuizAttempt, QuizAttempt.id == AttemptAnswer.attempt_id)
+                           .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+                           .join(Question, Question.id == AttemptAnswer.question_id)
+                           .where(AttemptAnswer.id.in_(item_ids)))
+    return {answer_id: EssayItem(_("Essay in {quiz}").format(quiz=localized(title)),
+                                 url_for("quizzes.grade_essay", answer_id=answer_id))
+            for answer_id, title, _name in rows}
 
 
 @dataclass

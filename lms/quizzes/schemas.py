@@ -14,7 +14,7 @@ TYPES = ["single_choice", "multiple_response", "true_false", "short_answer", "nu
          "essay", "description"]
 
 
-class MyQuizStatusSchema(Schema):
+class MyQuizStandingSchema(Schema):
     attempts_used = fields.Integer()
     attempts_left = fields.Integer(allow_none=True, metadata={"description": "None: unlimited."})
     grade = fields.Float(allow_none=True, metadata={"description": "Percent, by the quiz's grading method."})
@@ -35,7 +35,7 @@ class QuizSchema(Schema):
     review = fields.String(metadata={"enum": ["after_submit", "after_last_attempt", "after_close", "never"]})
     opens_at = fields.DateTime(allow_none=True)
     closes_at = fields.DateTime(allow_none=True)
-    mine = fields.Nested(MyQuizStatusSchema, allow_none=True,
+    mine = fields.Nested(MyQuizStandingSchema, allow_none=True,
                          metadata={"description": "The signed-in trainee's standing; none when not enrolled."})
 
 
@@ -55,17 +55,17 @@ class AttemptSummarySchema(Schema):
     review_details = fields.Boolean(metadata={"description": "Whether the review may show right answers now."})
 
 
-class ChoiceSchema(Schema):
+class QuestionChoiceSchema(Schema):
     key = fields.Integer()
     html = fields.String()
 
 
-class MatchChoiceSchema(Schema):
+class MatchingChoiceSchema(Schema):
     key = fields.Integer()
     text = fields.String()
 
 
-class StemSchema(Schema):
+class MatchingStemSchema(Schema):
     key = fields.Integer()
     html = fields.String()
 
@@ -75,9 +75,9 @@ class AttemptQuestionSchema(Schema):
     type = fields.String(metadata={"enum": TYPES})
     text = fields.String(metadata={"description": "Sanitised HTML."})
     mark = fields.Float()
-    choices = fields.List(fields.Nested(ChoiceSchema), metadata={"description": "Choice questions."})
-    stems = fields.List(fields.Nested(StemSchema), metadata={"description": "Matching: the items to match."})
-    match_choices = fields.List(fields.Nested(MatchChoiceSchema),
+    choices = fields.List(fields.Nested(QuestionChoiceSchema), metadata={"description": "Choice questions."})
+    stems = fields.List(fields.Nested(MatchingStemSchema), metadata={"description": "Matching: the items to match."})
+    match_choices = fields.List(fields.Nested(MatchingChoiceSchema),
                                 metadata={"description": "Matching: the answers to choose from."})
     lines = fields.Integer(metadata={"description": "Essay: suggested height of the answer box."})
     template = fields.String(metadata={"description": "Essay: text to start from."})
@@ -89,7 +89,7 @@ class AttemptSchema(AttemptSummarySchema):
     questions = fields.List(fields.Nested(AttemptQuestionSchema))
 
 
-class AnswerInSchema(Schema):
+class AttemptAnswerInSchema(Schema):
     position = fields.Integer(required=True, validate=validate.Range(min=1),
                               metadata={"description": "The question's number in the attempt."})
     response = fields.Dict(required=True, allow_none=True, metadata={"description": (
@@ -98,16 +98,16 @@ class AnswerInSchema(Schema):
         "matching: {\"matches\": {\"<stem key>\": choice key}}.")})
 
 
-class SaveAnswersInSchema(Schema):
-    answers = fields.List(fields.Nested(AnswerInSchema), required=True, validate=validate.Length(max=500))
+class AttemptAnswersInSchema(Schema):
+    answers = fields.List(fields.Nested(AttemptAnswerInSchema), required=True, validate=validate.Length(max=500))
 
 
-class SubmitInSchema(Schema):
-    answers = fields.List(fields.Nested(AnswerInSchema), load_default=None, validate=validate.Length(max=500),
+class AttemptSubmitInSchema(Schema):
+    answers = fields.List(fields.Nested(AttemptAnswerInSchema), load_default=None, validate=validate.Length(max=500),
                           metadata={"description": "Last answers to save before submitting (optional)."})
 
 
-class SavedSchema(Schema):
+class AttemptAnswersSavedSchema(Schema):
     attempt_id = fields.Integer()
     state = fields.String(metadata={"enum": STATES})
     saved_at = fields.DateTime(allow_none=True)
@@ -115,7 +115,7 @@ class SavedSchema(Schema):
     seconds_left = fields.Integer(allow_none=True)
 
 
-class ReviewQuestionSchema(Schema):
+class ReviewedQuestionSchema(Schema):
     position = fields.Integer()
     type = fields.String(metadata={"enum": TYPES})
     text = fields.String()
@@ -130,13 +130,13 @@ class ReviewQuestionSchema(Schema):
                                                    "type; only when review details are allowed."})
 
 
-class ReviewSchema(Schema):
+class AttemptReviewSchema(Schema):
     attempt = fields.Nested(AttemptSummarySchema)
     quiz_grade = fields.Float(allow_none=True)
     quiz_passed = fields.Boolean()
     details = fields.Boolean(metadata={"description": "Whether per-question marks, feedback and right answers "
                                                       "are included (the quiz's review setting)."})
-    questions = fields.List(fields.Nested(ReviewQuestionSchema))
+    questions = fields.List(fields.Nested(ReviewedQuestionSchema))
 
 
 class EssayAnswerSchema(Schema):

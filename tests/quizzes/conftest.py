@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from lms.extensions import db
-from tests.conftest import login
+from tests.conftest import MOODLE_FIXTURES, login
 
 QUIZ_CONTENT = Path(__file__).resolve().parent / "content"
 
@@ -75,6 +75,15 @@ def grader_rule():
     enrolment_viewers.remove(rule)
 
 
+def moodle_fixture(name: str) -> Path:
+    """One of Moodle's export files kept in ../shared/fixtures/moodle (never copied here)."""
+    path = MOODLE_FIXTURES / name
+    if not path.is_file():
+        pytest.skip(f"Moodle's fixture {name} is not at {MOODLE_FIXTURES}: the tests read it from "
+                    "../shared/fixtures/moodle beside the project")
+    return path
+
+
 def questions_by_name(attempt_body: dict, session) -> dict:
     """{question name: question item of an attempt body} (names looked up in the database)."""
     from lms.quizzes.models import AttemptAnswer, Question
@@ -115,5 +124,5 @@ def perfect_basics(items: dict) -> list[dict]:
     ]
 
 
-__all__ = ["QUIZ_CONTENT", "choice_key", "db", "login", "match_key", "perfect_basics", "questions_by_name",
-           "stem_key"]
+__all__ = ["QUIZ_CONTENT", "choice_key", "db", "login", "match_key", "moodle_fixture", "perfect_basics",
+           "questions_by_name", "stem_key"]

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from lms.quizzes import bank
 from lms.quizzes.models import Question, QuestionCategory, QuestionFile
 from tests.conftest import MOODLE_FIXTURES, login
+from tests.quizzes.conftest import moodle_fixture
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x01" * 32
 BAD_FILES = {
@@ -37,9 +38,10 @@ def course(quiz_course):
 
 def test_every_moodle_fixture_imports_each_question_or_names_why_not(session, course):
     before = session.scalar(select(func.count()).select_from(Question))
-    for path in sorted(MOODLE_FIXTURES.glob("*.*")):
-        if path.suffix not in (".txt", ".xml") or path.name == "README.md":
-            continue
+    moodle_fixture("README.md")
+    files = [path for path in sorted(MOODLE_FIXTURES.glob("*.*")) if path.suffix in (".txt", ".xml")]
+    assert len(files) == 3
+    for path in files:
         report = bank.import_questions(session, course.id, path.read_bytes(), filename=path.name, category="Moodle")
         assert report.ok, (path.name, report.errors)
         assert report.rows and all(row.status in ("imported", "unchanged", "skipped") for row in report.rows)
@@ -49,7 +51,7 @@ def test_every_moodle_fixture_imports_each_question_or_names_why_not(session, co
 
 
 def test_the_xml_fixture_builds_its_nested_categories(session, course):
-    data = (MOODLE_FIXTURES / "nested_categories_with_questions.xml").read_bytes()
+    data = moodle_fixture("nested_categories_with_questions.xml").read_bytes()
     report = bank.import_questions(session, course.id, data, filename="nested.xml", category="From Moodle")
     session.commit()
     assert report.categories == ["From Moodle/Iota", "From Moodle/Iota/Kappa", "From Moodle/Iota/Kappa/Lambda",
@@ -78,7 +80,7 @@ def categories_by_id(categories):
 
 
 def test_the_gift_fixture_is_stored_question_by_question(session, course):
-    data = (MOODLE_FIXTURES / "questions.gift.txt").read_bytes()
+    data = moodle_fixture("questions.gift.txt").read_bytes()
     report = bank.import_questions(session, course.id, data, filename="questions.gift.txt")
     session.commit()
     assert report.count("imported") == 9
@@ -129,14 +131,14 @@ def test_unsupported_types_are_reported_by_name_and_line_and_the_rest_imported(s
 
 def test_a_dry_run_reports_and_writes_nothing(session, course):
     before = counts(session)
-    report = bank.import_questions(session, course.id, (MOODLE_FIXTURES / "questions.gift.txt").read_bytes(),
+    report = bank.import_questions(session, course.id, moodle_fixture("questions.gift.txt").read_bytes(),
                                    filename="q.gift", dry_run=True)
     session.commit()
     assert report.count("would_import") == 9 and counts(session) == before
 
 
 def test_importing_the_same_file_again_adds_nothing(session, course):
-    data = (MOODLE_FIXTURES / "questions.gift.txt").read_bytes()
+    data = moodle_fixture("questions.gift.txt").read_bytes()
     bank.import_questions(session, course.id, data, filename="q.gift")
     session.commit()
     before = counts(session)
@@ -159,7 +161,7 @@ def test_categories_in_the_file_go_below_the_category_given(session, course):
 
 def test_the_command_imports_a_file_and_prints_its_report(app, session, course, tmp_path):
     runner = app.test_cli_runner()
-    path = MOODLE_FIXTURES / "nested_categories_with_questions.xml"
+    path = moodle_fixture("nested_categories_with_questions.xml")
     dry = runner.invoke(args=["questions", "import", str(path), "--course", course.slug, "--dry-run"])
     assert dry.exit_code == 0, dry.output
     assert "would be imported: Iota Question (true_false) → Iota" in dry.output and "Dry run: 5" in dry.output
@@ -218,7 +220,7 @@ def test_managers_and_admins_may_import_and_others_may_not(client, make_user, co
 
 def test_the_upload_page_imports_and_shows_the_report(client, session, make_user, course):
     login(client, make_user(roles=("manager",), scope="national", beneficiary="AL"))
-    page = upload(client, course, (MOODLE_FIXTURES / "questions.gift.txt").read_bytes(), "questions.gift.txt")
+    page = upload(client, course, moodle_fixture("questions.gift.txt").read_bytes(), "questions.gift.txt")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "9 question(s) imported" in html and "colours" in html
     assert session.scalar(select(func.count()).select_from(Question).where(Question.name == "colours")) == 1
@@ -226,7 +228,7 @@ def test_the_upload_page_imports_and_shows_the_report(client, session, make_user
 
 def test_the_upload_page_dry_run_imports_nothing(client, session, make_user, course):
     login(client, make_user(roles=("admin",)))
-    page = upload(client, course, (MOODLE_FIXTURES / "questions.gift.txt").read_bytes(), "q.gift", dry_run="y")
+    page = upload(client, course, moodle_fixture("questions.gift.txt").read_bytes(), "q.gift", dry_run="y")
     assert "Dry run: 9 question(s) would be imported" in page.get_data(as_text=True)
     assert session.scalar(select(func.count()).select_from(Question).where(Question.name == "colours")) == 0
 
@@ -312,7 +314,7 @@ def test_embedded_images_are_stored_and_shown_to_signed_in_users(app, client, se
 
 
 def test_the_bank_page_is_for_staff(client, session, course, make_user, app):
-    bank.import_questions(session, course.id, (MOODLE_FIXTURES / "questions.gift.txt").read_bytes(),
+    bank.import_questions(session, course.id, moodle_fixture("questions.gift.txt").read_bytes(),
                           filename="q.gift")
     session.commit()
     login(client, make_user())
@@ -341,8 +343,8 @@ def test_every_imported_fixture_question_can_be_taken_and_graded(client, session
     from lms.quizzes.models import AttemptAnswer, Quiz, QuizAttempt
 
     course = quiz_course["course"]
-    for path in (MOODLE_FIXTURES / "questions.gift.txt", MOODLE_FIXTURES / "examples.gift.txt",
-                 MOODLE_FIXTURES / "nested_categories_with_questions.xml"):
+    for path in (moodle_fixture("questions.gift.txt"), moodle_fixture("examples.gift.txt"),
+                 moodle_fixture("nested_categories_with_questions.xml")):
         bank.import_questions(session, course.id, path.read_bytes(), filename=path.name, category="Moodle")
     session.commit()
     moodle = session.scalar(select(QuestionCategory).where(QuestionCategory.path == "Moodle"))

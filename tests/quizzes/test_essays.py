@@ -207,3 +207,26 @@ def test_a_tutor_may_review_a_trainees_attempt_with_everything_shown(client, ses
     assert review.status_code == 200 and review.get_json()["details"] is True
     stranger = make_user(roles=("tutor",), email="someone@example.org")     # no rule lets them
     assert client.api("GET", f"/api/v1/attempts/{attempt_id}/review", token=token_for(stranger)).status_code == 404
+
+
+def test_essays_as_grading_queue_items_for_the_tutors_queue(app, client, session, trainee, tutor, quiz_course,
+                                                             token_for, grader_rule):
+    from sqlalchemy import union_all
+
+    _attempt, essay = submit_practice(client, session, quiz_course, token_for(trainee))
+    submit_practice(client, session, quiz_course, token_for(trainee), essay=None)   # no essay: no item
+    enrolments = course_enrolments(quiz_course["course"].id)
+    items = ops.essay_queue_items(enrolments)
+    rows = session.execute(items).all()
+    assert [(r.item_id, r.enrolment_id, r.module_id, r.status) for r in rows] == [
+        (essay, trainee.enrolment.id, quiz_course["practice"].module_id, "awaiting")]
+    # The queue unions the sources' items: the columns must have types every database accepts.
+    assert len(session.execute(union_all(items, ops.essay_queue_items(enrolments))).all()) == 2
+    ops.grade_essay_answer(session, tutor, essay, fraction=1.0, feedback="", expected_version=1)
+    session.commit()
+    assert [r.status for r in session.execute(ops.essay_queue_items(enrolments))] == ["graded"]
+    with app.test_request_context():
+        described = ops.essay_queue_describe(session, [essay])
+    assert described[essay].title == "Essay in Practice quiz"
+    assert described[essay].url == f"/quizzes/answers/{essay}/grade"
+    assert ops.essay_queue_describe(session, []) == {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lms.quizzes.gift import parse_gift
-from tests.conftest import MOODLE_FIXTURES
+from tests.quizzes.conftest import moodle_fixture
 
 
 def only(text: str):
@@ -24,7 +24,7 @@ def errors_of(text: str) -> list[tuple[int, str]]:
 # --- Moodle's fixture files, question by question --------------------------------------
 
 def test_moodle_questions_fixture_imports_all_nine_questions_with_their_structure():
-    result = parse_gift((MOODLE_FIXTURES / "questions.gift.txt").read_text())
+    result = parse_gift(moodle_fixture("questions.gift.txt").read_text())
     assert result.errors == []
     q = {(question.line, question.name): question for question in result.questions}
     assert [(question.line, question.name, question.qtype) for question in result.questions] == [
@@ -78,7 +78,7 @@ def test_moodle_questions_fixture_imports_all_nine_questions_with_their_structur
 
 
 def test_moodle_examples_fixture_imports_every_documented_example():
-    result = parse_gift((MOODLE_FIXTURES / "examples.gift.txt").read_text())
+    result = parse_gift(moodle_fixture("examples.gift.txt").read_text())
     assert result.errors == []
     assert len(result.questions) == 43
     by_line = {question.line: question for question in result.questions}

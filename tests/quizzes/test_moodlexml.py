@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 
 from lms.quizzes.moodlexml import parse_moodle_xml
-from tests.conftest import MOODLE_FIXTURES
+from tests.quizzes.conftest import moodle_fixture
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24
 PDF = b"%PDF-1.4 not an image"
@@ -22,7 +22,7 @@ def question(qtype: str, name: str, body: str, text: str = "Question text") -> s
 
 
 def test_nested_categories_fixture_question_by_question():
-    result = parse_moodle_xml((MOODLE_FIXTURES / "nested_categories_with_questions.xml").read_bytes())
+    result = parse_moodle_xml(moodle_fixture("nested_categories_with_questions.xml").read_bytes())
     assert result.errors == [] and result.skipped == []
     assert [(c.path, c.line) for c in result.categories] == [
         ("Iota", 4), ("Iota/Kappa", 44), ("Iota/Kappa/Lambda", 112), ("Iota/Mu", 152)]

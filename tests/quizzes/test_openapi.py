@@ -29,4 +29,4 @@ def test_the_quiz_endpoints_are_documented(client):
     assert {"200", "403", "404", "422"} <= set(submit)
     schemas = document["components"]["schemas"]
     assert "correct" not in schemas["AttemptQuestion"]["properties"]
-    assert "correct" in schemas["ReviewQuestion"]["properties"]
+    assert "correct" in schemas["ReviewedQuestion"]["properties"]

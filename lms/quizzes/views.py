@@ -61,8 +61,8 @@ def quiz_page(quiz_id: int):
     result = None
     if enrolment is not None:
         if ops.close_overdue(db.session, enrolment, quiz.id):
+            db.session.commit()
             flash(late_message(), "warning")
-        db.session.commit()
         result = results_for(db.session, enrolment.id, [quiz])[quiz.id]
     pool_size = ops.pool_size(db.session, quiz)
     details = {a.id: review_allowed(quiz, a.state, result) for a in result.attempts} if result else {}

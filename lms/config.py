@@ -65,6 +65,10 @@ def load_config(instance_path: Path) -> dict:
         "LMS_UPLOAD_MAX_MB": _int("LMS_UPLOAD_MAX_MB", 10),
         # Attachment types accepted, checked against the file's content, not only its name.
         "LMS_UPLOAD_TYPES": _list(env("LMS_UPLOAD_TYPES"), "pdf,docx,odt,txt,png,jpg"),
+        # Quizzes: the largest question file an import accepts; seconds of network slack
+        # after an attempt's deadline before its answers are refused.
+        "LMS_QUESTION_IMPORT_MAX_MB": _int("LMS_QUESTION_IMPORT_MAX_MB", 10),
+        "LMS_QUIZ_GRACE_SECONDS": _int("LMS_QUIZ_GRACE_SECONDS", 5),
         "LMS_BEHIND_SCHEDULE_DAYS": _int("LMS_BEHIND_SCHEDULE_DAYS", 14),
         "LMS_REPORT_MIN_GROUP": _int("LMS_REPORT_MIN_GROUP", 5),
         "LMS_PROXY_FIX": _int("LMS_PROXY_FIX", 0),

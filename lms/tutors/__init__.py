@@ -16,7 +16,8 @@ def init_app(app: Flask) -> None:
     from lms.tutors.completion import ASSIGNMENT_REQUIREMENT
     from lms.tutors.content import AssignmentContent
     from lms.tutors.demo import demo_cohort
-    from lms.tutors.queue import ASSIGNMENT_SOURCE, register_queue_source
+    from lms.tutors.progress import ModuleResultColumn, register_module_result
+    from lms.tutors.queue import ASSIGNMENT_SOURCE, QueueSource, register_queue_source
 
     app.register_blueprint(views.bp)
     app.register_blueprint(assignment_views.bp)
@@ -29,6 +30,13 @@ def init_app(app: Flask) -> None:
     register_content_extension(AssignmentContent())
     register_requirement_kind(ASSIGNMENT_REQUIREMENT)
     register_queue_source(ASSIGNMENT_SOURCE)
+    # Quiz essays wait in the same queue; the cohort table shows each module's quiz result.
+    from lms.quizzes import operations as quiz_ops
+    from lms.quizzes.results import module_results
+
+    register_queue_source(QueueSource("essay", _l("Quiz essay"), quiz_ops.essay_queue_items,
+                                      quiz_ops.essay_queue_describe))
+    register_module_result(ModuleResultColumn("quiz", _l("Quiz"), module_results))
     register_demo_hook(demo_cohort)
 
     register_slot("course.join", views.join_slot)

@@ -1,7 +1,7 @@
 """tutors: cohorts, assignments, submissions, grading
 
 Revision ID: 0003_tutors
-Revises: 0001_foundation
+Revises: 0002_quizzes
 Create Date: 2026-11-21 10:14:19.677196
 
 """
@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = '0003_tutors'
-down_revision = '0001_foundation'
+down_revision = '0002_quizzes'
 branch_labels = None
 depends_on = None
 

@@ -14,14 +14,7 @@ from lms.courses.operations import complete_lesson
 from lms.extensions import db
 from lms.tutors import grading
 from lms.tutors.models import Submission
-from lms.tutors.queue import (
-    AWAITING,
-    QUEUE_SOURCES,
-    GradingQueue,
-    ItemInfo,
-    QueueSource,
-    register_queue_source,
-)
+from lms.tutors.queue import GradingQueue
 from tests.conftest import login
 
 
@@ -94,34 +87,61 @@ def test_withdrawn_trainees_leave_the_queue(session, make_cohort, add_member, as
     assert GradingQueue(scope).counts(session).total == 0
 
 
-def test_another_source_plugs_into_the_queue(session, make_cohort, add_member, assignments, submit_work):
-    """How the quiz essay answers will join: a SELECT with the agreed columns, and a describer."""
+def _submit_release_quiz(client, session, quiz, trainee, essay):
+    from tests.quizzes.conftest import questions_by_name
+
+    login(client, trainee)
+    body = client.api("POST", f"/api/v1/quizzes/{quiz.id}/attempts").get_json()
+    items = questions_by_name(body, session)
+    answers = [{"position": items["r-tf"]["position"], "response": {"value": True}},
+               {"position": items["r-essay"]["position"], "response": {"text": essay}}]
+    response = client.api("POST", f"/api/v1/attempts/{body['id']}/submit", json={"answers": answers})
+    assert response.status_code == 200 and response.get_json()["state"] == "awaiting_grading"
+    return body["id"]
+
+
+def test_quiz_essays_wait_in_the_same_queue_and_only_the_groups_tutor_grades_them(
+        app, session, make_cohort, add_member, assignments, submit_work, make_user):
+    from lms.quizzes.models import AttemptAnswer, Quiz, QuizAttempt
+
     cohort = make_cohort()
     trainee, enrolment = add_member(cohort, full_name="Essay Writer")
     submit_work(trainee, assignments["assessment-case"])
-    old = utcnow() - timedelta(days=30)
+    quiz = session.scalar(select(Quiz).where(Quiz.course_id == cohort.course_id, Quiz.key == "release"))
+    attempt_id = _submit_release_quiz(app.test_client(), session, quiz, trainee,
+                                      "Reporting days, the address, and who to call in a crisis.")
 
-    def essay_items(enrolment_ids):
-        return (select(Enrolment.id.label("item_id"), Enrolment.id.label("enrolment_id"),
-                       literal(None).label("module_id"), literal(AWAITING).label("status"),
-                       literal(old).label("submitted_at"))
-                .where(Enrolment.id.in_(enrolment_ids)))
+    queue = GradingQueue(select(literal(cohort.id)))
+    counts = queue.counts(session)
+    assert counts.total == 2 and counts.by_kind == {"assignment": 1, "essay": 1}
+    essay = next(item for item in queue.page(session).items if item.kind == "essay")
+    assert essay.trainee == "Essay Writer" and "/quizzes/answers/" in essay.url
 
-    def essay_describe(session, item_ids):
-        return {item_id: ItemInfo("Essay question 3", f"/quizzes/essays/{item_id}") for item_id in item_ids}
+    tutor = cohort.tutor_rows[0].user
+    tutor_client = app.test_client()
+    login(tutor_client, tutor)
+    page = tutor_client.get("/tutor/queue").get_data(as_text=True)
+    assert "Quiz essay" in page and "Essay Writer" in page
 
-    source = QueueSource("essay", "Essay answer", essay_items, essay_describe)
-    register_queue_source(source)
-    try:
-        queue = GradingQueue(select(literal(cohort.id)))
-        counts = queue.counts(session)
-        assert counts.total == 2 and counts.by_kind == {"assignment": 1, "essay": 1}
-        page = queue.page(session)
-        assert [item.kind for item in page.items] == ["essay", "assignment"]  # the essay is older
-        assert page.items[0].title == "Essay question 3" and page.items[0].trainee == "Essay Writer"
-        assert page.items[0].url == f"/quizzes/essays/{enrolment.id}"
-    finally:
-        QUEUE_SOURCES.remove(source)
+    answer = session.scalar(select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt_id,
+                                                        AttemptAnswer.needs_grading.is_(True)))
+    stranger = make_user(roles=("tutor",), full_name="Another Group's Tutor")
+    make_cohort(tutors=[stranger])
+    stranger_client = app.test_client()
+    login(stranger_client, stranger)
+    assert "Essay Writer" not in stranger_client.get("/tutor/queue").get_data(as_text=True)
+    refused = stranger_client.api("PUT", f"/api/v1/essay-answers/{answer.id}/grade",
+                                  json={"fraction": 1, "feedback": "Fine.", "expected_version": answer.version})
+    assert refused.status_code in (403, 404)
+
+    graded = tutor_client.api("PUT", f"/api/v1/essay-answers/{answer.id}/grade",
+                              json={"fraction": 1, "feedback": "Clear and practical.",
+                                    "expected_version": answer.version})
+    assert graded.status_code == 200, graded.get_json()
+    assert session.get(QuizAttempt, attempt_id).state == "graded"
+    assert GradingQueue(select(literal(cohort.id))).counts(session).by_kind == {"assignment": 1}
+    table = tutor_client.get(f"/cohorts/{cohort.id}/progress").get_data(as_text=True)
+    assert "100% passed" in table
 
 
 def _populate(session, cohort, add_member, assignments, submit_work, trainees: int):

@@ -1,0 +1,23 @@
+"""Quizzes: question types, the question bank, GIFT and Moodle XML import, attempts and review."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from lms.core.i18n import _l
+    from lms.core.web import register_nav, register_slot
+    from lms.extensions import api as rest_api
+    from lms.quizzes import api, cli, content, progress, views
+
+    app.register_blueprint(views.bp)
+    rest_api.register_blueprint(api.blp)
+    app.cli.add_command(cli.questions_cli)
+    app.cli.add_command(cli.quizzes_cli)
+    content.register()
+    progress.register()
+    register_slot("course.module", views.render_module_quiz)
+    register_slot("course.end", views.render_final_assessment)
+    register_nav("quizzes.import_questions", _l("Question import"),
+                 lambda user: user.is_manager or user.is_admin, order=70)

@@ -1,0 +1,267 @@
+"""JSON API for quizzes: start an attempt, save answers, submit, my attempts and their review,
+and grading an essay answer. The same operations as the pages."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+
+from lms.core.api import AUTH_RESPONSES, api_blueprint, authenticated
+from lms.core.errors import NotAllowed
+from lms.core.i18n import _, current_language
+from lms.core.models import utcnow
+from lms.courses import operations as course_ops
+from lms.courses.models import Course, Module
+from lms.extensions import db
+from lms.quizzes import operations as ops
+from lms.quizzes import review as review_ops
+from lms.quizzes.results import QuizResult, results_for, review_allowed
+from lms.quizzes.schemas import (
+    AttemptAnswersInSchema,
+    AttemptAnswersSavedSchema,
+    AttemptReviewSchema,
+    AttemptSchema,
+    AttemptSubmitInSchema,
+    AttemptSummarySchema,
+    EssayAnswerSchema,
+    EssayGradeInSchema,
+    QuizSchema,
+)
+
+blp = api_blueprint("quizzes_api", __name__, "Quizzes, attempts, reviews and essay grading.")
+
+LATE = {403: "The deadline has passed: the answers sent were refused and the attempt was submitted "
+              "with the answers saved before."}
+
+
+def _late_error():
+    return NotAllowed(_("The time for this attempt ended; answers sent after the deadline are not accepted. "
+                        "The answers saved before it were submitted."))
+
+
+def _quiz_body(quiz, result: QuizResult | None) -> dict:
+    course = db.session.get(Course, quiz.course_id)
+    module = db.session.get(Module, quiz.module_id) if quiz.module_id else None
+    mine = None
+    if result is not None:
+        mine = {"attempts_used": result.used, "attempts_left": result.attempts_left, "grade": result.grade,
+                "passed": result.passed,
+                "open_attempt_id": result.open_attempt.id if result.open_attempt else None}
+    return {"id": quiz.id, "course": course.slug, "module": module.slug if module else None,
+            "is_final": quiz.is_final, "title": quiz.title, "pass_mark": quiz.pass_mark,
+            "attempts_allowed": quiz.attempts_allowed, "time_limit_minutes": quiz.time_limit_minutes,
+            "grading_method": quiz.grading_method, "review": quiz.review, "opens_at": quiz.opens_at,
+            "closes_at": quiz.closes_at, "mine": mine}
+
+
+def _summary_body(attempt, quiz, result: QuizResult | None) -> dict:
+    return {"id": attempt.id, "quiz_id": attempt.quiz_id, "number": attempt.number, "state": attempt.state,
+            "language": attempt.language, "started_at": attempt.started_at, "deadline_at": attempt.deadline_at,
+            "submitted_at": attempt.submitted_at, "graded_at": attempt.graded_at,
+            "closed_by_deadline": attempt.closed_by_deadline,
+            "score": attempt.score if attempt.is_graded else None,
+            "passed": attempt.passed if attempt.is_graded else None,
+            "review_details": review_allowed(quiz, attempt.state, result)}
+
+
+def _seconds_left(attempt) -> int | None:
+    if attempt.deadline_at is None or not attempt.is_open:
+        return None
+    return max(0, int((attempt.deadline_at - utcnow()).total_seconds()))
+
+
+def _attempt_body(attempt) -> dict:
+    quiz = ops.quiz_of(db.session, attempt)
+    body = _summary_body(attempt, quiz, None)
+    body["seconds_left"] = _seconds_left(attempt)
+    questions = []
+    for view in review_ops.question_views(db.session, attempt, reveal=False):
+        item = {"position": view.position, "type": view.qtype, "text": view.text, "mark": view.mark,
+                "response": view.response}
+        public = view.public
+        if "choices" in public and view.qtype != "matching":
+            item["choices"] = public["choices"]
+        if "stems" in public:
+            item["stems"], item["match_choices"] = public["stems"], public["choices"]
+        if "lines" in public:
+            item["lines"], item["template"] = public["lines"], public["template"]
+        questions.append(item)
+    body["questions"] = questions
+    return body
+
+
+def _responses(data) -> dict:
+    return {item["position"]: item["response"] for item in (data.get("answers") or [])}
+
+
+@blp.get("/courses/<slug>/quizzes")
+@authenticated
+@blp.response(200, QuizSchema(many=True))
+@blp.alt_response(401, description=AUTH_RESPONSES[401])
+@blp.alt_response(404, description="No such course.")
+def course_quizzes(slug: str):
+    """A course's quizzes, with the signed-in trainee's standing in each."""
+    course = course_ops.course_by_slug(db.session, slug)
+    enrolment = ops.active_enrolment(db.session, current_user, course.id)
+    if enrolment is not None and ops.close_overdue(db.session, enrolment):
+        db.session.commit()
+    quizzes, results = ops.course_quiz_results(db.session, enrolment, course.id)
+    return [_quiz_body(quiz, results.get(quiz.id)) for quiz in quizzes]
+
+
+@blp.get("/quizzes/<int:quiz_id>")
+@authenticated
+@blp.response(200, QuizSchema)
+@blp.alt_response(404, description="No such quiz.")
+def quiz_detail(quiz_id: int):
+    """A quiz's settings and the signed-in trainee's standing."""
+    quiz = ops.quiz_by_id(db.session, quiz_id)
+    enrolment = ops.active_enrolment(db.session, current_user, quiz.course_id)
+    result = None
+    if enrolment is not None:
+        if ops.close_overdue(db.session, enrolment, quiz.id):
+            db.session.commit()
+        result = results_for(db.session, enrolment.id, [quiz])[quiz.id]
+    return _quiz_body(quiz, result)
+
+
+@blp.post("/quizzes/<int:quiz_id>/attempts")
+@authenticated
+@blp.response(201, AttemptSchema)
+@blp.alt_response(200, schema=AttemptSchema, description="An attempt was already open: that one.")
+@blp.alt_response(403, description="Not enrolled, no attempts left, or the quiz is not open.")
+@blp.alt_response(404, description="No such quiz.")
+def start_attempt(quiz_id: int):
+    """Start an attempt (or continue the open one). Questions come without their answers."""
+    quiz = ops.quiz_by_id(db.session, quiz_id)
+    attempt, new = ops.start_attempt(db.session, current_user, quiz, language=current_language())
+    db.session.commit()
+    return _attempt_body(attempt), 201 if new else 200
+
+
+@blp.get("/quizzes/<int:quiz_id>/attempts")
+@authenticated
+@blp.response(200, AttemptSummarySchema(many=True))
+@blp.alt_response(404, description="No such quiz.")
+def my_attempts(quiz_id: int):
+    """The signed-in trainee's attempts at a quiz."""
+    quiz = ops.quiz_by_id(db.session, quiz_id)
+    enrolment = ops.active_enrolment(db.session, current_user, quiz.course_id)
+    if enrolment is None:
+        return []
+    if ops.close_overdue(db.session, enrolment, quiz.id):
+        db.session.commit()
+    result = results_for(db.session, enrolment.id, [quiz])[quiz.id]
+    attempts = {a.id: a for a in ops.attempts_of(db.session, enrolment.id, quiz.id)}
+    return [_summary_body(attempts[a.id], quiz, result) for a in result.attempts]
+
+
+@blp.get("/attempts/<int:attempt_id>")
+@authenticated
+@blp.response(200, AttemptSchema)
+@blp.alt_response(404, description="No such attempt, or not yours.")
+def attempt_detail(attempt_id: int):
+    """One of your attempts with its questions (never their answers) and what you saved."""
+    attempt, enrolment = ops.own_attempt(db.session, current_user, attempt_id)
+    if ops.close_overdue(db.session, enrolment, attempt.quiz_id):
+        db.session.commit()
+        db.session.refresh(attempt)
+    return _attempt_body(attempt)
+
+
+@blp.put("/attempts/<int:attempt_id>/answers")
+@authenticated
+@blp.arguments(AttemptAnswersInSchema)
+@blp.response(200, AttemptAnswersSavedSchema)
+@blp.alt_response(403, description=LATE[403])
+@blp.alt_response(404, description="No such attempt, or not yours.")
+@blp.alt_response(409, description="The attempt has been submitted.")
+@blp.alt_response(422, description="An answer is not valid for its question (errors by `answers.<position>`).")
+def save_answers(data, attempt_id: int):
+    """Save answers as you go; only the questions sent change. Refused after the deadline."""
+    outcome = ops.save_answers(db.session, current_user, attempt_id, _responses(data))
+    db.session.commit()
+    if outcome.late:
+        raise _late_error()
+    attempt = outcome.attempt
+    db.session.refresh(attempt)
+    return {"attempt_id": attempt.id, "state": attempt.state, "saved_at": attempt.last_saved_at,
+            "deadline_at": attempt.deadline_at, "seconds_left": _seconds_left(attempt)}
+
+
+@blp.post("/attempts/<int:attempt_id>/submit")
+@authenticated
+@blp.arguments(AttemptSubmitInSchema)
+@blp.response(200, AttemptSummarySchema)
+@blp.alt_response(403, description=LATE[403])
+@blp.alt_response(404, description="No such attempt, or not yours.")
+@blp.alt_response(422, description="An answer is not valid for its question.")
+def submit_attempt(data, attempt_id: int):
+    """Submit an attempt for grading. Idempotent: submitting again returns the same result."""
+    outcome = ops.submit_attempt(db.session, current_user, attempt_id, _responses(data) or None)
+    db.session.commit()
+    if outcome.late:
+        raise _late_error()
+    attempt = outcome.attempt
+    db.session.refresh(attempt)
+    quiz = ops.quiz_of(db.session, attempt)
+    result = results_for(db.session, attempt.enrolment_id, [quiz])[quiz.id]
+    return _summary_body(attempt, quiz, result)
+
+
+@blp.get("/attempts/<int:attempt_id>/review")
+@authenticated
+@blp.response(200, AttemptReviewSchema)
+@blp.alt_response(404, description="No such attempt, or not yours to see.")
+@blp.alt_response(409, description="The attempt is still in progress.")
+def review_attempt(attempt_id: int):
+    """Score and pass/fail of a closed attempt; per-question marks, feedback and right answers
+    only when the quiz's review setting allows them."""
+    view = review_ops.review_attempt(db.session, current_user, attempt_id)
+    questions = []
+    for q in view.questions:
+        item = {"position": q.position, "type": q.qtype, "text": q.text, "mark": q.mark, "response": q.response,
+                "needs_grading": q.needs_grading}
+        if view.details:
+            item.update(marks=q.marks, feedback=q.feedback or [], general_feedback=q.general_feedback,
+                        tutor_feedback=q.tutor_feedback, correct=q.review or {})
+        questions.append(item)
+    return {"attempt": _summary_body(view.attempt, view.quiz, view.result), "quiz_grade": view.result.grade,
+            "quiz_passed": view.result.passed, "details": view.details, "questions": questions}
+
+
+def _essay_body(essay) -> dict:
+    from lms.core.i18n import localized
+
+    answer = essay.answer
+    return {"id": answer.id, "attempt_id": essay.attempt.id, "trainee": essay.trainee.full_name,
+            "quiz": essay.quiz.title_in(), "question": essay.question.text_in(essay.attempt.language),
+            "grader_info": localized(essay.question.definition.get("grader_info") or {}, essay.attempt.language),
+            "response": (answer.response or {}).get("text", ""), "mark": answer.mark, "fraction": answer.fraction,
+            "feedback": answer.feedback or "", "graded_by": essay.graded_by.full_name if essay.graded_by else None,
+            "graded_at": answer.graded_at, "needs_grading": answer.needs_grading, "version": answer.version}
+
+
+@blp.get("/essay-answers/<int:answer_id>")
+@authenticated
+@blp.response(200, EssayAnswerSchema)
+@blp.alt_response(403, description="Not a grader of this trainee.")
+@blp.alt_response(404, description="No such essay answer.")
+def essay_answer(answer_id: int):
+    """An essay answer for its grader: the question, the response, the current grade and version."""
+    return _essay_body(ops.essay_for_grading(db.session, current_user, answer_id))
+
+
+@blp.put("/essay-answers/<int:answer_id>/grade")
+@authenticated
+@blp.arguments(EssayGradeInSchema)
+@blp.response(200, EssayAnswerSchema)
+@blp.alt_response(403, description="Not a grader of this trainee.")
+@blp.alt_response(404, description="No such essay answer.")
+@blp.alt_response(409, description="Graded by someone else since `expected_version`: `current` holds their grade.")
+@blp.alt_response(422, description="The grade or feedback is not valid.")
+def grade_essay(data, answer_id: int):
+    """Grade one essay answer; the attempt's score becomes final when its last essay is graded."""
+    ops.grade_essay_answer(db.session, current_user, answer_id, fraction=data["fraction"],
+                           feedback=data["feedback"], expected_version=data["expected_version"])
+    db.session.commit()
+    return _essay_body(ops.essay_for_grading(db.session, current_user, answer_id))

@@ -1,0 +1,29 @@
+"""Quiz forms (Flask-WTF, so each carries a CSRF token). Attempt pages build their fields
+from the questions themselves; these are the fixed forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DecimalField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from lms.core.i18n import _l
+
+
+class QuestionImportForm(FlaskForm):
+    course = SelectField(_l("Course"), validate_choice=False)
+    category = StringField(_l("Category (optional)"), validators=[Optional(), Length(max=400)])
+    format = SelectField(_l("Format"), choices=[("", _l("Recognise from the file")), ("gift", "GIFT"),
+                                                ("xml", "Moodle XML")], default="")
+    dry_run = BooleanField(_l("Dry run: check the file and show the report, import nothing"))
+    file = FileField(_l("Question file (GIFT or Moodle XML)"),
+                     validators=[FileRequired(message=_l("Choose a file to import."))])
+
+
+class EssayGradeForm(FlaskForm):
+    percent = DecimalField(_l("Grade (percent of the question's marks)"), places=None, validators=[
+        InputRequired(message=_l("Give a grade between 0 and 100.")),
+        NumberRange(min=0, max=100, message=_l("Give a grade between 0 and 100."))])
+    feedback = TextAreaField(_l("Feedback to the trainee"), validators=[Length(max=20000)])
+    version = HiddenField()

@@ -1,0 +1,185 @@
+"""A trainee's standing in quizzes: grades by grading method, passing, when review is allowed.
+
+Everything here reads; a whole course's quizzes for one enrolment take two queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app, has_app_context
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms.core.models import utcnow
+from lms.quizzes.models import (
+    AFTER_CLOSE,
+    AFTER_LAST_ATTEMPT,
+    AFTER_SUBMIT,
+    AVERAGE,
+    AWAITING_GRADING,
+    FIRST,
+    GRADED,
+    HIGHEST,
+    IN_PROGRESS,
+    LAST,
+    Quiz,
+    QuizAttempt,
+)
+
+
+@dataclass
+class AttemptSummary:
+    id: int
+    number: int
+    state: str
+    score: float | None
+    passed: bool | None
+    deadline_at: datetime | None
+    submitted_at: datetime | None
+
+
+@dataclass
+class QuizResult:
+    """One enrolment's attempts at one quiz and what they add up to."""
+
+    quiz: Quiz
+    attempts: list[AttemptSummary] = field(default_factory=list)
+
+    @property
+    def used(self) -> int:
+        return len(self.attempts)
+
+    @property
+    def open_attempt(self) -> AttemptSummary | None:
+        return next((a for a in self.attempts if a.state == IN_PROGRESS), None)
+
+    @property
+    def graded(self) -> list[AttemptSummary]:
+        return [a for a in self.attempts if a.state == GRADED]
+
+    @property
+    def awaiting(self) -> list[AttemptSummary]:
+        return [a for a in self.attempts if a.state not in (IN_PROGRESS, GRADED)]
+
+    @property
+    def grade(self) -> float | None:
+        return quiz_grade([a.score for a in sorted(self.graded, key=lambda a: a.number)], self.quiz.grading_method)
+
+    @property
+    def best(self) -> float | None:
+        scores = [a.score for a in self.graded]
+        return max(scores) if scores else None
+
+    @property
+    def passed(self) -> bool:
+        grade = self.grade
+        return grade is not None and grade >= self.quiz.pass_mark
+
+    @property
+    def attempts_left(self) -> int | None:
+        if not self.quiz.attempts_allowed:
+            return None
+        return max(0, self.quiz.attempts_allowed - self.used)
+
+    @property
+    def finished_all(self) -> bool:
+        """Every allowed attempt used and none still open."""
+        return self.attempts_left == 0 and self.open_attempt is None
+
+
+def quiz_grade(scores: list[float], method: str) -> float | None:
+    """The quiz grade from the graded attempts' scores, in attempt order."""
+    if not scores:
+        return None
+    if method == HIGHEST:
+        return max(scores)
+    if method == LAST:
+        return scores[-1]
+    if method == FIRST:
+        return scores[0]
+    if method == AVERAGE:
+        return round(sum(scores) / len(scores), 2)
+    raise ValueError(method)
+
+
+def results_for(session: Session, enrolment_id: int, quizzes: list[Quiz]) -> dict[int, QuizResult]:
+    """{quiz id: result} for one enrolment, in one query."""
+    results = {quiz.id: QuizResult(quiz) for quiz in quizzes}
+    if not quizzes:
+        return results
+    rows = session.execute(
+        select(QuizAttempt.quiz_id, QuizAttempt.id, QuizAttempt.number, QuizAttempt.state, QuizAttempt.score,
+               QuizAttempt.passed, QuizAttempt.deadline_at, QuizAttempt.submitted_at)
+        .where(QuizAttempt.enrolment_id == enrolment_id, QuizAttempt.quiz_id.in_(list(results)))
+        .order_by(QuizAttempt.quiz_id, QuizAttempt.number))
+    for quiz_id, *values in rows:
+        results[quiz_id].attempts.append(AttemptSummary(*values))
+    return results
+
+
+def grace() -> timedelta:
+    seconds = current_app.config.get("LMS_QUIZ_GRACE_SECONDS", 5) if has_app_context() else 5
+    return timedelta(seconds=seconds)
+
+
+def is_overdue(deadline_at: datetime | None, now: datetime | None = None) -> bool:
+    """Past the deadline, beyond the few seconds allowed for the network."""
+    return deadline_at is not None and (now or utcnow()) > deadline_at + grace()
+
+
+def review_allowed(quiz: Quiz, attempt_state: str, result: QuizResult | None, now: datetime | None = None) -> bool:
+    """May the trainee see marks per question, feedback and the right answers of a closed attempt?"""
+    if attempt_state == IN_PROGRESS:
+        return False
+    now = now or utcnow()
+    closed = quiz.closes_at is not None and now > quiz.closes_at
+    if quiz.review == AFTER_SUBMIT:
+        return True
+    if quiz.review == AFTER_LAST_ATTEMPT:
+        return closed or (result is not None and result.finished_all)
+    if quiz.review == AFTER_CLOSE:
+        return closed
+    return False
+
+
+def quizzes_of(session: Session, course_id: int) -> list[Quiz]:
+    return list(session.scalars(select(Quiz).where(Quiz.course_id == course_id, Quiz.is_retired.is_(False))
+                                .order_by(Quiz.module_id.is_(None), Quiz.id)))
+
+
+def module_results(session: Session, enrolment_ids, course_id: int) -> dict[tuple[int, int], str]:
+    """{(enrolment id, module id): the module quiz's grade as a tutor reads it}, in one query.
+
+    ``enrolment_ids`` is a SELECT of enrolment ids, so a table of any size costs one query.
+    """
+    from flask_babel import format_percent
+
+    from lms.core.i18n import _
+
+    rows = session.execute(
+        select(QuizAttempt.enrolment_id, Quiz.module_id, Quiz.id, Quiz.grading_method, Quiz.pass_mark,
+               QuizAttempt.state, QuizAttempt.score)
+        .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+        .where(Quiz.course_id == course_id, Quiz.module_id.is_not(None), Quiz.is_retired.is_(False),
+               QuizAttempt.enrolment_id.in_(enrolment_ids))
+        .order_by(QuizAttempt.enrolment_id, Quiz.id, QuizAttempt.number))
+    grouped: dict[tuple[int, int], dict] = {}
+    for enrolment_id, module_id, _quiz_id, grading, pass_mark, state, score in rows:
+        cell = grouped.setdefault((enrolment_id, module_id), {"grading": grading, "pass_mark": pass_mark,
+                                                              "scores": [], "awaiting": False})
+        if state == GRADED and score is not None:
+            cell["scores"].append(score)
+        elif state == AWAITING_GRADING:
+            cell["awaiting"] = True
+    results = {}
+    for key, cell in grouped.items():
+        grade = quiz_grade(cell["scores"], cell["grading"])
+        if grade is None:
+            results[key] = _("awaiting grading") if cell["awaiting"] else _("started")
+            continue
+        text = format_percent(grade / 100)
+        results[key] = (_("{score} passed") if grade >= cell["pass_mark"] else _("{score} not passed")).format(
+            score=text)
+    return results

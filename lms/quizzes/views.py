@@ -1,0 +1,358 @@
+"""Quiz pages: a quiz, an attempt (works without JavaScript), its review, essay grading,
+question import for managers, the question bank, and images embedded in questions."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from sqlalchemy import select
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from lms.accounts.forms import EmptyForm
+from lms.core.errors import Conflict, NotAllowed, TooLarge, ValidationFailed
+from lms.core.forms import attach_errors
+from lms.core.i18n import _, current_language
+from lms.core.models import utcnow
+from lms.core.permissions import require
+from lms.courses import operations as course_ops
+from lms.courses.models import Course, Module
+from lms.extensions import csrf, db
+from lms.quizzes import bank
+from lms.quizzes import operations as ops
+from lms.quizzes import review as review_ops
+from lms.quizzes.forms import EssayGradeForm, QuestionImportForm
+from lms.quizzes.models import Question, QuestionCategory, QuestionFile
+from lms.quizzes.results import is_overdue, results_for, review_allowed
+from lms.quizzes.types import QUESTION_TYPES
+
+bp = Blueprint("quizzes", __name__, template_folder="templates")
+
+# Room for the multipart envelope around an uploaded file of the largest accepted size.
+UPLOAD_ENVELOPE = 64 * 1024
+
+
+def late_message() -> str:
+    return _("The time for this attempt ended; answers sent after the deadline are not accepted. "
+             "The answers saved before it were submitted.")
+
+
+# --- quiz and attempts -----------------------------------------------------------------
+
+@bp.get("/quizzes/<int:quiz_id>")
+@login_required
+def quiz_page(quiz_id: int):
+    quiz = ops.quiz_by_id(db.session, quiz_id)
+    course = db.session.get(Course, quiz.course_id)
+    module = db.session.get(Module, quiz.module_id) if quiz.module_id else None
+    enrolment = ops.active_enrolment(db.session, current_user, course.id)
+    if enrolment is None and not ops.may_preview(current_user, course):
+        raise NotAllowed(_("Enrol in the course to take its quizzes."))
+    result = None
+    if enrolment is not None:
+        if ops.close_overdue(db.session, enrolment, quiz.id):
+            db.session.commit()
+            flash(late_message(), "warning")
+        result = results_for(db.session, enrolment.id, [quiz])[quiz.id]
+    pool_size = ops.pool_size(db.session, quiz)
+    details = {a.id: review_allowed(quiz, a.state, result) for a in result.attempts} if result else {}
+    return render_template("quizzes/quiz.html", quiz=quiz, course=course, module=module, enrolment=enrolment,
+                           result=result, details=details, pool_size=pool_size, form=EmptyForm())
+
+
+@bp.post("/quizzes/<int:quiz_id>/start")
+@login_required
+def start(quiz_id: int):
+    quiz = ops.quiz_by_id(db.session, quiz_id)
+    if not EmptyForm().validate_on_submit():
+        flash(_("This form has expired. Please try again."), "error")
+        return redirect(url_for("quizzes.quiz_page", quiz_id=quiz.id))
+    try:
+        attempt, _new = ops.start_attempt(db.session, current_user, quiz, language=current_language())
+    except (NotAllowed, Conflict) as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("quizzes.quiz_page", quiz_id=quiz.id)), 303
+    db.session.commit()
+    return redirect(url_for("quizzes.attempt_page", attempt_id=attempt.id)), 303
+
+
+def _overdue_redirect(attempt):
+    """An attempt found open past its deadline is submitted with what was saved."""
+    ops.finish_attempt(db.session, attempt, utcnow(), by_deadline=True)
+    db.session.commit()
+    flash(late_message(), "warning")
+    return redirect(url_for("quizzes.review", attempt_id=attempt.id)), 303
+
+
+@bp.route("/quizzes/attempts/<int:attempt_id>", methods=["GET", "POST"])
+@login_required
+def attempt_page(attempt_id: int):
+    attempt, _enrolment = ops.own_attempt(db.session, current_user, attempt_id)
+    if not attempt.is_open:
+        if request.method == "POST":
+            flash(_("This attempt has been submitted; its answers can no longer change."), "error")
+        return redirect(url_for("quizzes.review", attempt_id=attempt.id)), 303
+    if is_overdue(attempt.deadline_at):
+        return _overdue_redirect(attempt)
+    form = EmptyForm()
+    errors = {}
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            flash(_("This form has expired. Reload the page; answers saved before are kept."), "error")
+            return redirect(url_for("quizzes.attempt_page", attempt_id=attempt.id)), 303
+        responses = ops.form_responses(db.session, attempt, request.form)
+        try:
+            outcome = ops.save_answers(db.session, current_user, attempt.id, responses)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = exc.errors
+        except Conflict as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return redirect(url_for("quizzes.review", attempt_id=attempt.id)), 303
+        else:
+            db.session.commit()
+            if outcome.late:
+                flash(late_message(), "error")
+                return redirect(url_for("quizzes.review", attempt_id=attempt.id)), 303
+            if request.form.get("action") == "finish":
+                return redirect(url_for("quizzes.summary", attempt_id=attempt.id)), 303
+            flash(_("Your answers have been saved."), "success")
+            return redirect(url_for("quizzes.attempt_page", attempt_id=attempt.id)), 303
+    quiz = ops.quiz_of(db.session, attempt)
+    questions = review_ops.question_views(db.session, attempt, reveal=False)
+    status = 422 if errors else 200
+    return render_template("quizzes/attempt.html", attempt=attempt, quiz=quiz, questions=questions,
+                           errors=errors, form=form, seconds_left=_seconds_left(attempt)), status
+
+
+def _seconds_left(attempt) -> int | None:
+    if attempt.deadline_at is None:
+        return None
+    return max(0, int((attempt.deadline_at - utcnow()).total_seconds()))
+
+
+@bp.get("/quizzes/attempts/<int:attempt_id>/summary")
+@login_required
+def summary(attempt_id: int):
+    attempt, _enrolment = ops.own_attempt(db.session, current_user, attempt_id)
+    if not attempt.is_open:
+        return redirect(url_for("quizzes.review", attempt_id=attempt.id))
+    if is_overdue(attempt.deadline_at):
+        return _overdue_redirect(attempt)
+    quiz = ops.quiz_of(db.session, attempt)
+    questions = review_ops.question_views(db.session, attempt, reveal=False)
+    return render_template("quizzes/summary.html", attempt=attempt, quiz=quiz, questions=questions,
+                           form=EmptyForm(), seconds_left=_seconds_left(attempt))
+
+
+@bp.post("/quizzes/attempts/<int:attempt_id>/submit")
+@login_required
+def submit(attempt_id: int):
+    if not EmptyForm().validate_on_submit():
+        flash(_("This form has expired. Reload the page; answers saved before are kept."), "error")
+        return redirect(url_for("quizzes.summary", attempt_id=attempt_id)), 303
+    outcome = ops.submit_attempt(db.session, current_user, attempt_id)
+    db.session.commit()
+    if outcome.late:
+        flash(late_message(), "error")
+    elif not outcome.already_submitted:
+        flash(_("Your attempt has been submitted."), "success")
+    return redirect(url_for("quizzes.review", attempt_id=attempt_id)), 303
+
+
+@bp.get("/quizzes/attempts/<int:attempt_id>/review")
+@login_required
+def review(attempt_id: int):
+    attempt, enrolment = ops.attempt_for_viewer(db.session, current_user, attempt_id)
+    own = enrolment.user_id == current_user.id
+    if attempt.is_open:
+        if own and is_overdue(attempt.deadline_at):
+            return _overdue_redirect(attempt)
+        if own:
+            return redirect(url_for("quizzes.attempt_page", attempt_id=attempt.id))
+        raise Conflict(_("This attempt is still in progress."))
+    view = review_ops.review_attempt(db.session, current_user, attempt_id)
+    course = db.session.get(Course, view.quiz.course_id)
+    return render_template("quizzes/review.html", view=view, course=course, own=own)
+
+
+# --- essays ----------------------------------------------------------------------------
+
+@bp.route("/quizzes/answers/<int:answer_id>/grade", methods=["GET", "POST"])
+@login_required
+def grade_essay(answer_id: int):
+    essay = ops.essay_for_grading(db.session, current_user, answer_id)
+    form = EssayGradeForm()
+    status = 200
+    if request.method == "GET":
+        form.version.data = str(essay.answer.version)
+        if essay.answer.fraction is not None and not essay.answer.needs_grading:
+            form.percent.data = round(essay.answer.fraction * 100, 2)
+            form.feedback.data = essay.answer.feedback or ""
+    elif form.validate_on_submit():
+        try:
+            ops.grade_essay_answer(db.session, current_user, answer_id, fraction=float(form.percent.data) / 100,
+                                   feedback=form.feedback.data or "", expected_version=_int(form.version.data))
+        except Conflict as exc:
+            db.session.rollback()
+            form.form_errors.append(exc.message)
+            essay = ops.essay_for_grading(db.session, current_user, answer_id)
+            form.version.data = str(essay.answer.version)
+            status = 409
+        except ValidationFailed as exc:
+            db.session.rollback()
+            attach_errors(form, {"percent" if k == "fraction" else k: v for k, v in exc.errors.items()})
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("The grade has been saved."), "success")
+            return redirect(url_for("quizzes.grade_essay", answer_id=answer_id)), 303
+    else:
+        status = 422
+    return render_template("quizzes/grade_essay.html", essay=essay, form=form), status
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+# --- question bank ---------------------------------------------------------------------
+
+def _may_import(user) -> bool:
+    return user.is_authenticated and (user.is_manager or user.is_admin)
+
+
+@bp.route("/quizzes/import", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own token, after the size check: the global hook would read the body first
+@login_required
+def import_questions():
+    require(_may_import(current_user))
+    courses = course_ops.catalogue(db.session)
+    limit = bank.import_limit_bytes()
+    if request.method == "POST" and request.content_length and request.content_length > limit + UPLOAD_ENVELOPE:
+        # Refused before the body is read: a huge upload never reaches memory or disk.
+        return _import_page(QuestionImportForm(formdata=None), courses, error=bank.too_large(request.content_length)), 413
+    request.max_content_length = limit + UPLOAD_ENVELOPE
+    try:
+        form = QuestionImportForm()
+    except RequestEntityTooLarge:
+        return _import_page(QuestionImportForm(formdata=None), courses, error=bank.too_large(limit + 1)), 413
+    form.course.choices = [("", _("Choose…"))] + [(c.slug, c.title_in()) for c in courses]
+    if request.method == "GET" and request.args.get("course"):
+        form.course.data = request.args["course"]
+    report = None
+    if form.validate_on_submit():
+        course = next((c for c in courses if c.slug == form.course.data), None)
+        if course is None:
+            form.course.errors = [_("Choose the course whose question bank receives the questions.")]
+            return _import_page(form, courses), 422
+        upload = form.file.data
+        data = upload.stream.read(limit + 1)
+        if len(data) > limit:
+            return _import_page(form, courses, error=bank.too_large(len(data))), 413
+        try:
+            report = bank.import_questions(db.session, course.id, data, filename=upload.filename or "upload",
+                                           fmt=form.format.data or None, category=form.category.data or None,
+                                           dry_run=form.dry_run.data)
+        except TooLarge as exc:
+            db.session.rollback()
+            return _import_page(form, courses, error=exc), 413
+        if report.ok and not report.dry_run:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return _import_page(form, courses, report=report, course=course), 200 if report.ok else 422
+    if request.method == "POST" and form.csrf_token.errors:
+        form.form_errors.append(_("This form has expired or did not come from this site. "
+                                  "Reload the page and try again."))
+    return _import_page(form, courses), 422 if request.method == "POST" else 200
+
+
+def _import_page(form, courses, *, report=None, course=None, error=None):
+    if not form.course.choices:
+        form.course.choices = [("", _("Choose…"))] + [(c.slug, c.title_in()) for c in courses]
+    return render_template("quizzes/import.html", form=form, report=report, course=course,
+                           error=error.message if error else None,
+                           limit_mb=current_app.config["LMS_QUESTION_IMPORT_MAX_MB"])
+
+
+@bp.get("/quizzes/bank/<slug>")
+@login_required
+def question_bank(slug: str):
+    course = course_ops.course_by_slug(db.session, slug)
+    require(ops.may_preview(current_user, course))
+    categories = bank.categories_of(db.session, course.id)
+    selected = request.args.get("category", type=int)
+    questions = []
+    if selected is not None:
+        category = db.session.get(QuestionCategory, selected)
+        if category is None or category.course_id != course.id:
+            abort(404)
+        language = current_language()
+        for question in db.session.scalars(select(Question).where(
+                Question.category_id == category.id, Question.is_retired.is_(False))
+                .order_by(Question.position, Question.id)):
+            kind = QUESTION_TYPES[question.qtype]
+            questions.append({"question": question, "label": kind.label,
+                              "review": kind.review(question.definition, language, None, None)})
+    return render_template("quizzes/bank.html", course=course, categories=categories, selected=selected,
+                           questions=questions, may_import=_may_import(current_user))
+
+
+@bp.get("/quizzes/files/<sha256>/<path:name>")
+@login_required
+def question_file(sha256: str, name: str):
+    stored = db.session.scalar(select(QuestionFile).where(QuestionFile.sha256 == sha256))
+    if stored is None:
+        abort(404)
+    response = current_app.response_class(stored.data, mimetype=stored.mime)
+    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Disposition"] = "inline"
+    return response
+
+
+# --- the course page -------------------------------------------------------------------
+
+def _course_quizzes(course, enrolment):
+    """Quizzes and results for the course page, loaded once per request for all its modules."""
+    cache = g.setdefault("lms_course_quizzes", {})
+    key = (course.id, enrolment.id if enrolment is not None else None)
+    if key not in cache:
+        active = enrolment if enrolment is not None and enrolment.is_active else None
+        quizzes, results = ops.course_quiz_results(db.session, active, course.id)
+        cache[key] = ({q.module_id: q for q in quizzes if q.module_id is not None},
+                      next((q for q in quizzes if q.is_final), None), results)
+    return cache[key]
+
+
+def render_module_quiz(course, module, enrolment=None, **_context) -> Markup:
+    by_module, _final, results = _course_quizzes(course, enrolment)
+    quiz = by_module.get(module.id)
+    if quiz is None:
+        return Markup("")
+    return Markup(render_template("quizzes/_course_quiz.html", quiz=quiz, result=results.get(quiz.id),
+                                  enrolment=enrolment))
+
+
+def render_final_assessment(course, enrolment=None, **_context) -> Markup:
+    _by_module, final, results = _course_quizzes(course, enrolment)
+    if final is None:
+        return Markup("")
+    return Markup(render_template("quizzes/_course_quiz.html", quiz=final, result=results.get(final.id),
+                                  enrolment=enrolment, heading=True))

@@ -142,7 +142,11 @@ class ContentExtension:
         """Validate this extension's sections, claim their files, stash parsed data."""
 
     def requirements(self, course: CourseSpec) -> list[tuple[str, str, int]]:
-        """(kind, ref, order) completion requirements from ``course.completion``."""
+        """(kind, ref, order) completion requirements from ``course.completion``.
+
+        ``order`` lists requirements module by module: module position × 100 plus an offset
+        (a quiz 50, a case study 60); course-level ones (a final assessment) after every module.
+        """
         return []
 
     def apply(self, session, course, spec: CourseSpec, modules: dict) -> None:

@@ -95,7 +95,7 @@ class AssignmentContent(ContentExtension):
         else:
             chosen = []
         # After the module's lessons (order 0) and quiz; before a final assessment.
-        return [(ASSIGNMENT_KIND, spec.slug, spec.module_position * 10 + 5) for spec in chosen]
+        return [(ASSIGNMENT_KIND, spec.slug, spec.module_position * 100 + 60) for spec in chosen]
 
     def apply(self, session, course, spec: CourseSpec, modules: dict) -> None:
         """Update assignments in place by slug, so submissions survive a new course version."""

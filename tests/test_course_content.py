@@ -98,3 +98,128 @@ def test_import_gives_the_expected_counts(session, reference):
     assert session.scalar(db.select(db.func.count(Assignment.id)).where(Assignment.course_id == tutored.id)) == 7
     bodies = Counter(session.scalars(db.select(LessonBody.language).join(Lesson).where(Lesson.course_id == tutored.id)))
     assert bodies["en"] == bodies["sq"] == bodies["sr_Latn"] == 28
+
+
+# --- working through the real courses ---------------------------------------------------
+
+def perfect_response(question, language: str) -> dict | None:
+    """The fully correct answer to a question, from its definition (what a good trainee gives)."""
+    from lms.core.i18n import localized
+
+    definition, kind = question.definition, question.qtype
+    if kind == "single_choice":
+        best = max(range(len(definition["answers"])), key=lambda i: definition["answers"][i]["fraction"])
+        return {"choice": best}
+    if kind == "multiple_response":
+        return {"choices": [i for i, a in enumerate(definition["answers"]) if a["fraction"] > 0]}
+    if kind == "true_false":
+        return {"value": definition["correct"]}
+    if kind == "matching":
+        return {"matches": {str(i): stem["choice"] for i, stem in enumerate(definition["stems"])}}
+    if kind == "short_answer":
+        # What a trainee types: an accepted answer, its wildcards filled in (a lone * is a word).
+        texts = [localized(a["text"], language) for a in definition["answers"] if a["fraction"] >= 1]
+        text = min(texts, key=lambda t: " * " in f" {t} ")
+        return {"text": f" {text} ".replace(" * ", " x ").replace("*", "").strip()}
+    if kind == "essay":
+        return {"text": "A considered answer."}
+    raise AssertionError(f"no perfect answer written for {kind}")
+
+
+def pass_quiz(session, user, quiz, language="en"):
+    from lms.quizzes import operations as quiz_ops
+    from lms.quizzes.models import AttemptAnswer, Question
+
+    attempt, _new = quiz_ops.start_attempt(session, user, quiz, language=language)
+    rows = session.execute(db.select(AttemptAnswer.position, Question).join(Question)
+                           .where(AttemptAnswer.attempt_id == attempt.id)).all()
+    responses = {position: perfect_response(question, language) for position, question in rows}
+    outcome = quiz_ops.submit_attempt(session, user, attempt.id, responses)
+    session.commit()
+    missed = [(q.name, q.qtype, responses[p]) for p, q in rows
+              if session.scalar(db.select(AttemptAnswer.fraction).where(
+                  AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.position == p)) != 1.0]
+    assert outcome.attempt.score == 100.0, (quiz.key, outcome.attempt.score, missed)
+    assert outcome.attempt.passed
+
+
+def read_every_lesson(session, user, course):
+    from lms.courses.operations import complete_lesson
+
+    for lesson in session.scalars(db.select(Lesson).where(Lesson.course_id == course.id,
+                                                          Lesson.is_retired.is_(False))):
+        complete_lesson(session, user, lesson)
+    session.commit()
+
+
+def test_a_trainee_reads_every_lesson_passes_every_quiz_and_completes_the_self_paced_course(
+        session, reference, make_user):
+    from lms.certificates.models import Certificate
+    from lms.courses.importer import import_content
+    from lms.courses.operations import self_enrol
+    from lms.quizzes.models import Quiz
+
+    import_content(session, CONTENT)
+    course = session.scalar(db.select(Course).where(Course.slug == SELF_PACED))
+    trainee = make_user(beneficiary="ME", language="en")
+    enrolment, _ = self_enrol(session, trainee, course)
+    session.commit()
+    read_every_lesson(session, trainee, course)
+    for quiz in session.scalars(db.select(Quiz).where(Quiz.course_id == course.id)):
+        assert enrolment.completed_at is None
+        pass_quiz(session, trainee, quiz)
+    session.refresh(enrolment)
+    assert enrolment.completed_at is not None and enrolment.progress_percent == 100
+    certificate = session.scalar(db.select(Certificate).where(Certificate.enrolment_id == enrolment.id))
+    assert certificate.kind == "accomplishment" and certificate.is_valid
+
+
+def test_a_tutored_group_is_run_through_the_tutored_course(session, reference, make_user, make_cohort,
+                                                           add_member):
+    from lms.certificates.models import Certificate
+    from lms.courses.importer import import_content
+    from lms.quizzes.models import Quiz
+    from lms.tutors import grading, submissions
+    from lms.tutors.models import Assignment
+
+    import_content(session, CONTENT)
+    session.commit()
+    course = session.scalar(db.select(Course).where(Course.slug == TUTORED))
+    tutor = make_user(roles=("tutor",), beneficiary="AL", full_name="Teuta Dervishi")
+    cohort = make_cohort(course=course, beneficiary="AL", language="sq", name="Tiranë 2026/1", tutors=[tutor])
+    trainee, enrolment = add_member(cohort, full_name="Ëndrit Çela", language="sq")
+    read_every_lesson(session, trainee, course)
+    for quiz in session.scalars(db.select(Quiz).where(Quiz.course_id == course.id)):
+        pass_quiz(session, trainee, quiz, language="sq")
+    assignments = session.scalars(db.select(Assignment).where(Assignment.course_id == course.id)).all()
+    assert len(assignments) == 7
+    for assignment in assignments:
+        session.refresh(enrolment)
+        assert enrolment.completed_at is None
+        submission, _ = submissions.submit(session, trainee, assignment,
+                                           body="Analiza e rastit, rreziqet dhe masat që do të propozoja.")
+        top = {c["slug"]: c["levels"][-1]["points"] for c in assignment.criteria}
+        grading.grade_submission(session, tutor, submission, version=submission.version, levels=top,
+                                 feedback="Punë e mirë.", outcome="accepted", due_on=None)
+        session.commit()
+    session.refresh(enrolment)
+    assert enrolment.completed_at is not None
+    certificate = session.scalar(db.select(Certificate).where(Certificate.enrolment_id == enrolment.id))
+    assert certificate.kind == "completion" and certificate.cohort_name == "Tiranë 2026/1"
+    assert certificate.holder_name == "Ëndrit Çela" and certificate.tutor_names == ["Teuta Dervishi"]
+
+
+@pytest.mark.parametrize("language", ["en", "sq", "sr_Latn"])
+def test_every_quiz_of_the_tutored_course_can_be_answered_fully_in_each_of_its_languages(
+        session, reference, make_user, make_cohort, add_member, language):
+    from lms.courses.importer import import_content
+    from lms.quizzes.models import Quiz
+
+    import_content(session, CONTENT)
+    session.commit()
+    course = session.scalar(db.select(Course).where(Course.slug == TUTORED))
+    beneficiary = {"en": "ME", "sq": "AL", "sr_Latn": "RS"}[language]
+    cohort = make_cohort(course=course, beneficiary=beneficiary, language=language)
+    trainee, _enrolment = add_member(cohort, language=language)
+    for quiz in session.scalars(db.select(Quiz).where(Quiz.course_id == course.id)):
+        pass_quiz(session, trainee, quiz, language=language)

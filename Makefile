@@ -3,8 +3,6 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 LOCALES_DIR := translations
-# Content whose Serbian Latin files get their Cyrillic twins in `make translations`.
-CONTENT_DIRS ?= content tests/fixtures
 
 .PHONY: run test install install-test translations compile-translations lint bench clean
 
@@ -37,7 +35,7 @@ test: install-test compile-translations
 ## Extract messages, update every catalogue (creating missing ones), write Serbian Cyrillic
 ## from Serbian Latin (catalogue and course content), compile, and show what is translated.
 translations: install
-	$(BIN)/python -m lms.core.catalogues all $(addprefix --content ,$(CONTENT_DIRS))
+	$(BIN)/python -m lms.core.catalogues all
 
 lint: install-test
 	$(BIN)/ruff check lms tests bench

@@ -36,6 +36,9 @@ KEYWORDS = {
     "lazy_ngettext": (1, 2), "N_": None, "N_plural": (1, 2),
 }
 COMMENT_TAGS = ("i18n:",)
+# Content whose Serbian Latin files get their Cyrillic twins: the courses, and the test
+# fixtures written for it (the tests check that each stays in step).
+CONTENT_DIRS = ("content", "tests/fixtures/i18n", "tests/fixtures/certificates")
 # Header fields that change on every run: ignored when deciding whether a file changed.
 _VOLATILE = ("POT-Creation-Date:", "PO-Revision-Date:")
 
@@ -159,6 +162,13 @@ def rendered_cyrillic(root: Path = TRANSLATIONS) -> bytes:
     return _rendered(cyrillic_catalogue(read_catalogue(po_path(LATIN, root), LATIN)))
 
 
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)
+
+
 def transliterate(root: Path = TRANSLATIONS, content: list[Path] | None = None) -> list[str]:
     """Write sr_Cyrl from sr_Latn: the catalogue, then each content folder's files."""
     report = []
@@ -167,7 +177,7 @@ def transliterate(root: Path = TRANSLATIONS, content: list[Path] | None = None) 
     for folder in content or []:
         for change in transliterate_content(folder):
             action = "removed" if change.text is None else "written"
-            report.append(f"{change.path} {action} ({change.reason})")
+            report.append(f"{_shown(change.path)} {action} ({change.reason})")
     return report
 
 
@@ -214,8 +224,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lms.core.catalogues", description=__doc__.splitlines()[0])
     parser.add_argument("step", nargs="?", default="all",
                         choices=("all", "extract", "update", "transliterate", "compile", "stats"))
-    parser.add_argument("--content", action="append", type=Path, default=[],
-                        help="a content folder whose sr_Latn files get their sr_Cyrl twins (repeatable)")
+    parser.add_argument("--content", action="append", type=Path, default=None,
+                        help="a content folder whose sr_Latn files get their sr_Cyrl twins (repeatable; "
+                             f"default: {', '.join(CONTENT_DIRS)})")
     args = parser.parse_args(argv)
 
     if args.step in ("all", "extract", "update"):
@@ -226,7 +237,8 @@ def main(argv: list[str] | None = None) -> int:
             for code in update(template):
                 print(f"{po_path(code).relative_to(PROJECT_ROOT)} updated")
     if args.step in ("all", "transliterate"):
-        for line in transliterate(content=args.content):
+        content = args.content or [PROJECT_ROOT / folder for folder in CONTENT_DIRS]
+        for line in transliterate(content=content):
             print(line)
     if args.step in ("all", "compile"):
         compile_all()

@@ -27,8 +27,9 @@ def check(folder):
         raise click.ClickException(f"{len(problems)} problem(s) found")
     lessons = sum(len(m.lessons) for s in specs for m in s.modules)
     modules = sum(len(s.modules) for s in specs)
-    files = "".join(f", {name}" for name in content.files)
-    click.echo(f"OK: {len(specs)} course(s), {modules} module(s), {lessons} lesson(s){files}.")
+    click.echo(f"OK: {len(specs)} course(s), {modules} module(s), {lessons} lesson(s).")
+    for name in content.files:
+        click.echo(f"OK: {name}")
 
 
 def import_folder(folder: Path) -> None:

@@ -212,7 +212,11 @@ def N_plural(singular: str, plural: str) -> tuple[str, str]:
 
 
 def ngettext(singular: str, plural: str, num: int, **variables) -> str:
-    variables.setdefault("num", num)
+    """The plural form for ``num``; ``%(num)s`` in the message is ``num`` in the locale's digits."""
+    if "num" not in variables:
+        from flask_babel import format_number
+
+        variables["num"] = format_number(num)
     return _translations().ungettext(singular, plural, num) % variables
 
 

@@ -40,7 +40,9 @@ class ProfileFields:
     def fill(form, beneficiaries, institutions):
         form.beneficiary_id.choices = [("", _l("Choose…"))] + [(str(b.id), b.name) for b in beneficiaries]
         form.institution_id.choices = [("", _l("Not listed / none"))] + [
-            (str(i.id), i.name, {"data-beneficiary": str(i.beneficiary_id)}) for i in institutions]
+            # Institution names are data, as the administrator typed them (marked for the i18n checks).
+            (str(i.id), i.name, {"data-beneficiary": str(i.beneficiary_id), "data-content": ""})
+            for i in institutions]
         form.profession.choices = [("", _l("Choose…"))] + list(PROFESSIONS.items())
         form.gender.choices = [("", _l("Not given"))] + list(GENDERS.items())
         form.language.choices = [(code, lang.native_name) for code, lang in LANGUAGES.items()]

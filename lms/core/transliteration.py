@@ -26,7 +26,8 @@ _LETTERS = dict(zip("abcčćdđefghijklmnoprsštuvzž", "абцчћдђефгх�
 _DIGRAPHS = {"lj": "љ", "nj": "њ", "dž": "џ"}
 _SERBIAN_LATIN = set(_LETTERS) | {letter.upper() for letter in _LETTERS}
 _ROMAN = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")
-_WORD = re.compile(r"[^\W\d_]+")
+# A word, hyphenated compounds whole: "Wi-Fi" is foreign as a whole, "e-pošta" Serbian.
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 # What is never text, in every kind of file.
 _ALWAYS = [
@@ -103,6 +104,10 @@ def _protector(mode: str, rules: Rules) -> re.Pattern:
 
 
 def _convert_word(word: str, rules: Rules) -> str:
+    if "-" in word:
+        if any(ch not in _SERBIAN_LATIN for ch in word.replace("-", "")):
+            return word
+        return "-".join(_convert_word(part, rules) for part in word.split("-"))
     if any(ch not in _SERBIAN_LATIN for ch in word):
         return word  # a foreign word (Jakóbski, Wi-Fi) or already Cyrillic
     if len(word) > 1 and word.isupper() and set(word) <= set("IVX") and _ROMAN.fullmatch(word):

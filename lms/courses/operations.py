@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
 
@@ -336,6 +336,18 @@ def _refuse_unless_preview(session: Session, user: User, course: Course) -> None
     raise NotAllowed(_("Enrol in the course to read its lessons."))
 
 
+# The lesson page's two queries, built once (they run on every page view).
+_COURSE_AND_READER = (
+    select(Course.id, Course.content_hash, Course.languages, Enrolment.content_language)
+    .outerjoin(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == bindparam("user_id")))
+    .where(Course.slug == bindparam("slug")))
+_READER_STATE = select(
+    Enrolment.id, Enrolment.status, Enrolment.last_lesson_id,
+    select(LessonCompletion.id).where(LessonCompletion.enrolment_id == Enrolment.id,
+                                      LessonCompletion.lesson_id == bindparam("lesson_id")).exists(),
+).where(Enrolment.user_id == bindparam("user_id"), Enrolment.course_id == bindparam("course_id"))
+
+
 def open_lesson(session: Session, user: User, course_slug: str, module_slug: str, lesson_slug: str,
                 language: str, *, chosen: str | None = None) -> LessonView:
     """Show a lesson to a reader: enrolled trainees, or staff previewing.
@@ -346,21 +358,15 @@ def open_lesson(session: Session, user: User, course_slug: str, module_slug: str
     if not user.is_authenticated:
         raise NotAllowed()
     # One query finds the course and the reader's content language (as before, one query).
-    row = session.connection().execute(
-        select(Course.id, Course.content_hash, Course.languages, Enrolment.content_language)
-        .outerjoin(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == user.id))
-        .where(Course.slug == course_slug)).first()
+    row = session.connection().execute(_COURSE_AND_READER, {"slug": course_slug, "user_id": user.id}).first()
     if row is None:
         raise NotFound()
     offered = row.languages or []
     page = _cached_page(session, row.id, row.content_hash, module_slug, lesson_slug, language,
                         chosen if chosen in offered else None,
                         row.content_language if row.content_language in offered else None)
-    done = (select(LessonCompletion.id).where(LessonCompletion.enrolment_id == Enrolment.id,
-                                              LessonCompletion.lesson_id == page.lesson_id).exists())
-    state = session.connection().execute(
-        select(Enrolment.id, Enrolment.status, Enrolment.last_lesson_id, done)
-        .where(Enrolment.user_id == user.id, Enrolment.course_id == page.course_id)).first()
+    state = session.connection().execute(_READER_STATE, {
+        "user_id": user.id, "course_id": page.course_id, "lesson_id": page.lesson_id}).first()
     if state is None or state.status != ACTIVE:
         _refuse_unless_preview(session, user, session.get(Course, page.course_id))
         return LessonView(page, None, False)

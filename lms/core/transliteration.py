@@ -25,6 +25,7 @@ LATIN, CYRILLIC = "sr_Latn", "sr_Cyrl"
 _LETTERS = dict(zip("abcčćdđefghijklmnoprsštuvzž", "абцчћдђефгхијклмнопрсштувзж", strict=True))
 _DIGRAPHS = {"lj": "љ", "nj": "њ", "dž": "џ"}
 _SERBIAN_LATIN = set(_LETTERS) | {letter.upper() for letter in _LETTERS}
+_CIRCUMFLEX = "\u0302"
 _ROMAN = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")
 # A word, hyphenated compounds whole: "Wi-Fi" is foreign as a whole, "e-pošta" Serbian.
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -109,6 +110,10 @@ def _convert_word(word: str, rules: Rules) -> str:
             return word
         return "-".join(_convert_word(part, rules) for part in word.split("-"))
     if any(ch not in _SERBIAN_LATIN for ch in word):
+        decomposed = unicodedata.normalize("NFD", word)
+        if _CIRCUMFLEX in decomposed and all(ch in _SERBIAN_LATIN or ch == _CIRCUMFLEX for ch in decomposed):
+            # Serbian marks a long vowel with a circumflex (dâ, kôd): keep the mark on the Cyrillic
+            return _CIRCUMFLEX.join(_convert_word(part, rules) for part in decomposed.split(_CIRCUMFLEX))
         return word  # a foreign word (Jakóbski, Wi-Fi) or already Cyrillic
     if len(word) > 1 and word.isupper() and set(word) <= set("IVX") and _ROMAN.fullmatch(word):
         return word  # a Roman numeral

@@ -23,6 +23,7 @@ from tests.conftest import FIXTURES
     ("Ljiljana, Njegoš, Džemal", "Љиљана, Његош, Џемал"),
     ("LJUDSKA PRAVA, NJIHOVI, DŽEP", "ЉУДСКА ПРАВА, ЊИХОВИ, ЏЕП"),
     ("konjunkcija, injekcija, nadživeti, odžaliti, podžupan", "конјункција, инјекција, надживети, оджалити, поджупан"),
+    ("neka dâ komentar; kôd", "нека да\u0302 коментар; ко\u0302д"),
 ])
 def test_letters_and_digraphs(latin, cyrillic):
     assert to_cyrillic(latin) == cyrillic

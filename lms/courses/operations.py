@@ -227,6 +227,11 @@ class LessonPage:
     previous: OutlineLesson | None
     following: OutlineLesson | None
     module_lessons: tuple[OutlineLesson, ...]
+    title_languages: tuple[str, ...] = ()  # the order titles are looked for in
+
+    def title_of(self, texts: dict) -> str:
+        """Another lesson's title, in the same language as this page's titles."""
+        return _first(texts, self.title_languages)
 
     @property
     def fallback(self) -> bool:
@@ -282,7 +287,7 @@ def _build_lesson_page(session: Session, course: Course, module_slug: str, lesso
         module_title=_first(module.title, titles), lesson_id=lesson.id, lesson_slug=lesson.slug,
         lesson_title=_first(lesson.title, titles), language=shown, reason=reason,
         available=tuple(code for code in LANGUAGES if code in bodies), html=bodies.get(shown, ""),
-        previous=previous, following=following, module_lessons=module.lessons)
+        previous=previous, following=following, module_lessons=module.lessons, title_languages=titles)
 
 
 def _cached_page(session: Session, course_id: int, content_hash: str, module_slug: str, lesson_slug: str,

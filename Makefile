@@ -21,8 +21,7 @@ install-test: $(VENV)/.installed-test
 
 ## Compile the gettext catalogues (the .mo files are built, never committed).
 compile-translations: install
-	@if ls $(LOCALES_DIR)/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-		$(BIN)/pybabel compile -d $(LOCALES_DIR) -D messages >/dev/null; fi
+	@$(BIN)/python -m lms.core.catalogues compile
 
 ## Set up the embedded database, import the content, create demo accounts, serve on :5000.
 run: install compile-translations
@@ -33,13 +32,10 @@ run: install compile-translations
 test: install-test compile-translations
 	$(BIN)/pytest
 
-## Extract messages, update every catalogue, compile.
+## Extract messages, update every catalogue (creating missing ones), write Serbian Cyrillic
+## from Serbian Latin (catalogue and course content), compile, and show what is translated.
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_ngettext:1,2 --sort-by-file \
-		--msgid-bugs-address="" --copyright-holder="" --project="HELP courses" \
-		-c "i18n:" -o $(LOCALES_DIR)/messages.pot .
-	$(BIN)/pybabel update -i $(LOCALES_DIR)/messages.pot -d $(LOCALES_DIR) -D messages --no-fuzzy-matching --ignore-obsolete
-	$(MAKE) compile-translations
+	$(BIN)/python -m lms.core.catalogues all
 
 lint: install-test
 	$(BIN)/ruff check lms tests bench

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -15,6 +14,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.accounts.reference import GENDERS, MANAGER_SCOPES, PROFESSIONS, ROLES
+from lms.core.forms import Form
 from lms.core.i18n import LANGUAGES, _l
 
 
@@ -27,7 +27,7 @@ def _coerce_int_or_none(value):
         return -1  # an id that exists nowhere: the operation reports it
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(message=_l("Enter your e-mail address."))])
     password = PasswordField(_l("Password"), validators=[DataRequired(message=_l("Enter your password."))])
     remember = BooleanField(_l("Keep me signed in on this device"))
@@ -40,13 +40,15 @@ class ProfileFields:
     def fill(form, beneficiaries, institutions):
         form.beneficiary_id.choices = [("", _l("Choose…"))] + [(str(b.id), b.name) for b in beneficiaries]
         form.institution_id.choices = [("", _l("Not listed / none"))] + [
-            (str(i.id), i.name, {"data-beneficiary": str(i.beneficiary_id)}) for i in institutions]
+            # Institution names are data, as the administrator typed them (marked for the i18n checks).
+            (str(i.id), i.name, {"data-beneficiary": str(i.beneficiary_id), "data-content": ""})
+            for i in institutions]
         form.profession.choices = [("", _l("Choose…"))] + list(PROFESSIONS.items())
         form.gender.choices = [("", _l("Not given"))] + list(GENDERS.items())
         form.language.choices = [(code, lang.native_name) for code, lang in LANGUAGES.items()]
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     # No field validators here: the operation checks every field and reports all problems at once.
     full_name = StringField(_l("Full name, as it must appear on a certificate"),
                             render_kw={"required": True, "maxlength": 200})
@@ -62,31 +64,31 @@ class RegistrationForm(ProfileForm):
     password = PasswordField(_l("Password (at least 10 characters)"), render_kw={"required": True})
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(message=_l("Enter your current password."))])
     new_password = PasswordField(_l("New password (at least 10 characters)"),
                                  validators=[DataRequired(message=_l("Choose a new password."))])
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(message=_l("Enter your e-mail address."))])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = PasswordField(_l("New password (at least 10 characters)"),
                              validators=[DataRequired(message=_l("Choose a password."))])
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     name = StringField(_l("Token name (what it is for)"),
                        validators=[DataRequired(message=_l("Give the token a name.")), Length(max=100)])
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A form with only its CSRF token, for buttons that change something."""
 
 
-class UserSearchForm(FlaskForm):
+class UserSearchForm(Form):
     class Meta:
         csrf = False  # a GET search changes nothing
 
@@ -100,7 +102,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class AdminUserForm(FlaskForm):
+class AdminUserForm(Form):
     roles = MultiCheckboxField(_l("Roles"), choices=list(ROLES.items()), validate_choice=False)
     manager_scope = SelectField(_l("Manager scope"), validate_choice=False,
                                 choices=[("", _l("Not a manager"))] + list(MANAGER_SCOPES.items()))
@@ -108,6 +110,6 @@ class AdminUserForm(FlaskForm):
     active = BooleanField(_l("Account active"))
 
 
-class InstitutionForm(FlaskForm):
+class InstitutionForm(Form):
     beneficiary_id = SelectField(_l("Beneficiary"), coerce=_coerce_int_or_none, validate_choice=False)
     name = StringField(_l("Institution name"), validators=[DataRequired(message=_l("Enter the name.")), Length(max=200)])

@@ -43,12 +43,14 @@ PROFESSIONS = {
     "healthcare": _l("Healthcare staff"),
     "prison_manager": _l("Prison manager"),
     "legal_professional": _l("Legal professional"),
+    # i18n: a profession not in the list
     "other": _l("Other"),
 }
 
 GENDERS = {
     "female": _l("Woman"),
     "male": _l("Man"),
+    # i18n: a choice of gender, shown only in statistics (optional)
     "other": _l("Another gender"),
     "undisclosed": _l("Prefer not to say"),
 }

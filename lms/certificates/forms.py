@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
+from lms.core.forms import Form
 from lms.core.i18n import _l
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(Form):
     class Meta:
         csrf = False  # a look-up changes nothing
 
@@ -17,7 +17,7 @@ class VerifyForm(FlaskForm):
                                                            "autocapitalize": "characters"})
 
 
-class CertificateSearchForm(FlaskForm):
+class CertificateSearchForm(Form):
     class Meta:
         csrf = False
 
@@ -30,7 +30,7 @@ class CertificateSearchForm(FlaskForm):
     issued_to = DateField(_l("Issued until"), validators=[Optional()])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     """Revoke, reinstate or reissue: the reason is required and logged; the version guards
     against acting on a certificate someone else has just changed."""
 
@@ -38,7 +38,7 @@ class ReasonForm(FlaskForm):
     version = HiddenField()
 
 
-class CompletionSearchForm(FlaskForm):
+class CompletionSearchForm(Form):
     class Meta:
         csrf = False
 
@@ -46,7 +46,7 @@ class CompletionSearchForm(FlaskForm):
     course = SelectField(_l("Course"), validate_choice=False, validators=[Optional()])
 
 
-class ManualCompletionForm(FlaskForm):
+class ManualCompletionForm(Form):
     reason = TextAreaField(_l("Why is this course completed?"),
                            render_kw={"required": True, "maxlength": 2000, "rows": 4})
 

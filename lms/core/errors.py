@@ -14,6 +14,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from lms.core.i18n import _l
+from lms.core.schema_messages import translate_leaves
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +132,8 @@ def handle_http_exception(error: HTTPException):
     else:
         message = HTTP_MESSAGES.get(status, error.description)
     if wants_json():
-        errors = _webargs_messages(error) or {GENERAL: [message]}
+        errors = _webargs_messages(error)
+        errors = translate_leaves(errors) if errors else {GENERAL: [message]}
         response = json_error(status, errors)
         for header, value in (error.get_headers() or []):
             if header.lower() in {"retry-after", "allow", "www-authenticate"}:

@@ -1,8 +1,39 @@
-"""Helpers between operations' errors and WTForms."""
+"""Forms: the base every form of the platform derives from, and operations' errors on forms."""
 
 from __future__ import annotations
 
+from flask_wtf import FlaskForm
+
 from lms.core.errors import GENERAL
+from lms.core.i18n import N_, N_plural, _translations
+
+
+class _CatalogueTranslations:
+    """WTForms' own messages ("Not a valid date value.") through our catalogues.
+
+    WTForms ships no Albanian, Bosnian, Macedonian or Montenegrin; its messages are in
+    ``translations/`` like ours (marked below), so a translator sees them too.
+    """
+
+    def gettext(self, string: str) -> str:
+        return _translations().ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return _translations().ungettext(singular, plural, n)
+
+
+CATALOGUE_TRANSLATIONS = _CatalogueTranslations()
+
+
+class Form(FlaskForm):
+    """Flask-WTF's form (CSRF token included), with WTForms' messages in the user's language.
+
+    Every form of the platform derives from this one (a test checks it).
+    """
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            return CATALOGUE_TRANSLATIONS
 
 
 def attach_errors(form, errors: dict) -> None:
@@ -14,3 +45,51 @@ def attach_errors(form, errors: dict) -> None:
             field.errors = list(field.errors or []) + texts
         else:
             form.form_errors.extend(texts)
+
+
+# The messages WTForms and Flask-WTF may show, for the catalogues (wtforms/locale/wtforms.pot).
+WTFORMS_MESSAGES = (
+    N_("This field is required."),
+    N_("Not a valid choice."),
+    N_("Invalid Choice: could not coerce."),
+    N_("Choices cannot be None."),
+    N_("Invalid choice(s): one or more data inputs could not be coerced."),
+    N_("Not a valid date value."),
+    N_("Not a valid datetime value."),
+    N_("Not a valid time value."),
+    N_("Not a valid week value."),
+    N_("Not a valid integer value."),
+    N_("Not a valid decimal value."),
+    N_("Not a valid float value."),
+    N_("Invalid email address."),
+    N_("Invalid URL."),
+    N_("Invalid UUID."),
+    N_("Invalid IP address."),
+    N_("Invalid Mac address."),
+    N_("Invalid input."),
+    N_("Invalid value, must be one of: %(values)s."),
+    N_("Invalid value, can't be any of: %(values)s."),
+    N_("Field must be equal to %(other_name)s."),
+    N_("Field must be between %(min)d and %(max)d characters long."),
+    N_("Number must be at least %(min)s."),
+    N_("Number must be at most %(max)s."),
+    N_("Number must be between %(min)s and %(max)s."),
+    N_("Date must be at least %(min)s."),
+    N_("Date must be at most %(max)s."),
+    N_("Date must be between %(min)s and %(max)s."),
+    N_("This field cannot be edited."),
+    N_("This field is disabled and cannot have a value."),
+    N_("Invalid CSRF Token."),
+    N_("CSRF token missing."),
+    N_("CSRF token expired."),
+    N_("CSRF failed."),
+    N_("File does not have an approved extension."),
+    N_plural("Field must be at least %(min)d character long.",
+             "Field must be at least %(min)d characters long."),
+    N_plural("Field cannot be longer than %(max)d character.",
+             "Field cannot be longer than %(max)d characters."),
+    N_plural("Field must be exactly %(max)d character long.",
+             "Field must be exactly %(max)d characters long."),
+    N_plural("'%(value)s' is not a valid choice for this field.",
+             "'%(value)s' are not valid choices for this field."),
+)

@@ -17,28 +17,47 @@ from flask.globals import _cv_app
 from flask_babel import Domain, _get_current_context, get_locale, lazy_ngettext  # noqa: F401
 from flask_babel import lazy_gettext as _l  # noqa: F401  (re-exported for features)
 
+# gettext plural rules. The Slavic languages have three forms (1, 21 · 2–4, 22–24 · the rest);
+# Macedonian has two, "one" being every number ending in 1 except 11 (CLDR; Babel's data
+# says ``n != 1``, which would print "21 часови"); Albanian and English have two.
+_ENGLISH_PLURAL = "nplurals=2; plural=(n != 1);"
+_SLAVIC_PLURAL = ("nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
+                  "(n%100<10 || n%100>=20) ? 1 : 2);")
+_MACEDONIAN_PLURAL = "nplurals=2; plural=(n%10==1 && n%100!=11 ? 0 : 1);"
+
 
 @dataclass(frozen=True)
 class Language:
     code: str
-    native_name: str
-    babel_locale: str
+    native_name: str  # as its speakers write it: the switcher shows this
+    babel_locale: str  # formats of dates and numbers only (never the name)
     html_lang: str
+    english_name: str
+    plural_forms: str
 
 
 LANGUAGES: dict[str, Language] = {
     lang.code: lang
     for lang in (
-        Language("en", "English", "en", "en"),
-        Language("sq", "shqip", "sq", "sq"),
-        Language("bs", "bosanski", "bs", "bs"),
-        Language("sr_Latn", "srpski", "sr_Latn", "sr-Latn"),
-        Language("sr_Cyrl", "српски", "sr_Cyrl", "sr-Cyrl"),
-        Language("mk", "македонски", "mk", "mk"),
-        Language("cnr", "crnogorski", "sr_Latn_ME", "cnr"),
+        Language("en", "English", "en", "en", "English", _ENGLISH_PLURAL),
+        Language("sq", "shqip", "sq", "sq", "Albanian", _ENGLISH_PLURAL),
+        Language("bs", "bosanski", "bs", "bs", "Bosnian", _SLAVIC_PLURAL),
+        Language("sr_Latn", "srpski", "sr_Latn", "sr-Latn", "Serbian (Latin script)", _SLAVIC_PLURAL),
+        Language("sr_Cyrl", "српски", "sr_Cyrl", "sr-Cyrl", "Serbian (Cyrillic script)", _SLAVIC_PLURAL),
+        Language("mk", "македонски", "mk", "mk", "Macedonian", _MACEDONIAN_PLURAL),
+        Language("cnr", "crnogorski", "sr_Latn_ME", "cnr", "Montenegrin", _SLAVIC_PLURAL),
     )
 }
 DEFAULT_LANGUAGE = "en"
+
+# The catalogues that are complete and that the tests hold complete: every string
+# translated, no English left on any page. A language joins this list when its
+# translators have finished it (``make translations`` then ``make test``); the others are
+# kept up to date with the code and fall back to English for what is missing.
+SHIPPED: tuple[str, ...] = ("en", "sr_Latn", "sr_Cyrl")
+
+# ``sr_Cyrl`` is never translated by hand: ``make translations`` transliterates ``sr_Latn``.
+GENERATED_FROM = {"sr_Cyrl": "sr_Latn"}
 SESSION_KEY = "language"
 
 
@@ -182,8 +201,22 @@ def _(message: str, **variables) -> str:
 gettext = _
 
 
+def N_(message: str) -> str:
+    """Mark a message for the catalogues without translating it (a library's own text)."""
+    return message
+
+
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular/plural pair for the catalogues without translating it."""
+    return singular, plural
+
+
 def ngettext(singular: str, plural: str, num: int, **variables) -> str:
-    variables.setdefault("num", num)
+    """The plural form for ``num``; ``%(num)s`` in the message is ``num`` in the locale's digits."""
+    if "num" not in variables:
+        from flask_babel import format_number
+
+        variables["num"] = format_number(num)
     return _translations().ungettext(singular, plural, num) % variables
 
 

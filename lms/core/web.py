@@ -89,6 +89,17 @@ def switch_language():
     return redirect(safe_next(request.form.get("next"), url_for("courses.catalogue")))
 
 
+def content_span(text, language: str | None = None) -> Markup:
+    """Course content (a title, a name from the content) inside a sentence of the interface.
+
+    Content is marked ``data-content`` wherever a page shows it, so that the check for
+    untranslated interface text skips what the course itself has not translated yet.
+    """
+    if language in LANGUAGES:
+        return Markup('<span data-content lang="{}">{}</span>').format(LANGUAGES[language].html_lang, text)
+    return Markup("<span data-content>{}</span>").format(text)
+
+
 def _beneficiary_label(beneficiary) -> str:
     """Name a beneficiary; mark the page so the layout shows Kosovo*'s footnote."""
     if beneficiary is None:
@@ -106,6 +117,7 @@ def init_app(app: Flask) -> None:
         localized=localized,
         has_language=has_language,
         beneficiary_label=_beneficiary_label,
+        content=content_span,
         nav_for=nav_for,
         slot=render_slot,
         format_percent=format_percent_value,

@@ -16,10 +16,11 @@ def check(folder):
     """Validate course folders without touching the database."""
     from flask import current_app
 
-    from lms.courses.content import load_all
+    from lms.courses.content import load_content
 
     folder = folder or Path(current_app.config["LMS_CONTENT_DIR"])
-    specs, problems = load_all(folder)
+    content = load_content(folder)
+    specs, problems = content.specs, content.problems
     for problem in problems:
         click.echo(str(problem))
     if problems:
@@ -27,6 +28,8 @@ def check(folder):
     lessons = sum(len(m.lessons) for s in specs for m in s.modules)
     modules = sum(len(s.modules) for s in specs)
     click.echo(f"OK: {len(specs)} course(s), {modules} module(s), {lessons} lesson(s).")
+    for name in content.files:
+        click.echo(f"OK: {name}")
 
 
 def import_folder(folder: Path) -> None:
@@ -44,7 +47,7 @@ def import_folder(folder: Path) -> None:
         raise click.ClickException(f"{len(exc.problems)} problem(s) in {folder}; nothing imported") from None
     db.session.commit()
     for result in results:
-        click.echo(f"{result.slug} v{result.version}: {result.action}")
+        click.echo(str(result))
 
 
 @content_cli.command("import")

@@ -161,6 +161,28 @@ def register_content_extension(extension: ContentExtension) -> None:
         EXTENSIONS.append(extension)
 
 
+class ContentFile:
+    """A feature's file at the top of the content folder, beside the course folders
+    (``glossary.yaml``): checked with the courses, imported in the same transaction."""
+
+    name = "file.yaml"
+
+    def check(self, path: Path, problems: Problems) -> Any:
+        """Validate the file (it exists); return what ``apply`` needs."""
+
+    def apply(self, session, data: Any) -> str:
+        """Write the file's data into the database; return what happened (for the CLI)."""
+        return ""
+
+
+CONTENT_FILES: list[ContentFile] = []
+
+
+def register_content_file(handler: ContentFile) -> None:
+    if all(existing.name != handler.name for existing in CONTENT_FILES):
+        CONTENT_FILES.append(handler)
+
+
 # --- field checks ----------------------------------------------------------------------
 
 def check_locale_map(value, *, path: Path, line: int, what: str, required: str,
@@ -472,14 +494,34 @@ def course_folders(root: Path) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
 
 
-def load_all(root: Path) -> tuple[list[CourseSpec], Problems]:
+@dataclass
+class Content:
+    """A content folder as read: its courses, the data of its top-level files, every problem."""
+
+    specs: list[CourseSpec]
+    files: dict[str, Any]
+    problems: Problems
+
+
+def load_content(root: Path) -> Content:
     problems = Problems()
     root = Path(root)
     if not root.is_dir():
         problems.add(root, 1, "no such content folder")
-        return [], problems
+        return Content([], {}, problems)
     specs = [spec for folder in course_folders(root) if (spec := load_course(folder, problems))]
-    return specs, problems
+    files = {}
+    if not (root / "course.yaml").is_file():  # a single course folder has no top-level files
+        for handler in CONTENT_FILES:
+            path = root / handler.name
+            if path.is_file():
+                files[handler.name] = handler.check(path, problems)
+    return Content(specs, files, problems)
+
+
+def load_all(root: Path) -> tuple[list[CourseSpec], Problems]:
+    content = load_content(root)
+    return content.specs, content.problems
 
 
 def check_content(root: Path | str) -> Problems:

@@ -16,12 +16,13 @@ from sqlalchemy.orm import Session
 from lms.core.models import utcnow
 from lms.courses.completion import evaluate_completion
 from lms.courses.content import (
+    CONTENT_FILES,
     EXTENSIONS,
     ContentInvalid,
     CourseSpec,
     Problems,
     completion_requirements,
-    load_all,
+    load_content,
 )
 from lms.courses.models import (
     ACTIVE,
@@ -40,10 +41,14 @@ class ImportResult:
     version: int
     action: str  # created | updated | unchanged
 
+    def __str__(self) -> str:
+        return f"{self.slug} v{self.version}: {self.action}" if self.version else f"{self.slug}: {self.action}"
+
 
 def import_content(session: Session, root: Path | str) -> list[ImportResult]:
     """Validate everything first; raise ContentInvalid (nothing written) or import all."""
-    specs, problems = load_all(Path(root))
+    content = load_content(Path(root))
+    specs, problems = content.specs, content.problems
     existing = {c.slug: c for c in session.scalars(select(Course).where(
         Course.slug.in_([s.slug for s in specs])))} if specs else {}
     for spec in specs:
@@ -67,6 +72,9 @@ def import_content(session: Session, root: Path | str) -> list[ImportResult]:
             continue
         _apply_course(session, course, spec)
         results.append(ImportResult(spec.slug, spec.version, "created" if course is None else "updated"))
+    for handler in CONTENT_FILES:
+        if handler.name in content.files:
+            results.append(ImportResult(handler.name, 0, handler.apply(session, content.files[handler.name])))
     session.flush()
     return results
 

@@ -165,6 +165,9 @@ class Enrolment(Base):
     progress_percent: Mapped[int] = mapped_column(default=0)
     last_activity_at: Mapped[datetime | None] = mapped_column()
     last_lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lesson.id"))
+    # The language the course content is shown in by default, when the course has it: a
+    # tutored group's language (set by the feature that admits members). None: the reader's.
+    content_language: Mapped[str | None] = mapped_column(String(10))
 
     user: Mapped[User] = relationship()
     course: Mapped[Course] = relationship()

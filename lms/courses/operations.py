@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
 
 from lms.accounts.models import User
 from lms.core.errors import NotAllowed, NotFound
-from lms.core.i18n import _, localized
+from lms.core.i18n import LANGUAGES, _, localized
 from lms.core.models import utcnow
 from lms.courses.access import can_preview_course, enrolment_gates
 from lms.courses.completion import Progress, progress_of, record_event
@@ -197,12 +197,17 @@ def withdraw(session: Session, enrolment: Enrolment) -> Enrolment:
 
 # --- reading ---------------------------------------------------------------------------
 
+# Why a lesson is shown in the language it is shown in.
+READER, CHOSEN, GROUP, FALLBACK = "reader", "chosen", "group", "fallback"
+
+
 @dataclass(frozen=True)
 class LessonPage:
-    """What a lesson page shows that is the same for every reader.
+    """What a lesson page shows that is the same for every reader with the same preferences.
 
-    Cached per process, keyed by the course's content hash: a re-import (in any worker)
-    changes the hash, so a cached page is never stale and holds nothing user-specific.
+    Cached per process, keyed by the course's content hash and the languages asked for: a
+    re-import (in any worker) changes the hash, so a cached page is never stale and holds
+    nothing user-specific.
     """
 
     course_id: int
@@ -215,12 +220,23 @@ class LessonPage:
     lesson_id: int
     lesson_slug: str
     lesson_title: str
-    language: str
-    fallback: bool
+    language: str  # of the text shown
+    reason: str  # READER, CHOSEN, GROUP or FALLBACK
+    available: tuple[str, ...]  # every language the lesson's text exists in
     html: str
     previous: OutlineLesson | None
     following: OutlineLesson | None
     module_lessons: tuple[OutlineLesson, ...]
+    title_languages: tuple[str, ...] = ()  # the order titles are looked for in
+
+    def title_of(self, texts: dict) -> str:
+        """Another lesson's title, in the same language as this page's titles."""
+        return _first(texts, self.title_languages)
+
+    @property
+    def fallback(self) -> bool:
+        """The text is not in the language the reader reads or asked for (nor their group's)."""
+        return self.reason == FALLBACK
 
 
 @dataclass(frozen=True)
@@ -237,42 +253,73 @@ class LessonView:
 _page_cache: dict[tuple, LessonPage] = {}
 
 
+def _first(texts: dict, languages: tuple[str, ...]) -> str:
+    for code in languages:
+        if texts.get(code):
+            return texts[code]
+    return localized(texts, languages[-1])
+
+
 def _build_lesson_page(session: Session, course: Course, module_slug: str, lesson_slug: str,
-                       language: str) -> LessonPage:
+                       language: str, chosen: str | None, group: str | None) -> LessonPage:
     outline = outline_of(session, course)
     module = next((m for m in outline.modules if m.slug == module_slug), None)
     lesson = next((le for le in module.lessons if le.slug == lesson_slug), None) if module else None
     if lesson is None:
         raise NotFound()
-    wanted = [language] if language == course.default_language else [language, course.default_language]
     bodies = dict(session.execute(select(LessonBody.language, LessonBody.html).where(
-        LessonBody.lesson_id == lesson.id, LessonBody.language.in_(wanted))).all())
+        LessonBody.lesson_id == lesson.id)).all())
+    wanted = tuple(dict.fromkeys(code for code in (chosen, group, language, course.default_language) if code))
     shown = next((code for code in wanted if code in bodies), course.default_language)
+    if shown == chosen:
+        reason = CHOSEN
+    elif shown == language:
+        reason = READER
+    elif shown == group:
+        reason = GROUP
+    else:
+        reason = FALLBACK
+    titles = (*wanted, shown)  # titles are short: in the reader's language whenever it has them
     previous, following = outline.neighbours(lesson.id)
     return LessonPage(
-        course_id=course.id, course_slug=course.slug, course_title=course.title_in(language),
+        course_id=course.id, course_slug=course.slug, course_title=_first(course.title, titles),
         course_is_tutored=course.is_tutored, module_id=module.id, module_slug=module.slug,
-        module_title=localized(module.title, language), lesson_id=lesson.id, lesson_slug=lesson.slug,
-        lesson_title=localized(lesson.title, language), language=shown, fallback=shown != language,
-        html=bodies.get(shown, ""), previous=previous, following=following, module_lessons=module.lessons)
+        module_title=_first(module.title, titles), lesson_id=lesson.id, lesson_slug=lesson.slug,
+        lesson_title=_first(lesson.title, titles), language=shown, reason=reason,
+        available=tuple(code for code in LANGUAGES if code in bodies), html=bodies.get(shown, ""),
+        previous=previous, following=following, module_lessons=module.lessons, title_languages=titles)
+
+
+def _cached_page(session: Session, course_id: int, content_hash: str, module_slug: str, lesson_slug: str,
+                 language: str, chosen: str | None = None, group: str | None = None) -> LessonPage:
+    key = (course_id, content_hash, module_slug, lesson_slug, language, chosen, group)
+    page = _page_cache.get(key)
+    if page is None:
+        course = session.get(Course, course_id)
+        page = _build_lesson_page(session, course, module_slug, lesson_slug, language, chosen, group)
+        if len(_page_cache) > 4096:
+            _page_cache.clear()
+        _page_cache[key] = page
+    return page
 
 
 def lesson_page(session: Session, course_slug: str, module_slug: str, lesson_slug: str,
-                language: str) -> LessonPage:
+                language: str, *, chosen: str | None = None, group: str | None = None) -> LessonPage:
+    """A lesson in ``chosen`` (asked for on the page), else the ``group``'s language, else the
+    reader's ``language``, else the course's default — the first its text exists in."""
     # Core execution: these hot-path queries fetch plain columns, not ORM objects.
     row = session.connection().execute(
         select(Course.id, Course.content_hash).where(Course.slug == course_slug)).first()
     if row is None:
         raise NotFound()
-    key = (row.id, row.content_hash, module_slug, lesson_slug, language)
-    page = _page_cache.get(key)
-    if page is None:
-        course = session.get(Course, row.id)
-        page = _build_lesson_page(session, course, module_slug, lesson_slug, language)
-        if len(_page_cache) > 4096:
-            _page_cache.clear()
-        _page_cache[key] = page
-    return page
+    return _cached_page(session, row.id, row.content_hash, module_slug, lesson_slug, language, chosen, group)
+
+
+def set_content_language(session: Session, enrolment_ids, language: str | None) -> None:
+    """Show these enrolments' course content in ``language`` by default (a tutored group's
+    language); ``enrolment_ids`` is a list or a select of ids."""
+    session.execute(update(Enrolment).where(Enrolment.id.in_(enrolment_ids))
+                    .values(content_language=language).execution_options(synchronize_session="fetch"))
 
 
 def reader_enrolment(session: Session, user: User, course: Course) -> Enrolment | None:
@@ -294,17 +341,37 @@ def _refuse_unless_preview(session: Session, user: User, course: Course) -> None
     raise NotAllowed(_("Enrol in the course to read its lessons."))
 
 
+# The lesson page's two queries, built once (they run on every page view).
+_COURSE_AND_READER = (
+    select(Course.id, Course.content_hash, Course.languages, Enrolment.content_language)
+    .outerjoin(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == bindparam("user_id")))
+    .where(Course.slug == bindparam("slug")))
+_READER_STATE = select(
+    Enrolment.id, Enrolment.status, Enrolment.last_lesson_id,
+    select(LessonCompletion.id).where(LessonCompletion.enrolment_id == Enrolment.id,
+                                      LessonCompletion.lesson_id == bindparam("lesson_id")).exists(),
+).where(Enrolment.user_id == bindparam("user_id"), Enrolment.course_id == bindparam("course_id"))
+
+
 def open_lesson(session: Session, user: User, course_slug: str, module_slug: str, lesson_slug: str,
-                language: str) -> LessonView:
-    """Show a lesson to a reader: enrolled trainees, or staff previewing."""
+                language: str, *, chosen: str | None = None) -> LessonView:
+    """Show a lesson to a reader: enrolled trainees, or staff previewing.
+
+    The text is in the language the reader ``chosen`` on the page, else their group's
+    (the enrolment's content language) when the course offers it, else ``language``.
+    """
     if not user.is_authenticated:
         raise NotAllowed()
-    page = lesson_page(session, course_slug, module_slug, lesson_slug, language)
-    done = (select(LessonCompletion.id).where(LessonCompletion.enrolment_id == Enrolment.id,
-                                              LessonCompletion.lesson_id == page.lesson_id).exists())
-    state = session.connection().execute(
-        select(Enrolment.id, Enrolment.status, Enrolment.last_lesson_id, done)
-        .where(Enrolment.user_id == user.id, Enrolment.course_id == page.course_id)).first()
+    # One query finds the course and the reader's content language (as before, one query).
+    row = session.connection().execute(_COURSE_AND_READER, {"slug": course_slug, "user_id": user.id}).first()
+    if row is None:
+        raise NotFound()
+    offered = row.languages or []
+    page = _cached_page(session, row.id, row.content_hash, module_slug, lesson_slug, language,
+                        chosen if chosen in offered else None,
+                        row.content_language if row.content_language in offered else None)
+    state = session.connection().execute(_READER_STATE, {
+        "user_id": user.id, "course_id": page.course_id, "lesson_id": page.lesson_id}).first()
     if state is None or state.status != ACTIVE:
         _refuse_unless_preview(session, user, session.get(Course, page.course_id))
         return LessonView(page, None, False)

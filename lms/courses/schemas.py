@@ -85,6 +85,7 @@ class LessonSchema(Schema):
     slug = fields.String()
     title = fields.String()
     language = fields.String(metadata={"description": "Language of the text returned."})
-    fallback = fields.Boolean(metadata={"description": "True when the text is not in the language asked for."})
+    fallback = fields.Boolean(metadata={"description": "True when the text is neither in the language asked for "
+                                                        "nor in the language of the reader's tutored group."})
     html = fields.String(metadata={"description": "Sanitised HTML of the lesson."})
     completed = fields.Boolean(allow_none=True)

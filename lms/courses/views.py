@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -75,7 +75,8 @@ def continue_course(slug: str):
 @bp.get("/courses/<slug>/<module>/<lesson>")
 @login_required
 def lesson(slug: str, module: str, lesson: str):
-    view = ops.open_lesson(db.session, current_user, slug, module, lesson, current_language())
+    view = ops.open_lesson(db.session, current_user, slug, module, lesson, current_language(),
+                           chosen=request.args.get("language"))
     if db.session.dirty or db.session.new:
         db.session.commit()
     return render_template("courses/lesson.html", view=view, page=view.page)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from lms.core.errors import Conflict, NotAllowed, TooLarge, ValidationFailed
 from lms.core.forms import attach_errors
 from lms.core.i18n import _, current_language
-from lms.courses.access import can_preview_course, details_of
+from lms.courses.access import can_preview_course
 from lms.courses.operations import enrolment_of
 from lms.extensions import db
 from lms.tutors import submissions, uploads
@@ -32,9 +32,9 @@ def _context(assignment: Assignment):
     """(enrolment or None for staff preview, cohort language); refuse anyone else."""
     enrolment = enrolment_of(db.session, current_user, assignment.course_id)
     if enrolment is not None and enrolment.is_active:
-        return enrolment, details_of(db.session, enrolment).get("language")
+        return enrolment, enrolment.content_language
     if enrolment is not None and submissions.submission_of(db.session, enrolment.id, assignment.id):
-        return enrolment, details_of(db.session, enrolment).get("language")  # withdrawn: read only
+        return enrolment, enrolment.content_language  # withdrawn: read only
     if can_preview_course(current_user, assignment.course):
         return None, None
     raise NotAllowed(_("Case studies are for the members of a tutored group of this course."))

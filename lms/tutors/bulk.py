@@ -12,6 +12,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from flask_babel import format_number
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,7 +21,7 @@ from lms.accounts.operations import normalize_email, queue_password_mail
 from lms.accounts.reference import GENDERS, PROFESSIONS, TRAINEE
 from lms.core import audit
 from lms.core.errors import NotAllowed, ValidationFailed
-from lms.core.i18n import LANGUAGES, _, use_language
+from lms.core.i18n import LANGUAGES, _, ngettext, use_language
 from lms.core.models import utcnow
 from lms.courses.models import Enrolment
 from lms.tutors import notifications
@@ -233,8 +234,10 @@ def _check_accounts(session: Session, cohort: Cohort, rows: list[_Row]) -> list[
             joining += 1
     members = active_member_count(session, cohort.id)
     if members + joining > cohort.capacity:
-        problems.append((None, _("The group has room for {free} more trainee(s); the file would add "
-                                 "{joining}.").format(free=max(0, cohort.capacity - members), joining=joining)))
+        free = max(0, cohort.capacity - members)
+        problems.append((None, ngettext("The group has room for %(num)s more trainee; the file would add %(joining)s.",
+                                        "The group has room for %(num)s more trainees; the file would add %(joining)s.",
+                                        free, joining=format_number(joining))))
     return problems
 
 

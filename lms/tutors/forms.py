@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from lms.accounts.forms import MultiCheckboxField
+from lms.core.forms import Form
 from lms.core.i18n import _l
 from lms.tutors.models import ACCEPTED, NOTIFY_DAILY, NOTIFY_IMMEDIATE, RETURNED
 
@@ -30,12 +30,12 @@ def coerce_int_or_none(value):
         return -1  # an id that exists nowhere: the operation reports it
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     key = StringField(_l("Enrolment key"), render_kw={"autocomplete": "off", "autocapitalize": "characters",
                                                       "spellcheck": "false", "maxlength": 32})
 
 
-class CohortForm(FlaskForm):
+class CohortForm(Form):
     # Field checks are the operation's: it reports every problem at once.
     course_id = SelectField(_l("Course"), coerce=coerce_int_or_none, validate_choice=False)
     beneficiary_id = SelectField(_l("Beneficiary"), coerce=coerce_int_or_none, validate_choice=False)
@@ -50,15 +50,15 @@ class CohortForm(FlaskForm):
     version = HiddenField()
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(Form):
     body = TextAreaField(_l("Your response"), render_kw={"rows": 18})
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(Form):
     file = FileField(_l("Attach a file"))
 
 
-class GradeForm(FlaskForm):
+class GradeForm(Form):
     """The rubric's levels are radio buttons named ``criterion_<slug>``, read from the request."""
 
     feedback = TextAreaField(_l("Feedback for the trainee"), render_kw={"rows": 10})
@@ -69,21 +69,21 @@ class GradeForm(FlaskForm):
     version = HiddenField()
 
 
-class CsvForm(FlaskForm):
+class CsvForm(Form):
     file = FileField(_l("CSV file"))
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     reason = StringField(_l("Reason (optional)"), render_kw={"maxlength": 500})
 
 
-class PreferenceForm(FlaskForm):
+class PreferenceForm(Form):
     notify = RadioField(_l("Tell me about new work to review"), validate_choice=False, choices=[
         (NOTIFY_IMMEDIATE, _l("At once, with one e-mail per submission")),
         (NOTIFY_DAILY, _l("Once a day, in a digest"))])
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(Form):
     class Meta:
         csrf = False  # a GET filter changes nothing
 

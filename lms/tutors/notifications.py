@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
 from lms.core.errors import ValidationFailed
-from lms.core.i18n import _, localized, use_language
+from lms.core.i18n import _, localized, ngettext, use_language
 from lms.core.mail import Mail, queue_mail
 from lms.core.models import utcnow
 from lms.tutors.links import absolute_url, url_context
@@ -137,7 +137,8 @@ def send_digests(session: Session, *, now: datetime | None = None) -> int:
                 names = dict(session.execute(select(Cohort.id, Cohort.name).where(
                     Cohort.id.in_(list(waiting.by_cohort)))).all())
                 with use_language(tutor.language):
-                    subject = _("Your grading queue: {count} new item(s)").format(count=new_counts.total)
+                    subject = ngettext("Your grading queue: %(num)s new item", "Your grading queue: %(num)s new items",
+                                       new_counts.total)
                     text = render_template(
                         "tutors/email/digest.txt", tutor=tutor, new_total=new_counts.total, items=items,
                         waiting_total=waiting.total,

@@ -23,7 +23,7 @@ from lms.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from lms.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, _
 from lms.core.models import utcnow
 from lms.courses.models import Course, Enrolment
-from lms.courses.operations import enrolment_of, ensure_enrolment
+from lms.courses.operations import enrolment_of, ensure_enrolment, set_content_language
 from lms.courses.operations import withdraw as withdraw_enrolment
 from lms.tutors.models import (
     MEMBER_ACTIVE,
@@ -232,6 +232,10 @@ def update_cohort(session: Session, actor: User, cohort: Cohort, fields: CohortF
     checked = _check_fields(session, actor, fields, cohort)
     before = _snapshot(cohort)
     _bump_version(session, cohort, version)
+    if fields.language != cohort.language:
+        # The members read the course in the group's language from now on.
+        set_content_language(session, select(CohortMembership.enrolment_id).where(
+            CohortMembership.cohort_id == cohort.id), fields.language)
     cohort.course = checked["course"]
     cohort.beneficiary = checked["beneficiary"]
     cohort.name = checked["name"]
@@ -327,6 +331,7 @@ def admit(session: Session, cohort: Cohort, user: User, *, via: str, actor: User
         if active_member_count(session, cohort.id) >= cohort.capacity:
             raise Conflict(_("This group is full."))
     enrolment, _changed = ensure_enrolment(session, user, cohort.course)
+    enrolment.content_language = cohort.language  # the group's language is the member's default
     now = utcnow()
     if membership is None:
         try:
@@ -378,6 +383,7 @@ def readmit_member(session: Session, actor: User, membership: CohortMembership) 
     if active_member_count(session, cohort.id) >= cohort.capacity:
         raise Conflict(_("This group is full."))
     ensure_enrolment(session, enrolment.user, cohort.course)
+    enrolment.content_language = cohort.language
     membership.status = MEMBER_ACTIVE
     membership.changed_at = utcnow()
     session.flush()

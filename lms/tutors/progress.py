@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_number
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
@@ -178,10 +178,11 @@ def table_csv(table: CohortTable) -> str:
     """The cohort table as CSV (UTF-8 with a byte-order mark, so spreadsheets read č, ć, ë)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
+    # i18n: "Membership": column of the export saying whether the trainee is still in the group
     header = [_("Name"), _("E-mail address"), _("Institution"), _("Membership"), _("Progress (%)"),
               _("Completed on"), _("Last activity"), _("Behind schedule"), _("Awaiting review")]
     for number, module in enumerate(table.modules, start=1):
-        prefix = _("Module {number}").format(number=number)
+        prefix = _("Module {number}").format(number=format_number(number))
         header.append(_("{module}: lessons done").format(module=prefix))
         for column in table.result_columns:
             header.append(f"{prefix}: {column.label}")
@@ -189,21 +190,23 @@ def table_csv(table: CohortTable) -> str:
             header.append(_("{module}: case study").format(module=prefix))
             header.append(_("{module}: case study score").format(module=prefix))
     writer.writerow(header)
+    # i18n: cells of the "Behind schedule" column of the export
     yes, no = _("yes"), _("no")
     for row in table.rows:
         line = [row.name, row.email, row.institution,
-                _("active") if row.is_active else _("withdrawn"), row.percent,
+                _("active") if row.is_active else _("withdrawn"), format_number(row.percent),
                 format_date(row.completed_at) if row.completed_at else "",
                 format_datetime(row.last_activity_at) if row.last_activity_at else "",
-                yes if row.behind else no, row.awaiting]
+                yes if row.behind else no, format_number(row.awaiting)]
         for module in table.modules:
             cell = row.cells[module.id]
-            line.append(f"{cell.lessons_done}/{cell.lessons_total}")
+            line.append(f"{format_number(cell.lessons_done)}/{format_number(cell.lessons_total)}")
             for column in table.result_columns:
                 line.append(cell.results.get(column.key, ""))
             if module.id in table.assignment_modules:
                 line.append(cell.assignment_label)
-                line.append(f"{cell.score}/{cell.max_score}" if cell.score is not None else "")
+                line.append(f"{format_number(cell.score)}/{format_number(cell.max_score)}"
+                            if cell.score is not None else "")
         writer.writerow([_safe(value) for value in line])
     return "\ufeff" + buffer.getvalue()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_number
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -11,7 +12,7 @@ from lms.accounts.models import Beneficiary, Institution, User
 from lms.accounts.reference import ADMIN, MANAGER, TUTOR
 from lms.core.errors import Conflict, DomainError, ValidationFailed
 from lms.core.forms import attach_errors
-from lms.core.i18n import LANGUAGES, _
+from lms.core.i18n import LANGUAGES, _, ngettext
 from lms.core.permissions import require, roles_required
 from lms.courses.models import Course, Enrolment
 from lms.extensions import db, limiter
@@ -262,10 +263,14 @@ def bulk_enrol(cohort_id: int):
                 problems = exc.rows
             else:
                 db.session.commit()
-                flash(_("{rows} row(s) imported: {created} new account(s), {enrolled} enrolled, {readmitted} "
-                        "re-admitted, {unchanged} already in the group.").format(
-                    rows=report.rows, created=report.created, enrolled=report.enrolled,
-                    readmitted=report.readmitted, unchanged=report.unchanged), "success")
+                flash(ngettext(
+                    "%(num)s row imported: %(created)s new accounts, %(enrolled)s enrolled, %(readmitted)s "
+                    "re-admitted, %(unchanged)s already in the group.",
+                    "%(num)s rows imported: %(created)s new accounts, %(enrolled)s enrolled, %(readmitted)s "
+                    "re-admitted, %(unchanged)s already in the group.",
+                    report.rows, created=format_number(report.created), enrolled=format_number(report.enrolled),
+                    readmitted=format_number(report.readmitted), unchanged=format_number(report.unchanged)),
+                    "success")
                 return redirect(url_for("tutors.cohort", cohort_id=cohort.id) + "#members")
     status = 422 if problems or form.errors else 200
     institutions = db.session.scalars(select(Institution).where(

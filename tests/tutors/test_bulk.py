@@ -162,7 +162,7 @@ def test_the_file_must_fit_the_groups_capacity(session, make_cohort, regional_ma
     data = _csv([f"a@example.org,A,{INSTITUTION},prison_officer,,", f"b@example.org,B,{INSTITUTION},prison_officer,,"])
     with pytest.raises(bulk.CsvInvalid) as caught:
         bulk.import_members(session, regional_manager, cohort, data)
-    assert caught.value.rows == [(None, "The group has room for 1 more trainee(s); the file would add 2.")]
+    assert caught.value.rows == [(None, "The group has room for 1 more trainee; the file would add 2.")]
 
 
 @pytest.mark.parametrize(("data", "message"), [

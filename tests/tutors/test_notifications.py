@@ -78,7 +78,7 @@ def test_trainee_hears_when_work_is_returned_in_their_own_language(mail_app, smt
     assert "Studija slučaja: novi zatvorenik" in message["Subject"]  # the title in her language
     body = _body(message)
     assert format_date(due, format="medium", locale="sr_Latn") in body  # dates in her locale
-    assert "Dodajte činjenice iz prijema." in body and "Score: 2 of 7" in body
+    assert "Dodajte činjenice iz prijema." in body and "Bodovi: 2 od 7" in body
     assert f"https://help.example/courses/{case.course.slug}/assignments/{case.slug}" in body
 
 

@@ -1,0 +1,111 @@
+"""Does a translation use the glossary's term where the English uses the glossary's term?
+
+The rule, for one English text, its translation, and one glossary term:
+
+- The English text uses the term when it contains the English term as whole words, in any
+  case, optionally with a plural ending: "Case studies" uses "case study", "tutors" uses
+  "tutor" (``-s``, ``-es``, ``y`` → ``-ies``).
+- The translation then uses the term when every word of the translated term of four or more
+  letters appears in it as the beginning of a word, allowing for grammatical endings: the
+  word's first ``len - 2`` letters (at least three) must start a word of the translation.
+  "studija slučaja" is found in "studiju slučaja" and "studijama slučaja"; "probacija" in
+  "probacione službe"; "nasilni ekstremizam" in "nasilnog ekstremizma". Words of one to
+  three letters ("i", "za", "iz") are left out: they are prepositions and conjunctions that a
+  sentence may well rephrase.
+- A translator who has a good reason to phrase it otherwise writes a translator comment
+  ``glossary-ok: <term id>`` on the message in the catalogue.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lms.core.collation import fold
+
+EXEMPTION = re.compile(r"glossary-ok:\s*([\w, -]+)")
+# Placeholders are not words of the text: "{tutor}" is someone's name.
+PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\([^)]*\)[a-z]")
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    term_id: str
+    english_term: str
+    wanted: str
+    english: str
+    translation: str
+
+    def __str__(self) -> str:
+        return (f"“{self.english}” uses “{self.english_term}” ({self.term_id}), but its translation "
+                f"“{self.translation}” does not use “{self.wanted}”")
+
+
+@lru_cache(maxsize=512)
+def english_pattern(term: str) -> re.Pattern:
+    words = term.split()
+    last = re.escape(words[-1])
+    if words[-1].endswith("y"):
+        last = f"(?:{last}|{re.escape(words[-1][:-1])}ies)"
+    else:
+        last = f"{last}(?:s|es)?"
+    body = r"\s+".join([re.escape(word) for word in words[:-1]] + [last])
+    return re.compile(rf"(?<![\w-]){body}(?![\w-])", re.IGNORECASE)
+
+
+def stems(term: str) -> list[str]:
+    """The beginnings of the term's words that every use of it keeps (see the module's rule)."""
+    words = re.findall(r"[^\W\d_]+", fold(term))
+    return [word[:max(3, len(word) - 2)] for word in words if len(word) >= 4]
+
+
+def uses_term(translation: str, term: str) -> bool:
+    words = re.findall(r"[^\W_]+", fold(translation))
+    return all(any(word.startswith(stem) for word in words) for stem in stems(term))
+
+
+def mismatches(terms: list[tuple[str, str, str]], english: str, translation: str,
+               exempt: set[str] = frozenset()) -> list[Mismatch]:
+    """``terms``: (id, English term, translated term). Every term ``english`` uses that
+    ``translation`` does not."""
+    found = []
+    english, translation = PLACEHOLDER.sub(" ", english), PLACEHOLDER.sub(" ", translation)
+    for term_id, english_term, wanted in terms:
+        if term_id in exempt or not english_pattern(english_term).search(english):
+            continue
+        if not uses_term(translation, wanted):
+            found.append(Mismatch(term_id, english_term, wanted, english.strip(), translation.strip()))
+    return found
+
+
+def exemptions(comments: list[str]) -> set[str]:
+    """Term ids a translator comment (``glossary-ok: probation, tutor``) exempts."""
+    exempt = set()
+    for comment in comments:
+        for match in EXEMPTION.finditer(comment):
+            exempt.update(part.strip() for part in match.group(1).split(",") if part.strip())
+    return exempt
+
+
+def catalogue_mismatches(terms: list[tuple[str, str, str]], catalogue) -> list[Mismatch]:
+    """Check every translated message of a Babel catalogue (each plural form against the plural)."""
+    found = []
+    for message in catalogue:
+        if not message.id or not message.string:
+            continue
+        exempt = exemptions(list(message.user_comments) + list(message.auto_comments))
+        if isinstance(message.id, tuple | list):
+            pairs = [(message.id[0] if index == 0 else message.id[1], form)
+                     for index, form in enumerate(message.string) if form]
+        else:
+            pairs = [(message.id, message.string)]
+        for english, translation in pairs:
+            found.extend(mismatches(terms, english, translation, exempt))
+    return found
+
+
+def glossary_terms(specs, language: str) -> list[tuple[str, str, str]]:
+    """(id, English term, term in ``language``) from the glossary file's terms."""
+    return [(spec.slug, spec.term["en"], spec.term[language]) for spec in specs
+            if "en" in spec.term and language in spec.term]

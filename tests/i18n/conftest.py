@@ -1,0 +1,77 @@
+"""Fixtures of the i18n tests: the course and glossary written for them (tests/fixtures/i18n)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture
+def i18n_content(session, reference):
+    """tests/fixtures/i18n imported: a course in en, sr_Latn and sr_Cyrl, and six glossary terms."""
+    from lms.courses.importer import import_content
+    from lms.courses.models import Course
+    from lms.extensions import db
+
+    import_content(session, FIXTURES / "i18n")
+    session.commit()
+    return session.scalar(db.select(Course).where(Course.slug == "serbian-scripts"))
+
+
+@pytest.fixture
+def certificate_cache(app, tmp_path):
+    saved = app.config["LMS_CERTIFICATE_CACHE_DIR"]
+    app.config["LMS_CERTIFICATE_CACHE_DIR"] = str(tmp_path / "certificate-cache")
+    yield
+    app.config["LMS_CERTIFICATE_CACHE_DIR"] = saved
+
+
+@pytest.fixture
+def world(session, imported, i18n_content, make_user, make_cohort, add_member, certificate_cache):
+    """Everyone and everything the three roles' pages show, with every user reading ``language``:
+    a tutored group with a member whose case study was accepted and who holds a certificate, a
+    member whose work awaits review, a withdrawn member, the tutor, a regional manager, an admin."""
+    from lms.accounts.operations import password_reset_token
+    from lms.certificates.models import Certificate
+    from lms.courses.completion import complete_enrolment
+    from lms.extensions import db
+    from lms.tutors import grading, operations, submissions
+    from lms.tutors.models import Assignment
+
+    def build(language: str) -> dict:
+        tutor = make_user(roles=("tutor",), language=language, full_name="Dragana Tutor")
+        manager = make_user(roles=("manager",), beneficiary="MK", scope="regional", language=language,
+                            full_name="Regional Manager")
+        admin = make_user(roles=("admin",), language=language, full_name="Site Admin")
+        cohort = make_cohort(tutors=[tutor], language="sr_Latn", name="Beograd 2026")
+        trainee, enrolment = add_member(cohort, language=language, full_name="Đorđe Šćepanović")
+        waiting, waiting_enrolment = add_member(cohort, language=language, full_name="Jelena Marković")
+        leaver, _leaver_enrolment = add_member(cohort, language=language, full_name="Petar Petrović")
+        operations.withdraw_member(session, manager, operations.membership_of(session, _leaver_enrolment.id),
+                                   "Moved to another prison")
+        case = session.scalar(db.select(Assignment).where(Assignment.slug == "assessment-case"))
+        accepted, _ = submissions.submit(session, trainee, case, body="My analysis.\n\n- first point")
+        session.commit()
+        levels = {c["slug"]: c["levels"][-1]["points"] for c in case.criteria}
+        grading.grade_submission(session, tutor, accepted, version=accepted.version, levels=levels,
+                                 feedback="Well argued.", outcome="accepted", due_on=None)
+        complete_enrolment(session, enrolment, source="automatic")
+        session.commit()
+        awaiting, _ = submissions.submit(session, waiting, case, body="Draft analysis of the case.")
+        session.commit()
+        certificate = session.scalar(db.select(Certificate).where(Certificate.enrolment_id == enrolment.id))
+        membership = operations.membership_of(session, waiting_enrolment.id)
+        return {
+            "users": {"trainee": trainee, "tutor": tutor, "manager": manager, "admin": admin},
+            "cohort": cohort, "certificate": certificate, "submission": awaiting, "accepted": accepted,
+            "values": {
+                "slug": cohort.course.slug, "module": "assessment", "lesson": "indicators",
+                "assignment": "assessment-case", "cohort_id": cohort.id, "membership_id": membership.id,
+                "submission_id": awaiting.id, "certificate_id": certificate.id,
+                "enrolment_id": waiting_enrolment.id, "user_id": trainee.id, "code": certificate.code,
+                "token": password_reset_token(waiting),
+            },
+        }
+
+    return build

@@ -3,15 +3,15 @@ from the questions themselves; these are the fixed forms."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DecimalField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from lms.core.forms import Form
 from lms.core.i18n import _l
 
 
-class QuestionImportForm(FlaskForm):
+class QuestionImportForm(Form):
     course = SelectField(_l("Course"), validate_choice=False)
     category = StringField(_l("Category (optional)"), validators=[Optional(), Length(max=400)])
     format = SelectField(_l("Format"), choices=[("", _l("Recognise from the file")), ("gift", "GIFT"),
@@ -21,7 +21,7 @@ class QuestionImportForm(FlaskForm):
                      validators=[FileRequired(message=_l("Choose a file to import."))])
 
 
-class EssayGradeForm(FlaskForm):
+class EssayGradeForm(Form):
     percent = DecimalField(_l("Grade (percent of the question's marks)"), places=None, validators=[
         InputRequired(message=_l("Give a grade between 0 and 100.")),
         NumberRange(min=0, max=100, message=_l("Give a grade between 0 and 100."))])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -208,11 +209,38 @@ def check_locale_map(value, *, path: Path, line: int, what: str, required: str,
     return result
 
 
-def _check_keys(mapping: LineDict, allowed: set[str], *, path: Path, what: str, problems: Problems):
+def check_keys(mapping: LineDict, allowed: set[str], *, path: Path, what: str, problems: Problems) -> None:
+    """Report keys a mapping should not have (usually a typo), each at its line."""
     for key in mapping:
         if key not in allowed:
             problems.add(path, mapping.line_of(key),
                          f"unknown key '{key}' in {what} (allowed: {', '.join(sorted(allowed))})")
+
+
+def slugged_mappings(items, *, path: Path, line: int, noun: str, allowed: set[str], problems: Problems,
+                     within: str = "") -> Iterator[tuple[int, LineDict, str]]:
+    """(position, mapping, slug) for each item of a YAML list of mappings with unique slugs.
+
+    Items that are not mappings, slugs that are malformed or used twice are reported as
+    problems and skipped; unknown keys are reported and the item kept.
+    """
+    seen: dict[str, int] = {}
+    for position, raw in enumerate(items, start=1):
+        item_line = items.line_of(position - 1) if isinstance(items, LineList) else line
+        if not isinstance(raw, LineDict):
+            problems.add(path, item_line, f"each {noun} must be a mapping with a slug")
+            continue
+        check_keys(raw, allowed, path=path, what=f"a {noun}", problems=problems)
+        slug = raw.get("slug")
+        if not isinstance(slug, str) or not SLUG_RE.match(slug):
+            problems.add(path, raw.line_of("slug"), f"{noun} slug must be lower-case letters, digits and dashes")
+            continue
+        if slug in seen:
+            problems.add(path, raw.line_of("slug"),
+                         f"duplicate {noun} slug '{slug}'{within} (first used on line {seen[slug]})")
+            continue
+        seen[slug] = raw.line_of("slug")
+        yield position, raw, slug
 
 
 def _int(value, *, low: int, high: int | None = None) -> int | None:
@@ -267,7 +295,7 @@ def load_course(folder: Path, problems: Problems) -> CourseSpec | None:
 
     spec = CourseSpec(path=folder, yaml_path=yaml_path)
     extension_course_keys = {key for ext in EXTENSIONS for key in ext.course_keys}
-    _check_keys(data, COURSE_KEYS | extension_course_keys, path=yaml_path, what="course.yaml",
+    check_keys(data, COURSE_KEYS | extension_course_keys, path=yaml_path, what="course.yaml",
                 problems=problems)
     for key in ("slug", "version", "format", "default_language", "languages", "hours",
                 "pass_mark", "title", "modules"):
@@ -343,22 +371,8 @@ def _load_modules(spec: CourseSpec, modules, line: int, problems: Problems) -> N
         problems.add(path, line, "modules must be a non-empty list")
         return
     extension_keys = {key for ext in EXTENSIONS for key in ext.module_keys}
-    seen: dict[str, int] = {}
-    for position, raw in enumerate(modules, start=1):
-        item_line = modules.line_of(position - 1) if isinstance(modules, LineList) else line
-        if not isinstance(raw, LineDict):
-            problems.add(path, item_line, "each module must be a mapping with slug, title and lessons")
-            continue
-        _check_keys(raw, MODULE_KEYS | extension_keys, path=path, what="a module", problems=problems)
-        slug = raw.get("slug")
-        if not isinstance(slug, str) or not SLUG_RE.match(slug):
-            problems.add(path, raw.line_of("slug"), "module slug must be lower-case letters, digits and dashes")
-            continue
-        if slug in seen:
-            problems.add(path, raw.line_of("slug"),
-                         f"duplicate module slug '{slug}' (first used on line {seen[slug]})")
-            continue
-        seen[slug] = raw.line_of("slug")
+    for position, raw, slug in slugged_mappings(modules, path=path, line=line, noun="module",
+                                                allowed=MODULE_KEYS | extension_keys, problems=problems):
         module = ModuleSpec(
             slug=slug, position=position, line=raw.line, path=spec.path / slug,
             title=check_locale_map(raw.get("title"), path=path, line=raw.line_of("title"),
@@ -381,22 +395,8 @@ def _load_lessons(spec: CourseSpec, module: ModuleSpec, lessons, line: int, prob
     if not isinstance(lessons, list) or not lessons:
         problems.add(path, line, f"module '{module.slug}' needs a non-empty list of lessons")
         return
-    seen: dict[str, int] = {}
-    for position, raw in enumerate(lessons, start=1):
-        item_line = lessons.line_of(position - 1) if isinstance(lessons, LineList) else line
-        if not isinstance(raw, LineDict):
-            problems.add(path, item_line, "each lesson must be a mapping with slug and title")
-            continue
-        _check_keys(raw, LESSON_KEYS, path=path, what="a lesson", problems=problems)
-        slug = raw.get("slug")
-        if not isinstance(slug, str) or not SLUG_RE.match(slug):
-            problems.add(path, raw.line_of("slug"), "lesson slug must be lower-case letters, digits and dashes")
-            continue
-        if slug in seen:
-            problems.add(path, raw.line_of("slug"),
-                         f"duplicate lesson slug '{slug}' in module '{module.slug}' (first on line {seen[slug]})")
-            continue
-        seen[slug] = raw.line_of("slug")
+    for position, raw, slug in slugged_mappings(lessons, path=path, line=line, noun="lesson", allowed=LESSON_KEYS,
+                                                problems=problems, within=f" in module '{module.slug}'"):
         minutes = raw.get("minutes")
         if minutes is not None and _int(minutes, low=1, high=600) is None:
             problems.add(path, raw.line_of("minutes"), "minutes must be a whole number from 1 to 600")

@@ -24,8 +24,10 @@ from lms.courses.content import (
     CourseSpec,
     ModuleSpec,
     Problems,
+    check_keys,
     check_locale_map,
     read_text,
+    slugged_mappings,
 )
 from lms.courses.models import SELF_PACED
 from lms.courses.yamlfile import LineDict, LineList, YamlProblem, load_yaml
@@ -59,13 +61,6 @@ class AssignmentSpec:
         payload = json.dumps({"title": self.title, "scenario": self.scenario, "rubric": self.rubric},
                              sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(payload.encode()).hexdigest()
-
-
-def _unknown_keys(mapping: LineDict, allowed: set[str], *, path: Path, what: str, problems: Problems) -> None:
-    for key in mapping:
-        if key not in allowed:
-            problems.add(path, mapping.line_of(key),
-                         f"unknown key '{key}' in {what} (allowed: {', '.join(sorted(allowed))})")
 
 
 class AssignmentContent(ContentExtension):
@@ -135,7 +130,7 @@ def _check_assignment(course: CourseSpec, module: ModuleSpec, problems: Problems
         problems.add(path, line, f"module '{module.slug}' assignment must be a mapping with slug, file, "
                                  "rubric and title")
         return None
-    _unknown_keys(raw, ASSIGNMENT_KEYS, path=path, what="an assignment", problems=problems)
+    check_keys(raw, ASSIGNMENT_KEYS, path=path, what="an assignment", problems=problems)
     slug = raw.get("slug")
     if not isinstance(slug, str) or not SLUG_RE.match(slug):
         problems.add(path, raw.line_of("slug"), "assignment slug must be lower-case letters, digits and dashes")
@@ -237,28 +232,14 @@ def _load_rubric(path: Path, default_language: str, problems: Problems) -> dict:
     if not isinstance(data, LineDict):
         problems.add(path, 1, "a rubric must be a mapping with a list of criteria")
         return {}
-    _unknown_keys(data, RUBRIC_KEYS, path=path, what="the rubric", problems=problems)
+    check_keys(data, RUBRIC_KEYS, path=path, what="the rubric", problems=problems)
     criteria = data.get("criteria")
     if not isinstance(criteria, LineList) or not criteria:
         problems.add(path, data.line_of("criteria"), "criteria must be a non-empty list")
         return {}
     result = []
-    slugs: dict[str, int] = {}
-    for index, raw in enumerate(criteria):
-        item_line = criteria.line_of(index)
-        if not isinstance(raw, LineDict):
-            problems.add(path, item_line, "each criterion must be a mapping with slug, title and levels")
-            continue
-        _unknown_keys(raw, CRITERION_KEYS, path=path, what="a criterion", problems=problems)
-        slug = raw.get("slug")
-        if not isinstance(slug, str) or not SLUG_RE.match(slug):
-            problems.add(path, raw.line_of("slug"), "criterion slug must be lower-case letters, digits and dashes")
-            continue
-        if slug in slugs:
-            problems.add(path, raw.line_of("slug"),
-                         f"duplicate criterion slug '{slug}' (first used on line {slugs[slug]})")
-            continue
-        slugs[slug] = raw.line_of("slug")
+    for _position, raw, slug in slugged_mappings(criteria, path=path, line=data.line_of("criteria"),
+                                                 noun="criterion", allowed=CRITERION_KEYS, problems=problems):
         title = check_locale_map(raw.get("title"), path=path, line=raw.line_of("title"),
                                  what=f"criterion '{slug}' title", required=default_language, problems=problems)
         levels = _load_levels(path, slug, raw.get("levels"), raw.line_of("levels"), default_language, problems)
@@ -279,7 +260,7 @@ def _load_levels(path: Path, criterion: str, levels, line: int, default_language
         if not isinstance(raw, LineDict):
             problems.add(path, item_line, "each level must be a mapping with points, title and descriptor")
             continue
-        _unknown_keys(raw, LEVEL_KEYS, path=path, what="a level", problems=problems)
+        check_keys(raw, LEVEL_KEYS, path=path, what="a level", problems=problems)
         points = raw.get("points")
         if isinstance(points, bool) or not isinstance(points, int) or points < 0:
             problems.add(path, raw.line_of("points"),

@@ -146,12 +146,13 @@ def _parse_block(block: _Block, result: ParseResult) -> ParsedQuestion | None:
         return _description(block, text[position:], name, named, first_line, result)
     if closing != -1 and (opening == -1 or closing < opening):
         result.error(block.line_at(closing), _(
-            "'}' without an opening '{' (write \\}} for a literal brace)."))
+            "'{close}' without an opening '{open}' (write {escaped} for a literal brace).").format(
+            close="}", open="{", escaped="\\}"))
         return None
     if closing == -1:
         result.error(block.line_at(opening), _(
-            "The answers opened with '{{' on this line are not closed with '}}' before the "
-            "question ends (a blank line or the end of the file ends a question)."))
+            "The answers opened with '{open}' on this line are not closed with '{close}' before the "
+            "question ends (a blank line or the end of the file ends a question).").format(open="{", close="}"))
         return None
     nested = text.find("{", opening + 1, closing)
     if nested != -1:

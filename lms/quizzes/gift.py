@@ -248,13 +248,13 @@ def _weight(body: str, line: int, result: ParseResult) -> tuple[float | None, st
     if match:
         percent = float(match.group(1).replace(",", "."))
         if not -100 <= percent <= 100:
-            result.error(line, _("The weight {weight}% is out of range: weights run from -100% to 100%.")
+            result.error(line, _("Weight out of range ({weight}%): weights run from -100% to 100%.")
                          .format(weight=match.group(1)))
             return None, body[match.end():], False
         return percent / 100, body[match.end():], True
     bad = _BAD_WEIGHT_RE.match(body)
     if bad:
-        result.error(line, _("'{weight}' is not a weight: write a percentage between % signs, "
+        result.error(line, _("'{weight}' is not a weight: write a percentage between two percent signs, "
                              "e.g. %50% or %-25%.").format(weight=_restore(bad.group(0).strip())))
         return None, body[bad.end():], False
     return None, body, True

@@ -179,7 +179,7 @@ def test_the_command_refuses_a_bad_file_and_imports_nothing(app, session, course
     before = counts(session)
     result = app.test_cli_runner().invoke(args=["questions", "import", str(path), "--course", course.slug])
     assert result.exit_code != 0
-    assert "broken.gift:5: error: The weight 150% is out of range" in result.output
+    assert "broken.gift:5: error: Weight out of range (150%)" in result.output
     assert "nothing imported" in result.output
     assert counts(session) == before
 

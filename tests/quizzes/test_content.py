@@ -47,7 +47,7 @@ def test_the_test_course_is_valid():
 def test_a_broken_quiz_file_is_reported_at_the_line_of_its_question(content):
     edit(content / COURSE / "basics/quiz.gift", "~%-100%The belonging", "~%-150%The belonging")
     assert problems_in(content) == [
-        f"{COURSE}/basics/quiz.gift:12: The weight -150% is out of range: weights run from -100% to 100%."]
+        f"{COURSE}/basics/quiz.gift:12: Weight out of range (-150%): weights run from -100% to 100%."]
 
 
 def test_a_translation_must_keep_names_order_types_and_weights(content):

@@ -84,7 +84,7 @@ class QuestionType:
         for answer in q.answers:
             if not -1.0 - _EPSILON <= answer.fraction <= 1.0 + _EPSILON:
                 problems.append(SourceProblem(answer.line or q.line, _(
-                    "The weight {weight}% is out of range: weights run from -100% to 100%.").format(
+                    "Weight out of range ({weight}%): weights run from -100% to 100%.").format(
                         weight=_number(answer.fraction * 100))))
         return problems
 

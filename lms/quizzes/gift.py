@@ -255,7 +255,7 @@ def _weight(body: str, line: int, result: ParseResult) -> tuple[float | None, st
     bad = _BAD_WEIGHT_RE.match(body)
     if bad:
         result.error(line, _("'{weight}' is not a weight: write a percentage between two percent signs, "
-                             "e.g. %50% or %-25%.").format(weight=_restore(bad.group(0).strip())))
+                             "as in %50%, %-25%.").format(weight=_restore(bad.group(0).strip())))
         return None, body[bad.end():], False
     return None, body, True
 

@@ -54,7 +54,7 @@ DEFAULT_LANGUAGE = "en"
 # translated, no English left on any page. A language joins this list when its
 # translators have finished it (``make translations`` then ``make test``); the others are
 # kept up to date with the code and fall back to English for what is missing.
-SHIPPED: tuple[str, ...] = ("en", "sr_Latn", "sr_Cyrl")
+SHIPPED: tuple[str, ...] = ("en", "sq", "bs", "sr_Latn", "sr_Cyrl", "mk", "cnr")
 
 # ``sr_Cyrl`` is never translated by hand: ``make translations`` transliterates ``sr_Latn``.
 GENERATED_FROM = {"sr_Cyrl": "sr_Latn"}

@@ -165,7 +165,8 @@ class ImportReport:
 
     def lines(self) -> list[str]:
         """The report as text, one line per question or error."""
-        out = [f"{self.filename}:{e.line}: {_('error')}: {e.message}" for e in self.errors]
+        error = _("error")  # i18n: a line of the import report, "file:line: error: message"
+        out = [f"{self.filename}:{e.line}: {error}: {e.message}" for e in self.errors]
         labels = {IMPORTED: _("imported"), UNCHANGED: _("already in the bank"),
                   SKIPPED: _("skipped"), WOULD_IMPORT: _("would be imported")}
         for row in self.rows:

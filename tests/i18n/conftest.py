@@ -37,6 +37,8 @@ def world(session, imported, i18n_content, make_user, make_cohort, add_member, c
     from lms.courses.completion import complete_enrolment
     from lms.extensions import db
     from lms.tutors import grading, operations, submissions
+    from lms.quizzes import operations as quiz_operations
+    from lms.quizzes.models import AttemptAnswer, Question, Quiz
     from lms.tutors.models import Assignment
 
     def build(language: str) -> dict:
@@ -62,6 +64,20 @@ def world(session, imported, i18n_content, make_user, make_cohort, add_member, c
         session.commit()
         certificate = session.scalar(db.select(Certificate).where(Certificate.enrolment_id == enrolment.id))
         membership = operations.membership_of(session, waiting_enrolment.id)
+        # A quiz attempt with an essay that awaits the tutor: the quiz, attempt, review and
+        # essay-grading pages.
+        quiz = session.scalar(db.select(Quiz).where(Quiz.course_id == cohort.course_id, Quiz.key == "release"))
+        attempt, _new = quiz_operations.start_attempt(session, trainee, quiz, language=language)
+        rows = session.execute(db.select(AttemptAnswer.position, Question.qtype).join(Question)
+                               .where(AttemptAnswer.attempt_id == attempt.id)).all()
+        responses = {position: {"value": True} if kind == "true_false" else {"text": "Reporting days first."}
+                     for position, kind in rows}
+        quiz_operations.submit_attempt(session, trainee, attempt.id, responses)
+        session.commit()
+        essay = session.scalar(db.select(AttemptAnswer.id).where(AttemptAnswer.attempt_id == attempt.id,
+                                                                 AttemptAnswer.needs_grading.is_(True)))
+        open_attempt, _new = quiz_operations.start_attempt(session, trainee, quiz, language=language)
+        session.commit()
         return {
             "users": {"trainee": trainee, "tutor": tutor, "manager": manager, "admin": admin},
             "cohort": cohort, "certificate": certificate, "submission": awaiting, "accepted": accepted,
@@ -71,6 +87,9 @@ def world(session, imported, i18n_content, make_user, make_cohort, add_member, c
                 "submission_id": awaiting.id, "certificate_id": certificate.id,
                 "enrolment_id": waiting_enrolment.id, "user_id": trainee.id, "code": certificate.code,
                 "token": password_reset_token(waiting),
+                "quiz_id": quiz.id, "attempt_id": open_attempt.id, "answer_id": essay,
+                # Review is of a submitted attempt; the attempt page and summary of an open one.
+                "for": {"quizzes.review": {"attempt_id": attempt.id}},
             },
         }
 

@@ -36,9 +36,9 @@ def world(session, imported, i18n_content, make_user, make_cohort, add_member, c
     from lms.certificates.models import Certificate
     from lms.courses.completion import complete_enrolment
     from lms.extensions import db
-    from lms.tutors import grading, operations, submissions
     from lms.quizzes import operations as quiz_operations
     from lms.quizzes.models import AttemptAnswer, Question, Quiz
+    from lms.tutors import grading, operations, submissions
     from lms.tutors.models import Assignment
 
     def build(language: str) -> dict:

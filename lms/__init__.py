@@ -20,6 +20,9 @@ FEATURES = ("accounts", "courses", "glossary", "quizzes", "tutors", "certificate
 def create_app(config: dict | None = None) -> Flask:
     instance_path = os.environ.get("LMS_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
     app = Flask(__name__, instance_path=instance_path)
+    from lms.core.web import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     app.config.update(load_config(Path(app.instance_path)))
     if config:
         app.config.update(config)

@@ -111,3 +111,20 @@ def test_create_app_accepts_a_config_mapping(tmp_root):
 
     application = build_app(tmp_root, LMS_BASE_URL="https://help.example")
     assert application.config["LMS_BASE_URL"] == "https://help.example"
+
+
+def test_an_id_too_large_for_the_database_is_not_found(client):
+    assert client.get("/api/v1/enrolments/333200201048260264067072/progress").status_code == 404
+    assert client.get("/courses/x/lessons/99999999999999999999999/done").status_code in (404, 405)
+
+
+def test_a_number_too_large_in_a_body_is_refused_not_a_server_error(client, session, make_user, imported):
+    from tests.conftest import login
+
+    login(client, make_user(roles=("manager",), scope="regional"))
+    response = client.api("POST", "/api/v1/cohorts", json={
+        "course": "tutored-basics", "beneficiary": "RS", "name": "Big numbers", "language": "sr_Latn",
+        "starts_on": "2026-11-21", "ends_on": "2027-01-30", "capacity": 20,
+        "tutor_ids": [8750673045037318117072434102272]})
+    assert response.status_code == 422 and response.is_json
+    assert response.get_json()["errors"]

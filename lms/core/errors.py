@@ -147,7 +147,20 @@ def handle_unexpected(error: Exception):
     return handle_http_exception(InternalServerError())
 
 
+def handle_value_out_of_range(error: Exception):
+    """A number or text the database cannot hold (an id of 30 digits, say) is bad input, not a bug."""
+    log.info("Value out of range on %s %s: %s", request.method, request.path, error)
+    message = _l("A value given is too large or not valid here.")
+    if wants_json():
+        return json_error(422, {GENERAL: [message]})
+    return _html_error(422, message)
+
+
 def register_error_handlers(app: Flask) -> None:
+    from sqlalchemy.exc import DataError
+
     app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(OverflowError, handle_value_out_of_range)
+    app.register_error_handler(DataError, handle_value_out_of_range)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

@@ -10,6 +10,7 @@ from flask import Blueprint, Flask, g, jsonify, redirect, request, session, url_
 from flask_babel import format_date, format_datetime, format_decimal, format_number
 from flask_login import current_user
 from markupsafe import Markup
+from werkzeug.routing import IntegerConverter
 
 from lms.core.i18n import (
     LANGUAGES,
@@ -21,6 +22,15 @@ from lms.core.i18n import (
 )
 
 bp = Blueprint("core", __name__)
+
+DATABASE_ID_MAX = 2**63 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in URLs, bounded to what a database id can be: a longer number is a 404."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=DATABASE_ID_MAX, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,12 @@ row and aggregated in Python.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask import current_app, has_app_context
 from sqlalchemy import (
     Date,
     Float,
@@ -25,7 +27,6 @@ from sqlalchemy import (
     case,
     cast,
     distinct,
-    extract,
     false,
     func,
     literal_column,
@@ -41,7 +42,7 @@ from lms.accounts.models import User
 from lms.certificates.models import REVOKED, Certificate
 from lms.courses.models import ACTIVE, WITHDRAWN, Course, Enrolment
 from lms.quizzes.models import AVERAGE, FINAL_KEY, FIRST, GRADED, HIGHEST, LAST, Quiz, QuizAttempt
-from lms.reports.definitions import ACTIVE_DAYS, COMPLETION, ROUND_MEASURES
+from lms.reports.definitions import ACTIVE_DAYS, COMPLETION, COUNT, MEASURES, ROUND_MEASURES
 from lms.reports.filters import Filters
 from lms.tutors.models import SUBMITTED, Cohort, CohortMembership, Submission, SubmissionRound
 
@@ -104,7 +105,8 @@ def days_between(start, end, dialect: str) -> ColumnElement:
 def seconds_between(start, end, dialect: str) -> ColumnElement:
     """Whole seconds from ``start`` to ``end`` (both truncated to the second)."""
     if dialect == "postgresql":
-        return cast(func.floor(extract("epoch", end)) - func.floor(extract("epoch", start)), Integer)
+        epoch = literal_column("'epoch'")
+        return cast(func.floor(func.date_part(epoch, end)) - func.floor(func.date_part(epoch, start)), Integer)
     seconds = literal_column("'%s'")
     return cast(func.strftime(seconds, end), Integer) - cast(func.strftime(seconds, start), Integer)
 
@@ -117,10 +119,13 @@ def _round2(value, dialect: str) -> ColumnElement:
 
 # --- per-enrolment facts -------------------------------------------------------------------
 
-def final_scores(dialect: str):
+def final_scores(dialect: str, within=None):
     """One row per enrolment with a graded final-assessment attempt: its grade, by the
-    quiz's grading method (highest, last, first, or the average rounded to 2 decimals)."""
-    graded = (
+    quiz's grading method (highest, last, first, or the average rounded to 2 decimals).
+
+    ``within`` (a SELECT of enrolment ids) limits it to a few enrolments, read by index.
+    """
+    attempts = (
         select(QuizAttempt.enrolment_id, QuizAttempt.score, Quiz.grading_method,
                func.row_number().over(partition_by=QuizAttempt.enrolment_id,
                                       order_by=QuizAttempt.number).label("from_first"),
@@ -129,7 +134,10 @@ def final_scores(dialect: str):
         .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
         .where(Quiz.key == FINAL_KEY, Quiz.module_id.is_(None), QuizAttempt.state == GRADED,
                QuizAttempt.score.is_not(None))
-    ).subquery("final_attempts")
+    )
+    if within is not None:
+        attempts = attempts.where(QuizAttempt.enrolment_id.in_(within))
+    graded = attempts.subquery("final_attempts")
     grade = case(
         (graded.c.grading_method == HIGHEST, func.max(graded.c.score)),
         (graded.c.grading_method == LAST, func.max(case((graded.c.from_last == 1, graded.c.score)))),
@@ -143,6 +151,42 @@ def final_scores(dialect: str):
 def _awaiting():
     return (select(Submission.enrolment_id, func.count(Submission.id).label("awaiting"))
             .where(Submission.status == SUBMITTED).group_by(Submission.enrolment_id)).subquery("awaiting")
+
+
+# Which tables a dimension or filter reads besides the enrolment.
+_USER_KEYS = {"beneficiary", "language", "institution", "profession", "gender"}
+_COHORT_KEYS = {"beneficiary", "language", "cohort"}
+_FILTER_KEYS = {"beneficiary_id": "beneficiary", "institution_id": "institution", "profession": "profession",
+                "gender": "gender", "course_id": "course", "format": "format", "cohort_id": "cohort",
+                "language": "language"}
+
+
+@dataclass(frozen=True)
+class Joins:
+    """The tables a query must join to the enrolment: only those its dimensions, filters and
+    scope read (a regional overview's total needs none)."""
+
+    user: bool = True
+    cohort: bool = True
+    course: bool = False
+
+    @classmethod
+    def needed(cls, filters: Filters, scope: set[int] | None, dims: Sequence[str] = (), *,
+               cohort: bool = False) -> Joins:
+        used = set(dims) | {key for name, key in _FILTER_KEYS.items() if getattr(filters, name) is not None}
+        return cls(user=scope is not None or bool(used & _USER_KEYS),
+                   cohort=cohort or scope is not None or bool(used & _COHORT_KEYS),
+                   course="format" in used)
+
+    @property
+    def none(self) -> bool:
+        return not (self.user or self.cohort or self.course)
+
+
+def unrestricted(filters: Filters, scope: set[int] | None, period: bool = True) -> bool:
+    """Every enrolment counts: no scope, no filter, no period."""
+    return (scope is None and Joins.needed(filters, scope).none
+            and not (period and (filters.has_period or filters.basis == COMPLETION)))
 
 
 BENEFICIARY = func.coalesce(Cohort.beneficiary_id, User.beneficiary_id)
@@ -196,11 +240,14 @@ def population(query, filters: Filters, scope: set[int] | None, *, period: bool 
     return query
 
 
-def enrolment_joins(query, *, course: bool = False):
-    query = (query.select_from(Enrolment).join(User, User.id == Enrolment.user_id)
-             .outerjoin(CohortMembership, CohortMembership.enrolment_id == Enrolment.id)
-             .outerjoin(Cohort, Cohort.id == CohortMembership.cohort_id))
-    if course:
+def enrolment_joins(query, joins: Joins = Joins()):
+    query = query.select_from(Enrolment)
+    if joins.user:
+        query = query.join(User, User.id == Enrolment.user_id)
+    if joins.cohort:
+        query = (query.outerjoin(CohortMembership, CohortMembership.enrolment_id == Enrolment.id)
+                 .outerjoin(Cohort, Cohort.id == CohortMembership.cohort_id))
+    if joins.course:
         query = query.join(Course, Course.id == Enrolment.course_id)
     return query
 
@@ -218,14 +265,19 @@ def facts(filters: Filters, scope: set[int] | None, *, dims: Sequence[str], meas
         columns.append(days_between(Enrolment.enrolled_at, Enrolment.completed_at, dialect).label("days"))
     if "certificate" in needs:
         columns.append(Certificate.status.label("certificate_status"))
+    joins = Joins.needed(filters, scope, dims, cohort=bool(where))
     final = awaiting = None
     if "final_score" in needs:
-        final = final_scores(dialect)
+        # A group's few enrolments: their attempts by index, not every final attempt.
+        small = bool(where) or filters.cohort_id is not None
+        within = population(enrolment_joins(select(Enrolment.id), joins).where(*where), filters, scope,
+                            period=period) if small else None
+        final = final_scores(dialect, within)
         columns.append(final.c.final_score)
     if "awaiting" in needs:
         awaiting = _awaiting()
         columns.append(awaiting.c.awaiting)
-    query = enrolment_joins(select(*columns), course="format" in dims or filters.format is not None)
+    query = enrolment_joins(select(*columns), joins)
     if "certificate" in needs:
         query = query.outerjoin(Certificate, Certificate.enrolment_id == Enrolment.id)
     if final is not None:
@@ -284,62 +336,90 @@ def measure_expression(key: str, source, keys: Sequence[str], dialect: str, cuto
     }[key]()
 
 
-def _grouped_select(facts_cte, dims: Sequence[str], level: int, keys: Sequence[str], measures: Sequence[str],
-                    dialect: str, cutoff: datetime, median_columns: Sequence[str]):
-    source = facts_cte
+def _grouped_select(source_cte, dims: Sequence[str], level: int, keys: Sequence[str], columns,
+                    median_columns: Sequence[str], dialect: str):
+    """SELECT level, d_<dim>… (NULL where not grouped), then ``columns(source)``, grouped by ``keys``."""
+    source = source_cte
     if dialect != "postgresql" and median_columns:
-        source = _with_windows(facts_cte, keys, median_columns)
-    columns = [literal_column(str(level)).label("level")]
-    columns += [source.c[f"d_{d}"] if d in keys else null().label(f"d_{d}") for d in dims]
-    columns += [measure_expression(m, source, keys, dialect, cutoff).label(m) for m in measures]
-    return select(*columns).group_by(*[source.c[f"d_{k}"] for k in keys])
+        source = _with_windows(source_cte, keys, median_columns)
+    selected = [literal_column(str(level)).label("level")]
+    selected += [source.c[f"d_{d}"] if d in keys else null().label(f"d_{d}") for d in dims]
+    selected += columns(source)
+    return select(*selected).group_by(*[source.c[f"d_{k}"] for k in keys])
 
 
-def aggregate(facts_query, dims: Sequence[str], groupings: Sequence[Sequence[str]], measures: Sequence[str],
-              dialect: str, cutoff: datetime):
-    """One statement: for each grouping (a subset of ``dims``), the measures per group.
+@dataclass(frozen=True)
+class Part:
+    """One grouping of a statement and the measures it needs."""
 
-    Rows are (level, d_<dim>…, <measure>…), ``level`` the grouping's index.
+    keys: tuple[str, ...]
+    measures: tuple[str, ...]
+
+
+def _placeholder(measure: str) -> ColumnElement:
+    """A typed NULL, so that every SELECT of a UNION agrees on each column's type."""
+    return cast(null(), Integer if MEASURES[measure].kind == COUNT else Float).label(measure)
+
+
+def statement(facts_query, dims: Sequence[str], parts: Sequence[Part], dialect: str, cutoff: datetime, *,
+              every_round: bool = False):
+    """One statement for every part: rows (level, d_<dim>…, <measure>…, median_grading_hours).
+
+    Levels 0…n-1 are the parts over enrolments; levels n…2n-1 the parts that ask for the
+    grading turnaround, over the reviewed submission rounds of the same enrolments. The
+    facts are materialised once and read by every part. When every enrolment counts
+    (``every_round``), ungrouped rounds need no join back to them.
     """
+    columns = ["enrolled", *dict.fromkeys(m for part in parts for m in part.measures
+                                          if m not in ROUND_MEASURES and m != "enrolled")]
+    rounds = [level for level, part in enumerate(parts) if any(m in ROUND_MEASURES for m in part.measures)]
     facts_cte = facts_query.cte("facts")
-    median_columns = sorted({_MEDIANS[m] for m in measures if m in _MEDIANS})
-    selects = [_grouped_select(facts_cte, dims, level, keys, measures, dialect, cutoff, median_columns)
-               for level, keys in enumerate(groupings)]
-    return selects[0] if len(selects) == 1 else union_all(*selects)
+    if rounds or len(parts) > 1:
+        facts_cte = facts_cte.prefix_with("MATERIALIZED")
 
+    def enrolment_select(level: int, part: Part):
+        wanted = {"enrolled", *part.measures}
 
-def round_facts(filters: Filters, scope: set[int] | None, *, dims: Sequence[str], dialect: str,
-                period: bool = True, where: Sequence = ()):
-    """One row per reviewed submission round of the population's enrolments, with its turnaround."""
-    enrolments = facts(filters, scope, dims=dims, measures=(), dialect=dialect, period=period,
-                       where=where).subquery("population")
-    seconds = seconds_between(SubmissionRound.submitted_at, SubmissionRound.reviewed_at, dialect)
-    return (select(enrolments.c.enrolment_id, *[enrolments.c[f"d_{d}"] for d in dims],
-                   seconds.label("seconds"))
-            .select_from(SubmissionRound)
-            .join(Submission, Submission.id == SubmissionRound.submission_id)
-            .join(enrolments, enrolments.c.enrolment_id == Submission.enrolment_id)
-            .where(SubmissionRound.reviewed_at.is_not(None)))
+        def build(source):
+            values = [measure_expression(m, source, part.keys, dialect, cutoff).label(m) if m in wanted
+                      else _placeholder(m) for m in columns]
+            return values + ([_placeholder("median_grading_hours")] if rounds else [])
+        medians = sorted({_MEDIANS[m] for m in part.measures if m in _MEDIANS})
+        return _grouped_select(facts_cte, dims, level, part.keys, build, medians, dialect)
 
+    selects = [enrolment_select(level, part) for level, part in enumerate(parts)]
+    if rounds:
+        seconds = seconds_between(SubmissionRound.submitted_at, SubmissionRound.reviewed_at, dialect)
+        joined = None
 
-def aggregate_rounds(rounds_query, dims: Sequence[str], groupings: Sequence[Sequence[str]], dialect: str):
-    cte = rounds_query.cte("rounds")
-    selects = []
-    for level, keys in enumerate(groupings):
-        source = _with_windows(cte, keys, ["seconds"]) if dialect != "postgresql" else cte
-        columns = [literal_column(str(level)).label("level")]
-        columns += [source.c[f"d_{d}"] if d in keys else null().label(f"d_{d}") for d in dims]
-        columns.append((cast(_median_over(source, "seconds", keys, dialect), Float) / 3600.0)
-                       .label("median_grading_hours"))
-        selects.append(select(*columns).group_by(*[source.c[f"d_{k}"] for k in keys]))
-    return selects[0] if len(selects) == 1 else union_all(*selects)
+        def round_source(keys):
+            nonlocal joined
+            if every_round and not keys:
+                return (select(seconds.label("seconds")).where(SubmissionRound.reviewed_at.is_not(None))
+                        .cte("all_rounds"))
+            if joined is None:
+                joined = (select(*[facts_cte.c[f"d_{d}"] for d in dims], seconds.label("seconds"))
+                          .select_from(SubmissionRound)
+                          .join(Submission, Submission.id == SubmissionRound.submission_id)
+                          .join(facts_cte, facts_cte.c.enrolment_id == Submission.enrolment_id)
+                          .where(SubmissionRound.reviewed_at.is_not(None))).cte("rounds")
+            return joined
+
+        def build_rounds(source):
+            hours = cast(_median_over(source, "seconds", (), dialect), Float) / 3600.0
+            return [_placeholder(m) for m in columns] + [hours.label("median_grading_hours")]
+
+        for level in rounds:
+            keys = parts[level].keys
+            selects.append(_grouped_select(round_source(keys), dims, len(parts) + level, keys, build_rounds,
+                                           ["seconds"], dialect))
+    return (selects[0] if len(selects) == 1 else union_all(*selects)), columns
 
 
 @dataclass
 class Figures:
-    """Measures per group, for each grouping level: ``levels[level][keys] = {measure: value}``."""
+    """Measures per group, for each part: ``levels[level][keys] = {measure: value}``."""
 
-    groupings: list[tuple[str, ...]]
     levels: dict[int, dict[tuple, dict[str, float | int | None]]]
 
     def at(self, level: int) -> dict[tuple, dict]:
@@ -349,35 +429,61 @@ class Figures:
         return self.at(level).get((), {})
 
 
+WORK_MEM = re.compile(r"^\d{1,6}\s?(kB|MB|GB)$")
+
+
+def tune(session: Session) -> None:
+    """PostgreSQL: settings for this transaction's report queries only. Sorts and hashes get
+    LMS_REPORT_WORK_MEM before spilling to disk; and index look-ups are priced as what they
+    are on a database held in memory (1.1, not the 4.0 of spinning disks), so that a group's
+    few hundred enrolments are read by index rather than by scanning every table."""
+    if dialect_of(session) != "postgresql":
+        return
+    value = current_app.config.get("LMS_REPORT_WORK_MEM") if has_app_context() else None
+    connection = session.connection()
+    transaction = connection.get_transaction()
+    if connection.info.get("lms_report_tuned") is transaction:    # once per transaction
+        return
+    if value and WORK_MEM.match(value):
+        connection.exec_driver_sql(f"SET LOCAL work_mem = '{value}'")
+    connection.exec_driver_sql("SET LOCAL random_page_cost = 1.1")
+    connection.info["lms_report_tuned"] = transaction
+
+
 def figures(session: Session, filters: Filters, scope: set[int] | None, *, dims: Sequence[str],
-            groupings: Sequence[Sequence[str]], measures: Sequence[str], now: datetime,
-            period: bool = True, where: Sequence = ()) -> Figures:
-    """Run the aggregation (one statement, two when grading turnaround is asked for)."""
+            groupings: Sequence[Sequence[str]] = (), measures: Sequence[str] = (), now: datetime,
+            parts: Sequence[Part] = (), period: bool = True, where: Sequence = ()) -> Figures:
+    """Every measure asked for, for every grouping (or every part), in one statement."""
+    parts = list(parts) or [Part(tuple(keys), tuple(measures)) for keys in groupings]
     dialect = dialect_of(session)
     cutoff = now - timedelta(days=ACTIVE_DAYS)
-    enrolment_measures = ["enrolled", *[m for m in measures if m not in ROUND_MEASURES and m != "enrolled"]]
-    query = aggregate(facts(filters, scope, dims=dims, measures=enrolment_measures, dialect=dialect,
-                            period=period, where=where),
-                      dims, groupings, enrolment_measures, dialect, cutoff)
+    needed = {m for part in parts for m in part.measures}
+    query, columns = statement(facts(filters, scope, dims=dims, measures=needed, dialect=dialect,
+                                     period=period, where=where),
+                               dims, parts, dialect, cutoff,
+                               every_round=unrestricted(filters, scope, period) and not where)
+    tune(session)
     levels: dict[int, dict[tuple, dict]] = {}
-    positions = {level: [dims.index(k) for k in keys] for level, keys in enumerate(groupings)}
+    positions = [[dims.index(k) for k in part.keys] for part in parts]
+    hours_at = 1 + len(dims) + len(columns)
+    round_rows = []
     for row in session.execute(query):
         level, keys = row[0], row[1:1 + len(dims)]
-        key = tuple(keys[i] for i in positions[level])
-        levels.setdefault(level, {})[key] = dict(zip(enrolment_measures, row[1 + len(dims):], strict=True))
-    if any(m in ROUND_MEASURES for m in measures):
-        rounds = aggregate_rounds(round_facts(filters, scope, dims=dims, dialect=dialect, period=period,
-                                              where=where), dims, groupings, dialect)
-        for row in session.execute(rounds):
-            level, keys = row[0], row[1:1 + len(dims)]
-            key = tuple(keys[i] for i in positions[level])
-            cell = levels.setdefault(level, {}).get(key)
-            if cell is not None:
-                cell["median_grading_hours"] = row[-1]
-        for cells in levels.values():
-            for cell in cells.values():
-                cell.setdefault("median_grading_hours", None)
-    return Figures([tuple(g) for g in groupings], levels)
+        if level >= len(parts):
+            round_rows.append(row)
+            continue
+        part = parts[level]
+        values = dict(zip(columns, row[1 + len(dims):hours_at], strict=True))
+        cell = {m: values[m] for m in ("enrolled", *part.measures) if m in values}
+        if any(m in ROUND_MEASURES for m in part.measures):
+            cell["median_grading_hours"] = None
+        levels.setdefault(level, {})[tuple(keys[i] for i in positions[level])] = cell
+    for row in round_rows:
+        level, keys = row[0] - len(parts), row[1:1 + len(dims)]
+        cell = levels.get(level, {}).get(tuple(keys[i] for i in positions[level]))
+        if cell is not None:
+            cell["median_grading_hours"] = row[hours_at]
+    return Figures(levels)
 
 
 # --- the monthly trend and the progress distribution -----------------------------------------
@@ -387,18 +493,18 @@ def monthly_counts(session: Session, filters: Filters, scope: set[int] | None, s
     """{"enrolments": {month: n}, "completions": {month: n}}: enrolments begun and completions
     achieved in each month of [start, end), whatever the period basis; other filters apply."""
     dialect = dialect_of(session)
-    base = population(enrolment_joins(
-        select(Enrolment.enrolled_at.label("enrolled_at"), Enrolment.completed_at.label("completed_at"),
-               period_key(Enrolment.enrolled_at, "month", dialect).label("started"),
-               period_key(Enrolment.completed_at, "month", dialect).label("finished")),
-        course=filters.format is not None), filters, scope, period=False).cte("trend_facts")
-    query = union_all(
-        select(literal_column("'enrolments'").label("series"), base.c.started, func.count())
-        .where(base.c.enrolled_at >= start, base.c.enrolled_at < end).group_by(base.c.started),
-        select(literal_column("'completions'").label("series"), base.c.finished, func.count())
-        .where(base.c.completed_at >= start, base.c.completed_at < end).group_by(base.c.finished),
-    )
+    joins = Joins.needed(filters, scope)
+
+    def series(name: str, column):
+        # The month is computed only for the rows in the window.
+        months = population(enrolment_joins(select(period_key(column, "month", dialect).label("month")), joins),
+                            filters, scope, period=False).where(column >= start, column < end).subquery()
+        return (select(literal_column(f"'{name}'").label("series"), months.c.month, func.count())
+                .group_by(months.c.month))
+
+    query = union_all(series("enrolments", Enrolment.enrolled_at), series("completions", Enrolment.completed_at))
     counts: dict[str, dict[str, int]] = {"enrolments": {}, "completions": {}}
+    tune(session)
     for series, month, n in session.execute(query):
         counts[series][month] = n
     return counts
@@ -416,7 +522,7 @@ def progress_bands(session: Session, filters: Filters, scope: set[int] | None) -
         (Enrolment.progress_percent < 50, "started"),
         (Enrolment.progress_percent < 90, "halfway"),
         else_="nearly")
-    bands = population(enrolment_joins(select(band.label("band")), course=filters.format is not None),
+    bands = population(enrolment_joins(select(band.label("band")), Joins.needed(filters, scope)),
                        filters, scope).subquery()
     found = dict(session.execute(select(bands.c.band, func.count()).group_by(bands.c.band)).all())
     return {name: found.get(name, 0) for name in PROGRESS_BANDS}

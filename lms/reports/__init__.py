@@ -39,7 +39,7 @@ def init_app(app: Flask) -> None:
     from lms.core.i18n import _l
     from lms.core.web import register_nav, register_slot
     from lms.extensions import api as rest_api
-    from lms.reports import api, cli, views
+    from lms.reports import api, cli, models, views  # noqa: F401  (models: the indexes)
     from lms.reports.definitions import HEADLINE, MEASURES
     from lms.reports.filters import may_view_reports
 

@@ -159,7 +159,9 @@ def trainee_query(filters: Filters, scope: set[int] | None, dialect: str):
     query = (query.outerjoin(Institution, Institution.id == User.institution_id)
              .outerjoin(Certificate, Certificate.enrolment_id == Enrolment.id)
              .outerjoin(final, final.c.enrolment_id == Enrolment.id))
-    return sql.population(query, filters, scope).order_by(User.full_name, User.id, Enrolment.id)
+    # By trainee, then enrolment: a trainee's enrolments together, in an order the database can
+    # produce from its indexes instead of sorting every row before the first is sent.
+    return sql.population(query, filters, scope).order_by(User.id, Enrolment.id)
 
 
 def trainee_rows(session: Session, filters: Filters, scope: set[int] | None) -> Iterator[list]:
@@ -178,9 +180,10 @@ def trainee_rows(session: Session, filters: Filters, scope: set[int] | None) -> 
     certificate_states = {key: str(label) for key, label in STATUSES.items()}
     query = trainee_query(filters, scope, sql.dialect_of(session))
     sql.tune(session)
-    result = session.connection().execution_options(stream_results=True, yield_per=STREAM_BATCH).execute(query)
+    result = session.connection().execution_options(stream_results=True).execute(query).yield_per(STREAM_BATCH)
     for (name, email, profile, institution, profession, language, course_id, cohort, counted, studied,
-         enrolled_on, status, progress, last_activity, completed_on, score, code, certificate) in result:
+         enrolled_on, status, progress, last_activity, completed_on, score, code, certificate) in (
+            row for batch in result.partitions() for row in batch):
         title, course_format = courses.get(course_id, ("", ""))
         yield [_safe(name), _safe(email), beneficiaries.get(profile, ""), _safe(institution or ""),
                professions.get(profession, profession or ""), languages.get(language, language),

@@ -4,7 +4,7 @@ against the viewer's scope, described in words for the head of an export."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import format_date
@@ -70,12 +70,6 @@ class Filters:
     def sensitive(self) -> bool:
         """Filtering on gender makes every figure a figure about one gender."""
         return self.gender is not None
-
-    def without_period(self) -> Filters:
-        return replace(self, start=None, end=None)
-
-    def with_cohort(self, cohort_id: int) -> Filters:
-        return replace(self, cohort_id=cohort_id)
 
     def query_args(self) -> dict[str, str]:
         """The filters as query-string arguments, to link to the same report elsewhere."""

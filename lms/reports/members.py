@@ -26,7 +26,6 @@ class Member:
     label: str
     order: tuple
     lang: str | None = None      # the language a name is written in (language names)
-    footnote: bool = False       # Kosovo*: the page shows the footnote
 
 
 def _not_recorded(key) -> Member:
@@ -55,7 +54,7 @@ def resolve(session: Session, dimension: str, keys: Iterable) -> dict[object, Me
         }.get(dimension) or _not_recorded(None)
     if dimension == "beneficiary":
         for b in session.scalars(select(Beneficiary).where(Beneficiary.id.in_(known))):
-            members[b.id] = Member(b.id, b.code, b.name, (0, b.name.lower()), footnote=b.has_footnote)
+            members[b.id] = Member(b.id, b.code, b.name, (0, b.name.lower()))
     elif dimension == "institution":
         rows = session.execute(select(Institution.id, Institution.name, Beneficiary.code)
                                .join(Beneficiary, Beneficiary.id == Institution.beneficiary_id)

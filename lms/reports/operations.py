@@ -8,7 +8,7 @@ Everything here reads; nothing is written.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from flask import current_app
@@ -349,7 +349,6 @@ class CohortReport:
     by_profession: Breakdown
     by_gender: Breakdown
     generated_at: datetime
-    extra: dict = field(default_factory=dict)
 
 
 BREAKDOWN_MEASURES = ("enrolled", "completed", "completion_rate", "average_final_score")

@@ -348,6 +348,15 @@ def _grouped_select(source_cte, dims: Sequence[str], level: int, keys: Sequence[
     return select(*selected).group_by(*[source.c[f"d_{k}"] for k in keys])
 
 
+def _can_materialize(dialect: str) -> bool:
+    """``WITH … AS MATERIALIZED``: PostgreSQL 12+, SQLite 3.35+ (older SQLite decides itself)."""
+    if dialect == "postgresql":
+        return True
+    import sqlite3
+
+    return sqlite3.sqlite_version_info >= (3, 35)
+
+
 @dataclass(frozen=True)
 class Part:
     """One grouping of a statement and the measures it needs."""
@@ -374,7 +383,7 @@ def statement(facts_query, dims: Sequence[str], parts: Sequence[Part], dialect: 
                                           if m not in ROUND_MEASURES and m != "enrolled")]
     rounds = [level for level, part in enumerate(parts) if any(m in ROUND_MEASURES for m in part.measures)]
     facts_cte = facts_query.cte("facts")
-    if rounds or len(parts) > 1:
+    if (rounds or len(parts) > 1) and _can_materialize(dialect):
         facts_cte = facts_cte.prefix_with("MATERIALIZED")
 
     def enrolment_select(level: int, part: Part):

@@ -71,6 +71,9 @@ def load_config(instance_path: Path) -> dict:
         "LMS_QUIZ_GRACE_SECONDS": _int("LMS_QUIZ_GRACE_SECONDS", 5),
         "LMS_BEHIND_SCHEDULE_DAYS": _int("LMS_BEHIND_SCHEDULE_DAYS", 14),
         "LMS_REPORT_MIN_GROUP": _int("LMS_REPORT_MIN_GROUP", 5),
+        # PostgreSQL: memory each sort or hash of a statistics query may use before spilling
+        # to disk (SET LOCAL work_mem, for the report's transaction only).
+        "LMS_REPORT_WORK_MEM": env("LMS_REPORT_WORK_MEM") or "32MB",
         "LMS_PROXY_FIX": _int("LMS_PROXY_FIX", 0),
         # Certificates: who issues them (printed on the PDF and published as the Open Badges
         # issuer), where rendered PDFs are cached, and how hard public verification may be hit.

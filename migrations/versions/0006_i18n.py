@@ -1,7 +1,7 @@
 """i18n: the programme glossary; the language an enrolment reads its course content in
 
 Revision ID: 0006_i18n
-Revises: 0004_certificates
+Revises: 0005_reports
 Create Date: 2026-11-21 10:39:49.158274
 
 """
@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = '0006_i18n'
-down_revision = '0004_certificates'
+down_revision = '0005_reports'
 branch_labels = None
 depends_on = None
 

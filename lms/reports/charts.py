@@ -1,0 +1,100 @@
+"""Charts as SVG rendered on the server with pygal: no script, nothing fetched, printable.
+
+Each chart is an image with a title and a description (``role="img"``, ``<title>``,
+``<desc>``); the same figures are always in a table beside it, which is what assistive
+technology reads. Numbers on the axes and bars are written for the reader's locale.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import pygal
+from flask_babel import format_decimal, format_number, format_percent
+from markupsafe import Markup, escape
+from pygal.style import Style
+
+from lms.reports.definitions import COUNT, DAYS, HOURS, PERCENT, SCORE
+
+MAX_CATEGORIES = 40   # beyond this a chart helps nobody: the table says it all
+MAX_SERIES = 8
+
+STYLE = Style(
+    background="#ffffff", plot_background="#ffffff", foreground="#1b1f24", foreground_strong="#1b1f24",
+    foreground_subtle="#4a5561", opacity="1", opacity_hover="1", transition="0s",
+    colors=("#1f4e8c", "#1d6b35", "#8c3b00", "#6b2f8c", "#a3231d", "#00707a", "#5a5a00", "#4a5561"),
+    font_family="system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', Arial, sans-serif",
+    title_font_size=16, label_font_size=12, major_label_font_size=12, legend_font_size=13,
+    value_font_size=12, tooltip_font_size=12)
+
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def formatter(kind: str) -> Callable[[float | None], str]:
+    """How a measure's numbers are written in the active locale."""
+    def write(value):
+        if value is None:
+            return ""
+        if kind == COUNT:
+            return format_number(int(value))
+        if kind == PERCENT:
+            return format_percent(value / 100, "#,##0.#%")
+        if kind in (SCORE, DAYS, HOURS):
+            return format_decimal(value, "#,##0.#")
+        return format_decimal(value)
+    return write
+
+
+def _accessible(svg: str, chart_id: str, title: str, description: str) -> Markup:
+    """Strip pygal's inline script and comments; give the image its accessible name."""
+    svg = _COMMENT.sub("", _SCRIPT.sub("", svg))
+    head_end = svg.index(">")
+    opening = svg[:head_end]
+    label = (f' role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" focusable="false"'
+             f' class="chart-svg"')
+    inner = (f'<title id="{chart_id}-title">{escape(title)}</title>'
+             f'<desc id="{chart_id}-desc">{escape(description)}</desc>')
+    return Markup(opening + label + ">" + inner + svg[head_end + 1:])
+
+
+def _common(title: str, kind: str, categories: Sequence[str], **options) -> dict:
+    many = len(categories) > 8
+    settings = dict(
+        js=[], disable_xml_declaration=True, style=STYLE, title=title, width=760, height=380,
+        explicit_size=False, show_legend=True, legend_at_bottom=True, legend_box_size=14,
+        value_formatter=formatter(kind), x_label_rotation=35 if many else 0, truncate_label=-1,
+        truncate_legend=-1, print_values=False, show_y_guides=True, margin=12)
+    if kind == PERCENT:
+        settings["range"] = (0, 100)
+    settings.update(options)
+    return settings
+
+
+def can_chart(categories: int, series: int) -> bool:
+    return 0 < categories <= MAX_CATEGORIES and 0 < series <= MAX_SERIES
+
+
+def bar_chart(chart_id: str, title: str, description: str, categories: Sequence[str],
+              series: Sequence[tuple[str, Sequence[float | None]]], *, kind: str = COUNT,
+              horizontal: bool = False) -> Markup:
+    """Grouped bars: one group per category, one bar per series; None leaves a gap."""
+    chart_class = pygal.HorizontalBar if horizontal else pygal.Bar
+    height = max(380, 60 + 26 * len(categories) * max(1, len(series))) if horizontal else 380
+    chart = chart_class(**_common(title, kind, categories, height=min(height, 1400)))
+    chart.x_labels = list(categories)
+    for name, values in series:
+        chart.add(name, list(values))
+    return _accessible(chart.render(is_unicode=True), chart_id, title, description)
+
+
+def line_chart(chart_id: str, title: str, description: str, categories: Sequence[str],
+               series: Sequence[tuple[str, Sequence[float | None]]], *, kind: str = COUNT) -> Markup:
+    chart = pygal.Line(**_common(title, kind, categories, dots_size=3, stroke_style={"width": 3},
+                                 show_minor_x_labels=len(categories) <= 24,
+                                 x_labels_major_every=3 if len(categories) > 24 else None))
+    chart.x_labels = list(categories)
+    for name, values in series:
+        chart.add(name, list(values))
+    return _accessible(chart.render(is_unicode=True), chart_id, title, description)

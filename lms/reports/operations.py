@@ -1,0 +1,380 @@
+"""Programme statistics: the overview, the pivot table and a group's drill-down.
+
+Each report is a fixed number of aggregate queries whatever the size of the programme
+(``lms.reports.sql``); figures come back already protected (``lms.reports.protect``).
+Everything here reads; nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lms.core.errors import NotAllowed, NotFound, ValidationFailed
+from lms.core.i18n import _
+from lms.courses.models import SELF_PACED
+from lms.reports import sql
+from lms.reports.definitions import DIMENSIONS, HEADLINE, MEASURES, Dimension, Measure
+from lms.reports.filters import Filters, scope_of, scoped_filters
+from lms.reports.members import Member, ordered, resolve
+from lms.reports.protect import TOTAL, Protection, protect
+from lms.tutors.models import Cohort, CohortMembership
+
+COHORTS_PER_PAGE = 50
+TREND_MONTHS = 24          # shown when no period is chosen
+MAX_TREND_MONTHS = 60      # the most a trend shows: the last five years of the period
+
+
+@dataclass
+class Value:
+    """A figure as shown: its value, or hidden to protect a small group."""
+
+    value: float | int | None
+    suppressed: bool = False
+
+    @property
+    def shown(self) -> float | int | None:
+        return None if self.suppressed else self.value
+
+
+def threshold() -> int:
+    return max(1, int(current_app.config["LMS_REPORT_MIN_GROUP"]))
+
+
+def _values(cell: dict, measures: Sequence[str], hidden: bool) -> dict[str, Value]:
+    return {m: Value(cell.get(m) if cell else (0 if MEASURES[m].kind == "count" else None), hidden)
+            for m in measures}
+
+
+# --- one dimension, several measures ----------------------------------------------------------
+
+@dataclass
+class Breakdown:
+    dimension: Dimension
+    measures: list[str]
+    members: list[Member]
+    values: dict[object, dict[str, Value]]
+    total: dict[str, Value]
+    protection: Protection
+
+
+def breakdown(session: Session, filters: Filters, scope: set[int] | None, dimension: str,
+              measures: Sequence[str], *, now: datetime, period: bool = True) -> Breakdown:
+    """Figures per value of one dimension, with the total: one or two queries, plus the names."""
+    found = sql.figures(session, filters, scope, dims=[dimension], groupings=[(dimension,), ()],
+                        measures=measures, now=now, period=period)
+    return _breakdown_from(session, filters, dimension, measures, found)
+
+
+def _breakdown_from(session, filters: Filters, dimension: str, measures: Sequence[str],
+                    found: sql.Figures, level: int = 0, total_level: int = 1) -> Breakdown:
+    cells = {key[0]: cell for key, cell in found.at(level).items()}
+    total = found.total(total_level)
+    members = ordered(resolve(session, dimension, cells))
+    counts = {(key, TOTAL): cell.get("enrolled", 0) for key, cell in cells.items()}
+    counts[(TOTAL, TOTAL)] = total.get("enrolled", 0)
+    protection = protect(counts, list(cells), None, threshold=threshold(),
+                         rows_sensitive=DIMENSIONS[dimension].sensitive, columns_sensitive=False,
+                         filtered_sensitive=filters.sensitive)
+    values = {key: _values(cell, measures, protection.hides((key, TOTAL))) for key, cell in cells.items()}
+    return Breakdown(DIMENSIONS[dimension], list(measures), members, values,
+                     _values(total, measures, protection.hides((TOTAL, TOTAL))), protection)
+
+
+# --- the pivot table --------------------------------------------------------------------------
+
+@dataclass
+class Pivot:
+    filters: Filters
+    measure: Measure
+    rows: Dimension
+    columns: Dimension | None
+    row_members: list[Member]
+    column_members: list[Member]
+    cells: dict[tuple, Value]
+    row_totals: dict[object, Value]
+    column_totals: dict[object, Value]
+    total: Value
+    protection: Protection
+    generated_at: datetime
+
+    def cell(self, row_key, column_key) -> Value:
+        """An empty cell is zero enrolments: a count of 0, no other figure."""
+        found = self.cells.get((row_key, column_key))
+        if found is not None:
+            return found
+        return Value(0 if self.measure.kind == "count" else None)
+
+
+def check_pivot_arguments(measure: str | None, rows: str | None, columns: str | None) -> None:
+    errors: dict[str, list] = {}
+    if measure not in MEASURES:
+        errors["measure"] = [_("Choose a measure from the list.")]
+    if rows not in DIMENSIONS:
+        errors["rows"] = [_("Choose what the rows show from the list.")]
+    if columns and columns not in DIMENSIONS:
+        errors["columns"] = [_("Choose what the columns show from the list.")]
+    elif columns and columns == rows:
+        errors["columns"] = [_("Rows and columns must show different things.")]
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def pivot(session: Session, viewer, filters: Filters, *, measure: str, rows: str, columns: str | None = None,
+          now: datetime) -> Pivot:
+    """Any measure by one or two dimensions, with row, column and grand totals."""
+    check_pivot_arguments(measure, rows, columns)
+    filters, scope = scoped_filters(viewer, filters)
+    dims = [rows] + ([columns] if columns else [])
+    groupings = [tuple(dims), (rows,), (columns,), ()] if columns else [(rows,), ()]
+    found = sql.figures(session, filters, scope, dims=dims, groupings=groupings, measures=[measure], now=now)
+    if columns:
+        cells = found.at(sql.CELLS)
+        row_totals = {key[0]: cell for key, cell in found.at(sql.ROW_TOTALS).items()}
+        column_totals = {key[0]: cell for key, cell in found.at(sql.COLUMN_TOTALS).items()}
+        grand = found.total(sql.GRAND_TOTAL)
+    else:
+        cells = {}
+        row_totals = {key[0]: cell for key, cell in found.at(0).items()}
+        column_totals = {}
+        grand = found.total(1)
+    row_members = ordered(resolve(session, rows, row_totals))
+    column_members = ordered(resolve(session, columns, column_totals)) if columns else []
+    counts = {key: cell["enrolled"] for key, cell in cells.items()}
+    counts.update({(key, TOTAL): cell["enrolled"] for key, cell in row_totals.items()})
+    counts.update({(TOTAL, key): cell["enrolled"] for key, cell in column_totals.items()})
+    counts[(TOTAL, TOTAL)] = grand.get("enrolled", 0)
+    protection = protect(counts, list(row_totals), list(column_totals) if columns else None,
+                         threshold=threshold(), rows_sensitive=DIMENSIONS[rows].sensitive,
+                         columns_sensitive=bool(columns) and DIMENSIONS[columns].sensitive,
+                         filtered_sensitive=filters.sensitive)
+
+    def value(cell: dict | None, position: tuple) -> Value:
+        return Value(cell.get(measure) if cell else None, protection.hides(position))
+
+    empty = 0 if MEASURES[measure].kind == "count" else None
+    return Pivot(
+        filters=filters, measure=MEASURES[measure], rows=DIMENSIONS[rows],
+        columns=DIMENSIONS[columns] if columns else None, row_members=row_members,
+        column_members=column_members,
+        cells={key: value(cell, key) for key, cell in cells.items()},
+        row_totals={key: value(cell, (key, TOTAL)) for key, cell in row_totals.items()},
+        column_totals={key: value(cell, (TOTAL, key)) for key, cell in column_totals.items()},
+        total=Value(grand.get(measure, empty) if grand else empty, protection.hides((TOTAL, TOTAL))),
+        protection=protection, generated_at=now)
+
+
+# --- the overview -----------------------------------------------------------------------------
+
+@dataclass
+class Trend:
+    months: list[Member]
+    enrolments: dict[str, int]
+    completions: dict[str, int]
+
+    @property
+    def total_enrolments(self) -> int:
+        return sum(self.enrolments.values())
+
+    @property
+    def total_completions(self) -> int:
+        return sum(self.completions.values())
+
+
+def _month_codes(first: date, last: date) -> list[str]:
+    codes, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        codes.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return codes[-MAX_TREND_MONTHS:]
+
+
+def trend_months(filters: Filters, now: datetime) -> list[str]:
+    """The months a trend covers: those of the period (its last five years at most); without a
+    period, the last two years to this month."""
+    last = filters.end or now.date()
+    if filters.start:
+        first = filters.start
+    else:
+        back = last.year * 12 + last.month - 1 - (TREND_MONTHS - 1)
+        first = date(back // 12, back % 12 + 1, 1)
+    return _month_codes(first, last) if first <= last else []
+
+
+def trend(session: Session, filters: Filters, scope: set[int] | None, *, now: datetime) -> Trend:
+    codes = trend_months(filters, now)
+    if not codes:
+        return Trend([], {}, {})
+    start = datetime(int(codes[0][:4]), int(codes[0][5:]), 1, tzinfo=UTC)
+    year, month = int(codes[-1][:4]), int(codes[-1][5:])
+    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=UTC)
+    counts = sql.monthly_counts(session, filters, scope, start, end)
+    members = resolve(session, "month", codes)
+    return Trend([members[code] for code in codes], counts["enrolments"], counts["completions"])
+
+
+COHORT_MEASURES = ("enrolled", "active", "completed", "completion_rate", "withdrawn", "certificates_issued",
+                   "average_final_score", "awaiting_review", "median_grading_hours")
+
+
+@dataclass
+class CohortRow:
+    cohort: Cohort
+    values: dict[str, Value]
+
+
+@dataclass
+class CohortPage:
+    rows: list[CohortRow]
+    page: int
+    pages: int
+    total: int
+    per_page: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def cohorts_query(filters: Filters, scope: set[int] | None):
+    """The groups a report lists: in scope, of the chosen beneficiary, course, language and
+    group, running at some time during the period."""
+    query = select(Cohort)
+    if scope is not None:
+        query = query.where(Cohort.beneficiary_id.in_(sorted(scope)) if scope else Cohort.id.is_(None))
+    if filters.format == SELF_PACED:
+        query = query.where(Cohort.id.is_(None))
+    for column, value in ((Cohort.beneficiary_id, filters.beneficiary_id), (Cohort.course_id, filters.course_id),
+                          (Cohort.language, filters.language), (Cohort.id, filters.cohort_id)):
+        if value is not None:
+            query = query.where(column == value)
+    if filters.start:
+        query = query.where(Cohort.ends_on >= filters.start)
+    if filters.end:
+        query = query.where(Cohort.starts_on <= filters.end)
+    return query
+
+
+def cohort_figures(session: Session, filters: Filters, scope: set[int] | None, cohort_ids, *,
+                   now: datetime, measures: Sequence[str] = COHORT_MEASURES) -> dict[int, dict[str, Value]]:
+    """Figures of each group's members (all of them: the period chose the groups)."""
+    found = sql.figures(session, filters, scope, dims=["cohort"], groupings=[("cohort",)], measures=measures,
+                        now=now, period=False, where=[CohortMembership.cohort_id.in_(cohort_ids)])
+    return {key[0]: _values(cell, measures, False) for key, cell in found.at(0).items()}
+
+
+def cohorts_page(session: Session, filters: Filters, scope: set[int] | None, *, page: int,
+                 now: datetime) -> CohortPage:
+    query = cohorts_query(filters, scope)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // COHORTS_PER_PAGE))
+    page = min(max(1, page), pages)
+    cohorts = list(session.scalars(query.order_by(Cohort.starts_on.desc(), Cohort.name, Cohort.id)
+                                   .offset((page - 1) * COHORTS_PER_PAGE).limit(COHORTS_PER_PAGE)))
+    figures = cohort_figures(session, filters, scope, [c.id for c in cohorts], now=now) if cohorts else {}
+    rows = [CohortRow(c, figures.get(c.id) or _values({}, COHORT_MEASURES, False)) for c in cohorts]
+    return CohortPage(rows, page, pages, total, COHORTS_PER_PAGE)
+
+
+def all_cohorts(session: Session, filters: Filters, scope: set[int] | None, *,
+                now: datetime) -> list[tuple[Cohort, dict[str, Value]]]:
+    """Every group of the report with its figures (for an export): three queries in all."""
+    query = cohorts_query(filters, scope)
+    cohorts = list(session.scalars(query.order_by(Cohort.starts_on.desc(), Cohort.name, Cohort.id)))
+    figures = cohort_figures(session, filters, scope, query.with_only_columns(Cohort.id), now=now)
+    return [(c, figures.get(c.id) or _values({}, COHORT_MEASURES, False)) for c in cohorts]
+
+
+# Measures aggregated by hashing (no median, no distinct count): the table of six
+# beneficiaries needs no sort of every enrolment. Medians by beneficiary are in the pivot.
+BENEFICIARY_MEASURES = ("enrolled", "active", "completed", "completion_rate", "withdrawn", "certificates_issued",
+                        "certificates_revoked", "average_final_score")
+
+
+@dataclass
+class Overview:
+    filters: Filters
+    headline: dict[str, Value]
+    by_beneficiary: Breakdown
+    trend: Trend
+    cohorts: CohortPage
+    generated_at: datetime
+
+
+def headline_by_beneficiary(session: Session, filters: Filters, scope: set[int] | None, *,
+                            now: datetime) -> tuple[dict[str, Value], Breakdown]:
+    """Every headline measure in total, and the beneficiaries' table, in one statement (the
+    turnaround of every round needs no join when the view is unrestricted)."""
+    found = sql.figures(session, filters, scope, dims=["beneficiary"], now=now, parts=[
+        sql.Part(("beneficiary",), BENEFICIARY_MEASURES), sql.Part((), HEADLINE)])
+    by_beneficiary = _breakdown_from(session, filters, "beneficiary", BENEFICIARY_MEASURES, found)
+    headline = _values(found.total(1), HEADLINE, by_beneficiary.protection.hides((TOTAL, TOTAL)))
+    return headline, by_beneficiary
+
+
+def overview(session: Session, viewer, filters: Filters, *, now: datetime, page: int = 1) -> Overview:
+    """Headline figures, completion by beneficiary, the monthly trend and the groups."""
+    filters, scope = scoped_filters(viewer, filters)
+    headline, by_beneficiary = headline_by_beneficiary(session, filters, scope, now=now)
+    return Overview(filters, headline, by_beneficiary, trend(session, filters, scope, now=now),
+                    cohorts_page(session, filters, scope, page=page, now=now), now)
+
+
+# --- one group ------------------------------------------------------------------------------
+
+@dataclass
+class CohortReport:
+    cohort: Cohort
+    filters: Filters
+    headline: dict[str, Value]
+    bands: dict[str, int]
+    by_institution: Breakdown
+    by_profession: Breakdown
+    by_gender: Breakdown
+    generated_at: datetime
+
+
+BREAKDOWN_MEASURES = ("enrolled", "completed", "completion_rate", "average_final_score")
+
+
+def cohort_for_report(session: Session, viewer, cohort_id: int) -> Cohort:
+    """The group, if ``viewer`` may see its statistics: 404 if there is none, 403 if not theirs."""
+    scope = scope_of(viewer)
+    cohort = session.get(Cohort, cohort_id)
+    if cohort is None:
+        raise NotFound()
+    if scope is not None and cohort.beneficiary_id not in scope:
+        raise NotAllowed(_("You may only see statistics of the beneficiary you are responsible for."))
+    return cohort
+
+
+def cohort_report(session: Session, viewer, cohort_id: int, *, now: datetime) -> CohortReport:
+    """A group's figures: headline, where its members stand, and by institution, profession, gender."""
+    cohort = cohort_for_report(session, viewer, cohort_id)
+    scope = scope_of(viewer)
+    filters = Filters(cohort_id=cohort.id, labels={"cohort": cohort.name, "cohort_arg": str(cohort.id)})
+    headline = sql.figures(session, filters, scope, dims=[], groupings=[()], measures=HEADLINE, now=now)
+    return CohortReport(
+        cohort=cohort, filters=filters, headline=_values(headline.total(0), HEADLINE, False),
+        bands=sql.progress_bands(session, filters, scope),
+        by_institution=breakdown(session, filters, scope, "institution", BREAKDOWN_MEASURES, now=now),
+        by_profession=breakdown(session, filters, scope, "profession", BREAKDOWN_MEASURES, now=now),
+        by_gender=breakdown(session, filters, scope, "gender", BREAKDOWN_MEASURES, now=now),
+        generated_at=now)

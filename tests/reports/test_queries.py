@@ -1,0 +1,47 @@
+"""Every figure is aggregated in SQL: a page costs the same number of queries at any size."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from lms.courses.models import Enrolment
+from lms.reports.synthetic import generate
+from tests.conftest import login
+
+URLS = [
+    "/reports",
+    "/reports?start=2024-01-01&end=2025-12-31&basis=completion",
+    "/reports/pivot?measure=median_grading_hours&rows=beneficiary&columns=gender",
+    "/reports/pivot?measure=completion_rate&rows=cohort&columns=month",
+    "/reports/cohorts/{G1}",
+    "/api/v1/reports/overview",
+    "/api/v1/reports/pivot?measure=median_final_score&rows=institution&columns=quarter",
+    "/api/v1/reports/cohorts/{G1}",
+    "/reports/export/cohorts.csv",
+    "/reports/export/trainees.csv",
+]
+
+
+def _counts(client, count_queries, programme) -> dict[str, int]:
+    counts = {}
+    for url in URLS:
+        url = url.format(G1=programme.cohorts["G1"].id)
+        with count_queries() as counter:
+            response = client.get(url, buffered=True)
+        assert response.status_code == 200, url
+        counts[url] = counter.count
+    return counts
+
+
+def test_queries_per_page_do_not_grow_with_the_programme(client, session, programme, managers, count_queries):
+    login(client, managers["regional"])
+    small = _counts(client, count_queries, programme)
+    enrolments = session.scalar(select(func.count(Enrolment.id)))
+    generate(session, trainees=400, seed=5, until=date(2025, 6, 15))
+    session.commit()
+    assert session.scalar(select(func.count(Enrolment.id))) > 15 * enrolments
+    large = _counts(client, count_queries, programme)
+    assert large == small
+    assert max(small.values()) <= 16, small

@@ -24,7 +24,10 @@ def test_setup_prepares_everything_and_a_second_run_duplicates_nothing(tmp_root,
     assert first.exit_code == 0, first.output
     with application.app_context():
         counts = _counts()
-    assert counts["Beneficiary"] == 6 and counts["User"] == 6
+        demo_accounts = db.session.scalar(db.select(db.func.count(User.id)).where(User.email.like("%@demo.lms")))
+        synthetic = db.session.scalar(db.select(db.func.count(User.id)).where(
+            User.email.like("%@programme.example")))
+    assert counts["Beneficiary"] == 6 and demo_accounts == 6 and synthetic > 300  # trainees and their tutors
     assert counts["Course"] == len(list((FIXTURES / "content").iterdir()))
     assert "created" in first.output
     passwords = dict(re.findall(r"(\S+@demo\.lms)\s+(\S+)", first.output))

@@ -53,4 +53,21 @@ def init_app(app: Flask) -> None:
         headline_measures=HEADLINE,
     )
     register_nav("reports.overview", _l("Statistics"), may_view_reports, order=40)
+    from lms.accounts.demo import register_demo_hook
+
+    register_demo_hook(demo_programme)
     register_slot("cohort.actions", views.cohort_link_slot)
+
+
+DEMO_TRAINEES = 300
+
+
+def demo_programme(session) -> list[str]:
+    """Give the demo's statistics pages a small synthetic programme to show, once."""
+    from lms.reports.synthetic import existing_programme, generate
+
+    if existing_programme(session):
+        return []
+    summary = generate(session, trainees=DEMO_TRAINEES, seed=1)
+    return [f"Demo statistics: a synthetic programme of {summary.trainees} trainees in "
+            f"{summary.cohorts} groups (accounts @programme.example) for the Statistics pages."]

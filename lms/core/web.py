@@ -55,6 +55,18 @@ def nav_for(user) -> list[NavItem]:
     return [item for item in NAV_ITEMS if item.visible(user)]
 
 
+_fixed_urls: dict[str, str] = {}
+
+
+def fixed_url(endpoint: str) -> str:
+    """The address of a page that takes no arguments (menu, forms of the layout): the same
+    for everyone, so built once per process instead of on every page."""
+    url = _fixed_urls.get(endpoint)
+    if url is None:
+        url = _fixed_urls[endpoint] = url_for(endpoint)
+    return url
+
+
 # Named places in a page where later features add their part (a join-with-key form on a
 # tutored course page, certificate links on the dashboard) without the page's feature
 # importing them. A slot renderer takes keyword context and returns HTML or "".
@@ -129,6 +141,7 @@ def init_app(app: Flask) -> None:
         beneficiary_label=_beneficiary_label,
         content=content_span,
         nav_for=nav_for,
+        fixed_url=fixed_url,
         slot=render_slot,
         format_percent=format_percent_value,
         format_date=format_date,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from flask import url_for
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
@@ -228,6 +229,7 @@ class LessonPage:
     following: OutlineLesson | None
     module_lessons: tuple[OutlineLesson, ...]
     title_languages: tuple[str, ...] = ()  # the order titles are looked for in
+    urls: dict[int, str] = field(default_factory=dict)  # lesson id -> address, built once with the page
 
     def title_of(self, texts: dict) -> str:
         """Another lesson's title, in the same language as this page's titles."""
@@ -281,13 +283,17 @@ def _build_lesson_page(session: Session, course: Course, module_slug: str, lesso
         reason = FALLBACK
     titles = (*wanted, shown)  # titles are short: in the reader's language whenever it has them
     previous, following = outline.neighbours(lesson.id)
+    linked = [item for item in (previous, following, *module.lessons) if item is not None]
+    urls = {item.id: url_for("courses.lesson", slug=course.slug, module=item.module_slug, lesson=item.slug)
+            for item in linked}
     return LessonPage(
         course_id=course.id, course_slug=course.slug, course_title=_first(course.title, titles),
         course_is_tutored=course.is_tutored, module_id=module.id, module_slug=module.slug,
         module_title=_first(module.title, titles), lesson_id=lesson.id, lesson_slug=lesson.slug,
         lesson_title=_first(lesson.title, titles), language=shown, reason=reason,
         available=tuple(code for code in LANGUAGES if code in bodies), html=bodies.get(shown, ""),
-        previous=previous, following=following, module_lessons=module.lessons, title_languages=titles)
+        previous=previous, following=following, module_lessons=module.lessons, title_languages=titles,
+        urls=urls)
 
 
 def _cached_page(session: Session, course_id: int, content_hash: str, module_slug: str, lesson_slug: str,

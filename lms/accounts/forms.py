@@ -14,17 +14,8 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.accounts.reference import GENDERS, MANAGER_SCOPES, PROFESSIONS, ROLES
-from lms.core.forms import Form
+from lms.core.forms import Form, coerce_id
 from lms.core.i18n import LANGUAGES, _l
-
-
-def _coerce_int_or_none(value):
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # an id that exists nowhere: the operation reports it
 
 
 class LoginForm(Form):
@@ -52,8 +43,8 @@ class ProfileForm(Form):
     # No field validators here: the operation checks every field and reports all problems at once.
     full_name = StringField(_l("Full name, as it must appear on a certificate"),
                             render_kw={"required": True, "maxlength": 200})
-    beneficiary_id = SelectField(_l("Beneficiary"), coerce=_coerce_int_or_none, validate_choice=False)
-    institution_id = SelectField(_l("Institution"), coerce=_coerce_int_or_none, validate_choice=False)
+    beneficiary_id = SelectField(_l("Beneficiary"), coerce=coerce_id, validate_choice=False)
+    institution_id = SelectField(_l("Institution"), coerce=coerce_id, validate_choice=False)
     profession = SelectField(_l("Profession"), validate_choice=False)
     gender = SelectField(_l("Gender (optional, used only in anonymous statistics)"), validate_choice=False)
     language = SelectField(_l("Preferred language"), validate_choice=False)
@@ -106,10 +97,10 @@ class AdminUserForm(Form):
     roles = MultiCheckboxField(_l("Roles"), choices=list(ROLES.items()), validate_choice=False)
     manager_scope = SelectField(_l("Manager scope"), validate_choice=False,
                                 choices=[("", _l("Not a manager"))] + list(MANAGER_SCOPES.items()))
-    beneficiary_id = SelectField(_l("Beneficiary"), coerce=_coerce_int_or_none, validate_choice=False)
+    beneficiary_id = SelectField(_l("Beneficiary"), coerce=coerce_id, validate_choice=False)
     active = BooleanField(_l("Account active"))
 
 
 class InstitutionForm(Form):
-    beneficiary_id = SelectField(_l("Beneficiary"), coerce=_coerce_int_or_none, validate_choice=False)
+    beneficiary_id = SelectField(_l("Beneficiary"), coerce=coerce_id, validate_choice=False)
     name = StringField(_l("Institution name"), validators=[DataRequired(message=_l("Enter the name.")), Length(max=200)])

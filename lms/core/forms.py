@@ -93,3 +93,14 @@ WTFORMS_MESSAGES = (
     N_plural("'%(value)s' is not a valid choice for this field.",
              "'%(value)s' are not valid choices for this field."),
 )
+
+
+def coerce_id(value):
+    """For a select of ids: '' is no choice (None); anything not a number is an id that exists
+    nowhere (-1), which the operation then reports as a wrong choice."""
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1

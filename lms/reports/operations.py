@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from lms.core.errors import NotAllowed, NotFound, ValidationFailed
 from lms.core.i18n import _
+from lms.core.pagination import Page, page_count
 from lms.courses.models import SELF_PACED
 from lms.reports import sql
 from lms.reports.definitions import DIMENSIONS, HEADLINE, MEASURES, Dimension, Measure
@@ -228,29 +229,12 @@ class CohortRow:
     values: dict[str, Value]
 
 
-@dataclass
-class CohortPage:
-    rows: list[CohortRow]
-    page: int
-    pages: int
-    total: int
-    per_page: int
+class CohortPage(Page):
+    """A page of the groups table; its items are CohortRow."""
 
     @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
+    def rows(self) -> list[CohortRow]:
+        return self.items
 
 
 def cohorts_query(filters: Filters, scope: set[int] | None):
@@ -284,13 +268,12 @@ def cohorts_page(session: Session, filters: Filters, scope: set[int] | None, *, 
                  now: datetime) -> CohortPage:
     query = cohorts_query(filters, scope)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // COHORTS_PER_PAGE))
-    page = min(max(1, page), pages)
+    page = min(max(1, page), page_count(total, COHORTS_PER_PAGE))
     cohorts = list(session.scalars(query.order_by(Cohort.starts_on.desc(), Cohort.name, Cohort.id)
                                    .offset((page - 1) * COHORTS_PER_PAGE).limit(COHORTS_PER_PAGE)))
     figures = cohort_figures(session, filters, scope, [c.id for c in cohorts], now=now) if cohorts else {}
     rows = [CohortRow(c, figures.get(c.id) or _values({}, COHORT_MEASURES, False)) for c in cohorts]
-    return CohortPage(rows, page, pages, total, COHORTS_PER_PAGE)
+    return CohortPage(rows, page, COHORTS_PER_PAGE, total)
 
 
 def all_cohorts(session: Session, filters: Filters, scope: set[int] | None, *,

@@ -16,18 +16,9 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from lms.accounts.forms import MultiCheckboxField
-from lms.core.forms import Form
+from lms.core.forms import Form, coerce_id
 from lms.core.i18n import _l
 from lms.tutors.models import ACCEPTED, NOTIFY_DAILY, NOTIFY_IMMEDIATE, RETURNED
-
-
-def coerce_int_or_none(value):
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # an id that exists nowhere: the operation reports it
 
 
 class JoinForm(Form):
@@ -37,8 +28,8 @@ class JoinForm(Form):
 
 class CohortForm(Form):
     # Field checks are the operation's: it reports every problem at once.
-    course_id = SelectField(_l("Course"), coerce=coerce_int_or_none, validate_choice=False)
-    beneficiary_id = SelectField(_l("Beneficiary"), coerce=coerce_int_or_none, validate_choice=False)
+    course_id = SelectField(_l("Course"), coerce=coerce_id, validate_choice=False)
+    beneficiary_id = SelectField(_l("Beneficiary"), coerce=coerce_id, validate_choice=False)
     name = StringField(_l("Name of the group"), render_kw={"maxlength": 200})
     language = SelectField(_l("Language of the group"), validate_choice=False)
     starts_on = DateField(_l("Starts on"), validators=[Optional()])
@@ -87,6 +78,6 @@ class QueueFilterForm(Form):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    cohort = SelectField(_l("Group"), coerce=coerce_int_or_none, validate_choice=False)
-    module = SelectField(_l("Module"), coerce=coerce_int_or_none, validate_choice=False)
+    cohort = SelectField(_l("Group"), coerce=coerce_id, validate_choice=False)
+    module = SelectField(_l("Module"), coerce=coerce_id, validate_choice=False)
     status = SelectField(_l("Status"), validate_choice=False)

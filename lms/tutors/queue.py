@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
 from lms.core.i18n import _l, localized
+from lms.core.pagination import Page
 from lms.courses.models import Enrolment
 from lms.tutors.links import url_context
 from lms.tutors.models import (
@@ -131,34 +132,6 @@ class QueueItem:
     @property
     def status_label(self) -> str:
         return str(STATUSES.get(self.status, self.status))
-
-
-@dataclass
-class Page:
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page)) if self.per_page else 1
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 @dataclass

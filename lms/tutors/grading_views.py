@@ -115,27 +115,18 @@ def _prefilled_correction(submission) -> GradeForm:
     return form
 
 
-@bp.route("/submissions/<int:submission_id>", methods=["GET", "POST"])
-@login_required
-def submission(submission_id: int):
-    found, redirect_to = _viewer_submission(submission_id)
-    if redirect_to is not None:
-        return redirect_to
-    form = GradeForm()
-    if request.method == "GET":
-        form.version.data = found.version
-        form.due_on.data = (utcnow() + timedelta(days=14)).date()
-        return _render_submission(found, form=form, correction_form=_prefilled_correction(found))
-    if not form.validate_on_submit():
-        return _render_submission(found, form=form, correction_form=_prefilled_correction(found), status=400)
-    chosen = _levels_from(request.form, found.assignment.criteria)
+def _save_grade(submission_id: int, form: GradeForm, chosen: dict, *, correcting: bool, save):
+    """Run a grading operation; on refusal roll back and return the page that says why.
+
+    ``correcting`` says whether the tutor's input lives in the correction form; a conflict
+    always moves it there, because the other tutor's grade stands and can only be corrected.
+    """
     try:
         version = int(form.version.data or 0)
     except ValueError:
         version = 0
     try:
-        grading.grade_submission(db.session, current_user, found, version=version, levels=chosen,
-                                 feedback=form.feedback.data, outcome=form.outcome.data, due_on=form.due_on.data)
+        save(version)
     except grading.SubmissionChanged as exc:
         db.session.rollback()
         found = submissions.submission_for_viewer(db.session, current_user, submission_id)
@@ -153,8 +144,33 @@ def submission(submission_id: int):
         found = submissions.submission_for_viewer(db.session, current_user, submission_id)
         criterion_errors = {k: v for k, v in exc.errors.items() if k.startswith("criterion_")}
         attach_errors(form, {k: v for k, v in exc.errors.items() if not k.startswith("criterion_")})
+        if correcting:
+            return _render_submission(found, form=GradeForm(formdata=None), correction_form=form, status=422,
+                                      criterion_errors=criterion_errors, chosen=chosen, correcting=True)
         return _render_submission(found, form=form, correction_form=_prefilled_correction(found), status=422,
                                   criterion_errors=criterion_errors, chosen=chosen)
+    return None
+
+
+@bp.route("/submissions/<int:submission_id>", methods=["GET", "POST"])
+@login_required
+def submission(submission_id: int):
+    found, redirect_to = _viewer_submission(submission_id)
+    if redirect_to is not None:
+        return redirect_to
+    form = GradeForm()
+    if request.method == "GET":
+        form.version.data = found.version
+        form.due_on.data = (utcnow() + timedelta(days=14)).date()
+        return _render_submission(found, form=form, correction_form=_prefilled_correction(found))
+    if not form.validate_on_submit():
+        return _render_submission(found, form=form, correction_form=_prefilled_correction(found), status=400)
+    chosen = _levels_from(request.form, found.assignment.criteria)
+    refused = _save_grade(submission_id, form, chosen, correcting=False, save=lambda version: grading.grade_submission(
+        db.session, current_user, found, version=version, levels=chosen, feedback=form.feedback.data,
+        outcome=form.outcome.data, due_on=form.due_on.data))
+    if refused is not None:
+        return refused
     db.session.commit()
     if form.outcome.data == ACCEPTED:
         flash(_("The work has been accepted. The trainee has been told."), "success")
@@ -174,32 +190,11 @@ def correct(submission_id: int):
         return _render_submission(found, form=GradeForm(formdata=None), correction_form=form, status=400,
                                   correcting=True)
     chosen = _levels_from(request.form, found.assignment.criteria)
-    try:
-        version = int(form.version.data or 0)
-    except ValueError:
-        version = 0
-    try:
-        grading.correct_grade(db.session, current_user, found, version=version, levels=chosen,
-                              feedback=form.feedback.data, outcome=form.outcome.data, due_on=form.due_on.data,
-                              reason=form.reason.data)
-    except grading.SubmissionChanged as exc:
-        db.session.rollback()
-        found = submissions.submission_for_viewer(db.session, current_user, submission_id)
-        form.version.data = found.version
-        return _render_submission(found, form=GradeForm(formdata=None), correction_form=form, status=409,
-                                  conflict={"message": exc.message, "current": exc.current}, chosen=chosen,
-                                  correcting=True)
-    except Conflict as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("grading.submission", submission_id=submission_id)), 303
-    except ValidationFailed as exc:
-        db.session.rollback()
-        found = submissions.submission_for_viewer(db.session, current_user, submission_id)
-        criterion_errors = {k: v for k, v in exc.errors.items() if k.startswith("criterion_")}
-        attach_errors(form, {k: v for k, v in exc.errors.items() if not k.startswith("criterion_")})
-        return _render_submission(found, form=GradeForm(formdata=None), correction_form=form, status=422,
-                                  criterion_errors=criterion_errors, chosen=chosen, correcting=True)
+    refused = _save_grade(submission_id, form, chosen, correcting=True, save=lambda version: grading.correct_grade(
+        db.session, current_user, found, version=version, levels=chosen, feedback=form.feedback.data,
+        outcome=form.outcome.data, due_on=form.due_on.data, reason=form.reason.data))
+    if refused is not None:
+        return refused
     db.session.commit()
     flash(_("The grade has been corrected. The trainee has been told."), "success")
     return redirect(url_for("grading.submission", submission_id=submission_id)), 303

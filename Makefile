@@ -1,23 +1,34 @@
-# Everyday commands. Only Python 3.11+ is needed: everything else goes into .venv.
+# Everyday commands. Only Python 3.11+ is needed: everything else goes into .venv, installed
+# from uv.lock (exact versions with hashes). pyproject.toml keeps the compatible ranges;
+# `make lock` moves the lock to the newest versions within them, on purpose.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+UV_VERSION := 0.13.9
+UV     := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON=$(BIN)/python $(BIN)/uv
+SYNC   := $(UV) sync --frozen --inexact --no-progress
 LOCALES_DIR := translations
 
-.PHONY: run test install install-test translations compile-translations lint bench clean
+.PHONY: run test install install-test lock translations compile-translations lint bench clean
 
-$(VENV)/.installed: pyproject.toml
+$(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed: uv.lock pyproject.toml | $(BIN)/uv
+	$(SYNC)
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
-	touch $@
+$(VENV)/.installed-test: uv.lock pyproject.toml | $(BIN)/uv
+	$(SYNC) --extra test
+	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
+
+## Re-resolve every dependency to the newest version pyproject.toml allows.
+lock: | $(BIN)/uv
+	$(UV) lock --upgrade
 
 ## Compile the gettext catalogues (the .mo files are built, never committed).
 compile-translations: install

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from lms.extensions import db
-from tests.conftest import MOODLE_FIXTURES, login
+from tests.conftest import IN_CI, MOODLE_FIXTURES, login
 
 QUIZ_CONTENT = Path(__file__).resolve().parent / "content"
 
@@ -79,8 +79,11 @@ def moodle_fixture(name: str) -> Path:
     """One of Moodle's export files kept in ../shared/fixtures/moodle (never copied here)."""
     path = MOODLE_FIXTURES / name
     if not path.is_file():
-        pytest.skip(f"Moodle's fixture {name} is not at {MOODLE_FIXTURES}: the tests read it from "
-                    "../shared/fixtures/moodle beside the project")
+        message = (f"Moodle's fixture {name} is not at {MOODLE_FIXTURES}: the tests read it from "
+                   "../shared/fixtures/moodle beside the project (or LMS_SHARED_DIR)")
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
     return path
 
 

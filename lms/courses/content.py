@@ -23,8 +23,13 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 BODY_FILE_RE = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(?P<lang>[A-Za-z_]+))?\.md$")
 COURSE_KEYS = {"slug", "version", "format", "default_language", "languages", "hours",
                "pass_mark", "title", "summary", "modules", "completion"}
-MODULE_KEYS = {"slug", "title", "summary", "lessons"}
+MODULE_KEYS = {"slug", "title", "summary", "lessons", "outcomes", "tutor_guide", "beneficiaries",
+               "discussion"}
 LESSON_KEYS = {"slug", "title", "minutes"}
+DISCUSSION_KEYS = {"slug", "title", "prompt"}
+MODULE_FILE = "module.yaml"
+# The six beneficiaries' codes (lms.accounts.reference): a module may be limited to some.
+BENEFICIARY_CODES = ("AL", "BA", "XK", "ME", "MK", "RS")
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,13 @@ class LessonSpec:
 
 
 @dataclass
+class DiscussionPrompt:
+    slug: str
+    title: dict
+    prompt: dict
+
+
+@dataclass
 class ModuleSpec:
     slug: str
     title: dict
@@ -83,7 +95,13 @@ class ModuleSpec:
     position: int
     line: int
     path: Path
+    # The file the module's keys were read from: its own module.yaml, or course.yaml.
+    yaml_path: Path = Path("course.yaml")
     lessons: list[LessonSpec] = field(default_factory=list)
+    outcomes: list[dict] = field(default_factory=list)
+    tutor_guide: dict[str, str] = field(default_factory=dict)
+    beneficiaries: list[str] = field(default_factory=list)
+    discussion: list[DiscussionPrompt] = field(default_factory=list)
     sections: dict[str, Any] = field(default_factory=dict)
     section_lines: dict[str, int] = field(default_factory=dict)
 
@@ -230,7 +248,7 @@ def slugged_mappings(items, *, path: Path, line: int, noun: str, allowed: set[st
         if not isinstance(raw, LineDict):
             problems.add(path, item_line, f"each {noun} must be a mapping with a slug")
             continue
-        check_keys(raw, allowed, path=path, what=f"a {noun}", problems=problems)
+        check_keys(raw, allowed, path=getattr(raw, "source_path", path), what=f"a {noun}", problems=problems)
         slug = raw.get("slug")
         if not isinstance(slug, str) or not SLUG_RE.match(slug):
             problems.add(path, raw.line_of("slug"), f"{noun} slug must be lower-case letters, digits and dashes")
@@ -371,14 +389,16 @@ def _load_modules(spec: CourseSpec, modules, line: int, problems: Problems) -> N
         problems.add(path, line, "modules must be a non-empty list")
         return
     extension_keys = {key for ext in EXTENSIONS for key in ext.module_keys}
-    for position, raw, slug in slugged_mappings(modules, path=path, line=line, noun="module",
+    entries = _module_entries(spec, modules, problems)
+    for position, raw, slug in slugged_mappings(entries, path=path, line=line, noun="module",
                                                 allowed=MODULE_KEYS | extension_keys, problems=problems):
+        module_path = getattr(raw, "source_path", path)
         module = ModuleSpec(
-            slug=slug, position=position, line=raw.line, path=spec.path / slug,
-            title=check_locale_map(raw.get("title"), path=path, line=raw.line_of("title"),
+            slug=slug, position=position, line=raw.line, path=spec.path / slug, yaml_path=module_path,
+            title=check_locale_map(raw.get("title"), path=module_path, line=raw.line_of("title"),
                                    what=f"module '{slug}' title", required=spec.default_language,
                                    problems=problems),
-            summary=check_locale_map(raw["summary"], path=path, line=raw.line_of("summary"),
+            summary=check_locale_map(raw["summary"], path=module_path, line=raw.line_of("summary"),
                                      what=f"module '{slug}' summary", required=spec.default_language,
                                      problems=problems) if "summary" in raw else {})
         for key in extension_keys & set(raw):
@@ -387,11 +407,138 @@ def _load_modules(spec: CourseSpec, modules, line: int, problems: Problems) -> N
         if not module.path.is_dir():
             problems.add(path, raw.line_of("slug"), f"module folder '{slug}/' is missing")
         _load_lessons(spec, module, raw.get("lessons"), raw.line_of("lessons"), problems)
+        _load_module_extras(spec, module, raw, problems)
         spec.modules.append(module)
 
 
+def _module_entries(spec: CourseSpec, modules: list, problems: Problems) -> LineList:
+    """The modules as mappings: a bare slug in course.yaml reads ``<slug>/module.yaml``.
+
+    A mapping read from a module's own file remembers that file (``source_path``) so that
+    every problem in it is reported there; its slug is the folder's name.
+    """
+    entries = LineList()
+    entries.line = getattr(modules, "line", 1)
+    entries.item_lines = []
+    for index, item in enumerate(modules):
+        item_line = modules.line_of(index) if isinstance(modules, LineList) else entries.line
+        if isinstance(item, str) and SLUG_RE.match(item):
+            module_file = spec.path / item / MODULE_FILE
+            raw = _read_module_file(module_file, item, problems) if module_file.is_file() else None
+            if raw is None:
+                if not module_file.is_file():
+                    problems.add(spec.yaml_path, item_line,
+                                 f"module '{item}' has no {item}/{MODULE_FILE}")
+                continue
+            spec.claim(module_file)
+            raw.key_lines.setdefault("slug", item_line)
+            item = raw
+        entries.append(item)
+        entries.item_lines.append(item_line)
+    return entries
+
+
+def _read_module_file(path: Path, slug: str, problems: Problems) -> LineDict | None:
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    try:
+        data = load_yaml(text)
+    except YamlProblem as exc:
+        problems.add(path, exc.line, exc.message)
+        return None
+    if not isinstance(data, LineDict):
+        problems.add(path, 1, f"{MODULE_FILE} must be a mapping of keys to values")
+        return None
+    if "slug" in data:
+        problems.add(path, data.line_of("slug"), "a module's slug is its folder's name: leave it out of "
+                                                 f"{MODULE_FILE}")
+    data["slug"] = slug
+    data.source_path = path
+    return data
+
+
+def _load_module_extras(spec: CourseSpec, module: ModuleSpec, raw: LineDict, problems: Problems) -> None:
+    """Learning outcomes, the tutor guide, the beneficiaries a module is limited to, and the
+    prompts that open its discussion threads."""
+    path = module.yaml_path
+    outcomes = raw.get("outcomes")
+    if outcomes is not None:
+        if not isinstance(outcomes, list) or not outcomes:
+            problems.add(path, raw.line_of("outcomes"), "outcomes must be a non-empty list of texts, "
+                                                        "each a map of language → text")
+        else:
+            for index, outcome in enumerate(outcomes):
+                item_line = outcomes.line_of(index) if isinstance(outcomes, LineList) else raw.line_of("outcomes")
+                text = check_locale_map(outcome, path=path, line=item_line, what=f"outcome {index + 1}",
+                                        required=spec.default_language, problems=problems)
+                if text:
+                    module.outcomes.append(text)
+    if "tutor_guide" in raw:
+        _load_tutor_guide(spec, module, raw["tutor_guide"], raw.line_of("tutor_guide"), problems)
+    beneficiaries = raw.get("beneficiaries")
+    if beneficiaries is not None:
+        line = raw.line_of("beneficiaries")
+        if not isinstance(beneficiaries, list) or not beneficiaries:
+            problems.add(path, line, "beneficiaries must be a list of codes, e.g. [AL]")
+        else:
+            for code in beneficiaries:
+                if code not in BENEFICIARY_CODES:
+                    problems.add(path, line, f"beneficiaries: unknown code '{code}' "
+                                             f"(known: {', '.join(BENEFICIARY_CODES)})")
+                elif code in module.beneficiaries:
+                    problems.add(path, line, f"beneficiaries: '{code}' is listed twice")
+                else:
+                    module.beneficiaries.append(code)
+    discussion = raw.get("discussion")
+    if discussion is not None:
+        line = raw.line_of("discussion")
+        if not isinstance(discussion, list) or not discussion:
+            problems.add(path, line, "discussion must be a non-empty list of prompts with slug, title and prompt")
+            return
+        for _position, item, slug in slugged_mappings(discussion, path=path, line=line, noun="discussion prompt",
+                                                      allowed=DISCUSSION_KEYS, problems=problems,
+                                                      within=f" in module '{module.slug}'"):
+            title = check_locale_map(item.get("title"), path=path, line=item.line_of("title"),
+                                     what=f"discussion prompt '{slug}' title", required=spec.default_language,
+                                     problems=problems)
+            prompt = check_locale_map(item.get("prompt"), path=path, line=item.line_of("prompt"),
+                                      what=f"discussion prompt '{slug}' prompt",
+                                      required=spec.default_language, problems=problems)
+            module.discussion.append(DiscussionPrompt(slug, title, prompt))
+
+
+def _load_tutor_guide(spec: CourseSpec, module: ModuleSpec, name, line: int, problems: Problems) -> None:
+    path = module.yaml_path
+    if not isinstance(name, str) or not BODY_FILE_RE.match(name) or BODY_FILE_RE.match(name)["lang"]:
+        problems.add(path, line, "tutor_guide must be a Markdown file name in the module folder, "
+                                 "e.g. tutor-guide.md")
+        return
+    files = spec.localized_file(module.path, name)
+    if spec.default_language not in files:
+        problems.add(path, line, f"the tutor guide {module.slug}/{name} is missing")
+    stem = name[:-3]
+    for code, file in files.items():
+        if code != spec.default_language and code not in spec.languages:
+            problems.add(file, 1, f"tutor guide in language '{code}', which course.yaml does not declare "
+                                  f"in `languages` ({', '.join(spec.languages)})")
+            continue
+        spec.claim(file)
+        text = read_text(file, problems)
+        if text is None:
+            continue
+        if not text.strip():
+            problems.add(file, 1, "the tutor guide is empty")
+            continue
+        module.tutor_guide[code] = text
+    for code in spec.languages:
+        if code not in files and spec.default_language in files:
+            problems.add(path, line, f"the tutor guide has no '{code}' text ({module.slug}/{stem}.{code}.md), "
+                                     f"but `languages` declares '{code}' complete")
+
+
 def _load_lessons(spec: CourseSpec, module: ModuleSpec, lessons, line: int, problems: Problems) -> None:
-    path = spec.yaml_path
+    path = module.yaml_path
     if not isinstance(lessons, list) or not lessons:
         problems.add(path, line, f"module '{module.slug}' needs a non-empty list of lessons")
         return
@@ -414,7 +561,7 @@ def _load_bodies(spec: CourseSpec, module: ModuleSpec, lesson: LessonSpec, line:
                  problems: Problems) -> None:
     default_file = module.path / f"{lesson.slug}.md"
     if module.path.is_dir() and not default_file.is_file():
-        problems.add(spec.yaml_path, line,
+        problems.add(module.yaml_path, line,
                      f"lesson file {module.slug}/{lesson.slug}.md is missing")
     files = {spec.default_language: default_file} if default_file.is_file() else {}
     if module.path.is_dir():
@@ -449,7 +596,7 @@ def _load_bodies(spec: CourseSpec, module: ModuleSpec, lesson: LessonSpec, line:
     if module.path.is_dir() and default_file.is_file():
         for code in spec.languages:
             if code not in files:
-                problems.add(spec.yaml_path, line,
+                problems.add(module.yaml_path, line,
                              f"lesson '{lesson.slug}' has no '{code}' text ({module.slug}/{lesson.slug}.{code}.md), "
                              f"but `languages` declares '{code}' complete")
 

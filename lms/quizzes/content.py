@@ -108,11 +108,11 @@ class QuizContent(ContentExtension):
                 continue
             line = module.section_lines["quiz"]
             if module.slug == FINAL_KEY:
-                problems.add(course.yaml_path, line, "a module with a quiz cannot be called 'final': the name "
+                problems.add(module.yaml_path, line, "a module with a quiz cannot be called 'final': the name "
                                                      "is kept for the final assessment")
                 continue
             spec = _read_spec(course, module.sections["quiz"], line, module.path, module.slug, module.slug,
-                              f"module '{module.slug}' quiz", problems)
+                              f"module '{module.slug}' quiz", problems, yaml_path=module.yaml_path)
             if spec is not None:
                 specs[spec.key] = spec
         if "final_assessment" in course.sections:
@@ -243,8 +243,8 @@ def _write_slots(session: Session, quiz: Quiz, question_ids: list[int]) -> None:
 # --- reading a quiz section ------------------------------------------------------------
 
 def _read_spec(course: CourseSpec, raw, line: int, folder: Path, key: str, module_slug: str | None,
-               what: str, problems: Problems) -> QuizSpec | None:
-    path = course.yaml_path
+               what: str, problems: Problems, yaml_path: Path | None = None) -> QuizSpec | None:
+    path = yaml_path or course.yaml_path
     if not isinstance(raw, LineDict):
         problems.add(path, line, f"{what} must be a mapping with file, title, pass_mark …")
         return None
@@ -314,7 +314,7 @@ def _read_spec(course: CourseSpec, raw, line: int, folder: Path, key: str, modul
             problems.add(path, raw.line_of("file"), f"{what}: file must be the name of a .gift file in "
                                                     f"{'the module' if module_slug else 'the course'} folder")
         else:
-            _read_files(course, spec, folder, file, raw.line_of("file"), what, problems)
+            _read_files(course, spec, folder, file, raw.line_of("file"), what, problems, path)
     elif spec.category is None:
         problems.add(path, line, f"{what} needs a file of questions or a bank category to draw from")
     if spec.file and spec.draw_count and spec.category is None:
@@ -326,7 +326,7 @@ def _read_spec(course: CourseSpec, raw, line: int, folder: Path, key: str, modul
 
 
 def _read_files(course: CourseSpec, spec: QuizSpec, folder: Path, file: str, line: int, what: str,
-                problems: Problems) -> None:
+                problems: Problems, yaml_path: Path) -> None:
     files = course.localized_file(folder, file)
     for found in files.values():
         course.claim(found)
@@ -337,7 +337,7 @@ def _read_files(course: CourseSpec, spec: QuizSpec, folder: Path, file: str, lin
         problems.add(own_default, 1, f"the default language's questions belong in {file}")
     default_path = folder / file
     if not default_path.is_file():
-        problems.add(course.yaml_path, line, f"{what}: the file {default_path.relative_to(course.path)} is missing")
+        problems.add(yaml_path, line, f"{what}: the file {default_path.relative_to(course.path)} is missing")
         return
     relative = str(default_path.relative_to(course.path))
     spec.file = relative
@@ -352,7 +352,7 @@ def _read_files(course: CourseSpec, spec: QuizSpec, folder: Path, file: str, lin
             parsed[language] = (file_path, questions)
     for language in course.languages:
         if language not in files:
-            problems.add(course.yaml_path, line, f"{what} has no '{language}' questions ({stem}.{language}.gift), "
+            problems.add(yaml_path, line, f"{what} has no '{language}' questions ({stem}.{language}.gift), "
                                                  f"but `languages` declares '{language}' complete")
     if course.default_language not in parsed:
         return

@@ -51,6 +51,7 @@ class AssignmentSpec:
     line: int
     scenario: dict[str, str] = field(default_factory=dict)
     rubric: dict = field(default_factory=dict)
+    order: int = 0
 
     @property
     def max_points(self) -> int:
@@ -63,20 +64,39 @@ class AssignmentSpec:
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def module_assignments(module: ModuleSpec) -> list[tuple[object, int]]:
+    """(raw mapping, line) of each case study of a module: ``assignment:`` names one,
+    ``assignments:`` a list of them (a module with several cases)."""
+    found = []
+    if "assignment" in module.sections:
+        found.append((module.sections["assignment"], module.section_lines["assignment"]))
+    if "assignments" in module.sections:
+        items, line = module.sections["assignments"], module.section_lines["assignments"]
+        if not isinstance(items, list) or not items:
+            found.append((items, line))  # reported as not a mapping
+        else:
+            found.extend((item, items.line_of(index) if isinstance(items, LineList) else line)
+                         for index, item in enumerate(items))
+    return found
+
+
 class AssignmentContent(ContentExtension):
     name = "assignments"
-    module_keys = ("assignment",)
+    module_keys = ("assignment", "assignments")
     completion_keys = ("assignments",)
 
     def check(self, course: CourseSpec, problems: Problems) -> None:
         specs: dict[str, AssignmentSpec] = {}
         slugs: dict[str, int] = {}
         for module in course.modules:
-            if "assignment" not in module.sections:
-                continue
-            spec = _check_assignment(course, module, problems, slugs)
-            if spec is not None:
-                specs[module.slug] = spec
+            if "assignment" in module.sections and "assignments" in module.sections:
+                problems.add(module.yaml_path, module.section_lines["assignments"],
+                             f"module '{module.slug}' has both `assignment` and `assignments`: keep one")
+            for offset, (raw, line) in enumerate(module_assignments(module)):
+                spec = _check_assignment(course, module, raw, line, problems, slugs)
+                if spec is not None:
+                    spec.order = module.position * 100 + 60 + offset
+                    specs[spec.slug] = spec
         course.extension_data[self.name] = specs
         _check_completion(course, specs, problems)
 
@@ -86,11 +106,13 @@ class AssignmentContent(ContentExtension):
         if rule == "all":
             chosen = list(specs.values())
         elif isinstance(rule, list):
-            chosen = [specs[slug] for slug in rule if isinstance(slug, str) and slug in specs]
+            # A module slug stands for every case study of that module; an assignment slug for itself.
+            names = {name for name in rule if isinstance(name, str)}
+            chosen = [spec for spec in specs.values() if spec.slug in names or spec.module_slug in names]
         else:
             chosen = []
         # After the module's lessons (order 0) and quiz; before a final assessment.
-        return [(ASSIGNMENT_KIND, spec.slug, spec.module_position * 100 + 60) for spec in chosen]
+        return [(ASSIGNMENT_KIND, spec.slug, spec.order) for spec in chosen]
 
     def apply(self, session, course, spec: CourseSpec, modules: dict) -> None:
         """Update assignments in place by slug, so submissions survive a new course version."""
@@ -104,7 +126,7 @@ class AssignmentContent(ContentExtension):
                 assignment = Assignment(course_id=course.id, slug=assignment_spec.slug)
                 session.add(assignment)
             assignment.module_id = module.id
-            assignment.position = assignment_spec.module_position
+            assignment.position = assignment_spec.order
             assignment.is_retired = False
             if assignment.content_hash != assignment_spec.content_hash:
                 assignment.title = dict(assignment_spec.title)
@@ -119,10 +141,9 @@ class AssignmentContent(ContentExtension):
         session.flush()
 
 
-def _check_assignment(course: CourseSpec, module: ModuleSpec, problems: Problems,
+def _check_assignment(course: CourseSpec, module: ModuleSpec, raw, line: int, problems: Problems,
                       slugs: dict[str, int]) -> AssignmentSpec | None:
-    path, line = course.yaml_path, module.section_lines["assignment"]
-    raw = module.sections["assignment"]
+    path = module.yaml_path
     if course.format == SELF_PACED:
         problems.add(path, line, "a case-study assignment is graded by a tutor: only a tutored course "
                                  "may have one (format: tutored)")
@@ -181,7 +202,7 @@ def _load_scenario(course: CourseSpec, module: ModuleSpec, name: str, line: int,
     if default_file.is_file():
         files[course.default_language] = default_file
     else:
-        problems.add(course.yaml_path, line, f"case study file {module.slug}/{name} is missing")
+        problems.add(module.yaml_path, line, f"case study file {module.slug}/{name} is missing")
     for candidate in sorted(module.path.glob(f"{stem}.*.md")):
         code = candidate.name[len(stem) + 1: -len(".md")]
         if "." in code:
@@ -214,7 +235,7 @@ def _load_scenario(course: CourseSpec, module: ModuleSpec, name: str, line: int,
     if default_file.is_file():
         for code in course.languages:
             if code not in files:
-                problems.add(course.yaml_path, line,
+                problems.add(module.yaml_path, line,
                              f"case study '{module.slug}/{name}' has no '{code}' text "
                              f"({module.slug}/{stem}.{code}.md), but `languages` declares '{code}' complete")
     return scenario
@@ -295,16 +316,18 @@ def _check_completion(course: CourseSpec, specs: dict[str, AssignmentSpec], prob
             problems.add(path, line, "completion: assignments is 'all', but no module has an assignment")
         return
     if not isinstance(rule, list) or not rule:
-        problems.add(path, line, "completion: assignments must be 'all', 'none' or a list of module slugs")
+        problems.add(path, line, "completion: assignments must be 'all', 'none' or a list of module "
+                                 "or assignment slugs")
         return
     seen = set()
     for index, slug in enumerate(rule):
         item_line = rule.line_of(index) if isinstance(rule, LineList) else line
         module = course.module(slug) if isinstance(slug, str) else None
-        if module is None:
-            problems.add(path, item_line, f"completion: assignments names '{slug}', which is not a module slug")
-        elif "assignment" not in module.sections:
+        if module is None and slug not in specs:
+            problems.add(path, item_line, f"completion: assignments names '{slug}', which is neither a module "
+                                          "nor an assignment slug")
+        elif module is not None and not module_assignments(module):
             problems.add(path, item_line, f"completion: module '{slug}' has no assignment")
         elif slug in seen:
-            problems.add(path, item_line, f"completion: module '{slug}' is listed twice")
+            problems.add(path, item_line, f"completion: '{slug}' is listed twice")
         seen.add(slug)

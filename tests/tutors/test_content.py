@@ -117,16 +117,16 @@ def test_assignment_keys_slugs_and_file_names_are_checked(app, content_copy):
     assert any("assignment file must be a file name in the module folder" in p for p in problems), problems
 
 
-def test_completion_assignments_accepts_all_none_or_module_slugs(app, content_copy):
+def test_completion_assignments_accepts_all_none_or_module_or_assignment_slugs(app, content_copy):
     course_yaml = content_copy / COURSE / "course.yaml"
     _edit(course_yaml, "  assignments: all", "  assignments: [assessment, nowhere]")
     with app.app_context():
         problems = _problems(content_copy)
-    assert any("completion: assignments names 'nowhere', which is not a module slug" in p for p in problems)
+    assert any("completion: assignments names 'nowhere', which is neither a module nor an assignment slug" in p for p in problems)
     _edit(course_yaml, "  assignments: [assessment, nowhere]", "  assignments: sometimes")
     with app.app_context():
         problems = _problems(content_copy)
-    assert any("completion: assignments must be 'all', 'none' or a list of module slugs" in p for p in problems)
+    assert any("completion: assignments must be 'all', 'none' or a list of module or assignment slugs" in p for p in problems)
 
 
 def test_self_paced_courses_cannot_have_case_studies(app, content_copy):

@@ -34,10 +34,11 @@ lock: | $(BIN)/uv
 compile-translations: install
 	@$(BIN)/python -m lms.core.catalogues compile
 
-## Set up the embedded database, import the content, create demo accounts, serve on :5000.
+## Set up the embedded database, import the content, create demo accounts, then serve on :5000
+## through gunicorn with the task worker beside it (Ctrl-C stops both).
 run: install compile-translations
 	$(BIN)/lms setup
-	$(BIN)/lms run --host 127.0.0.1 --port 5000
+	$(BIN)/lms serve --host 127.0.0.1 --port 5000
 
 ## Install what the tests need and run them (SQLite; PostgreSQL with LMS_TEST_DATABASE_URL).
 test: install-test compile-translations

@@ -19,7 +19,9 @@ FEATURES = ("accounts", "courses", "glossary", "quizzes", "tutors", "certificate
 
 def create_app(config: dict | None = None) -> Flask:
     instance_path = os.environ.get("LMS_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
-    app = Flask(__name__, instance_path=instance_path)
+    from lms.core.unit_of_work import LmsFlask
+
+    app = LmsFlask(__name__, instance_path=instance_path)
     from lms.core.web import IdConverter
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
@@ -50,16 +52,21 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("API_SPEC_OPTIONS", _api_spec_options())
     api.init_app(app)
 
-    from lms.core import errors, web
+    from lms.core import errors, mail, tasks, web
 
     errors.register_error_handlers(app)
     web.init_app(app)
+    tasks.init_app(app)
+    tasks.register(app, mail.deliver_mail, mail.send_due_mail)
 
     import importlib
 
+    from lms.core.processes import serve_command, worker_command
     from lms.setup import setup_command
 
     app.cli.add_command(setup_command)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(serve_command)
     for name in FEATURES:
         importlib.import_module(f"lms.{name}").init_app(app)
     return app

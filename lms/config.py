@@ -50,18 +50,25 @@ def load_config(instance_path: Path) -> dict:
     """Build the Flask configuration from the environment."""
     env = os.environ.get
     database_url = env("LMS_DATABASE_URL") or f"sqlite:///{instance_path / 'lms.sqlite3'}"
+    redis_url = env("LMS_REDIS_URL") or ""
+    base_url = (env("LMS_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True} if not database_url.startswith("sqlite") else {},
-        "LMS_BASE_URL": (env("LMS_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        "LMS_BASE_URL": base_url,
+        # Shared state of several app servers: the task queue, rate-limit counters, sessions.
+        "LMS_REDIS_URL": redis_url,
+        # Where tasks wait: a SQLite file of the instance (embedded), Redis, or run at once
+        # in the process that enqueues them (tests).
+        "LMS_TASK_QUEUE": env("LMS_TASK_QUEUE") or ("redis" if redis_url else "sqlite"),
+        "LMS_TASK_QUEUE_FILE": env("LMS_TASK_QUEUE_FILE") or str(instance_path / "tasks.sqlite3"),
         "LMS_CONTENT_DIR": env("LMS_CONTENT_DIR") or str(PROJECT_ROOT / "content"),
         "LMS_TRANSLATIONS_DIR": env("LMS_TRANSLATIONS_DIR") or str(PROJECT_ROOT / "translations"),
         "LMS_DEFAULT_LANGUAGE": env("LMS_DEFAULT_LANGUAGE") or "en",
         "LMS_DEMO_ACCOUNTS": _bool(env("LMS_DEMO_ACCOUNTS"), default=database_url.startswith("sqlite")),
         "LMS_REGISTRATION_OPEN": _bool(env("LMS_REGISTRATION_OPEN"), default=True),
         "LMS_PASSWORD_RESET_MAX_AGE": _int("LMS_PASSWORD_RESET_MAX_AGE", 3 * 24 * 3600),
-        "LMS_UPLOAD_DIR": env("LMS_UPLOAD_DIR") or str(instance_path / "uploads"),
         "LMS_UPLOAD_MAX_MB": _int("LMS_UPLOAD_MAX_MB", 10),
         # Attachment types accepted, checked against the file's content, not only its name.
         "LMS_UPLOAD_TYPES": _list(env("LMS_UPLOAD_TYPES"), "pdf,docx,odt,txt,png,jpg"),
@@ -92,11 +99,15 @@ def load_config(instance_path: Path) -> dict:
         "LMS_MAIL_USE_TLS": _bool(env("LMS_MAIL_USE_TLS")),
         "LMS_MAIL_USE_SSL": _bool(env("LMS_MAIL_USE_SSL")),
         "LMS_MAIL_SENDER": env("LMS_MAIL_SENDER") or "HELP courses <no-reply@localhost>",
+        "LMS_MAIL_TIMEOUT": _int("LMS_MAIL_TIMEOUT", 10),
+        # The right-hand side of Message-IDs: the site's host name.
+        "LMS_MAIL_DOMAIN": env("LMS_MAIL_DOMAIN") or (base_url.split("://")[-1].split("/")[0].split(":")[0]
+                                                      or "localhost"),
         # Password hashing cost (argon2); tests lower it.
         "LMS_ARGON2_TIME_COST": _int("LMS_ARGON2_TIME_COST", 3),
         "LMS_ARGON2_MEMORY_KIB": _int("LMS_ARGON2_MEMORY_KIB", 65536),
         # Rate limits are shared between workers through Redis in production.
-        "RATELIMIT_STORAGE_URI": env("LMS_RATELIMIT_STORAGE_URL") or "memory://",
+        "RATELIMIT_STORAGE_URI": env("LMS_RATELIMIT_STORAGE_URL") or redis_url or "memory://",
         "RATELIMIT_ENABLED": _bool(env("LMS_RATELIMIT_ENABLED"), default=True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "SESSION_COOKIE_SECURE": _bool(env("LMS_SESSION_COOKIE_SECURE")),

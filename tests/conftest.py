@@ -94,12 +94,12 @@ def app_config(tmp_root: Path, **overrides) -> dict:
         "SQLALCHEMY_DATABASE_URI": _database_url(tmp_root),
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         "LMS_CONTENT_DIR": str(FIXTURES / "content"),
-        "LMS_UPLOAD_DIR": str(tmp_root / "uploads"),
         "LMS_ARGON2_TIME_COST": 1,
         "LMS_ARGON2_MEMORY_KIB": 1024,
         # Initialised enabled, then switched off: the ``rate_limited`` fixture turns it on.
         "RATELIMIT_ENABLED": True,
         "LMS_MAIL_SERVER": "",
+        "LMS_TASK_QUEUE": "immediate",
         "LMS_DEMO_ACCOUNTS": False,
         "SERVER_NAME": None,
     }
@@ -185,6 +185,39 @@ def rate_limited(app):
     yield
     limiter.reset()
     limiter.enabled = False
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on a free local port; its ``messages`` are what it received."""
+    from tests.mailbox import start_smtp
+
+    controller, inbox = start_smtp()
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def deferred_tasks(app):
+    """Tasks wait in the queue, as they would for a worker, instead of running at once.
+
+    Yields the Huey instance: ``run_queued(huey)`` runs what is waiting."""
+    from lms.core.tasks import queue_of
+
+    huey = queue_of(app).huey
+    huey.immediate = False
+    yield huey
+    huey.flush()
+    huey.immediate = True
+
+
+def run_queued(huey) -> int:
+    """Run every task waiting in ``huey`` (as a worker would); return how many ran."""
+    ran = 0
+    while (queued := huey.dequeue()) is not None:
+        huey.execute(queued)
+        ran += 1
+    return ran
 
 
 @pytest.fixture

@@ -62,7 +62,7 @@ def test_wsgi_module_only_builds_the_app(tmp_path):
     env = {"LMS_INSTANCE_PATH": str(tmp_path), "PATH": "/usr/bin:/bin", "LMS_LOG_LEVEL": "WARNING"}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                             cwd=str(__import__("pathlib").Path(__file__).parent.parent))
-    assert result.stdout.strip() == "False False Flask", result.stderr
+    assert result.stdout.strip() == "False False LmsFlask", result.stderr
 
 
 def test_unknown_page_is_a_404_in_the_site_layout(client):

@@ -20,3 +20,51 @@ def test_migrations_produce_exactly_the_models(tmp_root, empty_database_url):
             differences = compare_metadata(context, db.metadata)
         db.engine.dispose()
     assert differences == []
+
+
+def test_attachments_on_disk_move_into_the_database(tmp_root, tmp_path, empty_database_url, monkeypatch):
+    """Revision 0008: files of one server's upload folder become rows every server reads."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from lms.accounts.models import User
+    from lms.courses.models import Course, Enrolment, Module
+    from lms.tutors.models import Assignment, Submission
+
+    uploads = tmp_path / "uploads"
+    (uploads / "ab").mkdir(parents=True)
+    (uploads / "ab" / "abcdef").write_bytes(b"%PDF-1.4 the report")
+    monkeypatch.setenv("LMS_UPLOAD_DIR", str(uploads))
+    application = build_app(tmp_root, SQLALCHEMY_DATABASE_URI=empty_database_url)
+    with application.app_context():
+        upgrade(revision="0007_mail_outbox")
+        with Session(db.engine) as session:  # tables 0008 does not touch, written with today's models
+            course = Course(slug="c", version=1, format="tutored", default_language="en", languages=["en"],
+                            hours=1, pass_mark=50, title={"en": "C"}, summary={}, completion_rules={},
+                            content_hash="h", module_count=1, lesson_count=0)
+            module = Module(course=course, slug="m", position=1, title={"en": "M"})
+            user = User(email="a@example.org", full_name="A", password_hash="x", language="en")
+            enrolment = Enrolment(user=user, course=course)
+            assignment = Assignment(course=course, module=module, slug="a", title={}, scenario={},
+                                    scenario_html={}, rubric={}, max_points=4, content_hash="h")
+            session.add_all([course, module, user, enrolment, assignment])
+            session.flush()
+            submission = Submission(assignment_id=assignment.id, enrolment_id=enrolment.id)
+            session.add(submission)
+            session.flush()
+            for number, stored_name in enumerate(("abcdef", "ab0000"), start=1):
+                session.execute(text(
+                    "INSERT INTO attachment (id, submission_id, original_name, stored_name, file_type, "
+                    "content_type, size, uploaded_at) VALUES (:id, :submission, 'report.pdf', :stored, 'pdf', "
+                    "'application/pdf', 19, CURRENT_TIMESTAMP)"),
+                    {"id": number, "submission": submission.id, "stored": stored_name})
+            session.commit()
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(text("SELECT attachment_id, data FROM attachment_content")).all()
+            kept = connection.execute(text("SELECT count(*) FROM attachment")).scalar()
+        db.engine.dispose()
+    # The file found is in the database; the one missing on disk keeps its row, without content.
+    assert [(row[0], bytes(row[1])) for row in rows] == [(1, b"%PDF-1.4 the report")]
+    assert kept == 2

@@ -7,8 +7,18 @@ from sqlalchemy import select
 
 from lms.accounts import operations as ops
 from lms.accounts.models import ApiToken
-from lms.accounts.schemas import MeSchema, TokenCreatedSchema, TokenInSchema, TokenOutSchema
+from lms.accounts.reference import ADMIN
+from lms.accounts.schemas import (
+    MeSchema,
+    OutboxMailSchema,
+    TokenCreatedSchema,
+    TokenInSchema,
+    TokenOutSchema,
+)
+from lms.core import mail
 from lms.core.api import AUTH_RESPONSES, api_blueprint, authenticated
+from lms.core.errors import NotFound
+from lms.core.permissions import require
 from lms.extensions import db
 
 blp = api_blueprint("accounts_api", __name__, "The signed-in user and their API tokens.")
@@ -51,3 +61,28 @@ def revoke_token(token_id: int):
     """Revoke one of your tokens."""
     ops.revoke_api_token(db.session, current_user, token_id)
     db.session.commit()
+
+
+@blp.get("/admin/mail")
+@authenticated
+@blp.response(200, OutboxMailSchema(many=True))
+@blp.alt_response(403, description="Administrators only.")
+def list_troubled_mail():
+    """E-mail not sent yet after a failed attempt, or given up: recipient, attempts, last error."""
+    require(current_user.has_role(ADMIN))
+    return mail.troubled_mail(db.session)
+
+
+@blp.post("/admin/mail/<int:mail_id>/retry")
+@authenticated
+@blp.response(200, OutboxMailSchema)
+@blp.alt_response(403, description="Administrators only.")
+@blp.alt_response(404, description="No such e-mail.")
+@blp.alt_response(409, description="The e-mail is already sent or being sent.")
+def retry_mail(mail_id: int):
+    """Send a pending or failed e-mail again now."""
+    require(current_user.has_role(ADMIN))
+    row = db.session.get(mail.OutboxMail, mail_id)
+    if row is None:
+        raise NotFound()
+    return mail.retry_mail(db.session, row)

@@ -49,3 +49,15 @@ class TokenCreatedSchema(TokenOutSchema):
 
 class TokenInSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+class OutboxMailSchema(Schema):
+    id = fields.Integer()
+    recipient = fields.String()
+    subject = fields.String()
+    status = fields.String(metadata={"description": "pending, sending, sent or failed"})
+    attempts = fields.Integer()
+    created_at = fields.DateTime()
+    next_attempt_at = fields.DateTime()
+    sent_at = fields.DateTime(allow_none=True)
+    last_error = fields.String(allow_none=True)

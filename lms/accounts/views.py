@@ -23,6 +23,7 @@ from lms.accounts.forms import (
 )
 from lms.accounts.models import ApiToken, Beneficiary, Institution, User, UserRole
 from lms.accounts.reference import ADMIN, ROLES
+from lms.core import mail
 from lms.core.errors import Conflict, ValidationFailed
 from lms.core.forms import attach_errors
 from lms.core.i18n import _, current_language
@@ -258,6 +259,23 @@ def admin_user(user_id: int):
             flash(_("The account has been updated."), "success")
             return redirect(url_for("accounts.admin_user", user_id=user.id))
     return render_template("accounts/admin_user.html", form=form, user=user)
+
+
+@bp.get("/admin/mail")
+@roles_required(ADMIN)
+def admin_mail():
+    """E-mail that could not be sent yet, or not at all: what failed, and when it is tried again."""
+    return render_template("accounts/admin_mail.html", rows=mail.troubled_mail(db.session), form=EmptyForm())
+
+
+@bp.post("/admin/mail/<int:mail_id>/retry")
+@roles_required(ADMIN)
+def retry_mail(mail_id: int):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    mail.retry_mail(db.session, db.get_or_404(mail.OutboxMail, mail_id))
+    flash(_("The e-mail will be sent again now."), "success")
+    return redirect(url_for("accounts.admin_mail"))
 
 
 @bp.route("/admin/institutions", methods=["GET", "POST"])

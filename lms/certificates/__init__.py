@@ -8,8 +8,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from lms.certificates import api, badges, operations, views
+    from lms.certificates import api, badges, operations, tasks, views
     from lms.core.i18n import _l
+    from lms.core.tasks import register
     from lms.core.web import register_nav, register_slot
     from lms.courses.signals import course_completed
     from lms.extensions import api as rest_api
@@ -17,6 +18,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(badges.bp)
     rest_api.register_blueprint(api.blp)
+    register(app, tasks.render_certificate_pdf)
     # Issue inside the transaction that completes the enrolment (strong reference: a
     # module-level function, connected once however many apps are made).
     course_completed.connect(operations.on_course_completed, weak=False)

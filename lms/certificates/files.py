@@ -18,18 +18,12 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from flask import Flask, current_app, has_app_context
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+from flask import Flask, current_app
 
 from lms.certificates.codes import format_code
 from lms.certificates.pdf import LAYOUT_VERSION, PrintedCertificate, render_certificate
 
 log = logging.getLogger(__name__)
-PENDING_KEY = "lms_certificates_to_render"
-# A transaction that completes many enrolments at once (a content update, a bulk action)
-# should not keep its request waiting while every PDF renders: the rest render on request.
-PRERENDER_LIMIT = 10
 VERIFY_PATH = "/verify/"
 
 
@@ -59,6 +53,12 @@ def render(printed: PrintedCertificate) -> bytes:
                               issuer_name=current_app.config["LMS_ISSUER_NAME"])
 
 
+def prerender(printed: PrintedCertificate) -> None:
+    """Render into the cache unless it is there (the task run after a certificate is issued)."""
+    if not cached_path(printed).exists():
+        _store(cached_path(printed), render(printed))
+
+
 def pdf_bytes(printed: PrintedCertificate) -> bytes:
     """The PDF of this revision: from the cache, or rendered and cached."""
     path = cached_path(printed)
@@ -79,34 +79,6 @@ def _store(path: Path, data: bytes) -> None:
         os.replace(partial, path)  # readers see the whole file or none
     except OSError:
         log.warning("Could not cache the certificate PDF %s", path, exc_info=True)
-
-
-# --- rendered as soon as the issuing transaction commits --------------------------------
-
-def render_after_commit(session, printed: PrintedCertificate) -> None:
-    """Have the PDF ready before anyone asks: rendered once the transaction has committed."""
-    pending = session.info.setdefault(PENDING_KEY, [])
-    if len(pending) < PRERENDER_LIMIT:
-        pending.append(printed)
-
-
-@event.listens_for(Session, "after_commit")
-def _render_pending(session):
-    pending = session.info.pop(PENDING_KEY, None)
-    if not pending or not has_app_context():
-        return
-    for printed in pending:
-        try:
-            if not cached_path(printed).exists():
-                _store(cached_path(printed), render(printed))
-        except Exception:  # the certificate is committed; its PDF can still be made on request
-            log.exception("Could not render certificate %s after issuing it", format_code(printed.code))
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_pending(session, previous_transaction):
-    if previous_transaction.parent is None:
-        session.info.pop(PENDING_KEY, None)
 
 
 # --- archives -------------------------------------------------------------------------------

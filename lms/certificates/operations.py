@@ -22,11 +22,13 @@ from lms.certificates import files
 from lms.certificates.codes import format_code, generate_code, normalise_code
 from lms.certificates.models import ACCOMPLISHMENT, COMPLETION, REVOKED, VALID, Certificate
 from lms.certificates.pdf import PrintedCertificate
+from lms.certificates.tasks import render_certificate_pdf
 from lms.core import audit
 from lms.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from lms.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, use_language
 from lms.core.mail import Mail, queue_mail
 from lms.core.models import utcnow
+from lms.core.tasks import enqueue_after_commit
 from lms.courses.access import details_of, enrolments_of_cohort
 from lms.courses.models import Course, Enrolment
 
@@ -92,7 +94,7 @@ def issue_certificate(session: Session, enrolment: Enrolment) -> Certificate:
             if existing is not None:
                 return existing
             continue  # the one-in-2^80 code collision: draw again
-        files.render_after_commit(session, PrintedCertificate.of(certificate))
+        enqueue_after_commit(session, render_certificate_pdf, certificate.id, certificate.revision)
         _tell_holder(session, certificate, "issued")
         return certificate
     raise Conflict(_("A certificate could not be issued. Please try again."))
@@ -265,7 +267,7 @@ def reissue(session: Session, actor: User, certificate: Certificate, *, reason: 
     _flush(session, certificate)
     audit.record(session, actor_id=actor.id, action="certificate.reissued", subject_type="certificate",
                  subject_id=certificate.id, before=before, after=_state(certificate), reason=reason)
-    files.render_after_commit(session, PrintedCertificate.of(certificate))
+    enqueue_after_commit(session, render_certificate_pdf, certificate.id, certificate.revision)
     _tell_holder(session, certificate, "reissued")
     return certificate
 

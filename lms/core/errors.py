@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from lms.core.i18n import _l
 from lms.core.schema_messages import translate_leaves
+from lms.core.unit_of_work import abandon
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,7 @@ def _html_error(status: int, message):
 
 
 def handle_domain_error(error: DomainError):
+    abandon()
     if wants_json():
         return json_error(error.status, error.errors, **_stringify(error.payload))
     return _html_error(error.status, error.message)
@@ -126,6 +128,7 @@ def _webargs_messages(error: HTTPException) -> dict | None:
 
 
 def handle_http_exception(error: HTTPException):
+    abandon()
     status = error.code or 500
     if isinstance(error, CSRFError):
         message = _l("This form has expired or did not come from this site. Reload the page and try again.")
@@ -143,12 +146,14 @@ def handle_http_exception(error: HTTPException):
 
 
 def handle_unexpected(error: Exception):
+    abandon()
     log.exception("Unhandled error on %s %s", request.method, request.path)
     return handle_http_exception(InternalServerError())
 
 
 def handle_value_out_of_range(error: Exception):
     """A number or text the database cannot hold (an id of 30 digits, say) is bad input, not a bug."""
+    abandon()
     log.info("Value out of range on %s %s: %s", request.method, request.path, error)
     message = _l("A value given is too large or not valid here.")
     if wants_json():
@@ -156,10 +161,20 @@ def handle_value_out_of_range(error: Exception):
     return _html_error(422, message)
 
 
+def handle_concurrent_change(error: Exception):
+    """Someone changed the record between our read and our write (the version counter of
+    ``version_id_col`` did not match), or a unique row was created by a concurrent request."""
+    log.info("Concurrent change on %s %s: %s", request.method, request.path, error)
+    return handle_domain_error(Conflict())
+
+
 def register_error_handlers(app: Flask) -> None:
-    from sqlalchemy.exc import DataError
+    from sqlalchemy.exc import DataError, IntegrityError
+    from sqlalchemy.orm.exc import StaleDataError
 
     app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(StaleDataError, handle_concurrent_change)
+    app.register_error_handler(IntegrityError, handle_concurrent_change)
     app.register_error_handler(OverflowError, handle_value_out_of_range)
     app.register_error_handler(DataError, handle_value_out_of_range)
     app.register_error_handler(HTTPException, handle_http_exception)

@@ -89,6 +89,33 @@ def healthz():
     return jsonify(status="ok")
 
 
+@bp.get("/readyz")
+def readyz():
+    """What a deploy script waits for: the database and the task queue answer."""
+    from sqlalchemy import text
+
+    from lms.core.tasks import queue_of
+    from lms.extensions import db
+
+    checks = {}
+    try:
+        db.session.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception:  # any failure means "not ready", whatever the driver raised
+        checks["database"] = "unavailable"
+    try:
+        queue_of().ping()
+        checks["queue"] = "ok"
+    except Exception:
+        checks["queue"] = "unavailable"
+    ready = all(value == "ok" for value in checks.values())
+    response = jsonify(status="ok" if ready else "unavailable", checks=checks)
+    response.status_code = 200 if ready else 503
+    if not ready:
+        response.headers["Retry-After"] = "5"
+    return response
+
+
 def safe_next(target: str | None, fallback: str) -> str:
     """Only follow a same-site relative path (no open redirects)."""
     if target:

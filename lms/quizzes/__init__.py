@@ -7,14 +7,16 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from lms.core.i18n import _l
+    from lms.core.tasks import register
     from lms.core.web import register_nav, register_slot
     from lms.extensions import api as rest_api
-    from lms.quizzes import api, cli, content, progress, views
+    from lms.quizzes import api, cli, content, progress, tasks, views
 
     app.register_blueprint(views.bp)
     rest_api.register_blueprint(api.blp)
     app.cli.add_command(cli.questions_cli)
     app.cli.add_command(cli.quizzes_cli)
+    register(app, tasks.close_overdue_attempts)
     content.register()
     progress.register()
     register_slot("course.module", views.render_module_quiz)

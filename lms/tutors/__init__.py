@@ -8,11 +8,12 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from lms.accounts.demo import register_demo_hook
     from lms.core.i18n import _l
+    from lms.core.tasks import register
     from lms.core.web import register_nav, register_slot
     from lms.courses.completion import register_requirement_kind
     from lms.courses.content import register_content_extension
     from lms.extensions import api as rest_api
-    from lms.tutors import access, api, assignment_views, cli, grading_views, views
+    from lms.tutors import access, api, assignment_views, cli, grading_views, tasks, views
     from lms.tutors.completion import ASSIGNMENT_REQUIREMENT
     from lms.tutors.content import AssignmentContent
     from lms.tutors.demo import demo_cohort
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(grading_views.bp)
     rest_api.register_blueprint(api.blp)
     app.cli.add_command(cli.tutors_cli)
+    register(app, tasks.send_tutor_digests)
     app.add_template_filter(_markdown_html, "markdown_html")
 
     access.register()

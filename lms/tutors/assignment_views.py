@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -15,7 +17,7 @@ from lms.courses.operations import enrolment_of
 from lms.extensions import db
 from lms.tutors import submissions, uploads
 from lms.tutors.forms import ResponseForm
-from lms.tutors.models import Assignment, Submission
+from lms.tutors.models import Assignment, AttachmentContent, Submission
 
 bp = Blueprint("assignments", __name__, template_folder="templates")
 
@@ -98,12 +100,13 @@ def attachment(attachment_id: int):
 
 
 def send_attachment(found):
-    """Send a stored file as a download that no browser renders or sniffs."""
-    path = uploads.path_of(found.stored_name)
-    if not path.is_file():
+    """Send an attachment as a download that no browser renders or sniffs."""
+    data = db.session.scalar(select(AttachmentContent.data).where(AttachmentContent.attachment_id == found.id))
+    if data is None:
         abort(404)
-    response = send_file(path, mimetype=found.content_type, as_attachment=True, download_name=found.original_name,
-                         max_age=0, conditional=True)
+    response = send_file(io.BytesIO(data), mimetype=found.content_type, as_attachment=True,
+                         download_name=found.original_name, max_age=0, conditional=True,
+                         etag=f"attachment-{found.id}-{found.size}", last_modified=found.uploaded_at)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -1,4 +1,4 @@
-"""``lms tutors send-digests``: the daily digest of new work for tutors who chose it (run from cron)."""
+"""``lms tutors send-digests``: the daily digest of new work for tutors who chose it, sent now."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     Index,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -266,20 +267,34 @@ class SubmissionRound(Base):
 
 
 class Attachment(Base):
-    """A file attached to a submission, stored outside the web root under a generated name."""
+    """A file attached to a submission. Its bytes are in ``attachment_content``, in the
+    database every app server shares (never on one server's disk, never under the web root)."""
 
     __tablename__ = "attachment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id", ondelete="CASCADE"), index=True)
     original_name: Mapped[str] = mapped_column(String(200))
-    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
     file_type: Mapped[str] = mapped_column(String(8))
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column()
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Removed from the working draft; kept while a submitted round still refers to it.
     removed_at: Mapped[datetime | None] = mapped_column()
+    content: Mapped[AttachmentContent] = relationship(
+        back_populates="attachment", cascade="all, delete-orphan", passive_deletes=True, lazy="raise",
+        uselist=False)
+
+
+class AttachmentContent(Base):
+    """The bytes of an attachment, apart from its description so that lists never load them."""
+
+    __tablename__ = "attachment_content"
+
+    attachment_id: Mapped[int] = mapped_column(ForeignKey("attachment.id", ondelete="CASCADE"),
+                                               primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    attachment: Mapped[Attachment] = relationship(back_populates="content")
 
 
 class TutorPreference(Base):

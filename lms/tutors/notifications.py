@@ -1,7 +1,7 @@
 """E-mails of tutored groups, each in its recipient's language, sent after the commit.
 
 Trainees hear when their work is graded or returned; tutors hear when work arrives,
-at once or in a daily digest (``lms tutors send-digests``, run from cron).
+at once or in a daily digest (sent each morning by the worker: ``tutors.tasks``).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import render_template
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
@@ -115,15 +115,23 @@ def notify_new_work(session: Session, submission) -> None:
         queue_mail(session, Mail(to=tutor.email, subject=subject, text=text))
 
 
-def send_digests(session: Session, *, now: datetime | None = None) -> int:
-    """Send each daily-digest tutor what arrived since their last digest; return how many were sent."""
+def send_digests(session: Session, *, now: datetime | None = None, not_since: datetime | None = None) -> int:
+    """Send each daily-digest tutor what arrived since their last digest; return how many were sent.
+
+    ``not_since`` leaves out tutors whose last digest is more recent than that moment."""
     from lms.tutors.operations import tutored_cohort_ids
     from lms.tutors.queue import AWAITING, GradingQueue
 
     now = now or utcnow()
     sent = 0
-    rows = session.execute(select(TutorPreference, User).join(User, User.id == TutorPreference.user_id)
-                           .where(TutorPreference.notify == NOTIFY_DAILY, User.is_active_account.is_(True)))
+    query = (select(TutorPreference, User).join(User, User.id == TutorPreference.user_id)
+             .where(TutorPreference.notify == NOTIFY_DAILY, User.is_active_account.is_(True)))
+    if not_since is not None:
+        query = query.where(or_(TutorPreference.last_digest_at.is_(None), TutorPreference.last_digest_at < not_since))
+    if session.get_bind().dialect.name == "postgresql":
+        # Another worker sending the same digests skips the tutors this one is writing to.
+        query = query.with_for_update(of=TutorPreference, skip_locked=True)
+    rows = session.execute(query)
     with url_context():
         for preference, tutor in rows.all():
             if not tutor.is_tutor:

@@ -27,6 +27,7 @@ from lms.tutors.models import (
     SUBMITTED,
     Assignment,
     Attachment,
+    AttachmentContent,
     Submission,
     SubmissionRound,
 )
@@ -191,9 +192,9 @@ def add_attachment(session: Session, user: User, assignment: Assignment, *, file
         raise ValidationFailed(_("You can attach at most {count} files. Remove one first.").format(
             count=MAX_ATTACHMENTS), field="file")
     attachment = Attachment(submission_id=submission.id, original_name=checked.name,
-                            stored_name=uploads.store(session, checked.data), file_type=checked.file_type.key,
-                            content_type=checked.file_type.content_type, size=len(checked.data),
-                            uploaded_at=utcnow())
+                            file_type=checked.file_type.key, content_type=checked.file_type.content_type,
+                            size=len(checked.data), uploaded_at=utcnow(),
+                            content=AttachmentContent(data=checked.data))
     session.add(attachment)
     submission.updated_at = utcnow()
     submission.version += 1
@@ -212,8 +213,7 @@ def remove_attachment(session: Session, user: User, attachment_id: int) -> Submi
     if submitted:
         attachment.removed_at = utcnow()  # a past round still shows it
     else:
-        uploads.discard(session, attachment.stored_name)
-        session.delete(attachment)
+        session.delete(attachment)  # its content goes with it (ON DELETE CASCADE)
     submission.updated_at = utcnow()
     submission.version += 1
     session.flush()

@@ -1,30 +1,21 @@
-"""Attachment files: checked by name, size and content; stored outside the web root.
+"""Attachment files: checked by name, size and content before they are kept.
 
-A file is stored under a generated name in ``LMS_UPLOAD_DIR`` (never under ``static``),
-its original name kept only in the database. Files written by a transaction that rolls
-back are removed again; files dropped by a transaction are removed once it commits.
+What passes is kept in the database (``AttachmentContent``), which every app server
+shares; the original name is only ever shown, never used as a path.
 """
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
-import secrets
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from lms.core.errors import TooLarge, ValidationFailed
 from lms.core.i18n import _
 
-WRITTEN_KEY = "lms_files_written"
-DOOMED_KEY = "lms_files_to_delete"
 MAX_NAME_LENGTH = 200
 
 
@@ -58,10 +49,6 @@ def allowed_types() -> list[FileType]:
 
 def max_bytes() -> int:
     return int(current_app.config["LMS_UPLOAD_MAX_MB"]) * 1024 * 1024
-
-
-def upload_dir() -> Path:
-    return Path(current_app.config["LMS_UPLOAD_DIR"])
 
 
 def check_name(raw: str | None) -> str:
@@ -153,49 +140,3 @@ def check_file(raw_name: str | None, stream) -> CheckedFile:
         raise ValidationFailed(_("The content of “{name}” is not a {type} file. Accepted types: {types}.").format(
             name=name, type=claimed.key.upper(), types=accepted), field="file")
     return CheckedFile(name, data, claimed)
-
-
-def _path_for(stored_name: str) -> Path:
-    return upload_dir() / stored_name[:2] / stored_name
-
-
-def store(session: Session, data: bytes) -> str:
-    """Write the bytes under a new random name; removed again if ``session`` rolls back."""
-    stored_name = secrets.token_hex(16)
-    path = _path_for(stored_name)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    temporary = path.with_suffix(".part")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(temporary, path)
-    session.info.setdefault(WRITTEN_KEY, []).append(path)
-    return stored_name
-
-
-def discard(session: Session, stored_name: str) -> None:
-    """Delete a stored file once ``session`` commits."""
-    session.info.setdefault(DOOMED_KEY, []).append(_path_for(stored_name))
-
-
-def path_of(stored_name: str) -> Path:
-    return _path_for(stored_name)
-
-
-@event.listens_for(Session, "after_commit")
-def _after_commit(session):
-    if session.in_nested_transaction():
-        return  # a SAVEPOINT was released: the transaction may still roll back
-    session.info.pop(WRITTEN_KEY, None)
-    for path in session.info.pop(DOOMED_KEY, None) or []:
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _after_rollback(session, previous_transaction):
-    if previous_transaction.parent is None:
-        session.info.pop(DOOMED_KEY, None)
-        for path in session.info.pop(WRITTEN_KEY, None) or []:
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()

@@ -24,8 +24,11 @@ LOCALES = [code for code in SHIPPED if code != DEFAULT_LANGUAGE]
 @pytest.fixture
 def sent(monkeypatch):
     """The mails sent after each commit, instead of the log."""
+    from lms.core.mail import Mail
+
     mails = []
-    monkeypatch.setattr("lms.core.mail.deliver", lambda batch: mails.extend(batch))
+    monkeypatch.setattr("lms.core.mail._send", lambda row: mails.append(
+        Mail(to=row.recipient, subject=row.subject, text=row.text, html=row.html)))
     return mails
 
 

@@ -11,7 +11,7 @@ import pytest
 from lms.core.errors import Conflict, NotAllowed, TooLarge, ValidationFailed
 from lms.extensions import db
 from lms.tutors import submissions, uploads
-from lms.tutors.models import Attachment, Submission, SubmissionRound
+from lms.tutors.models import Attachment, AttachmentContent, Submission, SubmissionRound
 from tests.conftest import login
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -196,10 +196,9 @@ def test_attachments_are_stored_outside_the_web_root_and_served_only_to_their_re
     response = _post(client, _page(casework, case), body="See the file", file=(io.BytesIO(PDF), "my report.pdf"))
     assert response.status_code == 303
     attachment = session.scalar(db.select(Attachment))
-    stored = uploads.path_of(attachment.stored_name)
-    assert stored.read_bytes() == PDF and "my report" not in str(stored)
-    assert Path(app.config["LMS_UPLOAD_DIR"]) in stored.parents
-    assert Path(app.static_folder) not in stored.parents
+    # Kept in the database every app server shares; nothing written under the web root.
+    assert session.get(AttachmentContent, attachment.id).data == PDF
+    assert not any(Path(app.static_folder).rglob("*.pdf"))
     download = client.get(f"/attachments/{attachment.id}")
     assert download.status_code == 200 and download.data == PDF
     assert "attachment" in download.headers["Content-Disposition"]
@@ -229,14 +228,14 @@ def test_refused_uploads_change_nothing(client, session, casework, assignments, 
     assert session.scalar(db.select(db.func.count(Submission.id))) == 0
 
 
-def test_a_file_written_by_a_rolled_back_transaction_is_removed(app, session, assignments, make_cohort, add_member):
+def test_a_file_added_by_a_rolled_back_transaction_is_not_kept(app, session, assignments, make_cohort, add_member):
     trainee, _ = add_member(make_cohort())
     attachment = submissions.add_attachment(session, trainee, assignments["assessment-case"], filename="a.pdf",
-                                        stream=io.BytesIO(PDF))
-    path = uploads.path_of(attachment.stored_name)
-    assert path.is_file()
+                                            stream=io.BytesIO(PDF))
+    attachment_id = attachment.id
+    assert session.get(AttachmentContent, attachment_id) is not None
     session.rollback()
-    assert not path.exists()
+    assert session.get(AttachmentContent, attachment_id) is None
 
 
 def test_removing_a_draft_file_deletes_it_but_a_submitted_one_stays_in_history(
@@ -246,9 +245,9 @@ def test_removing_a_draft_file_deletes_it_but_a_submitted_one_stays_in_history(
     login(client, trainee)
     _post(client, _page(casework, case), body="text", file=(io.BytesIO(PDF), "draft.pdf"))
     draft = session.scalar(db.select(Attachment))
-    draft_path = uploads.path_of(draft.stored_name)
     _post(client, _page(casework, case), body="text", remove=[str(draft.id)])
-    assert not draft_path.exists() and session.scalar(db.select(db.func.count(Attachment.id))) == 0
+    assert session.scalar(db.select(db.func.count(Attachment.id))) == 0
+    assert session.scalar(db.select(db.func.count(AttachmentContent.attachment_id))) == 0
 
     _post(client, _page(casework, case), body="text", file=(io.BytesIO(PDF), "kept.pdf"), action="submit")
     kept = session.scalar(db.select(Attachment))

@@ -1,0 +1,5 @@
+"""``python -m lms``: the ``lms`` command, for processes started by ``lms serve``."""
+
+from lms.cli import cli
+
+cli()

@@ -11,6 +11,9 @@ from lms.courses.models import Course, Lesson, LessonBody, Module
 from lms.extensions import db
 from tests.conftest import ROOT
 
+# Content checks use the sections each feature adds to the application.
+pytestmark = pytest.mark.usefixtures("ctx")
+
 CONTENT = ROOT / "content"
 TUTORED, SELF_PACED = "radicalisation-prevention", "probation-and-community-sanctions"
 ALL_LOCALES = {"en", "sq", "bs", "sr_Latn", "sr_Cyrl", "mk", "cnr"}

@@ -20,8 +20,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     rest_api.register_blueprint(api.blp)
     app.jinja_env.globals.update(role_names=ROLES, professions=PROFESSIONS, genders=GENDERS)
-    register_nav("accounts.admin_users", _l("Users"), lambda user: user.has_role(ADMIN), order=90)
-    register_nav("accounts.admin_mail", _l("E-mail"), lambda user: user.has_role(ADMIN), order=91)
+    register_nav(app, "accounts.admin_users", _l("Users"), lambda user: user.has_role(ADMIN), order=90)
+    register_nav(app, "accounts.admin_mail", _l("E-mail"), lambda user: user.has_role(ADMIN), order=91)
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please sign in to see this page.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from lms.accounts.models import Institution, User, UserRole
 from lms.accounts.operations import beneficiary_by_code, find_user_by_email, hash_password
 from lms.accounts.reference import ADMIN, MANAGER, NATIONAL, REGIONAL, TRAINEE, TUTOR
+from lms.core.extension_points import ExtensionPoint
 
 # email, full name, roles, beneficiary, institution, profession, language, manager scope, note
 DEMO_ACCOUNTS = [
@@ -35,19 +37,14 @@ DEMO_ACCOUNTS = [
 
 
 # Features add demo data (a cohort for the demo tutor, say) after the demo accounts exist:
-# hook(session) -> list of lines to print. Each hook must be idempotent.
-DEMO_HOOKS: list = []
-
-
-def register_demo_hook(hook) -> None:
-    if hook not in DEMO_HOOKS:
-        DEMO_HOOKS.append(hook)
+# maker(session) -> list of lines to print. Each must be safe to run again.
+DEMO_DATA: ExtensionPoint[Callable] = ExtensionPoint("accounts.demo_data")
 
 
 def run_demo_hooks(session) -> list[str]:
     lines = []
-    for hook in DEMO_HOOKS:
-        lines.extend(hook(session) or [])
+    for make in DEMO_DATA:
+        lines.extend(make(session) or [])
     return lines
 
 

@@ -12,19 +12,18 @@ def init_app(app: Flask) -> None:
     from lms.core.i18n import _l
     from lms.core.tasks import register
     from lms.core.web import register_nav, register_slot
-    from lms.courses.signals import course_completed
+    from lms.courses.extension_points import COURSE_COMPLETED
     from lms.extensions import api as rest_api
 
     app.register_blueprint(views.bp)
     app.register_blueprint(badges.bp)
     rest_api.register_blueprint(api.blp)
     register(app, tasks.render_certificate_pdf)
-    # Issue inside the transaction that completes the enrolment (strong reference: a
-    # module-level function, connected once however many apps are made).
-    course_completed.connect(operations.on_course_completed, weak=False)
-    register_slot("dashboard.enrolment", views.certificate_slot)
-    register_slot("course.after_progress", views.certificate_slot)
+    # Issue inside the transaction that completes the enrolment.
+    COURSE_COMPLETED.add(app, operations.on_course_completed)
+    register_slot(app, "dashboard.enrolment", views.certificate_slot)
+    register_slot(app, "course.after_progress", views.certificate_slot)
     # fontTools reports every glyph it keeps at INFO: one screenful per PDF.
     logging.getLogger("fontTools").setLevel(logging.WARNING)
-    register_nav("certificates.manage_certificates", _l("Certificates"),
+    register_nav(app, "certificates.manage_certificates", _l("Certificates"),
                  lambda user: user.is_manager or user.is_admin, order=60)

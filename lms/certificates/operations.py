@@ -29,7 +29,7 @@ from lms.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, use_language
 from lms.core.mail import Mail, queue_mail
 from lms.core.models import utcnow
 from lms.core.tasks import enqueue_after_commit
-from lms.courses.access import details_of, enrolments_of_cohort
+from lms.courses.extension_points import details_of, enrolments_of_cohort
 from lms.courses.models import Course, Enrolment
 
 MAX_REASON_LENGTH = 2000
@@ -100,8 +100,8 @@ def issue_certificate(session: Session, enrolment: Enrolment) -> Certificate:
     raise Conflict(_("A certificate could not be issued. Please try again."))
 
 
-def on_course_completed(enrolment: Enrolment, *, session: Session, **_extra) -> None:
-    """``courses.signals.course_completed`` receiver: issue inside the completing transaction."""
+def on_course_completed(session: Session, enrolment: Enrolment) -> None:
+    """Listener of ``COURSE_COMPLETED``: issue inside the completing transaction."""
     issue_certificate(session, enrolment)
 
 

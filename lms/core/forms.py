@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from flask_wtf import FlaskForm
 
-from lms.core.errors import GENERAL
+from lms.core import unit_of_work
+from lms.core.errors import GENERAL, DomainError
 from lms.core.i18n import N_, N_plural, _translations
 
 
@@ -34,6 +38,35 @@ class Form(FlaskForm):
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
             return CATALOGUE_TRANSLATIONS
+
+
+@contextlib.contextmanager
+def errors_on(form) -> Iterator[None]:
+    """Run an operation for a form; if it refuses (a domain error), show why on the form.
+
+    The request's changes are given up (``unit_of_work.abandon``) and the handler goes on to
+    render the form again with the messages beside their fields, with status 422 if it asks
+    ``form.refused``. Anything else (not found, not allowed) is left to the error handlers::
+
+        if form.validate_on_submit():
+            with errors_on(form):
+                operation(...)
+                return redirect(...)
+        return render_template(..., form=form), 422 if form.refused else 200
+    """
+    try:
+        yield
+    except DomainError as error:
+        if error.status not in (409, 413, 422):
+            raise
+        unit_of_work.abandon()
+        attach_errors(form, error.errors)
+        form.refused = error.status
+
+
+def status_of(form) -> int:
+    """The status a page with this form answers: 422 (or 409, 413) when it was refused."""
+    return getattr(form, "refused", None) or (422 if form.errors else 200)
 
 
 def attach_errors(form, errors: dict) -> None:

@@ -6,12 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, g, jsonify, redirect, request, session, url_for
+from flask import Blueprint, Flask, current_app, g, jsonify, redirect, request, session, url_for
 from flask_babel import format_date, format_datetime, format_decimal, format_number
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
+from lms.core.extension_points import ExtensionPoint
 from lms.core.i18n import (
     LANGUAGES,
     SESSION_KEY,
@@ -41,46 +42,48 @@ class NavItem:
     order: int
 
 
-# Features add their entries at start-up; the layout shows those visible to the user.
-NAV_ITEMS: list[NavItem] = []
+# The main menu: features add their entries at start-up; the layout shows those visible to the user.
+NAVIGATION: ExtensionPoint[NavItem] = ExtensionPoint(
+    "core.navigation", key=lambda item: item.endpoint, order=lambda item: item.order)
 
 
-def register_nav(endpoint: str, label, visible: Callable, order: int = 50) -> None:
-    if all(item.endpoint != endpoint for item in NAV_ITEMS):
-        NAV_ITEMS.append(NavItem(endpoint, label, visible, order))
-        NAV_ITEMS.sort(key=lambda item: item.order)
+def register_nav(app: Flask, endpoint: str, label, visible: Callable, order: int = 50) -> None:
+    NAVIGATION.add(app, NavItem(endpoint, label, visible, order))
 
 
 def nav_for(user) -> list[NavItem]:
-    return [item for item in NAV_ITEMS if item.visible(user)]
-
-
-_fixed_urls: dict[str, str] = {}
+    return [item for item in NAVIGATION if item.visible(user)]
 
 
 def fixed_url(endpoint: str) -> str:
     """The address of a page that takes no arguments (menu, forms of the layout): the same
-    for everyone, so built once per process instead of on every page."""
-    url = _fixed_urls.get(endpoint)
+    for everyone, so built once per application instead of on every page."""
+    urls = current_app.extensions.setdefault("lms.fixed_urls", {})
+    url = urls.get(endpoint)
     if url is None:
-        url = _fixed_urls[endpoint] = url_for(endpoint)
+        url = urls[endpoint] = url_for(endpoint)
     return url
+
+
+@dataclass(frozen=True)
+class PageSlot:
+    name: str
+    # renderer(**context) -> HTML or ""
+    renderer: Callable
 
 
 # Named places in a page where later features add their part (a join-with-key form on a
 # tutored course page, certificate links on the dashboard) without the page's feature
-# importing them. A slot renderer takes keyword context and returns HTML or "".
-SLOTS: dict[str, list[Callable]] = {}
+# importing them.
+PAGE_SLOTS: ExtensionPoint[PageSlot] = ExtensionPoint("core.page_slots")
 
 
-def register_slot(name: str, renderer: Callable) -> None:
-    renderers = SLOTS.setdefault(name, [])
-    if renderer not in renderers:
-        renderers.append(renderer)
+def register_slot(app: Flask, name: str, renderer: Callable) -> None:
+    PAGE_SLOTS.add(app, PageSlot(name, renderer))
 
 
 def render_slot(name: str, **context) -> Markup:
-    return Markup("").join(Markup(renderer(**context) or "") for renderer in SLOTS.get(name, []))
+    return Markup("").join(Markup(slot.renderer(**context) or "") for slot in PAGE_SLOTS if slot.name == name)
 
 
 @bp.get("/healthz")

@@ -17,6 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.core.i18n import _
 from lms.core.models import utcnow
+from lms.courses.extension_points import COMPLETION_KINDS, COURSE_COMPLETED
 from lms.courses.models import (
     ACTIVE,
     CompletionRequirement,
@@ -26,7 +27,6 @@ from lms.courses.models import (
     LessonCompletion,
     ProgressEvent,
 )
-from lms.courses.signals import course_completed
 
 LESSONS = "lessons"
 
@@ -40,13 +40,6 @@ class RequirementKind:
     labels: Callable[[Session, list[CompletionRequirement], str | None], dict[int, str]]
     # (session, requirements of this kind) -> {requirement id: url}; optional
     links: Callable[[Session, list[CompletionRequirement]], dict[int, str]] | None = None
-
-
-REQUIREMENT_KINDS: dict[str, RequirementKind] = {}
-
-
-def register_requirement_kind(kind: RequirementKind) -> None:
-    REQUIREMENT_KINDS[kind.name] = kind
 
 
 @dataclass
@@ -88,26 +81,14 @@ class Progress:
         return bool(self.requirements) and all(r.met for r in self.requirements)
 
 
-def _lessons_met(session, enrolment, requirements):
-    done, total = _lesson_counts(session, enrolment)
-    return {r.id for r in requirements} if total and done >= total else set()
-
-
 def _lessons_labels(session, requirements, language):
     return {r.id: _("Read every lesson") for r in requirements}
 
 
-register_requirement_kind(RequirementKind(LESSONS, _lessons_met, _lessons_labels))
-
-
-def _lesson_counts(session: Session, enrolment: Enrolment) -> tuple[int, int]:
-    total = session.scalar(select(func.count(Lesson.id)).where(
-        Lesson.course_id == enrolment.course_id, Lesson.is_retired.is_(False)))
-    done = session.scalar(
-        select(func.count(LessonCompletion.id))
-        .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
-        .where(LessonCompletion.enrolment_id == enrolment.id, Lesson.is_retired.is_(False)))
-    return done or 0, total or 0
+# "Read every lesson": met when every lesson the trainee is shown is done (progress_of counts
+# them, since it has them at hand).
+LESSONS_KIND = RequirementKind(LESSONS, met=lambda session, enrolment, requirements: set(),
+                               labels=_lessons_labels)
 
 
 def requirements_of(session: Session, course_id: int) -> list[CompletionRequirement]:
@@ -130,7 +111,7 @@ def progress_of(session: Session, enrolment: Enrolment, *, language: str | None 
         by_kind.setdefault(requirement.kind, []).append(requirement)
     statuses: dict[int, RequirementStatus] = {}
     for kind_name, requirements in by_kind.items():
-        kind = REQUIREMENT_KINDS.get(kind_name)
+        kind = COMPLETION_KINDS.get(kind_name)
         if kind_name == LESSONS:
             met = {r.id for r in requirements} if total and len(completed) >= total else set()
         else:
@@ -185,7 +166,7 @@ def complete_enrolment(session: Session, enrolment: Enrolment, *, source: str) -
     for name, value in (("completed_at", now), ("completed_version", course_version),
                         ("completion_source", source), ("progress_percent", 100)):
         set_committed_value(enrolment, name, value)
-    course_completed.send(enrolment, session=session)
+    COURSE_COMPLETED.send(session, enrolment)
     return True
 
 
@@ -203,7 +184,7 @@ def complete_manually(session: Session, actor, enrolment: Enrolment, reason: str
     """Record a completion achieved outside the platform (e.g. offline), with its reason; logged.
 
     It goes through ``complete_enrolment`` like any other completion, so whatever listens
-    to ``course_completed`` (a certificate) happens in this same transaction.
+    to ``COURSE_COMPLETED`` (a certificate) happens in this same transaction.
     """
     from lms.core import audit
     from lms.core.errors import Conflict, NotAllowed, ValidationFailed

@@ -16,6 +16,7 @@ from typing import Any
 
 from lms.core.i18n import LANGUAGES
 from lms.core.markdown import render_markdown, word_count
+from lms.courses.extension_points import CONTENT_FILES, CONTENT_SECTIONS
 from lms.courses.models import SELF_PACED, TUTORED
 from lms.courses.yamlfile import LineDict, LineList, YamlProblem, load_yaml
 
@@ -172,14 +173,6 @@ class ContentExtension:
         """Write this extension's part of an imported course into the database."""
 
 
-EXTENSIONS: list[ContentExtension] = []
-
-
-def register_content_extension(extension: ContentExtension) -> None:
-    if all(existing.name != extension.name for existing in EXTENSIONS):
-        EXTENSIONS.append(extension)
-
-
 class ContentFile:
     """A feature's file at the top of the content folder, beside the course folders
     (``glossary.yaml``): checked with the courses, imported in the same transaction."""
@@ -192,14 +185,6 @@ class ContentFile:
     def apply(self, session, data: Any) -> str:
         """Write the file's data into the database; return what happened (for the CLI)."""
         return ""
-
-
-CONTENT_FILES: list[ContentFile] = []
-
-
-def register_content_file(handler: ContentFile) -> None:
-    if all(existing.name != handler.name for existing in CONTENT_FILES):
-        CONTENT_FILES.append(handler)
 
 
 # --- field checks ----------------------------------------------------------------------
@@ -312,7 +297,7 @@ def load_course(folder: Path, problems: Problems) -> CourseSpec | None:
         return None
 
     spec = CourseSpec(path=folder, yaml_path=yaml_path)
-    extension_course_keys = {key for ext in EXTENSIONS for key in ext.course_keys}
+    extension_course_keys = {key for ext in CONTENT_SECTIONS for key in ext.course_keys}
     check_keys(data, COURSE_KEYS | extension_course_keys, path=yaml_path, what="course.yaml",
                 problems=problems)
     for key in ("slug", "version", "format", "default_language", "languages", "hours",
@@ -371,7 +356,7 @@ def load_course(folder: Path, problems: Problems) -> CourseSpec | None:
 
     _load_modules(spec, data.get("modules"), data.line_of("modules"), problems)
     _load_completion(spec, data.get("completion"), data.line_of("completion"), problems)
-    for extension in EXTENSIONS:
+    for extension in CONTENT_SECTIONS:
         extension.check(spec, problems)
     _check_stray_files(spec, problems)
     if spec.completion is not None and not completion_requirements(spec) and "completion" in data:
@@ -388,7 +373,7 @@ def _load_modules(spec: CourseSpec, modules, line: int, problems: Problems) -> N
     if not isinstance(modules, list) or not modules:
         problems.add(path, line, "modules must be a non-empty list")
         return
-    extension_keys = {key for ext in EXTENSIONS for key in ext.module_keys}
+    extension_keys = {key for ext in CONTENT_SECTIONS for key in ext.module_keys}
     entries = _module_entries(spec, modules, problems)
     for position, raw, slug in slugged_mappings(entries, path=path, line=line, noun="module",
                                                 allowed=MODULE_KEYS | extension_keys, problems=problems):
@@ -609,7 +594,7 @@ def _load_completion(spec: CourseSpec, completion, line: int, problems: Problems
     if not isinstance(completion, LineDict):
         problems.add(path, line, "completion must be a mapping, e.g. {lessons: all}")
         return
-    known = {"lessons"} | {key for ext in EXTENSIONS for key in ext.completion_keys}
+    known = {"lessons"} | {key for ext in CONTENT_SECTIONS for key in ext.completion_keys}
     for key, value in completion.items():
         key_line = completion.line_of(key)
         if key not in known:
@@ -679,7 +664,7 @@ def completion_requirements(spec: CourseSpec) -> list[tuple[str, str, int]]:
     requirements = []
     if spec.completion.get("lessons") == "all":
         requirements.append(("lessons", "", 0))
-    for extension in EXTENSIONS:
+    for extension in CONTENT_SECTIONS:
         requirements.extend(extension.requirements(spec))
     return sorted(requirements, key=lambda item: item[2])
 

@@ -16,14 +16,13 @@ from sqlalchemy.orm import Session
 from lms.core.models import utcnow
 from lms.courses.completion import evaluate_completion
 from lms.courses.content import (
-    CONTENT_FILES,
-    EXTENSIONS,
     ContentInvalid,
     CourseSpec,
     Problems,
     completion_requirements,
     load_content,
 )
+from lms.courses.extension_points import CONTENT_FILES, CONTENT_SECTIONS
 from lms.courses.models import (
     ACTIVE,
     CompletionRequirement,
@@ -137,7 +136,7 @@ def _apply_course(session: Session, course: Course | None, spec: CourseSpec) -> 
             lesson.is_retired = True
 
     _replace_requirements(session, course, spec)
-    for extension in EXTENSIONS:
+    for extension in CONTENT_SECTIONS:
         extension.apply(session, course, spec, modules)
     session.flush()
     if not created:

@@ -14,11 +14,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from lms.accounts.models import User
 from lms.core.i18n import has_language, localized
 from lms.core.models import Base, JSONType, utcnow
+from lms.courses.extension_points import COURSE_PREVIEWERS, ENROLMENT_GRADERS, ENROLMENT_VIEWERS
 
 TUTORED, SELF_PACED = "tutored", "self-paced"
 ACTIVE, WITHDRAWN = "active", "withdrawn"
@@ -68,6 +69,15 @@ class Course(Base):
 
     def offers(self, language: str) -> bool:
         return language in (self.languages or [])
+
+    def can_be_previewed_by(self, user) -> bool:
+        """Every lesson readable without enrolling: admins, managers, and whom features name
+        (a tutor of one of the course's groups)."""
+        if not user.is_authenticated:
+            return False
+        if user.is_admin or user.is_manager:
+            return True
+        return any(rule(object_session(self), user, self) for rule in COURSE_PREVIEWERS)
 
 
 class Module(Base):
@@ -182,10 +192,15 @@ class Enrolment(Base):
 
     def can_be_read_by(self, user) -> bool:
         """The trainee; staff rules are added by features that know cohorts."""
-        from lms.courses.access import enrolment_viewers
+        if not user.is_authenticated:
+            return False
+        return user.id == self.user_id or any(
+            rule(object_session(self), user, self) for rule in ENROLMENT_VIEWERS)
 
-        return user.is_authenticated and (
-            user.id == self.user_id or any(rule(user, self) for rule in enrolment_viewers))
+    def can_be_graded_by(self, user) -> bool:
+        """Whoever a feature names as grader (a tutor of the trainee's group); never by default."""
+        return user.is_authenticated and any(
+            rule(object_session(self), user, self) for rule in ENROLMENT_GRADERS)
 
 
 class LessonCompletion(Base):

@@ -10,10 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
 
 from lms.accounts.models import User
+from lms.core.app_cache import app_cache
 from lms.core.errors import NotAllowed, NotFound
 from lms.core.i18n import LANGUAGES, _, localized
 from lms.core.models import utcnow
-from lms.courses.access import can_preview_course, enrolment_gates
 from lms.courses.completion import Progress, progress_of, record_event
 from lms.courses.models import (
     ACTIVE,
@@ -113,14 +113,12 @@ class Outline:
         return None, None
 
 
-# An outline changes only when content is imported, which changes the course's hash;
-# keyed by that hash, a cached outline is never stale and holds nothing user-specific.
-_outline_cache: dict[tuple[int, str], Outline] = {}
-
-
 def outline_of(session: Session, course: Course) -> Outline:
+    # An outline changes only when content is imported, which changes the course's hash;
+    # keyed by that hash, a cached outline is never stale and holds nothing user-specific.
+    cache = app_cache("courses.outlines", limit=256)
     key = (course.id, course.content_hash)
-    cached = _outline_cache.get(key)
+    cached = cache.get(key)
     if cached is not None:
         return cached
     rows = session.execute(
@@ -140,9 +138,7 @@ def outline_of(session: Session, course: Course) -> Outline:
     outline = Outline(course.id, tuple(
         OutlineModule(m_id, *module_rows[m_id], tuple(items)) for m_id, items in modules.items()),
         tuple(flat))
-    if len(_outline_cache) > 256:
-        _outline_cache.clear()
-    _outline_cache[key] = outline
+    cache[key] = outline
     return outline
 
 
@@ -180,10 +176,6 @@ def self_enrol(session: Session, user: User, course: Course) -> tuple[Enrolment,
             return existing, False
         raise NotAllowed(_("This course is taken in a tutored group. Join it with the enrolment "
                            "key your tutor or programme manager gives you."))
-    for gate in enrolment_gates:
-        reason = gate(user, course)
-        if reason:
-            raise NotAllowed(reason)
     return ensure_enrolment(session, user, course)
 
 
@@ -252,9 +244,6 @@ class LessonView:
         return self.enrolment_id is None
 
 
-_page_cache: dict[tuple, LessonPage] = {}
-
-
 def _first(texts: dict, languages: tuple[str, ...]) -> str:
     for code in languages:
         if texts.get(code):
@@ -298,14 +287,12 @@ def _build_lesson_page(session: Session, course: Course, module_slug: str, lesso
 
 def _cached_page(session: Session, course_id: int, content_hash: str, module_slug: str, lesson_slug: str,
                  language: str, chosen: str | None = None, group: str | None = None) -> LessonPage:
+    cache = app_cache("courses.lesson_pages")
     key = (course_id, content_hash, module_slug, lesson_slug, language, chosen, group)
-    page = _page_cache.get(key)
+    page = cache.get(key)
     if page is None:
         course = session.get(Course, course_id)
-        page = _build_lesson_page(session, course, module_slug, lesson_slug, language, chosen, group)
-        if len(_page_cache) > 4096:
-            _page_cache.clear()
-        _page_cache[key] = page
+        page = cache[key] = _build_lesson_page(session, course, module_slug, lesson_slug, language, chosen, group)
     return page
 
 
@@ -340,7 +327,7 @@ def reader_enrolment(session: Session, user: User, course: Course) -> Enrolment 
 
 
 def _refuse_unless_preview(session: Session, user: User, course: Course) -> None:
-    if can_preview_course(user, course):
+    if course.can_be_previewed_by(user):
         return
     if course.is_tutored:
         raise NotAllowed(_("This lesson is for the members of a tutored group of this course."))

@@ -8,12 +8,12 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from lms.core.i18n import _l
     from lms.core.web import register_nav, register_slot
-    from lms.courses.content import register_content_file
+    from lms.courses.extension_points import CONTENT_FILES
     from lms.glossary import cli, views
     from lms.glossary.content import GlossaryFile
 
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.glossary_cli)
-    register_content_file(GlossaryFile())
-    register_nav("glossary.index", _l("Glossary"), lambda user: True, order=60)
-    register_slot("lesson.aside", views.lesson_slot)
+    CONTENT_FILES.add(app, GlossaryFile())
+    register_nav(app, "glossary.index", _l("Glossary"), lambda user: True, order=60)
+    register_slot(app, "lesson.aside", views.lesson_slot)

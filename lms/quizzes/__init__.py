@@ -9,6 +9,7 @@ def init_app(app: Flask) -> None:
     from lms.core.i18n import _l
     from lms.core.tasks import register
     from lms.core.web import register_nav, register_slot
+    from lms.courses.extension_points import COMPLETION_KINDS, CONTENT_SECTIONS
     from lms.extensions import api as rest_api
     from lms.quizzes import api, cli, content, progress, tasks, views
 
@@ -17,9 +18,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli.questions_cli)
     app.cli.add_command(cli.quizzes_cli)
     register(app, tasks.close_overdue_attempts)
-    content.register()
-    progress.register()
-    register_slot("course.module", views.render_module_quiz)
-    register_slot("course.end", views.render_final_assessment)
-    register_nav("quizzes.import_questions", _l("Question import"),
+    CONTENT_SECTIONS.add(app, content.QuizContent())
+    COMPLETION_KINDS.add(app, progress.QUIZ_KIND)
+    register_slot(app, "course.module", views.render_module_quiz)
+    register_slot(app, "course.end", views.render_final_assessment)
+    register_nav(app, "quizzes.import_questions", _l("Question import"),
                  lambda user: user.is_manager or user.is_admin, order=70)

@@ -24,7 +24,6 @@ from lms.courses.content import (
     Problems,
     check_locale_map,
     read_text,
-    register_content_extension,
 )
 from lms.courses.yamlfile import LineDict, LineList
 from lms.quizzes.bank import StoredQuestion, build_question, ensure_category
@@ -454,6 +453,3 @@ def _describe(question: ParsedQuestion) -> str:
     weights = ", ".join(f"{a.fraction * 100:g}%" for a in question.answers)
     return f"{len(question.answers)} answers ({weights})"
 
-
-def register() -> None:
-    register_content_extension(QuizContent())

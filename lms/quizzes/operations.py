@@ -22,7 +22,6 @@ from lms.core import audit
 from lms.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from lms.core.i18n import _
 from lms.core.models import utcnow
-from lms.courses.access import can_grade, can_preview_course
 from lms.courses.completion import record_event
 from lms.courses.models import Course, Enrolment
 from lms.quizzes.models import (
@@ -83,7 +82,7 @@ def own_attempt(session: Session, user: User, attempt_id: int) -> tuple[QuizAtte
 
 def can_see_attempt(user: User, enrolment: Enrolment) -> bool:
     """The trainee, or whoever may follow or grade the enrolment (rules registered by tutors)."""
-    return enrolment.can_be_read_by(user) or can_grade(user, enrolment)
+    return enrolment.can_be_read_by(user) or enrolment.can_be_graded_by(user)
 
 
 def attempt_for_viewer(session: Session, user: User, attempt_id: int) -> tuple[QuizAttempt, Enrolment]:
@@ -400,7 +399,7 @@ def course_quiz_results(session: Session, enrolment: Enrolment | None, course_id
 
 
 def may_preview(user: User, course: Course) -> bool:
-    return can_preview_course(user, course)
+    return course.can_be_previewed_by(user)
 
 
 # --- essays for the tutors' grading queue ----------------------------------------------
@@ -508,7 +507,7 @@ def essay_for_grading(session: Session, grader: User, answer_id: int) -> EssayFo
     if row is None:
         raise NotFound()
     answer, attempt, enrolment, quiz, question = row
-    if not can_grade(grader, enrolment):
+    if not enrolment.can_be_graded_by(grader):
         raise NotAllowed(_("You may grade only the work of trainees in the groups you tutor."))
     if question.qtype != ESSAY:
         raise NotFound()
@@ -527,7 +526,7 @@ def grade_essay_answer(session: Session, grader: User, answer_id: int, *, fracti
                        expected_version: int) -> AttemptAnswer:
     """Grade (or re-grade) one essay answer; the attempt's score becomes final with its last essay.
 
-    Refused unless ``courses.access.can_grade(grader, enrolment)``. ``expected_version`` is the
+    Refused unless ``enrolment.can_be_graded_by(grader)``. ``expected_version`` is the
     version the grader saw: if someone graded since, Conflict carries the current grade in
     its payload and nothing is overwritten. Every grade is written to the audit log.
     """

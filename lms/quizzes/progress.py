@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.core.i18n import _
-from lms.courses.completion import RequirementKind, register_requirement_kind
+from lms.courses.completion import RequirementKind
 from lms.courses.models import CompletionRequirement, Enrolment
 from lms.quizzes.content import REQUIREMENT_KIND
 from lms.quizzes.models import FINAL_KEY, Quiz
@@ -50,5 +50,4 @@ def quiz_links(session: Session, requirements: list[CompletionRequirement]) -> d
     return {r.id: url_for("quizzes.quiz_page", quiz_id=quizzes[r.ref].id) for r in requirements if r.ref in quizzes}
 
 
-def register() -> None:
-    register_requirement_kind(RequirementKind(REQUIREMENT_KIND, quizzes_met, quiz_labels, quiz_links))
+QUIZ_KIND = RequirementKind(REQUIREMENT_KIND, quizzes_met, quiz_labels, quiz_links)

@@ -36,6 +36,7 @@ def report_cell(cell, kind: str) -> Markup:
 
 
 def init_app(app: Flask) -> None:
+    from lms.accounts.demo import DEMO_DATA
     from lms.core.i18n import _l
     from lms.core.web import register_nav, register_slot
     from lms.extensions import api as rest_api
@@ -52,11 +53,9 @@ def init_app(app: Flask) -> None:
         measure_kinds={key: m.kind for key, m in MEASURES.items()},
         headline_measures=HEADLINE,
     )
-    register_nav("reports.overview", _l("Statistics"), may_view_reports, order=40)
-    from lms.accounts.demo import register_demo_hook
-
-    register_demo_hook(demo_programme)
-    register_slot("cohort.actions", views.cohort_link_slot)
+    register_nav(app, "reports.overview", _l("Statistics"), may_view_reports, order=40)
+    DEMO_DATA.add(app, demo_programme)
+    register_slot(app, "cohort.actions", views.cohort_link_slot)
 
 
 DEMO_TRAINEES = 300

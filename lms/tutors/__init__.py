@@ -6,19 +6,18 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from lms.accounts.demo import register_demo_hook
+    from lms.accounts.demo import DEMO_DATA
     from lms.core.i18n import _l
     from lms.core.tasks import register
     from lms.core.web import register_nav, register_slot
-    from lms.courses.completion import register_requirement_kind
-    from lms.courses.content import register_content_extension
+    from lms.courses.extension_points import COMPLETION_KINDS, CONTENT_SECTIONS
     from lms.extensions import api as rest_api
-    from lms.tutors import access, api, assignment_views, cli, grading_views, tasks, views
+    from lms.tutors import access_rules, api, assignment_views, cli, grading_views, tasks, views
     from lms.tutors.completion import ASSIGNMENT_REQUIREMENT
     from lms.tutors.content import AssignmentContent
     from lms.tutors.demo import demo_cohort
-    from lms.tutors.progress import ModuleResultColumn, register_module_result
-    from lms.tutors.queue import ASSIGNMENT_SOURCE, QueueSource, register_queue_source
+    from lms.tutors.progress import MODULE_RESULT_COLUMNS, ModuleResultColumn
+    from lms.tutors.queue import ASSIGNMENT_SOURCE, QUEUE_SOURCES, QueueSource
 
     app.register_blueprint(views.bp)
     app.register_blueprint(assignment_views.bp)
@@ -28,25 +27,26 @@ def init_app(app: Flask) -> None:
     register(app, tasks.send_tutor_digests)
     app.add_template_filter(_markdown_html, "markdown_html")
 
-    access.register()
-    register_content_extension(AssignmentContent())
-    register_requirement_kind(ASSIGNMENT_REQUIREMENT)
-    register_queue_source(ASSIGNMENT_SOURCE)
+    access_rules.register(app)
+    CONTENT_SECTIONS.add(app, AssignmentContent())
+    COMPLETION_KINDS.add(app, ASSIGNMENT_REQUIREMENT)
+    QUEUE_SOURCES.add(app, ASSIGNMENT_SOURCE)
     # Quiz essays wait in the same queue; the cohort table shows each module's quiz result.
     from lms.quizzes import operations as quiz_ops
     from lms.quizzes.results import module_results
 
-    register_queue_source(QueueSource("essay", _l("Quiz essay"), quiz_ops.essay_queue_items,
-                                      quiz_ops.essay_queue_describe))
-    register_module_result(ModuleResultColumn("quiz", _l("Quiz"), module_results))
-    register_demo_hook(demo_cohort)
+    QUEUE_SOURCES.add(app, QueueSource("essay", _l("Quiz essay"), quiz_ops.essay_queue_items,
+                                       quiz_ops.essay_queue_describe))
+    MODULE_RESULT_COLUMNS.add(app, ModuleResultColumn("quiz", _l("Quiz"), module_results))
+    DEMO_DATA.add(app, demo_cohort)
 
-    register_slot("course.join", views.join_slot)
-    register_slot("course.module", assignment_views.module_slot)
-    register_slot("dashboard.top", grading_views.dashboard_slot)
-    register_nav("grading.queue", _l("Grading queue"), lambda user: user.is_tutor, order=20)
-    register_nav("tutors.my_groups", _l("My groups"), lambda user: user.is_tutor, order=21)
-    register_nav("tutors.cohorts", _l("Tutored groups"), lambda user: user.is_manager or user.is_admin, order=30)
+    register_slot(app, "course.join", views.join_slot)
+    register_slot(app, "course.module", assignment_views.module_slot)
+    register_slot(app, "dashboard.top", grading_views.dashboard_slot)
+    register_nav(app, "grading.queue", _l("Grading queue"), lambda user: user.is_tutor, order=20)
+    register_nav(app, "tutors.my_groups", _l("My groups"), lambda user: user.is_tutor, order=21)
+    register_nav(app, "tutors.cohorts", _l("Tutored groups"), lambda user: user.is_manager or user.is_admin,
+                 order=30)
 
 
 def _markdown_html(text: str | None):

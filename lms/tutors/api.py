@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from lms.accounts.models import Beneficiary
 from lms.core.api import AUTH_RESPONSES, api_blueprint, authenticated
 from lms.core.errors import NotAllowed, NotFound, json_error
-from lms.courses.access import can_preview_course, details_of
+from lms.courses.extension_points import details_of
 from lms.courses.models import Course, Enrolment
 from lms.courses.operations import enrolment_of
 from lms.extensions import db
@@ -254,7 +254,7 @@ def course_assignments(slug: str):
 
 def _assignment_body(assignment: Assignment) -> dict:
     enrolment = enrolment_of(db.session, current_user, assignment.course_id)
-    if enrolment is None and not can_preview_course(current_user, assignment.course):
+    if enrolment is None and not assignment.course.can_be_previewed_by(current_user):
         raise NotAllowed()
     language = scenario_language(assignment, details_of(db.session, enrolment).get("language") if enrolment else None)
     return {"id": assignment.id, "slug": assignment.slug, "course": assignment.course.slug,

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from lms.core.errors import Conflict, NotAllowed, TooLarge, ValidationFailed
 from lms.core.forms import attach_errors
 from lms.core.i18n import _, current_language
-from lms.courses.access import can_preview_course
 from lms.courses.operations import enrolment_of
 from lms.extensions import db
 from lms.tutors import submissions, uploads
@@ -37,7 +36,7 @@ def _context(assignment: Assignment):
         return enrolment, enrolment.content_language
     if enrolment is not None and submissions.submission_of(db.session, enrolment.id, assignment.id):
         return enrolment, enrolment.content_language  # withdrawn: read only
-    if can_preview_course(current_user, assignment.course):
+    if assignment.course.can_be_previewed_by(current_user):
         return None, None
     raise NotAllowed(_("Case studies are for the members of a tutored group of this course."))
 
@@ -133,7 +132,7 @@ def _module_assignments(course, enrolment) -> dict[int, tuple[Assignment, str | 
 def _may_preview(course) -> bool:
     cache = g.setdefault("_tutors_course_preview", {})
     if course.id not in cache:
-        cache[course.id] = can_preview_course(current_user, course)
+        cache[course.id] = course.can_be_previewed_by(current_user)
     return cache[course.id]
 
 

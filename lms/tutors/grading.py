@@ -17,7 +17,6 @@ from lms.core import audit
 from lms.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from lms.core.i18n import _, localized
 from lms.core.models import utcnow
-from lms.courses.access import can_grade
 from lms.courses.completion import record_event
 from lms.tutors import notifications
 from lms.tutors.models import (
@@ -117,7 +116,7 @@ def check_grade(assignment: Assignment, *, levels: dict, feedback: str | None, o
 
 
 def _require_grader(tutor: User, submission: Submission) -> None:
-    if not can_grade(tutor, submission.enrolment):
+    if not submission.enrolment.can_be_graded_by(tutor):
         # Not theirs to grade: say nothing about whether it exists, unless they may read it.
         if submission.enrolment.can_be_read_by(tutor):
             raise NotAllowed(_("Only a tutor of the trainee's group grades this work."))

@@ -15,7 +15,7 @@ from lms.core.forms import attach_errors
 from lms.core.i18n import _, localized
 from lms.core.models import utcnow
 from lms.core.permissions import roles_required
-from lms.courses.access import can_grade, details_of
+from lms.courses.extension_points import details_of
 from lms.courses.models import Module
 from lms.extensions import db
 from lms.tutors import grading, notifications, submissions
@@ -84,7 +84,7 @@ def _render_submission(submission, *, form: GradeForm, correction_form: GradeFor
             select(User).where(User.id.in_({e.actor_id for e in log if e.actor_id})))} if log else {}
         entries = [(entry, actors.get(entry.actor_id, "")) for entry in log]
     latest = submissions.latest_round(submission)
-    grader = can_grade(current_user, enrolment)
+    grader = enrolment.can_be_graded_by(current_user)
     return render_template(
         "tutors/submission.html", submission=submission, assignment=submission.assignment, enrolment=enrolment,
         trainee=enrolment.user, details=details, cohort=cohort, latest=latest,
@@ -98,7 +98,7 @@ def _render_submission(submission, *, form: GradeForm, correction_form: GradeFor
 
 def _viewer_submission(submission_id: int):
     submission = submissions.submission_for_viewer(db.session, current_user, submission_id)
-    if submission.enrolment.user_id == current_user.id and not can_grade(current_user, submission.enrolment):
+    if submission.enrolment.user_id == current_user.id and not submission.enrolment.can_be_graded_by(current_user):
         return submission, redirect(url_for("assignments.assignment", slug=submission.enrolment.course.slug,
                                             assignment=submission.assignment.slug))
     return submission, None

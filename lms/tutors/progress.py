@@ -19,6 +19,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import Institution, User
+from lms.core.extension_points import ExtensionPoint
 from lms.core.i18n import _, _l, localized
 from lms.core.models import utcnow
 from lms.courses.models import Enrolment, Lesson, LessonCompletion
@@ -54,12 +55,9 @@ class ModuleResultColumn:
     fetch: Callable[[Session, Select, int], dict[tuple[int, int], str]]
 
 
-MODULE_RESULT_COLUMNS: list[ModuleResultColumn] = []
-
-
-def register_module_result(column: ModuleResultColumn) -> None:
-    if all(existing.key != column.key for existing in MODULE_RESULT_COLUMNS):
-        MODULE_RESULT_COLUMNS.append(column)
+# What other features show per module in a group's progress table (a quiz result).
+MODULE_RESULT_COLUMNS: ExtensionPoint[ModuleResultColumn] = ExtensionPoint(
+    "tutors.module_result_columns", key=lambda column: column.key)
 
 
 @dataclass

@@ -27,6 +27,7 @@ from sqlalchemy import Select, String, case, cast, func, literal, select, union_
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
+from lms.core.extension_points import ExtensionPoint
 from lms.core.i18n import _l, localized
 from lms.core.pagination import Page
 from lms.courses.models import Enrolment
@@ -65,12 +66,8 @@ class QueueSource:
     describe: Callable[[Session, list[int]], dict[int, ItemInfo]]
 
 
-QUEUE_SOURCES: list[QueueSource] = []
-
-
-def register_queue_source(source: QueueSource) -> None:
-    if all(existing.kind != source.kind for existing in QUEUE_SOURCES):
-        QUEUE_SOURCES.append(source)
+# What waits in the grading queue: case studies from here, quiz essays from quizzes.
+QUEUE_SOURCES: ExtensionPoint[QueueSource] = ExtensionPoint("tutors.queue_sources", key=lambda source: source.kind)
 
 
 def source_label(kind: str) -> str:

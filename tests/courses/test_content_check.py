@@ -5,9 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from lms.courses.content import check_content
 from lms.courses.models import Course
 from lms.extensions import db
+
+# Content checks use the sections each feature adds to the application.
+pytestmark = pytest.mark.usefixtures("ctx")
 
 
 def _messages(folder: Path) -> list[str]:

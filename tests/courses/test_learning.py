@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from lms.courses.extension_points import COURSE_COMPLETED
 from lms.courses.models import Enrolment, Lesson, ProgressEvent
-from lms.courses.signals import course_completed
 from lms.extensions import db
 from tests.conftest import login
 
@@ -36,11 +36,10 @@ def test_trainee_enrols_reads_and_completes_with_progress(client, session, impor
 
     received = []
 
-    def receiver(enrolment, session, **_extra):
+    def receiver(_session, enrolment):
         received.append(enrolment.id)
 
-    course_completed.connect(receiver, weak=False)
-    try:
+    with COURSE_COMPLETED.added(receiver, client.application):
         for slug in ("welcome", "standards", "supervision"):
             lesson = _lesson(session, slug)
             client.form(f"/courses/self-paced-basics/lessons/{lesson.id}/done")
@@ -49,8 +48,6 @@ def test_trainee_enrols_reads_and_completes_with_progress(client, session, impor
                 assert 'aria-valuenow="33"' in course_page
         # marking a lesson done twice changes nothing
         client.form(f"/courses/self-paced-basics/lessons/{_lesson(session, 'supervision').id}/done")
-    finally:
-        course_completed.disconnect(receiver)  # only ours: certificates listens for the whole run
     enrolment = session.scalar(db.select(Enrolment).where(Enrolment.user_id == trainee.id))
     assert enrolment.progress_percent == 100 and enrolment.completed_at is not None
     assert enrolment.completed_version == 1 and enrolment.completion_source == "automatic"

@@ -93,7 +93,7 @@ def _problems(root) -> list[str]:
     return [str(p) for p in check_content(root)]
 
 
-def test_the_glossary_is_checked_with_the_content_and_its_problems_have_lines(app, tmp_path):
+def test_the_glossary_is_checked_with_the_content_and_its_problems_have_lines(ctx, tmp_path):
     root = tmp_path / "content"
     shutil.copytree(FIXTURES / "i18n", root)
     text = (root / "glossary.yaml").read_text()
@@ -108,7 +108,7 @@ def test_the_glossary_is_checked_with_the_content_and_its_problems_have_lines(ap
     assert any(re.search(r"glossary\.yaml:\d+: unknown key 'colour'", p) for p in problems)
 
 
-def test_a_glossary_without_its_cyrillic_text_says_to_run_make_translations(app, tmp_path):
+def test_a_glossary_without_its_cyrillic_text_says_to_run_make_translations(ctx, tmp_path):
     root = tmp_path / "content"
     shutil.copytree(FIXTURES / "i18n", root)
     lines = (root / "glossary.yaml").read_text().splitlines(keepends=True)
@@ -117,7 +117,7 @@ def test_a_glossary_without_its_cyrillic_text_says_to_run_make_translations(app,
     assert any("term 'lesson' has no 'sr_Cyrl' text (run `make translations`" in p for p in problems)
 
 
-def test_a_glossary_that_is_not_a_list_of_terms_is_one_clear_problem(app, tmp_path):
+def test_a_glossary_that_is_not_a_list_of_terms_is_one_clear_problem(ctx, tmp_path):
     root = tmp_path / "content"
     shutil.copytree(FIXTURES / "i18n", root)
     (root / "glossary.yaml").write_text("radicalisation: a process\n")

@@ -60,19 +60,16 @@ def token_for(session):
 
 
 @pytest.fixture
-def grader_rule():
+def grader_rule(app):
     """Let users whose e-mail starts with "tutor" grade everyone, for this test only
     (the tutors feature registers the real rule: a tutor grades their groups)."""
-    from lms.courses.access import enrolment_graders, enrolment_viewers
+    from lms.courses.extension_points import ENROLMENT_GRADERS, ENROLMENT_VIEWERS
 
-    def rule(user, enrolment):
+    def rule(session, user, enrolment):
         return user.is_authenticated and user.email.startswith("tutor")
 
-    enrolment_graders.append(rule)
-    enrolment_viewers.append(rule)
-    yield rule
-    enrolment_graders.remove(rule)
-    enrolment_viewers.remove(rule)
+    with ENROLMENT_GRADERS.added(rule, app), ENROLMENT_VIEWERS.added(rule, app):
+        yield rule
 
 
 def moodle_fixture(name: str) -> Path:

@@ -18,10 +18,10 @@ from lms.quizzes.models import AttemptAnswer, Question, Quiz, QuizAttempt, QuizS
 from tests.conftest import ROOT
 from tests.quizzes.conftest import QUIZ_CONTENT
 
-COURSE = "quiz-course"
-# The application registers the quizzes' part of the content format.
-pytestmark = pytest.mark.usefixtures("app")
+# Content checks use the sections each feature adds to the application.
+pytestmark = pytest.mark.usefixtures("ctx")
 
+COURSE = "quiz-course"
 
 @pytest.fixture
 def content(tmp_path) -> Path:

@@ -8,7 +8,7 @@ import pytest
 
 from lms.core.audit import AuditEntry
 from lms.core.errors import Conflict, NotAllowed, ValidationFailed
-from lms.courses.access import can_grade, can_preview_course, details_of
+from lms.courses.extension_points import details_of
 from lms.courses.models import Enrolment
 from lms.extensions import db
 from lms.tutors import operations as ops
@@ -239,14 +239,14 @@ def test_registries_know_the_group_of_an_enrolment(session, make_cohort, add_mem
     details = details_of(session, enrolment)
     assert details == {"cohort_id": cohort.id, "cohort": cohort.name, "beneficiary": cohort.beneficiary,
                        "tutors": [tutor.full_name], "language": "sr_Latn"}
-    assert enrolment.can_be_read_by(tutor) and can_grade(tutor, enrolment)
+    assert enrolment.can_be_read_by(tutor) and enrolment.can_be_graded_by(tutor)
     national = make_user(roles=("manager",), beneficiary="RS", scope="national")
     elsewhere = make_user(roles=("manager",), beneficiary="AL", scope="national")
-    assert enrolment.can_be_read_by(national) and not can_grade(national, enrolment)
+    assert enrolment.can_be_read_by(national) and not enrolment.can_be_graded_by(national)
     assert not enrolment.can_be_read_by(elsewhere)
     other_tutor = make_user(roles=("tutor",))
-    assert not enrolment.can_be_read_by(other_tutor) and not can_grade(other_tutor, enrolment)
-    assert can_preview_course(tutor, casework) and not can_preview_course(other_tutor, casework)
+    assert not enrolment.can_be_read_by(other_tutor) and not enrolment.can_be_graded_by(other_tutor)
+    assert casework.can_be_previewed_by(tutor) and not casework.can_be_previewed_by(other_tutor)
 
 
 def test_the_list_pages_show_each_role_their_groups(client, make_cohort, make_user, add_member, regional_manager):

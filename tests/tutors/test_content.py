@@ -18,6 +18,9 @@ from lms.courses.models import CompletionRequirement
 from lms.extensions import db
 from lms.tutors.models import Assignment, Submission
 
+# Content checks use the sections each feature adds to the application.
+pytestmark = pytest.mark.usefixtures("ctx")
+
 COURSE = "tutored-casework"
 REAL_CONTENT = Path("/work/wt-content-en/content")
 

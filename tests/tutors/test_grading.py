@@ -9,9 +9,9 @@ import pytest
 
 from lms.core.audit import AuditEntry
 from lms.core.errors import ValidationFailed
+from lms.courses.extension_points import COURSE_COMPLETED
 from lms.courses.models import Enrolment, Lesson
 from lms.courses.operations import complete_lesson
-from lms.courses.signals import course_completed
 from lms.extensions import db
 from lms.tutors import grading
 from lms.tutors.models import Submission
@@ -114,11 +114,10 @@ def test_accepting_the_last_requirement_completes_the_course_in_the_same_transac
     second = submit_work(trainee, assignments["release-case"])
     completions = []
 
-    def on_completed(sender, **extra):
-        completions.append(sender.id)
+    def on_completed(_session, completed):
+        completions.append(completed.id)
 
-    course_completed.connect(on_completed)
-    try:
+    with COURSE_COMPLETED.added(on_completed):
         grading.grade_submission(session, tutor, first, version=first.version, levels=full_marks(case),
                                  feedback="Good.", outcome="accepted", due_on=None)
         assert session.get(Enrolment, enrolment.id).completed_at is None
@@ -127,8 +126,6 @@ def test_accepting_the_last_requirement_completes_the_course_in_the_same_transac
                                  feedback="Good.", outcome="accepted", due_on=None)
         assert session.get(Enrolment, enrolment.id).completed_at is not None  # before any commit
         session.commit()
-    finally:
-        course_completed.disconnect(on_completed)
     assert completions == [enrolment.id]
     assert session.get(Enrolment, enrolment.id).progress_percent == 100
 

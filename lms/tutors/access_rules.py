@@ -1,9 +1,17 @@
-"""What cohorts add to the foundation's access registries (lms/courses/access.py)."""
+"""What cohorts add to the access rules of courses (``lms.courses.extension_points``): a group's
+tutors follow, grade and preview; managers in scope follow; a group's certificates go together."""
 
 from __future__ import annotations
 
 from sqlalchemy import exists, select
 
+from lms.courses.extension_points import (
+    COHORT_ENROLMENTS,
+    COURSE_PREVIEWERS,
+    ENROLMENT_DETAILS,
+    ENROLMENT_GRADERS,
+    ENROLMENT_VIEWERS,
+)
 from lms.tutors.models import MEMBER_ACTIVE, Cohort, CohortMembership, CohortTutor
 
 
@@ -14,25 +22,19 @@ def _cohort_for(session, enrolment) -> tuple[Cohort | None, CohortMembership | N
     return (row[0], row[1]) if row else (None, None)
 
 
-def _session():
-    from lms.extensions import db
-
-    return db.session
-
-
-def tutor_or_manager_views_enrolment(user, enrolment) -> bool:
+def tutor_or_manager_views_enrolment(session, user, enrolment) -> bool:
     """Tutors of the trainee's group, and managers whose scope covers its beneficiary."""
     if not (user.is_tutor or user.is_manager or user.is_admin):
         return False
-    cohort, _membership = _cohort_for(_session(), enrolment)
+    cohort, _membership = _cohort_for(session, enrolment)
     return cohort is not None and cohort.can_be_followed_by(user)
 
 
-def tutor_grades_enrolment(user, enrolment) -> bool:
+def tutor_grades_enrolment(session, user, enrolment) -> bool:
     """Tutors of the trainee's group grade their work while the trainee is a member."""
     if not user.is_tutor:
         return False
-    cohort, membership = _cohort_for(_session(), enrolment)
+    cohort, membership = _cohort_for(session, enrolment)
     return cohort is not None and membership.status == MEMBER_ACTIVE and cohort.has_tutor(user)
 
 
@@ -45,11 +47,11 @@ def cohort_details(session, enrolment) -> dict:
             "tutors": [row.user.full_name for row in cohort.tutor_rows], "language": cohort.language}
 
 
-def tutor_previews_course(user, course) -> bool:
+def tutor_previews_course(session, user, course) -> bool:
     """A tutor of any group of the course reads its lessons without being enrolled."""
     if not user.is_tutor:
         return False
-    return bool(_session().scalar(select(exists().where(
+    return bool(session.scalar(select(exists().where(
         CohortTutor.user_id == user.id, CohortTutor.cohort_id == Cohort.id, Cohort.course_id == course.id))))
 
 
@@ -61,19 +63,9 @@ def cohort_members(session, user, cohort_id: int):
     return select(CohortMembership.enrolment_id).where(CohortMembership.cohort_id == cohort.id)
 
 
-def register() -> None:
-    from lms.courses.access import (
-        cohort_enrolments,
-        course_previewers,
-        enrolment_details,
-        enrolment_graders,
-        enrolment_viewers,
-    )
-
-    for registry, rule in ((enrolment_viewers, tutor_or_manager_views_enrolment),
-                           (enrolment_graders, tutor_grades_enrolment),
-                           (enrolment_details, cohort_details),
-                           (course_previewers, tutor_previews_course),
-                           (cohort_enrolments, cohort_members)):
-        if rule not in registry:
-            registry.append(rule)
+def register(app) -> None:
+    ENROLMENT_VIEWERS.add(app, tutor_or_manager_views_enrolment)
+    ENROLMENT_GRADERS.add(app, tutor_grades_enrolment)
+    ENROLMENT_DETAILS.add(app, cohort_details)
+    COURSE_PREVIEWERS.add(app, tutor_previews_course)
+    COHORT_ENROLMENTS.add(app, cohort_members)

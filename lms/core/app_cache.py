@@ -1,0 +1,21 @@
+"""Caches that live as long as the application: derived data keyed by what it derives from.
+
+What is kept here is rebuilt from the database on a fresh start and never user-specific (an
+outline keyed by the course's content hash); each application has its own, so tests and
+several apps in one process never see each other's.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+
+STORE = "lms.app_caches"
+
+
+def app_cache(name: str, *, limit: int = 4096) -> dict:
+    """The cache called ``name`` of the current application, emptied when it reaches ``limit``."""
+    caches = current_app.extensions.setdefault(STORE, {})
+    cache = caches.get(name)
+    if cache is None or len(cache) >= limit:
+        cache = caches[name] = {}
+    return cache

@@ -30,19 +30,33 @@ def specs(app):
 def test_the_content_checks_clean_and_holds_both_courses(specs):
     assert set(specs) == {TUTORED, SELF_PACED}
     assert (specs[TUTORED].format, specs[SELF_PACED].format) == ("tutored", "self-paced")
-    assert specs[TUTORED].pass_mark == 70 and specs[TUTORED].hours == 20
+    assert specs[TUTORED].pass_mark == 70 and specs[TUTORED].hours == 40
 
 
-def test_the_tutored_course_has_seven_modules_each_with_lessons_a_quiz_and_a_case_study(specs):
+THEMATIC = ["concepts", "rights", "prison-radicalisation", "assessment", "dynamic-security", "rehabilitation",
+            "release", "specific-groups"]
+ANNEXES = {"annex-al": "AL", "annex-ba": "BA", "annex-xk": "XK", "annex-me": "ME", "annex-mk": "MK",
+           "annex-rs": "RS"}
+
+
+def test_the_tutored_course_opens_with_an_orientation_then_eight_thematic_modules_and_six_national_annexes(specs):
     course = specs[TUTORED]
-    assert [m.slug for m in course.modules] == ["concepts", "rights", "prison-radicalisation", "assessment",
-                                                "dynamic-security", "rehabilitation", "release"]
+    assert [m.slug for m in course.modules] == ["orientation", *THEMATIC, *ANNEXES]
     for module in course.modules:
-        assert 3 <= len(module.lessons) <= 5, module.slug
-        assert "quiz" in module.sections and "assignment" in module.sections, module.slug
+        assert 3 <= len(module.outcomes) <= 5 and module.discussion, module.slug
+        assert module.tutor_guide.keys() >= {"en", "sq", "sr_Latn"}, module.slug
         for lesson in module.lessons:
             words = lesson.words("en")
             assert 600 <= words <= 1300, (module.slug, lesson.slug, words)
+    for module in course.modules[1:len(THEMATIC) + 1]:
+        assert 4 <= len(module.lessons) <= 7, module.slug
+        assert "quiz" in module.sections, module.slug
+        assert "assignment" in module.sections or "assignments" in module.sections, module.slug
+    for module in course.modules:
+        if module.slug in ANNEXES:
+            assert module.beneficiaries == [ANNEXES[module.slug]] and len(module.lessons) == 2
+        else:
+            assert module.beneficiaries == []
     assert course.completion == {"lessons": "all", "quizzes": "all", "assignments": "all", "final_assessment": True}
 
 
@@ -83,24 +97,24 @@ def test_import_gives_the_expected_counts(session, reference):
     counts = {slug: (session.scalar(db.select(db.func.count(Module.id)).where(Module.course_id == c.id)),
                      session.scalar(db.select(db.func.count(Lesson.id)).where(Lesson.course_id == c.id)))
               for slug, c in courses.items()}
-    assert counts[TUTORED] == (7, 28)
-    assert counts[SELF_PACED] == (4, 12)
+    assert counts[TUTORED] == (15, 55)
+    assert counts[SELF_PACED] == (4, 15)
     quizzes = {q.key: q for q in session.scalars(db.select(Quiz).where(Quiz.course_id == tutored.id))}
     assert set(quizzes) == {m.slug for m in session.scalars(db.select(Module).where(
-        Module.course_id == tutored.id))} | {"final"}  # seven module quizzes and the final assessment
+        Module.course_id == tutored.id, Module.slug.in_(THEMATIC)))} | {"final"}  # thematic modules and the final
     slots = Counter(dict(session.execute(db.select(QuizSlot.quiz_id, db.func.count(QuizSlot.id))
                                          .group_by(QuizSlot.quiz_id)).all()))
     for key, quiz in quizzes.items():
         if key == "final":
-            assert slots[quiz.id] == 30 and quiz.draw_count == 25
+            assert slots[quiz.id] == 34 and quiz.draw_count == 25
         else:
-            assert 8 <= slots[quiz.id] <= 12, key
+            assert 10 <= slots[quiz.id] <= 14, key
     kinds = Counter(session.scalars(db.select(Question.qtype).join(QuizSlot, QuizSlot.question_id == Question.id)
                                     .join(Quiz, Quiz.id == QuizSlot.quiz_id).where(Quiz.course_id == tutored.id)))
     assert {"single_choice", "multiple_response", "true_false", "matching", "short_answer"} <= set(kinds), kinds
-    assert session.scalar(db.select(db.func.count(Assignment.id)).where(Assignment.course_id == tutored.id)) == 7
+    assert session.scalar(db.select(db.func.count(Assignment.id)).where(Assignment.course_id == tutored.id)) == 10
     bodies = Counter(session.scalars(db.select(LessonBody.language).join(Lesson).where(Lesson.course_id == tutored.id)))
-    assert bodies["en"] == bodies["sq"] == bodies["sr_Latn"] == 28
+    assert bodies["en"] == bodies["sq"] == bodies["sr_Latn"] == 55
 
 
 # --- working through the real courses ---------------------------------------------------
@@ -195,7 +209,7 @@ def test_a_tutored_group_is_run_through_the_tutored_course(session, reference, m
     for quiz in session.scalars(db.select(Quiz).where(Quiz.course_id == course.id)):
         pass_quiz(session, trainee, quiz, language="sq")
     assignments = session.scalars(db.select(Assignment).where(Assignment.course_id == course.id)).all()
-    assert len(assignments) == 7
+    assert len(assignments) == 10
     for assignment in assignments:
         session.refresh(enrolment)
         assert enrolment.completed_at is None

@@ -12,6 +12,8 @@ The rule, for one English text, its translation, and one glossary term:
   "probacione službe"; "nasilni ekstremizam" in "nasilnog ekstremizma". Words of one to
   three letters ("i", "za", "iz") are left out: they are prepositions and conjunctions that a
   sentence may well rephrase.
+- A term used only inside a longer term the text also uses is that longer term's business:
+  "probation officer" (poverenik) does not ask the translation for "probation" (probacija).
 - A translator who has a good reason to phrase it otherwise writes a translator comment
   ``glossary-ok: <term id>`` on the message in the catalogue.
 """
@@ -71,9 +73,15 @@ def mismatches(terms: list[tuple[str, str, str]], english: str, translation: str
     ``translation`` does not."""
     found = []
     english, translation = PLACEHOLDER.sub(" ", english), PLACEHOLDER.sub(" ", translation)
+    spans = {term_id: [m.span() for m in english_pattern(english_term).finditer(english)]
+             for term_id, english_term, _wanted in terms}
     for term_id, english_term, wanted in terms:
-        if term_id in exempt or not english_pattern(english_term).search(english):
+        if term_id in exempt or not spans[term_id]:
             continue
+        longer = [span for other, other_spans in spans.items() if other != term_id for span in other_spans]
+        if all(any(start <= s and e <= end and (end - start) > (e - s) for start, end in longer)
+               for s, e in spans[term_id]):
+            continue  # only ever part of a longer term
         if not uses_term(translation, wanted):
             found.append(Mismatch(term_id, english_term, wanted, english.strip(), translation.strip()))
     return found

@@ -67,6 +67,13 @@ def test_the_rule_allows_grammatical_endings_and_other_word_orders():
     assert uses_term("ПРЕВЕНЦИЈА НАСИЛНОГ ЕКСТРЕМИЗМА", "насилни екстремизам")
 
 
+def test_a_term_inside_a_longer_term_is_the_longer_terms_business():
+    terms = [("probation", "probation", "probacija"), ("probation_officer", "probation officer", "poverenik")]
+    assert mismatches(terms, "Probation officer", "Poverenik") == []
+    found = mismatches(terms, "The probation service and its probation officers", "Služba i njeni poverenici")
+    assert [m.term_id for m in found] == ["probation"]  # used on its own too: the translation needs it
+
+
 def test_the_rule_finds_a_translation_that_does_not_use_the_term():
     [found] = mismatches(TERMS, "Case studies awaiting review", "Slučajevi koji čekaju na pregled")
     assert found.term_id == "case_study" and "studija slučaja" in str(found)

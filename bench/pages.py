@@ -346,14 +346,17 @@ def run(database_url: str | None, args) -> dict:
             for page in pages:
                 load(base + page.path, page.headers, args.warmup)
             print(f"[{label}] measuring {len(pages) + 2} × {args.seconds} s …", flush=True)
+            load_before = os.getloadavg()[0]
             results = {"bare (before)": load(bare + "/", {}, args.seconds)}
             for page in pages:
                 results[page.key] = load(base + page.path, page.headers, args.seconds)
             results["bare (after)"] = load(bare + "/", {}, args.seconds)
+            load_after = os.getloadavg()[0]
             for page in pages:  # still signed in, still the same page: nothing measured a redirect
                 check(base, page)
             weights = {page.key: page_weight(base, page) for page in pages if page.html}
     return {"database": label, "setup_seconds": round(setup_seconds, 1), "wrk": results,
+            "load_average": [load_before, load_after],
             "pages": [{"key": p.key, "label": p.label, "who": p.who, "path": p.path} for p in pages],
             "weight": weights}
 
@@ -379,7 +382,9 @@ def report(result: dict, args) -> str:
                      f"{figures['errors']}/{figures['non2xx']}"])
     lines = [f"\n{result['database']}: gunicorn 2 sync workers, wrk {args.threads} threads × {args.connections} "
              f"connections × {args.seconds} s ({args.warmup} s warm-up); baseline = bare Flask, mean of before "
-             f"and after ({base['rps']:.0f} req/s, p50 {base['p50_ms']:.1f} ms, p99 {base['p99_ms']:.1f} ms)",
+             f"and after ({base['rps']:.0f} req/s, p50 {base['p50_ms']:.1f} ms, p99 {base['p99_ms']:.1f} ms); "
+             f"load average {result['load_average'][0]:.1f} before, {result['load_average'][1]:.1f} after "
+             "(anything above the benchmark's own shares the CPUs)",
              table(rows, ["page", "as", "req/s", "ratio", "p50 ms", "× bare", "p99 ms", "× bare", "errors/4xx+5xx"])]
     if result["weight"]:
         rows = []

@@ -21,7 +21,10 @@ of the two is the baseline.
 
 Reported: req/s and its ratio to the bare app, p50 and p99 in ms and as multiples of the
 bare app's, wrk's errors (connect, read, write, timeout) and 4xx/5xx answers; a redirect,
-which wrk does not count, is ruled out by checking every page again after the load.
+which wrk does not count, is ruled out by checking every page again after the load. Also
+the CPU time per request of the gunicorn processes and, on PostgreSQL, of the database's
+backends (from /proc), and the bare app's over the page's: throughput moves with whatever
+else the machine runs, CPU time per request much less.
 
 Then the page weight of each HTML page as urllib fetches it like a browser
 (Accept-Encoding: gzip, br): bytes on the wire (headers and body) for the page and every
@@ -50,6 +53,8 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path
+
+from sqlalchemy.engine import make_url
 
 from bench.common import (
     BIN,
@@ -305,6 +310,28 @@ def page_weight(base: str, page: Page) -> dict:
     return {"first": first, "repeat": repeat}
 
 
+def server_cpu_seconds(base: str, database: str | None = None) -> float:
+    """CPU time (user + system) used so far by the gunicorn serving ``base``, master and workers,
+    and by the PostgreSQL backends connected to ``database`` (pooled: they live as long).
+
+    Unlike req/s it hardly depends on what else the machine runs: on a busy machine, compare
+    the pages by this. Resolution: one clock tick (10 ms), summed over many requests.
+    """
+    server = f"127.0.0.1:{urllib.parse.urlsplit(base).port}".encode()
+    backend = f" {database} ".encode() if database else None
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):  # a process that ended meanwhile
+            command = (entry / "cmdline").read_bytes()
+            if (server in command and b"gunicorn" in command) or (
+                    backend and command.startswith(b"postgres:") and backend in command):
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 # --- one database ----------------------------------------------------------------------
 
 def run(database_url: str | None, args) -> dict:
@@ -312,6 +339,7 @@ def run(database_url: str | None, args) -> dict:
     with temporary_instance() as instance, (scratch_postgres(database_url) if database_url
                                             else contextlib.nullcontext()) as scratch:
         env = {**bench_env(instance, scratch), "LMS_LOG_LEVEL": "ERROR"}  # not the tutor's e-mail
+        database = make_url(scratch).database if scratch else None
         print(f"[{label}] lms setup with the demo data …", flush=True)
         started = time.perf_counter()
         secrets = passwords(lms(["setup", "--content", args.content], env))
@@ -332,8 +360,11 @@ def run(database_url: str | None, args) -> dict:
                 check(base, page)
 
             def load(url: str, headers: dict, seconds: int) -> dict:
+                server = (bare, None) if url.startswith(bare + "/") else (base, database)
+                cpu = server_cpu_seconds(*server)
                 figures = wrk(url, seconds=seconds, connections=args.connections, threads=args.threads,
                               headers=headers, timeout=args.timeout)
+                figures["cpu_ms"] = (server_cpu_seconds(*server) - cpu) * 1000 / max(figures["requests"], 1)
                 # wrk leaves up to one request per connection queued in gunicorn's backlog: let both
                 # servers work it off, so that it is not charged to the next page.
                 for server, ready in ((bare, "/"), (base, "/healthz")):
@@ -370,7 +401,7 @@ def _kb(size: int) -> str:
 def report(result: dict, args) -> str:
     wrk_results = result["wrk"]
     before, after = wrk_results["bare (before)"], wrk_results["bare (after)"]
-    base = {key: (before[key] + after[key]) / 2 for key in ("rps", "p50_ms", "p99_ms")}
+    base = {key: (before[key] + after[key]) / 2 for key in ("rps", "p50_ms", "p99_ms", "cpu_ms")}
     rows = []
     for key, figures in [("bare (before)", before)] + [(p["key"], wrk_results[p["key"]]) for p in result["pages"]] \
             + [("bare (after)", after)]:
@@ -379,13 +410,18 @@ def report(result: dict, args) -> str:
                      f"{figures['rps']:.0f}", f"{figures['rps'] / base['rps']:.3f}",
                      f"{figures['p50_ms']:.1f}", f"{figures['p50_ms'] / base['p50_ms']:.1f}",
                      f"{figures['p99_ms']:.1f}", f"{figures['p99_ms'] / base['p99_ms']:.1f}",
+                     f"{figures['cpu_ms']:.2f}", f"{base['cpu_ms'] / figures['cpu_ms']:.3f}",
                      f"{figures['errors']}/{figures['non2xx']}"])
     lines = [f"\n{result['database']}: gunicorn 2 sync workers, wrk {args.threads} threads × {args.connections} "
              f"connections × {args.seconds} s ({args.warmup} s warm-up); baseline = bare Flask, mean of before "
              f"and after ({base['rps']:.0f} req/s, p50 {base['p50_ms']:.1f} ms, p99 {base['p99_ms']:.1f} ms); "
              f"load average {result['load_average'][0]:.1f} before, {result['load_average'][1]:.1f} after "
              "(anything above the benchmark's own shares the CPUs)",
-             table(rows, ["page", "as", "req/s", "ratio", "p50 ms", "× bare", "p99 ms", "× bare", "errors/4xx+5xx"])]
+             table(rows, ["page", "as", "req/s", "ratio", "p50 ms", "× bare", "p99 ms", "× bare",
+                         "CPU ms/req", "CPU ratio", "errors/4xx+5xx"]),
+             "CPU ms/req: gunicorn's CPU time (user + system) per answered request, with PostgreSQL's backends "
+             "when on PostgreSQL; CPU ratio: the bare app's over the page's, a measure that other work on "
+             "the machine hardly moves."]
     if result["weight"]:
         rows = []
         for page in result["pages"]:

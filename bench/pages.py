@@ -367,9 +367,9 @@ def run(database_url: str | None, args) -> dict:
                 figures["cpu_ms"] = (server_cpu_seconds(*server) - cpu) * 1000 / max(figures["requests"], 1)
                 # wrk leaves up to one request per connection queued in gunicorn's backlog: let both
                 # servers work it off, so that it is not charged to the next page.
-                for server, ready in ((bare, "/"), (base, "/healthz")):
+                for either, ready in ((bare, "/"), (base, "/healthz")):
                     for _worker in range(2):
-                        fetch(server + ready, {})
+                        fetch(either + ready, {})
                 return figures
 
             print(f"[{label}] warming up …", flush=True)
@@ -451,8 +451,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per page (default 10)")
     parser.add_argument("--warmup", type=int, default=2, help="wrk warm-up per page, seconds (default 2)")
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections (default 32)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--timeout", type=int, default=30,
                         help="wrk's timeout per request, seconds (default 30; wrk's own 2 s drops slow pages)")
     parser.add_argument("--database-url", default=None,

@@ -15,6 +15,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,16 +72,36 @@ def lms(args: list[str], env: dict) -> str:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict, workers: int = 2):
+def scratch_postgres(url: str):
+    """A new, empty PostgreSQL database beside ``url``'s, dropped on the way out; yields its URL."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database or 'lms'}_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict, workers: int = 2, app: str = "wsgi:app", ready: str = "/healthz"):
+    """Serve ``app`` on a free local port; every benchmark uses these same flags."""
     port = free_port()
     process = subprocess.Popen(
         [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-         "wsgi:app"], env=env, cwd=ROOT)
+         app], env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
         for _attempt in range(100):
             with contextlib.suppress(OSError):
-                urllib.request.urlopen(base + "/healthz", timeout=1).read()
+                urllib.request.urlopen(base + ready, timeout=1).read()
                 break
             time.sleep(0.1)
         else:
@@ -111,12 +132,16 @@ class Browser:
         return "; ".join(f"{c.name}={c.value}" for c in self.jar)
 
 
-def wrk(url: str, *, seconds: int, connections: int, threads: int = 2, headers: dict | None = None) -> dict:
+def wrk(url: str, *, seconds: int, connections: int, threads: int = 2, headers: dict | None = None,
+        timeout: int | None = None) -> dict:
+    """``timeout`` (s): wrk's own is 2 s, and slower responses count as errors without a latency."""
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk (Debian's package)")
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT)
     command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "-s", script.name]
+    if timeout:
+        command += ["--timeout", f"{timeout}s"]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout

@@ -27,7 +27,6 @@ import shutil
 import statistics
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -107,20 +106,10 @@ def bench_database(url: str | None, folder: Path):
     if not url:
         yield f"sqlite:///{folder / 'bench.sqlite3'}"
         return
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    from bench.common import scratch_postgres
 
-    base = make_url(url)
-    name = f"{base.database or 'lms'}_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres(url) as scratch:
+        yield scratch
 
 
 def make_app(database_url: str, folder: Path):

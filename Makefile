@@ -9,7 +9,7 @@ UV     := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON=$(BIN)/python $(BIN)/uv
 SYNC   := $(UV) sync --frozen --inexact --no-progress
 LOCALES_DIR := translations
 
-.PHONY: run test install install-test lock translations compile-translations lint bench clean
+.PHONY: run test test-browser install install-test install-browser lock translations compile-translations lint bench clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,22 @@ $(VENV)/.installed-test: uv.lock pyproject.toml | $(BIN)/uv
 	$(SYNC) --extra test
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-browser: uv.lock pyproject.toml | $(BIN)/uv
+	$(SYNC) --extra test --extra browser
+	touch $@ $(VENV)/.installed-test $(VENV)/.installed
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
+
+## Playwright (from the lock) and Debian's chromium: apt-get runs only when $(CHROMIUM) is
+## missing, and says so. Never `playwright install` (no browser download).
+CHROMIUM ?= /usr/bin/chromium
+install-browser: $(VENV)/.installed-browser
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  echo "$(CHROMIUM) is missing: installing Debian's chromium and fonts with apt-get."; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update && $$SUDO apt-get install -y chromium fonts-dejavu-core fonts-liberation; \
+	fi
 
 ## Re-resolve every dependency to the newest version pyproject.toml allows.
 lock: | $(BIN)/uv
@@ -43,6 +57,11 @@ run: install compile-translations
 ## Install what the tests need and run them (SQLite; PostgreSQL with LMS_TEST_DATABASE_URL).
 test: install-test compile-translations
 	$(BIN)/pytest
+
+## Browser journeys of every role at 1,280 and 390 px in en, sq and sr_Cyrl: overflow and axe-core
+## checks on each page. Screenshots and report.md in tests/browser/artifacts/ (or $BROWSER_ARTIFACTS).
+test-browser: install-browser compile-translations
+	BROWSER_CHROMIUM=$(CHROMIUM) $(BIN)/pytest tests/browser
 
 ## Extract messages, update every catalogue (creating missing ones), write Serbian Cyrillic
 ## from Serbian Latin (catalogue and course content), compile, and show what is translated.

@@ -1,5 +1,6 @@
-"""Test fixtures: a real database (SQLite, or PostgreSQL via LMS_TEST_DATABASE_URL), wiped
-after each test; a test client that sends a genuine CSRF token; factories for users."""
+"""Test fixtures: a real database (SQLite, or PostgreSQL via LMS_TEST_DATABASE_URL) in which
+each test runs inside one transaction rolled back at its end; a test client that sends a
+genuine CSRF token; factories for users."""
 
 from __future__ import annotations
 
@@ -158,6 +159,7 @@ def make_app(tmp_root, app):
 
 
 def _wipe(application) -> None:
+    """Empty every table (after a test that committed for real)."""
     with application.app_context():
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
@@ -171,10 +173,48 @@ def _wipe(application) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _clean_database(request):
-    yield
-    if "app" in request.fixturenames:
-        _wipe(request.getfixturevalue("app"))
+def _rolled_back(request):
+    """Run the test inside one transaction on one connection, rolled back at its end.
+
+    Every session of every application on the test database (the test's own, each request's,
+    each task's) joins that transaction through a SAVEPOINT, so their commits are real to
+    each other and nothing outlives the test. Tests that need real commits on several
+    connections (threads racing each other) are marked ``commits``: their tables are emptied
+    afterwards instead.
+    """
+    if "app" not in request.fixturenames:
+        yield
+        return
+    application = request.getfixturevalue("app")
+    if request.node.get_closest_marker("commits"):
+        yield
+        _wipe(application)
+        return
+    from flask_sqlalchemy.session import Session as FlaskSession
+    from sqlalchemy.engine import Engine
+
+    with application.app_context():
+        engine = db.engine
+    connection = engine.connect()
+    outer = connection.begin()
+    original_get_bind = FlaskSession.get_bind
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        chosen = original_get_bind(self, mapper=mapper, clause=clause, bind=bind, **kwargs)
+        if isinstance(chosen, Engine) and chosen.url == engine.url:
+            return connection
+        return chosen
+
+    options = db.session.session_factory.kw
+    FlaskSession.get_bind = get_bind
+    options["join_transaction_mode"] = "create_savepoint"
+    try:
+        yield
+    finally:
+        FlaskSession.get_bind = original_get_bind
+        options.pop("join_transaction_mode", None)
+        outer.rollback()
+        connection.close()
 
 
 @pytest.fixture
@@ -301,13 +341,18 @@ def content_copy(tmp_path) -> Path:
     return target
 
 
+SAVEPOINT_STATEMENT = re.compile(r"\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT)\b", re.IGNORECASE)
+
+
 class QueryCounter:
     def __init__(self, engine):
         self.engine = engine
         self.statements: list[str] = []
 
     def _count(self, conn, cursor, statement, parameters, context, executemany):
-        self.statements.append(statement)
+        # The savepoints through which each test's sessions share one transaction are not queries.
+        if not SAVEPOINT_STATEMENT.match(statement):
+            self.statements.append(statement)
 
     def __enter__(self):
         self.statements = []

@@ -180,7 +180,8 @@ def trainee_rows(session: Session, filters: Filters, scope: set[int] | None) -> 
     certificate_states = {key: str(label) for key, label in STATUSES.items()}
     query = trainee_query(filters, scope, sql.dialect_of(session))
     sql.tune(session)
-    result = session.connection().execution_options(stream_results=True).execute(query).yield_per(STREAM_BATCH)
+    # Streamed with a server-side cursor for this statement only (the connection keeps its options).
+    result = session.execute(query, execution_options={"yield_per": STREAM_BATCH})
     for (name, email, profile, institution, profession, language, course_id, cohort, counted, studied,
          enrolled_on, status, progress, last_activity, completed_on, score, code, certificate) in (
             row for batch in result.partitions() for row in batch):

@@ -35,7 +35,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.sql.elements import ColumnElement
 
 from lms.accounts.models import User
@@ -449,14 +449,16 @@ def tune(session: Session) -> None:
     if dialect_of(session) != "postgresql":
         return
     value = current_app.config.get("LMS_REPORT_WORK_MEM") if has_app_context() else None
-    connection = session.connection()
-    transaction = connection.get_transaction()
-    if connection.info.get("lms_report_tuned") is transaction:    # once per transaction
+    if isinstance(session, scoped_session):
+        session = session()
+    transaction = session.get_transaction()
+    if transaction is not None and session.info.get("lms_report_tuned") is transaction:  # once per transaction
         return
+    connection = session.connection()
     if value and WORK_MEM.match(value):
         connection.exec_driver_sql(f"SET LOCAL work_mem = '{value}'")
     connection.exec_driver_sql("SET LOCAL random_page_cost = 1.1")
-    connection.info["lms_report_tuned"] = transaction
+    session.info["lms_report_tuned"] = session.get_transaction()
 
 
 def figures(session: Session, filters: Filters, scope: set[int] | None, *, dims: Sequence[str],

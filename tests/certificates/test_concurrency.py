@@ -23,6 +23,7 @@ THREADS = 50
 
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="needs PostgreSQL: SQLite serialises every writer, so "
                                                "nothing here could race (set LMS_TEST_DATABASE_URL)")
+@pytest.mark.commits
 def test_fifty_concurrent_completion_events_issue_exactly_one_certificate(app, session, courses, make_user):
     course = courses["self-paced-basics"]
     trainee = make_user(beneficiary="RS")

@@ -13,9 +13,10 @@ from lms.courses.models import ProgressEvent
 from lms.quizzes.models import AttemptAnswer, QuizAttempt
 from tests.quizzes.conftest import perfect_basics, questions_by_name
 
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.skipif(
     not os.environ.get("LMS_TEST_DATABASE_URL", "").startswith("postgresql"),
-    reason="SQLite runs one writer at a time, so these races cannot happen there; they need PostgreSQL")
+    reason="SQLite runs one writer at a time, so these races cannot happen there; they need PostgreSQL"),
+    pytest.mark.commits]
 
 
 def race(app, count: int, request):

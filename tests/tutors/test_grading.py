@@ -260,6 +260,7 @@ def _needs_postgresql():
                     "writers, so two saves cannot race there")
 
 
+@pytest.mark.commits
 def test_two_tutors_saving_at_once_on_postgresql(app, session, submitted, full_marks):
     _needs_postgresql()
     from lms.accounts.models import User
@@ -296,6 +297,7 @@ def test_two_tutors_saving_at_once_on_postgresql(app, session, submitted, full_m
     assert session.get(Submission, submission.id).version == version + 1
 
 
+@pytest.mark.commits
 def test_two_grade_requests_with_the_same_version_on_postgresql(app, session, submitted, full_marks):
     """Through the API: one request wins, the other gets 409, and the log has one entry."""
     _needs_postgresql()

@@ -5,7 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
+
+from lms.core.unit_of_work import transaction
+from lms.courses.content import ContentInvalid, load_all, load_content
+from lms.courses.importer import import_content
 
 content_cli = AppGroup("content", help="Validate and import course content folders.")
 
@@ -14,10 +19,6 @@ content_cli = AppGroup("content", help="Validate and import course content folde
 @click.argument("folder", type=click.Path(path_type=Path), default=None, required=False)
 def check(folder):
     """Validate course folders without touching the database."""
-    from flask import current_app
-
-    from lms.courses.content import load_content
-
     folder = folder or Path(current_app.config["LMS_CONTENT_DIR"])
     content = load_content(folder)
     specs, problems = content.specs, content.problems
@@ -34,18 +35,13 @@ def check(folder):
 
 def import_folder(folder: Path) -> None:
     """Import ``folder`` and commit, or print every problem and fail having imported nothing."""
-    from lms.courses.content import ContentInvalid
-    from lms.courses.importer import import_content
-    from lms.extensions import db
-
     try:
-        results = import_content(db.session, folder)
+        with transaction() as session:
+            results = import_content(session, folder)
     except ContentInvalid as exc:
-        db.session.rollback()
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         raise click.ClickException(f"{len(exc.problems)} problem(s) in {folder}; nothing imported") from None
-    db.session.commit()
     for result in results:
         click.echo(str(result))
 
@@ -54,8 +50,6 @@ def import_folder(folder: Path) -> None:
 @click.argument("folder", type=click.Path(path_type=Path), default=None, required=False)
 def import_(folder):
     """Import course folders: all or nothing; unchanged courses are left as they are."""
-    from flask import current_app
-
     import_folder(folder or Path(current_app.config["LMS_CONTENT_DIR"]))
 
 
@@ -63,10 +57,6 @@ def import_(folder):
 @click.argument("folder", type=click.Path(path_type=Path), default=None, required=False)
 def stats(folder):
     """Word counts per lesson and language."""
-    from flask import current_app
-
-    from lms.courses.content import load_all
-
     folder = folder or Path(current_app.config["LMS_CONTENT_DIR"])
     specs, problems = load_all(folder)
     for problem in problems:

@@ -26,7 +26,7 @@ from lms.certificates.schemas import (
 from lms.certificates.views import zip_response
 from lms.core.api import AUTH_RESPONSES, api_blueprint, authenticated
 from lms.core.errors import NotAllowed, NotFound
-from lms.courses.completion import can_complete_manually, complete_manually
+from lms.courses.completion import complete_manually
 from lms.courses.models import Course, Enrolment
 from lms.extensions import db
 
@@ -175,7 +175,7 @@ def cohort_certificates(cohort_id: int):
 def complete(data, enrolment_id: int):
     """Record that a trainee completed the course outside the platform; issues the certificate."""
     enrolment = db.session.get(Enrolment, enrolment_id)
-    if enrolment is None or not can_complete_manually(current_user, enrolment):
+    if enrolment is None or not enrolment.can_be_completed_manually_by(current_user):
         raise NotFound()
     complete_manually(db.session, current_user, enrolment, data["reason"])
     certificate = ops.certificate_of_enrolment(db.session, enrolment.id)

@@ -40,7 +40,7 @@ from lms.core.errors import Conflict, NotFound, ValidationFailed
 from lms.core.forms import attach_errors
 from lms.core.i18n import _
 from lms.core.permissions import roles_required
-from lms.courses.completion import can_complete_manually, complete_manually, progress_of
+from lms.courses.completion import complete_manually, progress_of
 from lms.courses.models import ACTIVE, Course, Enrolment
 from lms.extensions import db
 
@@ -287,7 +287,7 @@ def completions():
 @roles_required(*MANAGERS)
 def complete_enrolment(enrolment_id: int):
     enrolment = db.session.get(Enrolment, enrolment_id)
-    if enrolment is None or not can_complete_manually(current_user, enrolment):
+    if enrolment is None or not enrolment.can_be_completed_manually_by(current_user):
         raise NotFound()
     form = ManualCompletionForm()
     status = 200

@@ -1,9 +1,10 @@
-"""Completion requirements of registered kinds, evaluated on every progress event.
+"""Completion requirements, evaluated on every progress event, and completion recorded once.
 
-``courses`` knows lessons only. ``quizzes`` registers "quiz passed" and ``tutors``
-"assignment accepted" at start-up; each kind answers, for one enrolment, which of
-its requirements are met. Completion is decided inside the event's transaction,
-never by a periodic job, and recorded exactly once.
+``courses`` knows one kind of requirement, "read every lesson", which ``progress_of``
+counts itself. ``quizzes`` adds "quiz passed" and ``tutors`` "assignment accepted" to
+``COMPLETION_KINDS``; each such kind answers, for one enrolment, which of its
+requirements are met. Completion is decided inside the event's transaction, never by a
+periodic job, and recorded exactly once (automatically, or by a manager by hand).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from lms.core import audit
+from lms.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from lms.core.i18n import _
 from lms.core.models import utcnow
 from lms.courses.extension_points import COMPLETION_KINDS, COURSE_COMPLETED
@@ -28,11 +31,14 @@ from lms.courses.models import (
     ProgressEvent,
 )
 
+# The requirement kind ``courses`` itself knows: every lesson read (course.yaml ``lessons: all``).
 LESSONS = "lessons"
 
 
 @dataclass(frozen=True)
 class RequirementKind:
+    """A kind of completion requirement another feature adds to ``COMPLETION_KINDS``."""
+
     name: str
     # (session, enrolment, requirements of this kind) -> ids of the requirements met
     met: Callable[[Session, Enrolment, list[CompletionRequirement]], set[int]]
@@ -81,16 +87,6 @@ class Progress:
         return bool(self.requirements) and all(r.met for r in self.requirements)
 
 
-def _lessons_labels(session, requirements, language):
-    return {r.id: _("Read every lesson") for r in requirements}
-
-
-# "Read every lesson": met when every lesson the trainee is shown is done (progress_of counts
-# them, since it has them at hand).
-LESSONS_KIND = RequirementKind(LESSONS, met=lambda session, enrolment, requirements: set(),
-                               labels=_lessons_labels)
-
-
 def requirements_of(session: Session, course_id: int) -> list[CompletionRequirement]:
     return list(session.scalars(select(CompletionRequirement)
                                 .where(CompletionRequirement.course_id == course_id)
@@ -111,13 +107,15 @@ def progress_of(session: Session, enrolment: Enrolment, *, language: str | None 
         by_kind.setdefault(requirement.kind, []).append(requirement)
     statuses: dict[int, RequirementStatus] = {}
     for kind_name, requirements in by_kind.items():
-        kind = COMPLETION_KINDS.get(kind_name)
-        if kind_name == LESSONS:
+        if kind_name == LESSONS:  # every lesson the trainee is shown is done: counted above
             met = {r.id for r in requirements} if total and len(completed) >= total else set()
+            labels = {r.id: _("Read every lesson") for r in requirements} if with_labels else {}
+            links = {}
         else:
+            kind = COMPLETION_KINDS.get(kind_name)
             met = kind.met(session, enrolment, requirements) if kind else set()
-        labels = kind.labels(session, requirements, language) if (kind and with_labels) else {}
-        links = kind.links(session, requirements) if (kind and kind.links and with_labels) else {}
+            labels = kind.labels(session, requirements, language) if (kind and with_labels) else {}
+            links = kind.links(session, requirements) if (kind and kind.links and with_labels) else {}
         for requirement in requirements:
             statuses[requirement.id] = RequirementStatus(
                 requirement, requirement.id in met, labels.get(requirement.id, requirement.kind),
@@ -173,11 +171,12 @@ def complete_enrolment(session: Session, enrolment: Enrolment, *, source: str) -
 MAX_REASON_LENGTH = 2000
 
 
-def can_complete_manually(actor, enrolment: Enrolment) -> bool:
-    """Admins, and managers whose scope covers the trainee's beneficiary."""
-    if not getattr(actor, "is_authenticated", False):
-        return False
-    return actor.is_admin or (actor.is_manager and actor.can_manage_beneficiary(enrolment.user.beneficiary_id))
+def enrolment_to_complete(session: Session, actor, enrolment_id: int) -> Enrolment:
+    """The enrolment ``actor`` may mark as completed by hand; NotFound for any other."""
+    enrolment = session.get(Enrolment, enrolment_id)
+    if enrolment is None or not enrolment.can_be_completed_manually_by(actor):
+        raise NotFound()
+    return enrolment
 
 
 def complete_manually(session: Session, actor, enrolment: Enrolment, reason: str) -> Enrolment:
@@ -186,10 +185,7 @@ def complete_manually(session: Session, actor, enrolment: Enrolment, reason: str
     It goes through ``complete_enrolment`` like any other completion, so whatever listens
     to ``COURSE_COMPLETED`` (a certificate) happens in this same transaction.
     """
-    from lms.core import audit
-    from lms.core.errors import Conflict, NotAllowed, ValidationFailed
-
-    if not can_complete_manually(actor, enrolment):
+    if not enrolment.can_be_completed_manually_by(actor):
         raise NotAllowed()
     reason = (reason or "").strip()
     if not reason:

@@ -34,7 +34,8 @@ ENROLMENT_DETAILS: ExtensionPoint[Callable] = ExtensionPoint("courses.enrolment_
 # provider(session, user, cohort_id) -> Select of Enrolment.id, or None when the cohort is not
 # this provider's or ``user`` may not see it (certificates put a group's certificates in one ZIP)
 COHORT_ENROLMENTS: ExtensionPoint[Callable] = ExtensionPoint("courses.cohort_enrolments")
-# The kinds of completion requirement: "lessons" here, "quiz" from quizzes, "assignment" from tutors.
+# The kinds of completion requirement other features add: "quiz" from quizzes, "assignment" from
+# tutors ("lessons", every lesson read, is courses' own: ``lms.courses.completion.progress_of``).
 COMPLETION_KINDS: ExtensionPoint[RequirementKind] = ExtensionPoint(
     "courses.completion_kinds", key=lambda kind: kind.name)
 # listener(session, enrolment): called once, inside the transaction that completes an enrolment.

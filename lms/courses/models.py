@@ -202,6 +202,13 @@ class Enrolment(Base):
         return user.is_authenticated and any(
             rule(object_session(self), user, self) for rule in ENROLMENT_GRADERS)
 
+    def can_be_completed_manually_by(self, user) -> bool:
+        """Marked completed by hand (achieved offline): admins, and managers whose scope
+        covers the trainee's beneficiary."""
+        if not getattr(user, "is_authenticated", False):
+            return False
+        return user.is_admin or (user.is_manager and user.can_manage_beneficiary(self.user.beneficiary_id))
+
 
 class LessonCompletion(Base):
     __tablename__ = "lesson_completion"

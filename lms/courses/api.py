@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from flask_login import current_user
-from sqlalchemy import select
 
 from lms.core.api import AUTH_RESPONSES, api_blueprint, authenticated
 from lms.core.errors import NotFound
 from lms.core.i18n import current_language
 from lms.courses import operations as ops
-from lms.courses.completion import Progress
 from lms.courses.models import Course, Enrolment
 from lms.courses.schemas import (
     CourseDetailSchema,
@@ -22,17 +20,6 @@ from lms.courses.schemas import (
 from lms.extensions import db
 
 blp = api_blueprint("courses_api", __name__, "Courses, enrolments and progress.")
-
-
-def _progress_body(enrolment: Enrolment, progress: Progress) -> dict:
-    return {
-        "enrolment_id": enrolment.id, "course": enrolment.course.slug,
-        "percent": enrolment.progress_percent if enrolment.is_completed else progress.percent,
-        "completed": enrolment.is_completed, "completed_at": enrolment.completed_at,
-        "lessons_done": progress.lessons_done, "lessons_total": progress.lessons_total,
-        "completed_lessons": sorted(progress.completed_lesson_ids),
-        "requirements": progress.requirements,
-    }
 
 
 @blp.get("/courses")
@@ -74,7 +61,6 @@ def enrol(data):
     """Enrol in a self-paced course (idempotent)."""
     course = ops.course_by_slug(db.session, data["course"])
     enrolment, changed = ops.self_enrol(db.session, current_user, course)
-    db.session.commit()
     return enrolment, 201 if changed else 200
 
 
@@ -87,14 +73,8 @@ def lesson(lesson_id: int):
     """A lesson's text in the request's language, falling back to the course's default."""
     found = ops.lesson_by_id(db.session, lesson_id)
     course = db.session.get(Course, found.course_id)
-    view = ops.open_lesson(db.session, current_user, course.slug, found.module.slug, found.slug,
+    return ops.open_lesson(db.session, current_user, course.slug, found.module.slug, found.slug,
                            current_language())
-    db.session.commit()
-    page = view.page
-    return {"id": page.lesson_id, "course": page.course_slug, "module": page.module_slug,
-            "slug": page.lesson_slug, "title": page.lesson_title, "language": page.language,
-            "fallback": page.fallback, "html": page.html,
-            "completed": None if view.preview else view.completed}
 
 
 @blp.put("/lessons/<int:lesson_id>/completion")
@@ -106,9 +86,7 @@ def complete_lesson(lesson_id: int):
     """Mark a lesson as done (idempotent); returns the course progress."""
     found = ops.lesson_by_id(db.session, lesson_id)
     enrolment, _progress = ops.complete_lesson(db.session, current_user, found)
-    db.session.commit()
-    progress = ops.progress_for(db.session, current_user, enrolment)
-    return _progress_body(enrolment, progress)
+    return ops.progress_for(db.session, current_user, enrolment)
 
 
 @blp.get("/me/progress")
@@ -116,8 +94,8 @@ def complete_lesson(lesson_id: int):
 @blp.response(200, ProgressSchema(many=True))
 def my_progress():
     """Progress in each of the signed-in user's courses."""
-    return [_progress_body(e, ops.progress_for(db.session, current_user, e))
-            for e in ops.enrolments_of(db.session, current_user)]
+    return [ops.progress_for(db.session, current_user, enrolment)
+            for enrolment in ops.enrolments_of(db.session, current_user)]
 
 
 @blp.get("/enrolments/<int:enrolment_id>/progress")
@@ -126,7 +104,7 @@ def my_progress():
 @blp.alt_response(404, description="No such enrolment, or not yours to see.")
 def enrolment_progress(enrolment_id: int):
     """Progress of one enrolment: the trainee's own, or one a tutor or manager may follow."""
-    enrolment = db.session.scalar(select(Enrolment).where(Enrolment.id == enrolment_id))
+    enrolment = db.session.get(Enrolment, enrolment_id)
     if enrolment is None:
         raise NotFound()
-    return _progress_body(enrolment, ops.progress_for(db.session, current_user, enrolment))
+    return ops.progress_for(db.session, current_user, enrolment)

@@ -87,6 +87,24 @@ class Progress:
         return bool(self.requirements) and all(r.met for r in self.requirements)
 
 
+@dataclass(frozen=True)
+class EnrolmentProgress:
+    """An enrolment's progress as both doors show it (the course page and the API)."""
+
+    enrolment: Enrolment
+    progress: Progress
+
+    @property
+    def percent(self) -> int:
+        """As it stood when the course was completed, else as the requirements stand now."""
+        enrolment = self.enrolment
+        return enrolment.progress_percent if enrolment.is_completed else self.progress.percent
+
+    @property
+    def completed_lessons(self) -> list[int]:
+        return sorted(self.progress.completed_lesson_ids)
+
+
 def requirements_of(session: Session, course_id: int) -> list[CompletionRequirement]:
     return list(session.scalars(select(CompletionRequirement)
                                 .where(CompletionRequirement.course_id == course_id)

@@ -14,7 +14,7 @@ from lms.core.app_cache import app_cache
 from lms.core.errors import NotAllowed, NotFound
 from lms.core.i18n import LANGUAGES, _, localized
 from lms.core.models import utcnow
-from lms.courses.completion import Progress, progress_of, record_event
+from lms.courses.completion import EnrolmentProgress, Progress, progress_of, record_event
 from lms.courses.models import (
     ACTIVE,
     WITHDRAWN,
@@ -26,7 +26,6 @@ from lms.courses.models import (
     Module,
 )
 
-LESSON_VIEWED = "lesson_viewed"
 LESSON_COMPLETED = "lesson_completed"
 
 
@@ -37,19 +36,6 @@ def course_by_slug(session: Session, slug: str) -> Course:
     if course is None:
         raise NotFound()
     return course
-
-
-def lesson_by_slugs(session: Session, course_slug: str, module_slug: str, lesson_slug: str):
-    row = session.execute(
-        select(Course, Module, Lesson)
-        .join(Module, Module.course_id == Course.id)
-        .join(Lesson, Lesson.module_id == Module.id)
-        .where(Course.slug == course_slug, Module.slug == module_slug, Lesson.slug == lesson_slug,
-               Module.is_retired.is_(False), Lesson.is_retired.is_(False))
-    ).first()
-    if row is None:
-        raise NotFound()
-    return row
 
 
 def lesson_by_id(session: Session, lesson_id: int) -> Lesson:
@@ -296,34 +282,11 @@ def _cached_page(session: Session, course_id: int, content_hash: str, module_slu
     return page
 
 
-def lesson_page(session: Session, course_slug: str, module_slug: str, lesson_slug: str,
-                language: str, *, chosen: str | None = None, group: str | None = None) -> LessonPage:
-    """A lesson in ``chosen`` (asked for on the page), else the ``group``'s language, else the
-    reader's ``language``, else the course's default — the first its text exists in."""
-    # Core execution: these hot-path queries fetch plain columns, not ORM objects.
-    row = session.connection().execute(
-        select(Course.id, Course.content_hash).where(Course.slug == course_slug)).first()
-    if row is None:
-        raise NotFound()
-    return _cached_page(session, row.id, row.content_hash, module_slug, lesson_slug, language, chosen, group)
-
-
 def set_content_language(session: Session, enrolment_ids, language: str | None) -> None:
     """Show these enrolments' course content in ``language`` by default (a tutored group's
     language); ``enrolment_ids`` is a list or a select of ids."""
     session.execute(update(Enrolment).where(Enrolment.id.in_(enrolment_ids))
                     .values(content_language=language).execution_options(synchronize_session="fetch"))
-
-
-def reader_enrolment(session: Session, user: User, course: Course) -> Enrolment | None:
-    """The enrolment that lets ``user`` read ``course``; staff may preview without one."""
-    if not user.is_authenticated:
-        raise NotAllowed()
-    enrolment = enrolment_of(session, user, course.id)
-    if enrolment is not None and enrolment.is_active:
-        return enrolment
-    _refuse_unless_preview(session, user, course)
-    return None
 
 
 def _refuse_unless_preview(session: Session, user: User, course: Course) -> None:
@@ -340,15 +303,17 @@ _COURSE_AND_READER = (
     .outerjoin(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == bindparam("user_id")))
     .where(Course.slug == bindparam("slug")))
 _READER_STATE = select(
-    Enrolment.id, Enrolment.status, Enrolment.last_lesson_id,
+    Enrolment.id, Enrolment.status,
     select(LessonCompletion.id).where(LessonCompletion.enrolment_id == Enrolment.id,
-                                      LessonCompletion.lesson_id == bindparam("lesson_id")).exists(),
+                                      LessonCompletion.lesson_id == bindparam("lesson_id")).exists()
+    .label("completed"),
 ).where(Enrolment.user_id == bindparam("user_id"), Enrolment.course_id == bindparam("course_id"))
 
 
 def open_lesson(session: Session, user: User, course_slug: str, module_slug: str, lesson_slug: str,
                 language: str, *, chosen: str | None = None) -> LessonView:
-    """Show a lesson to a reader: enrolled trainees, or staff previewing.
+    """Show a lesson to a reader: enrolled trainees, or staff previewing. It records nothing:
+    reading is a GET; the trainee's progress is recorded when they mark the lesson done.
 
     The text is in the language the reader ``chosen`` on the page, else their group's
     (the enrolment's content language) when the course offers it, else ``language``.
@@ -368,12 +333,7 @@ def open_lesson(session: Session, user: User, course_slug: str, module_slug: str
     if state is None or state.status != ACTIVE:
         _refuse_unless_preview(session, user, session.get(Course, page.course_id))
         return LessonView(page, None, False)
-    if state.last_lesson_id != page.lesson_id:
-        # Written only when the trainee moves on, so rereading a page stays a pure read.
-        enrolment = session.get(Enrolment, state.id)
-        enrolment.last_lesson_id = page.lesson_id
-        record_event(session, enrolment, LESSON_VIEWED, page.lesson_id, evaluate=False)
-    return LessonView(page, state.id, bool(state[3]))
+    return LessonView(page, state.id, bool(state.completed))
 
 
 def complete_lesson(session: Session, user: User, lesson: Lesson) -> tuple[Enrolment, Progress]:
@@ -398,14 +358,17 @@ def complete_lesson(session: Session, user: User, lesson: Lesson) -> tuple[Enrol
     return enrolment, progress
 
 
-def progress_for(session: Session, viewer: User, enrolment: Enrolment, *, language: str | None = None) -> Progress:
+def progress_for(session: Session, viewer: User, enrolment: Enrolment, *,
+                 language: str | None = None) -> EnrolmentProgress:
+    """An enrolment's progress, for the trainee or whoever may follow them; NotFound otherwise."""
     if not enrolment.can_be_read_by(viewer):
         raise NotFound()
-    return progress_of(session, enrolment, language=language, with_labels=True)
+    return EnrolmentProgress(enrolment, progress_of(session, enrolment, language=language, with_labels=True))
 
 
 def continue_target(session: Session, enrolment: Enrolment) -> OutlineLesson | None:
-    """Where to continue: the last lesson opened if unfinished, else the first unfinished."""
+    """Where to continue: the first unfinished lesson after the last one marked done (or the
+    last lesson itself if it is unfinished, as older enrolments recorded lessons opened)."""
     outline = outline_of(session, enrolment.course)
     if not outline.lessons:
         return None

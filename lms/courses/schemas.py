@@ -67,25 +67,31 @@ class RequirementStatusSchema(Schema):
 
 
 class ProgressSchema(Schema):
-    enrolment_id = fields.Integer()
-    course = fields.String()
+    """Dumped from an ``EnrolmentProgress``."""
+
+    enrolment_id = fields.Integer(attribute="enrolment.id")
+    course = fields.String(attribute="enrolment.course.slug")
     percent = fields.Integer()
-    completed = fields.Boolean()
-    completed_at = fields.DateTime(allow_none=True)
-    lessons_done = fields.Integer()
-    lessons_total = fields.Integer()
+    completed = fields.Boolean(attribute="enrolment.is_completed")
+    completed_at = fields.DateTime(attribute="enrolment.completed_at", allow_none=True)
+    lessons_done = fields.Integer(attribute="progress.lessons_done")
+    lessons_total = fields.Integer(attribute="progress.lessons_total")
     completed_lessons = fields.List(fields.Integer())
-    requirements = fields.List(fields.Nested(RequirementStatusSchema))
+    requirements = fields.List(fields.Nested(RequirementStatusSchema), attribute="progress.requirements")
 
 
 class LessonSchema(Schema):
-    id = fields.Integer()
-    course = fields.String()
-    module = fields.String()
-    slug = fields.String()
-    title = fields.String()
-    language = fields.String(metadata={"description": "Language of the text returned."})
-    fallback = fields.Boolean(metadata={"description": "True when the text is neither in the language asked for "
-                                                        "nor in the language of the reader's tutored group."})
-    html = fields.String(metadata={"description": "Sanitised HTML of the lesson."})
-    completed = fields.Boolean(allow_none=True)
+    """Dumped from a ``LessonView``."""
+
+    id = fields.Integer(attribute="page.lesson_id")
+    course = fields.String(attribute="page.course_slug")
+    module = fields.String(attribute="page.module_slug")
+    slug = fields.String(attribute="page.lesson_slug")
+    title = fields.String(attribute="page.lesson_title")
+    language = fields.String(attribute="page.language", metadata={"description": "Language of the text returned."})
+    fallback = fields.Boolean(attribute="page.fallback",
+                              metadata={"description": "True when the text is neither in the language asked for "
+                                                       "nor in the language of the reader's tutored group."})
+    html = fields.String(attribute="page.html", metadata={"description": "Sanitised HTML of the lesson."})
+    completed = fields.Function(lambda view: None if view.preview else view.completed, allow_none=True,
+                                metadata={"type": "boolean", "description": "None when previewing (staff)."})

@@ -7,10 +7,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from lms.accounts.forms import EmptyForm
-from lms.core.errors import NotAllowed
 from lms.core.i18n import _, current_language
 from lms.courses import operations as ops
-from lms.courses.completion import progress_of
 from lms.courses.models import Enrolment
 from lms.extensions import db
 
@@ -32,11 +30,11 @@ def course(slug: str):
     course = ops.course_by_slug(db.session, slug)
     outline = ops.outline_of(db.session, course)
     enrolment = ops.enrolment_of(db.session, current_user, course.id)
-    progress = None
+    standing = None
     if enrolment is not None:
-        progress = progress_of(db.session, enrolment, language=current_language(), with_labels=True)
+        standing = ops.progress_for(db.session, current_user, enrolment, language=current_language())
     return render_template("courses/course.html", course=course, outline=outline, enrolment=enrolment,
-                           progress=progress, form=EmptyForm())
+                           standing=standing, form=EmptyForm())
 
 
 @bp.post("/courses/<slug>/enrol")
@@ -46,13 +44,7 @@ def enrol(slug: str):
     form = EmptyForm()
     if not form.validate_on_submit():
         return redirect(url_for("courses.course", slug=slug))
-    try:
-        enrolment, changed = ops.self_enrol(db.session, current_user, course)
-    except NotAllowed as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("courses.course", slug=slug)), 303
-    db.session.commit()
+    enrolment, changed = ops.self_enrol(db.session, current_user, course)
     if changed:
         flash(_("You are enrolled. Welcome to the course!"), "success")
     target = ops.continue_target(db.session, enrolment)
@@ -77,8 +69,6 @@ def continue_course(slug: str):
 def lesson(slug: str, module: str, lesson: str):
     view = ops.open_lesson(db.session, current_user, slug, module, lesson, current_language(),
                            chosen=request.args.get("language"))
-    if db.session.dirty or db.session.new:
-        db.session.commit()
     return render_template("courses/lesson.html", view=view, page=view.page)
 
 
@@ -91,8 +81,7 @@ def complete_lesson(slug: str, lesson_id: int):
     if lesson.course_id != course.id:
         return redirect(url_for("courses.course", slug=slug))
     if form.validate_on_submit():
-        enrolment, progress = ops.complete_lesson(db.session, current_user, lesson)
-        db.session.commit()
+        enrolment, _progress = ops.complete_lesson(db.session, current_user, lesson)
         if enrolment.is_completed:
             flash(_("Congratulations: you have completed the course."), "success")
     _previous, following = ops.outline_of(db.session, course).neighbours(lesson.id)

@@ -97,6 +97,11 @@ def test_lesson_navigation_and_continue_where_you_left_off(client, session, impo
     page = client.get("/courses/self-paced-basics/intro/standards").get_data(as_text=True)
     assert 'rel="prev">← <span data-content>Welcome</span>' in page
     assert 'rel="next"><span data-content>Supervision</span> →' in page
+    # Reading a page records nothing (a GET never writes): continue goes to the first lesson
+    # after the last one marked done.
+    response = client.get("/courses/self-paced-basics/continue")
+    assert response.headers["Location"].endswith("/intro/welcome")
+    client.form(f"/courses/self-paced-basics/lessons/{_lesson(session, 'welcome').id}/done")
     response = client.get("/courses/self-paced-basics/continue")
     assert response.headers["Location"].endswith("/intro/standards")
     client.form(f"/courses/self-paced-basics/lessons/{_lesson(session, 'standards').id}/done")
@@ -111,6 +116,22 @@ def test_rereading_a_lesson_writes_nothing(client, session, imported, make_user)
     events = session.scalar(db.select(db.func.count(ProgressEvent.id)))
     client.get("/courses/self-paced-basics/intro/welcome")
     assert session.scalar(db.select(db.func.count(ProgressEvent.id))) == events
+
+
+def test_reading_a_lesson_records_nothing_until_it_is_marked_done(client, session, imported, make_user):
+    trainee = make_user()
+    login(client, trainee)
+    client.form("/courses/self-paced-basics/enrol")
+    assert client.get("/courses/self-paced-basics/intro/welcome").status_code == 200
+    enrolment = session.scalar(db.select(Enrolment).where(Enrolment.user_id == trainee.id))
+    assert session.scalar(db.select(db.func.count(ProgressEvent.id))) == 0
+    assert enrolment.last_lesson_id is None and enrolment.last_activity_at is None
+    welcome = _lesson(session, "welcome")
+    client.form(f"/courses/self-paced-basics/lessons/{welcome.id}/done")
+    session.expire_all()
+    assert session.scalar(db.select(ProgressEvent.kind)) == "lesson_completed"
+    enrolment = session.get(Enrolment, enrolment.id)
+    assert enrolment.last_lesson_id == welcome.id and enrolment.last_activity_at is not None
 
 
 def test_missing_translation_falls_back_to_english_and_says_so(client, imported, make_user):

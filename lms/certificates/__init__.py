@@ -8,6 +8,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    # Imported here, when the application is built: importing the package (as any
+    # ``lms.certificates.models`` import does) must not pull in its views and their imports.
     from lms.certificates import api, badges, operations, tasks, views
     from lms.core.i18n import _l
     from lms.core.tasks import register

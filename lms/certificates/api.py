@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
-from flask import send_file
 from flask_login import current_user
-from sqlalchemy import select
 
-from lms.accounts.models import Beneficiary
 from lms.certificates import files
 from lms.certificates import operations as ops
 from lms.certificates.limits import limit_lookups
-from lms.certificates.pdf import PrintedCertificate
 from lms.certificates.schemas import (
     CertificatePageSchema,
     CertificateQuerySchema,
@@ -23,11 +17,9 @@ from lms.certificates.schemas import (
     ReasonInSchema,
     VerificationSchema,
 )
-from lms.certificates.views import zip_response
 from lms.core.api import AUTH_RESPONSES, api_blueprint, authenticated
-from lms.core.errors import NotAllowed, NotFound
-from lms.courses.completion import complete_manually
-from lms.courses.models import Course, Enrolment
+from lms.core.errors import NotAllowed
+from lms.courses.completion import enrolment_to_complete
 from lms.extensions import db
 
 blp = api_blueprint("certificates_api", __name__,
@@ -63,10 +55,7 @@ def my_certificates():
 @blp.alt_response(404, description="No such certificate, or not yours.")
 def certificate_pdf(certificate_id: int):
     """Download a certificate: the holder's own while valid, or one a manager manages."""
-    certificate = ops.certificate_for_download(db.session, current_user, certificate_id)
-    printed = PrintedCertificate.of(certificate)
-    return send_file(io.BytesIO(files.pdf_bytes(printed)), mimetype="application/pdf",
-                     as_attachment=True, download_name=files.file_name(printed))
+    return files.pdf_download(ops.certificate_for_download(db.session, current_user, certificate_id))
 
 
 def _manager() -> None:
@@ -82,15 +71,8 @@ def _manager() -> None:
 def managed_certificates(args):
     """Certificates issued to trainees of the beneficiaries you manage, with filters."""
     _manager()
-    course_id = None
-    if args.get("course"):
-        course_id = db.session.scalar(select(Course.id).where(Course.slug == args["course"])) or -1
-    beneficiary_id = None
-    if args.get("beneficiary"):
-        beneficiary_id = db.session.scalar(
-            select(Beneficiary.id).where(Beneficiary.code == args["beneficiary"].upper())) or -1
-    filters = ops.CertificateFilters(
-        course_id=course_id, status=args.get("status"), beneficiary_id=beneficiary_id,
+    filters = ops.certificate_filters(
+        db.session, course=args.get("course"), status=args.get("status"), beneficiary=args.get("beneficiary"),
         cohort_id=args.get("cohort"), issued_from=args.get("issued_from"), issued_to=args.get("issued_to"),
         q=args.get("q"))
     page = db.paginate(ops.managed_certificates(current_user, filters), page=args["page"],
@@ -111,9 +93,7 @@ def managed_certificate(certificate_id: int):
 def _change(certificate_id: int, operation, data: dict):
     _manager()
     certificate = ops.certificate_to_manage(db.session, current_user, certificate_id)
-    operation(db.session, current_user, certificate, reason=data["reason"], version=data.get("version"))
-    db.session.commit()
-    return certificate
+    return operation(db.session, current_user, certificate, reason=data["reason"], version=data.get("version"))
 
 
 @blp.post("/manage/certificates/<int:certificate_id>/revocation")
@@ -160,9 +140,7 @@ def reissue(data, certificate_id: int):
 @blp.alt_response(404, description="No such group, or not yours to see.")
 def cohort_certificates(cohort_id: int):
     """Every valid certificate of a tutored group, as one ZIP of PDFs."""
-    printed = ops.cohort_certificates(db.session, current_user, cohort_id)
-    db.session.commit()
-    return zip_response(printed, cohort_id)
+    return files.zip_download(ops.cohort_certificates(db.session, current_user, cohort_id), cohort_id)
 
 
 @blp.post("/enrolments/<int:enrolment_id>/manual-completion")
@@ -174,12 +152,5 @@ def cohort_certificates(cohort_id: int):
 @blp.alt_response(422, description="No reason given, or the trainee is withdrawn.")
 def complete(data, enrolment_id: int):
     """Record that a trainee completed the course outside the platform; issues the certificate."""
-    enrolment = db.session.get(Enrolment, enrolment_id)
-    if enrolment is None or not enrolment.can_be_completed_manually_by(current_user):
-        raise NotFound()
-    complete_manually(db.session, current_user, enrolment, data["reason"])
-    certificate = ops.certificate_of_enrolment(db.session, enrolment.id)
-    db.session.commit()
-    return {"enrolment_id": enrolment.id, "completed_at": enrolment.completed_at,
-            "completed_version": enrolment.completed_version,
-            "completion_source": enrolment.completion_source, "certificate": certificate}
+    enrolment = enrolment_to_complete(db.session, current_user, enrolment_id)
+    return ops.record_manual_completion(db.session, current_user, enrolment, data["reason"])

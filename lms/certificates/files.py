@@ -1,4 +1,5 @@
-"""Certificate PDFs as files: rendered once per revision and kept, and streamed as ZIPs.
+"""Certificate PDFs as files: rendered once per revision and kept, sent as downloads, and
+streamed as ZIPs.
 
 The cache is a folder of rendered PDFs named by code, revision and a fingerprint of
 everything else that shapes the document (layout version, base URL, issuer, the
@@ -18,9 +19,10 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, Response, current_app, send_file
 
 from lms.certificates.codes import format_code
+from lms.certificates.models import Certificate
 from lms.certificates.pdf import LAYOUT_VERSION, PrintedCertificate, render_certificate
 
 log = logging.getLogger(__name__)
@@ -81,6 +83,15 @@ def _store(path: Path, data: bytes) -> None:
         log.warning("Could not cache the certificate PDF %s", path, exc_info=True)
 
 
+def pdf_download(certificate: Certificate) -> Response:
+    """The certificate's PDF as a download (both doors): private, never cached."""
+    printed = PrintedCertificate.of(certificate)
+    response = send_file(io.BytesIO(pdf_bytes(printed)), mimetype="application/pdf",
+                         as_attachment=True, download_name=file_name(printed))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 # --- archives -------------------------------------------------------------------------------
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
@@ -129,3 +140,17 @@ def zip_stream(certificates: Iterable[PrintedCertificate], app: Flask) -> Iterat
         yield sink.take()
     archive.close()
     yield sink.take()
+
+
+def zip_download(printed: list[PrintedCertificate], cohort_id: int) -> Response:
+    """Stream a group's archive (both doors): each PDF is rendered (or read from the cache) as
+    it is sent.
+
+    The facts were read before the response started; the stream needs no request or
+    database session, only the application (settings, the certificate's language).
+    """
+    response = Response(zip_stream(printed, current_app._get_current_object()), mimetype="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="certificates-group-{cohort_id}.zip"'
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Accel-Buffering"] = "no"
+    return response

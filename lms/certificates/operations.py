@@ -15,22 +15,23 @@ from flask import current_app, render_template
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
-from lms.accounts.models import User
+from lms.accounts.models import Beneficiary, User
 from lms.certificates import files
 from lms.certificates.codes import format_code, generate_code, normalise_code
 from lms.certificates.models import ACCOMPLISHMENT, COMPLETION, REVOKED, VALID, Certificate
 from lms.certificates.pdf import PrintedCertificate
 from lms.certificates.tasks import render_certificate_pdf
 from lms.core import audit
+from lms.core.concurrency import expect_version
 from lms.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from lms.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, use_language
 from lms.core.mail import Mail, queue_mail
 from lms.core.models import utcnow
 from lms.core.tasks import enqueue_after_commit
+from lms.courses.completion import complete_manually
 from lms.courses.extension_points import details_of, enrolments_of_cohort
-from lms.courses.models import Course, Enrolment
+from lms.courses.models import ACTIVE, Course, Enrolment
 
 MAX_REASON_LENGTH = 2000
 CODE_ATTEMPTS = 5
@@ -167,10 +168,6 @@ def certificates_of_holder(session: Session, user_id: int) -> list[Certificate]:
         .where(Certificate.user_id == user_id).order_by(Certificate.issued_at.desc(), Certificate.id.desc())))
 
 
-def pdf_of(certificate: Certificate) -> bytes:
-    return files.pdf_bytes(PrintedCertificate.of(certificate))
-
-
 # --- revoking, reinstating, reissuing ----------------------------------------------------
 
 def _check_reason(reason: str | None) -> str:
@@ -183,17 +180,10 @@ def _check_reason(reason: str | None) -> str:
     return reason
 
 
-def _check_version(certificate: Certificate, version: int | None) -> None:
-    if version is not None and version != certificate.version:
-        raise Conflict(_("Someone else changed this certificate in the meantime. Check it again."),
-                       payload={"version": certificate.version})
-
-
-def _flush(session: Session, certificate: Certificate) -> None:
-    try:
-        session.flush()
-    except StaleDataError:
-        raise Conflict(_("Someone else changed this certificate in the meantime. Check it again.")) from None
+def _expect_version(certificate: Certificate, version: int | None) -> None:
+    """The version the manager saw; a save that races another fails on its UPDATE (409 too)."""
+    expect_version(certificate, version,
+                   _("Someone else changed this certificate in the meantime. Check it again."))
 
 
 def _state(certificate: Certificate) -> dict:
@@ -208,7 +198,7 @@ def revoke(session: Session, actor: User, certificate: Certificate, *, reason: s
     if not certificate.can_be_managed_by(actor):
         raise NotAllowed()
     reason = _check_reason(reason)
-    _check_version(certificate, version)
+    _expect_version(certificate, version)
     if certificate.is_revoked:
         raise Conflict(_("This certificate is already revoked."))
     before = _state(certificate)
@@ -216,7 +206,7 @@ def revoke(session: Session, actor: User, certificate: Certificate, *, reason: s
     certificate.revoked_at = utcnow()
     certificate.revoked_by_id = actor.id
     certificate.revocation_reason = reason
-    _flush(session, certificate)
+    session.flush()
     audit.record(session, actor_id=actor.id, action="certificate.revoked", subject_type="certificate",
                  subject_id=certificate.id, before=before, after=_state(certificate), reason=reason)
     _tell_holder(session, certificate, "revoked")
@@ -229,7 +219,7 @@ def reinstate(session: Session, actor: User, certificate: Certificate, *, reason
     if not certificate.can_be_managed_by(actor):
         raise NotAllowed()
     reason = _check_reason(reason)
-    _check_version(certificate, version)
+    _expect_version(certificate, version)
     if certificate.is_valid:
         raise Conflict(_("This certificate is not revoked."))
     before = _state(certificate)
@@ -237,7 +227,7 @@ def reinstate(session: Session, actor: User, certificate: Certificate, *, reason
     certificate.revoked_at = None
     certificate.revoked_by_id = None
     certificate.revocation_reason = None
-    _flush(session, certificate)
+    session.flush()
     audit.record(session, actor_id=actor.id, action="certificate.reinstated", subject_type="certificate",
                  subject_id=certificate.id, before=before, after=_state(certificate), reason=reason)
     _tell_holder(session, certificate, "reinstated")
@@ -254,7 +244,7 @@ def reissue(session: Session, actor: User, certificate: Certificate, *, reason: 
     if not certificate.can_be_managed_by(actor):
         raise NotAllowed()
     reason = _check_reason(reason)
-    _check_version(certificate, version)
+    _expect_version(certificate, version)
     if certificate.is_revoked:
         raise ValidationFailed(_("This certificate is revoked. Reinstate it before reissuing it."))
     before = _state(certificate)
@@ -264,12 +254,48 @@ def reissue(session: Session, actor: User, certificate: Certificate, *, reason: 
     certificate.badge_identity = _recipient_hash(certificate.user.email, certificate.badge_salt)
     certificate.revision += 1
     certificate.reissued_at = utcnow()
-    _flush(session, certificate)
+    session.flush()
     audit.record(session, actor_id=actor.id, action="certificate.reissued", subject_type="certificate",
                  subject_id=certificate.id, before=before, after=_state(certificate), reason=reason)
     enqueue_after_commit(session, render_certificate_pdf, certificate.id, certificate.revision)
     _tell_holder(session, certificate, "reissued")
     return certificate
+
+
+# --- completions recorded by hand ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class ManualCompletion:
+    """A completion a manager recorded by hand, and the certificate it issued."""
+
+    enrolment: Enrolment
+    certificate: Certificate | None
+
+
+def record_manual_completion(session: Session, actor: User, enrolment: Enrolment, reason: str) -> ManualCompletion:
+    """Mark the course completed (``lms.courses.completion.complete_manually``): the
+    certificate is issued in the same transaction."""
+    complete_manually(session, actor, enrolment, reason)
+    return ManualCompletion(enrolment, certificate_of_enrolment(session, enrolment.id))
+
+
+def enrolments_to_complete(user, *, course_id: int | None = None, q: str | None = None) -> Select:
+    """Active, uncompleted enrolments in ``user``'s scope that match, by trainee's name."""
+    query = (select(Enrolment).join(User, User.id == Enrolment.user_id).join(Course, Course.id == Enrolment.course_id)
+             .options(contains_eager(Enrolment.user).joinedload(User.beneficiary),
+                      contains_eager(Enrolment.course))
+             .where(Enrolment.status == ACTIVE, Enrolment.completed_at.is_(None)))
+    scope = scope_of(user)
+    if scope is not None:
+        query = query.where(User.beneficiary_id.in_(scope))
+    if course_id is not None:
+        query = query.where(Enrolment.course_id == course_id)
+    text = (q or "").strip().lower()
+    if text:
+        pattern = _containing(text)
+        query = query.where(or_(func.lower(User.full_name).like(pattern, escape="\\"),
+                                func.lower(User.email).like(pattern, escape="\\")))
+    return query.order_by(User.full_name, Enrolment.id)
 
 
 # --- lists for managers ----------------------------------------------------------------
@@ -285,6 +311,22 @@ class CertificateFilters:
     q: str | None = None
 
 
+def certificate_filters(session: Session, *, course: str | None = None, status: str | None = None,
+                        beneficiary: str | None = None, cohort_id: int | None = None,
+                        issued_from: date | None = None, issued_to: date | None = None,
+                        q: str | None = None) -> CertificateFilters:
+    """The filters of a certificate list as both doors take them: a course by its slug, a
+    beneficiary by its code. One that names nothing matches nothing (id -1)."""
+    course_id = beneficiary_id = None
+    if course:
+        course_id = session.scalar(select(Course.id).where(Course.slug == course)) or -1
+    if beneficiary:
+        beneficiary_id = session.scalar(select(Beneficiary.id).where(Beneficiary.code == beneficiary.upper())) or -1
+    return CertificateFilters(course_id=course_id, status=status if status in (VALID, REVOKED) else None,
+                              beneficiary_id=beneficiary_id, cohort_id=cohort_id, issued_from=issued_from,
+                              issued_to=issued_to, q=q)
+
+
 def may_manage_certificates(user) -> bool:
     return getattr(user, "is_authenticated", False) and (user.is_admin or user.is_manager)
 
@@ -294,6 +336,11 @@ def scope_of(user) -> set[int] | None:
     if user.is_admin:
         return None
     return user.managed_beneficiary_ids()
+
+
+def _containing(text: str) -> str:
+    """A LIKE pattern (escaped with a backslash) that finds ``text`` anywhere."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _day_start(day: date) -> datetime:
@@ -329,7 +376,7 @@ def managed_certificates(user, filters: CertificateFilters) -> Select:
     text = (filters.q or "").strip()
     if text:
         code = normalise_code(text)
-        pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = _containing(text.lower())
         condition = func.lower(Certificate.holder_name).like(pattern, escape="\\")
         query = query.where(or_(condition, Certificate.code == code) if code else condition)
     return query.order_by(Certificate.issued_at.desc(), Certificate.id.desc())

@@ -103,8 +103,10 @@ class CompletionInSchema(Schema):
 
 
 class ManualCompletionSchema(Schema):
-    enrolment_id = fields.Integer()
-    completed_at = fields.DateTime()
-    completed_version = fields.Integer()
-    completion_source = fields.String()
+    """Dumped from a ``ManualCompletion``."""
+
+    enrolment_id = fields.Integer(attribute="enrolment.id")
+    completed_at = fields.DateTime(attribute="enrolment.completed_at")
+    completed_version = fields.Integer(attribute="enrolment.completed_version")
+    completion_source = fields.String(attribute="enrolment.completion_source")
     certificate = fields.Nested(CertificateSchema, allow_none=True)

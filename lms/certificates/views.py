@@ -2,23 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
-from flask import (
-    Blueprint,
-    Response,
-    current_app,
-    flash,
-    g,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import select
 
 from lms.accounts.models import Beneficiary, User
 from lms.certificates import files
@@ -33,15 +19,13 @@ from lms.certificates.forms import (
     version_of,
 )
 from lms.certificates.limits import limit_lookups
-from lms.certificates.models import REVOKED, STATUSES, VALID, Certificate
-from lms.certificates.pdf import PrintedCertificate
+from lms.certificates.models import STATUSES, Certificate
 from lms.core.audit import entries_for
-from lms.core.errors import Conflict, NotFound, ValidationFailed
-from lms.core.forms import attach_errors
+from lms.core.forms import errors_on, status_of
 from lms.core.i18n import _
 from lms.core.permissions import roles_required
-from lms.courses.completion import complete_manually, progress_of
-from lms.courses.models import ACTIVE, Course, Enrolment
+from lms.courses.completion import enrolment_to_complete, progress_of
+from lms.courses.models import Course
 from lms.extensions import db
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
@@ -80,18 +64,10 @@ def verify(code: str):
 
 # --- the holder --------------------------------------------------------------------------
 
-def _send_pdf(certificate: Certificate):
-    printed = PrintedCertificate.of(certificate)
-    response = send_file(io.BytesIO(files.pdf_bytes(printed)), mimetype="application/pdf",
-                         as_attachment=True, download_name=files.file_name(printed))
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 @bp.get("/certificates/<int:certificate_id>.pdf")
 @login_required
 def download(certificate_id: int):
-    return _send_pdf(ops.certificate_for_download(db.session, current_user, certificate_id))
+    return files.pdf_download(ops.certificate_for_download(db.session, current_user, certificate_id))
 
 
 def _holder_certificates() -> dict[int, Certificate]:
@@ -132,13 +108,9 @@ def _search_form() -> tuple[CertificateSearchForm, ops.CertificateFilters]:
     form.beneficiary.choices = [("", _("Any beneficiary"))] + [(b.code, b.name) for b in beneficiaries]
     form.cohort.choices = [("", _("Any group"))] + [
         (str(cohort_id), name) for cohort_id, name in ops.cohorts_with_certificates(db.session, current_user)]
-    form.validate()
-    by_code = {b.code: b.id for b in db.session.scalars(select(Beneficiary))}
-    by_slug = {c.slug: c.id for c in courses}
-    filters = ops.CertificateFilters(
-        course_id=by_slug.get(form.course.data) if form.course.data else None,
-        status=form.status.data if form.status.data in (VALID, REVOKED) else None,
-        beneficiary_id=by_code.get(form.beneficiary.data, -1) if form.beneficiary.data else None,
+    form.validate()  # a date that is not one is left out, not refused
+    filters = ops.certificate_filters(
+        db.session, course=form.course.data, status=form.status.data, beneficiary=form.beneficiary.data,
         cohort_id=_int_or_none(form.cohort.data),
         issued_from=form.issued_from.data if not form.issued_from.errors else None,
         issued_to=form.issued_to.data if not form.issued_to.errors else None,
@@ -187,20 +159,19 @@ def _change(certificate_id: int, action: str, operation, done_message: str):
     form = ReasonForm()
     if not form.validate_on_submit():
         return redirect(url_for("certificates.manage_certificate", certificate_id=certificate_id))
-    try:
+    with errors_on(form):
         operation(db.session, current_user, certificate, reason=form.reason.data, version=version_of(form))
-    except ValidationFailed as exc:
-        db.session.rollback()
-        attach_errors(form, exc.errors)
-        certificate = ops.certificate_to_manage(db.session, current_user, certificate_id)
-        return _detail(certificate, form=form, action=action, status=422)
-    except Conflict as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+        flash(done_message, "success")
+        return redirect(url_for("certificates.manage_certificate", certificate_id=certificate_id))
+    if form.refused == 409:  # changed meanwhile: say so on the certificate as it is now
+        _flash_refusal(form)
         return redirect(url_for("certificates.manage_certificate", certificate_id=certificate_id)), 303
-    db.session.commit()
-    flash(done_message, "success")
-    return redirect(url_for("certificates.manage_certificate", certificate_id=certificate_id))
+    return _detail(certificate, form=form, action=action, status=status_of(form))
+
+
+def _flash_refusal(form) -> None:
+    for message in form.form_errors:
+        flash(message, "error")
 
 
 @bp.post("/manage/certificates/<int:certificate_id>/revoke")
@@ -226,51 +197,16 @@ def reissue(certificate_id: int):
 @bp.get("/manage/certificates/<int:certificate_id>.pdf")
 @roles_required(*MANAGERS)
 def manager_download(certificate_id: int):
-    return _send_pdf(ops.certificate_to_manage(db.session, current_user, certificate_id))
-
-
-def zip_response(printed: list[PrintedCertificate], cohort_id: int) -> Response:
-    """Stream the archive: each PDF is rendered (or read from the cache) as it is sent.
-
-    The facts were read before the response started; the stream needs no request or
-    database session, only the application (settings, the certificate's language).
-    """
-    response = Response(files.zip_stream(printed, current_app._get_current_object()),
-                        mimetype="application/zip")
-    response.headers["Content-Disposition"] = f'attachment; filename="certificates-group-{cohort_id}.zip"'
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Accel-Buffering"] = "no"
-    return response
+    return files.pdf_download(ops.certificate_to_manage(db.session, current_user, certificate_id))
 
 
 @bp.get("/manage/cohorts/<int:cohort_id>/certificates.zip")
 @roles_required(*MANAGERS)
 def cohort_zip(cohort_id: int):
-    printed = ops.cohort_certificates(db.session, current_user, cohort_id)
-    db.session.commit()  # end the read transaction before a long download
-    return zip_response(printed, cohort_id)
+    return files.zip_download(ops.cohort_certificates(db.session, current_user, cohort_id), cohort_id)
 
 
 # --- managers: completions recorded by hand ---------------------------------------------
-
-def _completable_enrolments(form: CompletionSearchForm, courses: list[Course]):
-    query = (select(Enrolment).join(User, User.id == Enrolment.user_id).join(Course, Course.id == Enrolment.course_id)
-             .options(contains_eager(Enrolment.user).joinedload(User.beneficiary),
-                      contains_eager(Enrolment.course))
-             .where(Enrolment.status == ACTIVE, Enrolment.completed_at.is_(None)))
-    scope = ops.scope_of(current_user)
-    if scope is not None:
-        query = query.where(User.beneficiary_id.in_(scope))
-    slug_ids = {c.slug: c.id for c in courses}
-    if form.course.data:
-        query = query.where(Enrolment.course_id == slug_ids.get(form.course.data, -1))
-    text = (form.q.data or "").strip().lower()
-    if text:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(func.lower(User.full_name).like(pattern, escape="\\"),
-                                func.lower(User.email).like(pattern, escape="\\")))
-    return query.order_by(User.full_name, Enrolment.id)
-
 
 @bp.get("/manage/completions")
 @roles_required(*MANAGERS)
@@ -278,7 +214,9 @@ def completions():
     form = CompletionSearchForm(request.args)
     courses = list(db.session.scalars(select(Course).order_by(Course.slug)))
     form.course.choices = [("", _("Any course"))] + [(c.slug, c.title_in()) for c in courses]
-    page = db.paginate(_completable_enrolments(form, courses), per_page=PER_PAGE, error_out=False)
+    course_id = {c.slug: c.id for c in courses}.get(form.course.data, -1) if form.course.data else None
+    page = db.paginate(ops.enrolments_to_complete(current_user, course_id=course_id, q=form.q.data),
+                       per_page=PER_PAGE, error_out=False)
     arguments = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template("certificates/completions.html", form=form, page=page, arguments=arguments)
 
@@ -286,31 +224,18 @@ def completions():
 @bp.route("/manage/enrolments/<int:enrolment_id>/complete", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def complete_enrolment(enrolment_id: int):
-    enrolment = db.session.get(Enrolment, enrolment_id)
-    if enrolment is None or not enrolment.can_be_completed_manually_by(current_user):
-        raise NotFound()
+    enrolment = enrolment_to_complete(db.session, current_user, enrolment_id)
     form = ManualCompletionForm()
-    status = 200
     if form.validate_on_submit():
-        try:
-            complete_manually(db.session, current_user, enrolment, form.reason.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            attach_errors(form, exc.errors)
-            enrolment = db.session.get(Enrolment, enrolment_id)
-            status = 422
-        except Conflict as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return redirect(url_for("certificates.completions")), 303
-        else:
-            certificate = ops.certificate_of_enrolment(db.session, enrolment.id)
-            db.session.commit()
+        with errors_on(form):
+            done = ops.record_manual_completion(db.session, current_user, enrolment, form.reason.data)
             flash(_("The course is recorded as completed and the certificate has been issued."), "success")
-            if certificate is not None:
-                return redirect(url_for("certificates.manage_certificate", certificate_id=certificate.id))
+            if done.certificate is not None:
+                return redirect(url_for("certificates.manage_certificate", certificate_id=done.certificate.id))
             return redirect(url_for("certificates.completions"))
+        if form.refused == 409:  # completed meanwhile (already completed)
+            _flash_refusal(form)
+            return redirect(url_for("certificates.completions")), 303
     progress = progress_of(db.session, enrolment, with_labels=True)
     return render_template("certificates/complete_enrolment.html", form=form, enrolment=enrolment,
-                           progress=progress), status
-
+                           progress=progress), status_of(form)

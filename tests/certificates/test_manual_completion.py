@@ -83,6 +83,10 @@ def test_an_enrolment_is_completed_only_once(client, session, courses, make_user
     login(client, boss)
     response = client.api("POST", f"/api/v1/enrolments/{enrolment.id}/manual-completion", json={"reason": "Again."})
     assert response.status_code == 409
+    page = client.form(f"/manage/enrolments/{enrolment.id}/complete", {"reason": "Again."})
+    assert page.status_code == 303 and page.headers["Location"].endswith("/manage/completions")
+    assert "This enrolment is already completed." in client.get("/manage/completions").get_data(as_text=True)
+    assert len(entries_for(session, "enrolment", enrolment.id)) == 1
 
 
 def test_a_withdrawn_trainee_is_re_admitted_first(session, courses, make_user):

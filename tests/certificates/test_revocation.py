@@ -86,6 +86,34 @@ def test_the_second_of_two_managers_acting_on_the_same_version_is_told(client, s
     assert _reload(session, certificate).is_valid
 
 
+def test_on_the_page_the_second_manager_is_told_and_shown_the_certificate_as_it_is_now(
+        client, session, certificate, make_user):
+    first, second = manager(make_user, beneficiary="RS"), make_user(roles=("manager",), scope="regional")
+    ops.reissue(session, first, certificate, reason="Typo in the name.", version=1)
+    session.commit()
+    login(client, second)
+    response = client.form(f"/manage/certificates/{certificate.id}/revoke",
+                           {"reason": "Wrong person.", "version": "1"})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/manage/certificates/{certificate.id}")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Someone else changed this certificate in the meantime." in page
+    assert 'name="version" value="2"' in page
+    assert _reload(session, certificate).is_valid
+    assert [e.action for e in entries_for(session, "certificate", certificate.id)] == ["certificate.reissued"]
+
+
+def test_revoking_a_revoked_certificate_again_on_the_page_says_so(client, session, certificate, make_user):
+    boss = manager(make_user, beneficiary="RS")
+    ops.revoke(session, boss, certificate, reason="Wrong person.")
+    session.commit()
+    login(client, boss)
+    response = client.form(f"/manage/certificates/{certificate.id}/revoke", {"reason": "Again."},
+                           follow_redirects=True)
+    assert "This certificate is already revoked." in response.get_data(as_text=True)
+    assert len(entries_for(session, "certificate", certificate.id)) == 1
+
+
 def test_a_revoked_certificate_can_be_reinstated_with_a_reason(client, session, certificate, make_user):
     boss = manager(make_user, beneficiary="RS")
     ops.revoke(session, boss, certificate, reason="Mistaken revocation.")

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from lms.accounts.forms import EmptyForm
 from lms.core.i18n import _, current_language
 from lms.courses import operations as ops
-from lms.courses.models import Enrolment
 from lms.extensions import db
 
 bp = Blueprint("courses", __name__, template_folder="templates")
@@ -20,8 +18,7 @@ def catalogue():
     courses = ops.catalogue(db.session)
     enrolled = {}
     if current_user.is_authenticated:
-        enrolled = {e.course_id: e for e in db.session.scalars(
-            select(Enrolment).where(Enrolment.user_id == current_user.id))}
+        enrolled = {enrolment.course_id: enrolment for enrolment in ops.enrolments_of(db.session, current_user)}
     return render_template("courses/catalogue.html", courses=courses, enrolled=enrolled)
 
 

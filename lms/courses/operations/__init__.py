@@ -1,0 +1,30 @@
+"""Course rules, by use case: finding things (``lookups``), outlines, enrolment, reading
+lessons, progress. Both doors, and the features built on courses, use them from here."""
+
+from lms.courses.operations.enrolment import (
+    ensure_enrolment,
+    self_enrol,
+    set_content_language,
+    withdraw,
+)
+from lms.courses.operations.lookups import (
+    catalogue,
+    course_by_slug,
+    enrolment_of,
+    enrolments_of,
+    lesson_by_id,
+)
+from lms.courses.operations.outlines import Outline, OutlineLesson, OutlineModule, outline_of
+from lms.courses.operations.progress import (
+    LESSON_COMPLETED,
+    complete_lesson,
+    continue_target,
+    progress_for,
+)
+from lms.courses.operations.reading import LessonPage, LessonView, open_lesson
+
+__all__ = [
+    "LESSON_COMPLETED", "LessonPage", "LessonView", "Outline", "OutlineLesson", "OutlineModule", "catalogue",
+    "complete_lesson", "continue_target", "course_by_slug", "ensure_enrolment", "enrolment_of", "enrolments_of",
+    "lesson_by_id", "open_lesson", "outline_of", "progress_for", "self_enrol", "set_content_language", "withdraw",
+]

@@ -1,0 +1,67 @@
+"""A trainee's progress: lessons marked done, progress as both doors show it, where to continue."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lms.accounts.models import User
+from lms.core.errors import NotAllowed, NotFound
+from lms.core.i18n import _
+from lms.core.models import utcnow
+from lms.courses.completion import EnrolmentProgress, Progress, progress_of, record_event
+from lms.courses.models import Course, Enrolment, Lesson, LessonCompletion
+from lms.courses.operations.lookups import enrolment_of
+from lms.courses.operations.outlines import OutlineLesson, outline_of
+
+LESSON_COMPLETED = "lesson_completed"
+
+
+def complete_lesson(session: Session, user: User, lesson: Lesson) -> tuple[Enrolment, Progress]:
+    """Mark a lesson done for the trainee (idempotent) and re-evaluate completion."""
+    if lesson.is_retired:
+        raise NotFound()
+    course = session.get(Course, lesson.course_id)
+    enrolment = enrolment_of(session, user, course.id)
+    if enrolment is None or not enrolment.is_active:
+        raise NotAllowed(_("Enrol in the course to record your progress."))
+    exists = session.scalar(select(LessonCompletion.id).where(
+        LessonCompletion.enrolment_id == enrolment.id, LessonCompletion.lesson_id == lesson.id))
+    if exists is None:
+        try:
+            with session.begin_nested():
+                session.add(LessonCompletion(enrolment_id=enrolment.id, lesson_id=lesson.id,
+                                             completed_at=utcnow()))
+        except IntegrityError:
+            pass  # a concurrent request recorded it first
+    enrolment.last_lesson_id = lesson.id
+    progress = record_event(session, enrolment, LESSON_COMPLETED, lesson.id)
+    return enrolment, progress
+
+
+def progress_for(session: Session, viewer: User, enrolment: Enrolment, *,
+                 language: str | None = None) -> EnrolmentProgress:
+    """An enrolment's progress, for the trainee or whoever may follow them; NotFound otherwise."""
+    if not enrolment.can_be_read_by(viewer):
+        raise NotFound()
+    return EnrolmentProgress(enrolment, progress_of(session, enrolment, language=language, with_labels=True))
+
+
+def continue_target(session: Session, enrolment: Enrolment) -> OutlineLesson | None:
+    """Where to continue: the first unfinished lesson after the last one marked done (or the
+    last lesson itself if it is unfinished, as older enrolments recorded lessons opened)."""
+    outline = outline_of(session, enrolment.course)
+    if not outline.lessons:
+        return None
+    done = set(session.scalars(select(LessonCompletion.lesson_id).where(
+        LessonCompletion.enrolment_id == enrolment.id)))
+    by_id = {lesson.id: lesson for lesson in outline.lessons}
+    last = by_id.get(enrolment.last_lesson_id)
+    if last is not None and last.id not in done:
+        return last
+    start = last.index + 1 if last is not None else 0
+    for lesson in outline.lessons[start:] + outline.lessons[:start]:
+        if lesson.id not in done:
+            return lesson
+    return last or outline.lessons[0]

@@ -1,0 +1,172 @@
+"""Reading a lesson: who may, in which language, and the page it shows (cached per content).
+
+Reading records nothing (it is a GET): the trainee's progress is recorded when they mark a
+lesson done (``operations.progress``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import url_for
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from lms.accounts.models import User
+from lms.core.app_cache import app_cache
+from lms.core.errors import NotAllowed, NotFound
+from lms.core.i18n import LANGUAGES, _, localized
+from lms.courses.models import ACTIVE, Course, Enrolment, LessonBody, LessonCompletion
+from lms.courses.operations.outlines import OutlineLesson, outline_of
+
+# Why a lesson is shown in the language it is shown in.
+READER, CHOSEN, GROUP, FALLBACK = "reader", "chosen", "group", "fallback"
+
+
+@dataclass(frozen=True)
+class LessonPage:
+    """What a lesson page shows that is the same for every reader with the same preferences.
+
+    Cached per process, keyed by the course's content hash and the languages asked for: a
+    re-import (in any worker) changes the hash, so a cached page is never stale and holds
+    nothing user-specific.
+    """
+
+    course_id: int
+    course_slug: str
+    course_title: str
+    course_is_tutored: bool
+    module_id: int
+    module_slug: str
+    module_title: str
+    lesson_id: int
+    lesson_slug: str
+    lesson_title: str
+    language: str  # of the text shown
+    reason: str  # READER, CHOSEN, GROUP or FALLBACK
+    available: tuple[str, ...]  # every language the lesson's text exists in
+    html: str
+    previous: OutlineLesson | None
+    following: OutlineLesson | None
+    module_lessons: tuple[OutlineLesson, ...]
+    title_languages: tuple[str, ...] = ()  # the order titles are looked for in
+    urls: dict[int, str] = field(default_factory=dict)  # lesson id -> address, built once with the page
+
+    def title_of(self, texts: dict) -> str:
+        """Another lesson's title, in the same language as this page's titles."""
+        return _first(texts, self.title_languages)
+
+    @property
+    def fallback(self) -> bool:
+        """The text is not in the language the reader reads or asked for (nor their group's)."""
+        return self.reason == FALLBACK
+
+
+@dataclass(frozen=True)
+class LessonView:
+    page: LessonPage
+    enrolment_id: int | None
+    completed: bool
+
+    @property
+    def preview(self) -> bool:
+        return self.enrolment_id is None
+
+
+def _first(texts: dict, languages: tuple[str, ...]) -> str:
+    for code in languages:
+        if texts.get(code):
+            return texts[code]
+    return localized(texts, languages[-1])
+
+
+def _build_lesson_page(session: Session, course: Course, module_slug: str, lesson_slug: str,
+                       language: str, chosen: str | None, group: str | None) -> LessonPage:
+    outline = outline_of(session, course)
+    module = next((m for m in outline.modules if m.slug == module_slug), None)
+    lesson = next((le for le in module.lessons if le.slug == lesson_slug), None) if module else None
+    if lesson is None:
+        raise NotFound()
+    bodies = dict(session.execute(select(LessonBody.language, LessonBody.html).where(
+        LessonBody.lesson_id == lesson.id)).all())
+    wanted = tuple(dict.fromkeys(code for code in (chosen, group, language, course.default_language) if code))
+    shown = next((code for code in wanted if code in bodies), course.default_language)
+    if shown == chosen:
+        reason = CHOSEN
+    elif shown == language:
+        reason = READER
+    elif shown == group:
+        reason = GROUP
+    else:
+        reason = FALLBACK
+    titles = (*wanted, shown)  # titles are short: in the reader's language whenever it has them
+    previous, following = outline.neighbours(lesson.id)
+    linked = [item for item in (previous, following, *module.lessons) if item is not None]
+    urls = {item.id: url_for("courses.lesson", slug=course.slug, module=item.module_slug, lesson=item.slug)
+            for item in linked}
+    return LessonPage(
+        course_id=course.id, course_slug=course.slug, course_title=_first(course.title, titles),
+        course_is_tutored=course.is_tutored, module_id=module.id, module_slug=module.slug,
+        module_title=_first(module.title, titles), lesson_id=lesson.id, lesson_slug=lesson.slug,
+        lesson_title=_first(lesson.title, titles), language=shown, reason=reason,
+        available=tuple(code for code in LANGUAGES if code in bodies), html=bodies.get(shown, ""),
+        previous=previous, following=following, module_lessons=module.lessons, title_languages=titles,
+        urls=urls)
+
+
+def _cached_page(session: Session, course_id: int, content_hash: str, module_slug: str, lesson_slug: str,
+                 language: str, chosen: str | None = None, group: str | None = None) -> LessonPage:
+    cache = app_cache("courses.lesson_pages")
+    key = (course_id, content_hash, module_slug, lesson_slug, language, chosen, group)
+    page = cache.get(key)
+    if page is None:
+        course = session.get(Course, course_id)
+        page = cache[key] = _build_lesson_page(session, course, module_slug, lesson_slug, language, chosen, group)
+    return page
+
+
+def _refuse_unless_preview(session: Session, user: User, course: Course) -> None:
+    if course.can_be_previewed_by(user):
+        return
+    if course.is_tutored:
+        raise NotAllowed(_("This lesson is for the members of a tutored group of this course."))
+    raise NotAllowed(_("Enrol in the course to read its lessons."))
+
+
+# The lesson page's two queries, built once (they run on every page view).
+_COURSE_AND_READER = (
+    select(Course.id, Course.content_hash, Course.languages, Enrolment.content_language)
+    .outerjoin(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == bindparam("user_id")))
+    .where(Course.slug == bindparam("slug")))
+_READER_STATE = select(
+    Enrolment.id, Enrolment.status,
+    select(LessonCompletion.id).where(LessonCompletion.enrolment_id == Enrolment.id,
+                                      LessonCompletion.lesson_id == bindparam("lesson_id")).exists()
+    .label("completed"),
+).where(Enrolment.user_id == bindparam("user_id"), Enrolment.course_id == bindparam("course_id"))
+
+
+def open_lesson(session: Session, user: User, course_slug: str, module_slug: str, lesson_slug: str,
+                language: str, *, chosen: str | None = None) -> LessonView:
+    """Show a lesson to a reader: enrolled trainees, or staff previewing. It records nothing:
+    reading is a GET; the trainee's progress is recorded when they mark the lesson done.
+
+    The text is in the language the reader ``chosen`` on the page, else their group's
+    (the enrolment's content language) when the course offers it, else ``language``.
+    """
+    if not user.is_authenticated:
+        raise NotAllowed()
+    # One query finds the course and the reader's content language (as before, one query).
+    row = session.connection().execute(_COURSE_AND_READER, {"slug": course_slug, "user_id": user.id}).first()
+    if row is None:
+        raise NotFound()
+    offered = row.languages or []
+    page = _cached_page(session, row.id, row.content_hash, module_slug, lesson_slug, language,
+                        chosen if chosen in offered else None,
+                        row.content_language if row.content_language in offered else None)
+    state = session.connection().execute(_READER_STATE, {
+        "user_id": user.id, "course_id": page.course_id, "lesson_id": page.lesson_id}).first()
+    if state is None or state.status != ACTIVE:
+        _refuse_unless_preview(session, user, session.get(Course, page.course_id))
+        return LessonView(page, None, False)
+    return LessonView(page, state.id, bool(state.completed))

@@ -1,0 +1,76 @@
+"""Finding a certificate (by code, for its holder, for its managers) and what anyone may
+learn from its code."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, contains_eager, joinedload
+
+from lms.certificates import files
+from lms.certificates.codes import format_code, normalise_code
+from lms.certificates.models import Certificate
+from lms.core.errors import NotAllowed, NotFound
+from lms.core.i18n import _
+from lms.courses.models import Course
+
+
+def certificate_by_code(session: Session, typed: str | None) -> Certificate:
+    """The certificate a typed code names (case, spaces and dashes ignored); NotFound otherwise."""
+    code = normalise_code(typed)
+    certificate = None
+    if code is not None:
+        certificate = session.scalar(
+            select(Certificate).options(joinedload(Certificate.course)).where(Certificate.code == code))
+    if certificate is None:
+        raise NotFound()
+    return certificate
+
+
+def certificate_by_id(session: Session, certificate_id: int) -> Certificate:
+    certificate = session.get(Certificate, certificate_id)
+    if certificate is None:
+        raise NotFound()
+    return certificate
+
+
+def certificate_for_download(session: Session, user, certificate_id: int) -> Certificate:
+    certificate = certificate_by_id(session, certificate_id)
+    if certificate.is_held_by(user) and certificate.is_revoked:
+        raise NotAllowed(_("This certificate has been revoked and can no longer be downloaded."))
+    if not certificate.can_be_downloaded_by(user):
+        raise NotFound()  # other people's certificates are not even said to exist
+    return certificate
+
+
+def certificate_to_manage(session: Session, user, certificate_id: int) -> Certificate:
+    certificate = certificate_by_id(session, certificate_id)
+    if not certificate.can_be_managed_by(user):
+        raise NotFound()
+    return certificate
+
+
+def certificates_of_holder(session: Session, user_id: int) -> list[Certificate]:
+    return list(session.scalars(
+        select(Certificate).join(Course, Course.id == Certificate.course_id)
+        .options(contains_eager(Certificate.course))
+        .where(Certificate.user_id == user_id).order_by(Certificate.issued_at.desc(), Certificate.id.desc())))
+
+
+def verification_facts(certificate: Certificate) -> dict:
+    """What anyone may learn from a verification code — and nothing else about the holder."""
+    return {
+        "code": format_code(certificate.code),
+        "status": certificate.status,
+        "type": certificate.kind,
+        "type_label": certificate.kind_label,
+        "holder_name": certificate.holder_name,
+        "course": {"slug": certificate.course.slug, "title": certificate.course.title_in()},
+        "hours": float(certificate.hours),
+        "completed_on": certificate.completed_at.date(),
+        "issued_on": certificate.issued_at.date(),
+        "reissued_on": certificate.reissued_at.date() if certificate.reissued_at else None,
+        "revision": certificate.revision,
+        "revoked_on": certificate.revoked_at.date() if certificate.revoked_at else None,
+        "revocation_reason": certificate.revocation_reason if certificate.is_revoked else None,
+        "verification_url": files.verification_url(certificate.code),
+    }

@@ -6,9 +6,17 @@ from collections import Counter
 
 import pytest
 
+from lms.certificates.models import Certificate
+from lms.core.i18n import localized
 from lms.courses.content import load_all
+from lms.courses.importer import import_content
 from lms.courses.models import Course, Lesson, LessonBody, Module
+from lms.courses.operations import complete_lesson, self_enrol
 from lms.extensions import db
+from lms.quizzes import operations as quiz_ops
+from lms.quizzes.models import AttemptAnswer, Question, Quiz, QuizSlot
+from lms.tutors import grading, submissions
+from lms.tutors.models import Assignment
 from tests.conftest import ROOT
 
 # Content checks use the sections each feature adds to the application.
@@ -86,10 +94,6 @@ def test_the_self_paced_course_is_auto_graded_only(specs):
 
 
 def test_import_gives_the_expected_counts(session, reference):
-    from lms.courses.importer import import_content
-    from lms.quizzes.models import Question, Quiz, QuizSlot
-    from lms.tutors.models import Assignment
-
     import_content(session, CONTENT)
     session.commit()
     courses = {c.slug: c for c in session.scalars(db.select(Course))}
@@ -121,8 +125,6 @@ def test_import_gives_the_expected_counts(session, reference):
 
 def perfect_response(question, language: str) -> dict | None:
     """The fully correct answer to a question, from its definition (what a good trainee gives)."""
-    from lms.core.i18n import localized
-
     definition, kind = question.definition, question.qtype
     if kind == "single_choice":
         best = max(range(len(definition["answers"])), key=lambda i: definition["answers"][i]["fraction"])
@@ -144,9 +146,6 @@ def perfect_response(question, language: str) -> dict | None:
 
 
 def pass_quiz(session, user, quiz, language="en"):
-    from lms.quizzes import operations as quiz_ops
-    from lms.quizzes.models import AttemptAnswer, Question
-
     attempt, _new = quiz_ops.start_attempt(session, user, quiz, language=language)
     rows = session.execute(db.select(AttemptAnswer.position, Question).join(Question)
                            .where(AttemptAnswer.attempt_id == attempt.id)).all()
@@ -161,8 +160,6 @@ def pass_quiz(session, user, quiz, language="en"):
 
 
 def read_every_lesson(session, user, course):
-    from lms.courses.operations import complete_lesson
-
     for lesson in session.scalars(db.select(Lesson).where(Lesson.course_id == course.id,
                                                           Lesson.is_retired.is_(False))):
         complete_lesson(session, user, lesson)
@@ -171,10 +168,6 @@ def read_every_lesson(session, user, course):
 
 def test_a_trainee_reads_every_lesson_passes_every_quiz_and_completes_the_self_paced_course(
         session, reference, make_user):
-    from lms.certificates.models import Certificate
-    from lms.courses.importer import import_content
-    from lms.courses.operations import self_enrol
-    from lms.quizzes.models import Quiz
 
     import_content(session, CONTENT)
     course = session.scalar(db.select(Course).where(Course.slug == SELF_PACED))
@@ -193,11 +186,6 @@ def test_a_trainee_reads_every_lesson_passes_every_quiz_and_completes_the_self_p
 
 def test_a_tutored_group_is_run_through_the_tutored_course(session, reference, make_user, make_cohort,
                                                            add_member):
-    from lms.certificates.models import Certificate
-    from lms.courses.importer import import_content
-    from lms.quizzes.models import Quiz
-    from lms.tutors import grading, submissions
-    from lms.tutors.models import Assignment
 
     import_content(session, CONTENT)
     session.commit()
@@ -229,8 +217,6 @@ def test_a_tutored_group_is_run_through_the_tutored_course(session, reference, m
 @pytest.mark.parametrize("language", ["en", "sq", "sr_Latn"])
 def test_every_quiz_of_the_tutored_course_can_be_answered_fully_in_each_of_its_languages(
         session, reference, make_user, make_cohort, add_member, language):
-    from lms.courses.importer import import_content
-    from lms.quizzes.models import Quiz
 
     import_content(session, CONTENT)
     session.commit()

@@ -7,7 +7,11 @@ import io
 import pytest
 from sqlalchemy import select
 
+from lms.certificates.models import Certificate
+from lms.courses.completion import complete_enrolment
+from lms.courses.importer import import_content
 from lms.courses.models import Course, Enrolment, Lesson
+from lms.courses.operations import complete_lesson, ensure_enrolment
 from tests.conftest import FIXTURES
 
 CERTIFICATE_FIXTURES = FIXTURES / "certificates"
@@ -25,8 +29,6 @@ def certificate_cache(app, tmp_path):
 @pytest.fixture
 def courses(imported, session):
     """The shared test courses plus a tutored course titled in every certificate language."""
-    from lms.courses.importer import import_content
-
     import_content(session, CERTIFICATE_FIXTURES)
     session.commit()
     return {c.slug: c for c in session.scalars(select(Course))}
@@ -40,8 +42,6 @@ def lessons_of(session, course) -> list[Lesson]:
 
 
 def enrol(session, user, course) -> Enrolment:
-    from lms.courses.operations import ensure_enrolment
-
     enrolment, _changed = ensure_enrolment(session, user, course)
     session.commit()
     return enrolment
@@ -49,8 +49,6 @@ def enrol(session, user, course) -> Enrolment:
 
 def complete_course(session, user, course) -> Enrolment:
     """Enrol ``user`` and complete every lesson through the real lesson-completion path."""
-    from lms.courses.operations import complete_lesson
-
     enrolment = enrol(session, user, course)
     for lesson in lessons_of(session, course):
         complete_lesson(session, user, lesson)
@@ -59,19 +57,18 @@ def complete_course(session, user, course) -> Enrolment:
 
 
 def certificate_of(session, enrolment):
-    from lms.certificates.models import Certificate
-
     return session.scalar(select(Certificate).where(Certificate.enrolment_id == enrolment.id))
 
 
 def pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # slow to import; only the tests that read a PDF back need it
 
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 def pdf_qr_codes(data: bytes) -> list[str]:
     """Decode every QR code among the PDF's images (scaled up, with a white margin)."""
+    # Slow to import; only the tests that read a PDF back need them.
     import zxingcpp
     from PIL import Image
     from pypdf import PdfReader
@@ -93,8 +90,6 @@ def manager(make_user, beneficiary="RS", scope="national", **kwargs):
 
 def issued_certificate(session, user, course):
     """Enrol ``user`` and complete the enrolment directly (as a quiz or tutor would)."""
-    from lms.courses.completion import complete_enrolment
-
     enrolment = enrol(session, user, course)
     complete_enrolment(session, enrolment, source="automatic")
     session.commit()

@@ -6,8 +6,10 @@ import re
 
 from lms.certificates.models import Certificate
 from lms.courses.models import Enrolment
+from lms.courses.operations import complete_lesson
 from tests.certificates.conftest import (
     certificate_of,
+    complete_course,
     enrol,
     lessons_of,
     manager,
@@ -70,7 +72,6 @@ def test_completing_the_last_lesson_issues_a_certificate_that_verifies_until_rev
 
 def test_the_certificate_is_created_in_the_completing_transaction_and_rolls_back_with_it(
         session, courses, make_user):
-    from lms.courses.operations import complete_lesson
 
     course = courses["self-paced-basics"]
     trainee = make_user()
@@ -93,7 +94,6 @@ def test_a_national_manager_of_another_beneficiary_cannot_revoke(app, client, se
     course = courses["self-paced-basics"]
     trainee = make_user(beneficiary="RS")
     enrolment = enrol(session, trainee, course)
-    from tests.certificates.conftest import complete_course
 
     complete_course(session, trainee, course)
     certificate = certificate_of(session, enrolment)

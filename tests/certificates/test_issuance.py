@@ -11,7 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from lms.certificates import operations as ops
 from lms.certificates.codes import ALPHABET
 from lms.certificates.models import Certificate
+from lms.courses.importer import import_content
 from lms.courses.models import Enrolment, Lesson
+from lms.courses.operations import complete_lesson
 from tests.certificates.conftest import certificate_of, complete_course, issued_certificate
 
 
@@ -48,9 +50,6 @@ def test_a_second_certificate_for_the_same_enrolment_is_impossible(session, cour
 
 
 def test_a_content_update_never_uncompletes_anyone(session, courses, make_user, content_copy):
-    from lms.courses.importer import import_content
-    from lms.courses.operations import complete_lesson
-
     trainee = make_user()
     enrolment = complete_course(session, trainee, courses["self-paced-basics"])
     certificate = certificate_of(session, enrolment)

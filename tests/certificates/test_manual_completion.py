@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from lms.certificates.models import Certificate
 from lms.core.audit import entries_for
 from lms.core.errors import Conflict, NotAllowed, ValidationFailed
 from lms.courses.completion import complete_manually
 from lms.courses.models import Enrolment
+from lms.courses.operations import complete_lesson, withdraw
 from tests.certificates.conftest import certificate_of, enrol, lessons_of, manager
 from tests.conftest import login
 
@@ -90,8 +92,6 @@ def test_an_enrolment_is_completed_only_once(client, session, courses, make_user
 
 
 def test_a_withdrawn_trainee_is_re_admitted_first(session, courses, make_user):
-    from lms.courses.operations import withdraw
-
     enrolment = enrol(session, make_user(beneficiary="ME"), courses["tutored-basics"])
     withdraw(session, enrolment)
     session.commit()
@@ -112,9 +112,6 @@ def test_the_api_door_marks_a_completion_and_returns_the_certificate(client, ses
 
 
 def test_a_later_lesson_event_after_a_manual_completion_issues_nothing_more(session, courses, make_user):
-    from lms.certificates.models import Certificate
-    from lms.courses.operations import complete_lesson
-
     trainee = make_user(beneficiary="RS")
     enrolment = enrol(session, trainee, courses["self-paced-basics"])
     complete_manually(session, manager(make_user, beneficiary="RS"), enrolment, "Offline.")

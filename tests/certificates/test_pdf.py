@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 import pytest
 from pypdf import PdfReader
 
 from lms.accounts.reference import BENEFICIARIES, KOSOVO_FOOTNOTE
 from lms.certificates import files
+from lms.certificates.models import Certificate
 from lms.certificates.pdf import PrintedCertificate
 from lms.core.i18n import _, use_language
 from lms.courses.completion import complete_enrolment
@@ -92,7 +94,6 @@ def test_the_pdf_is_in_the_holders_language_when_the_course_has_it_else_the_cour
 ])
 def test_the_completion_date_is_formatted_for_the_certificates_language(
         session, courses, make_user, language, expected):
-    from datetime import UTC, datetime
 
     certificate = _issue(session, make_user(language=language), courses["multilingual-basics"])
     certificate.completed_at = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)
@@ -141,8 +142,6 @@ def test_the_pdf_is_cached_per_revision(session, courses, make_user, certificate
 
 
 def test_completing_through_lessons_issues_one_certificate_per_enrolment(session, courses, make_user):
-    from lms.certificates.models import Certificate
-
     trainee = make_user()
     enrolment = complete_course(session, trainee, courses["self-paced-basics"])
     assert session.query(Certificate).filter_by(enrolment_id=enrolment.id).count() == 1

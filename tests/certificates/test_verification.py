@@ -6,7 +6,10 @@ import random
 
 import pytest
 
+from lms.certificates import operations as ops
 from lms.certificates.codes import ALPHABET, format_code
+from lms.certificates.models import Certificate
+from lms.core.errors import NotFound
 from tests.certificates.conftest import certificate_of, complete_course
 
 
@@ -38,8 +41,6 @@ def test_codes_match_ignoring_case_spaces_and_dashes(client, certificate, typed)
 
 
 def test_look_alike_letters_are_read_as_the_digits_they_resemble(client, session, courses, make_user):
-    from lms.certificates.models import Certificate
-
     enrolment = complete_course(session, make_user(), courses["self-paced-basics"])
     stored = session.get(Certificate, certificate_of(session, enrolment).id)
     stored.code = "0123456789ABCDEF"
@@ -113,9 +114,6 @@ def test_checking_many_genuine_certificates_is_not_treated_as_guessing(
 
 def test_the_guessed_codes_are_sparse_in_the_code_space(session, courses, make_user):
     """Even without any limit, 10,000 random codes hit none of the certificates issued."""
-    from lms.certificates import operations as ops
-    from lms.core.errors import NotFound
-
     for _ in range(20):
         complete_course(session, make_user(), courses["self-paced-basics"])
     guesser = random.Random(7)

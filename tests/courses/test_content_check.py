@@ -10,6 +10,7 @@ import pytest
 from lms.courses.content import check_content
 from lms.courses.models import Course
 from lms.extensions import db
+from tests.conftest import FIXTURES
 
 # Content checks use the sections each feature adds to the application.
 pytestmark = pytest.mark.usefixtures("ctx")
@@ -20,8 +21,6 @@ def _messages(folder: Path) -> list[str]:
 
 
 def test_the_test_content_is_clean():
-    from tests.conftest import FIXTURES
-
     assert _messages(FIXTURES / "content") == []
 
 
@@ -58,8 +57,6 @@ def test_check_command_exits_nonzero_and_leaves_the_database_alone(app, content_
 
 
 def test_check_command_reports_ok_on_good_content(app):
-    from tests.conftest import FIXTURES
-
     result = app.test_cli_runner().invoke(args=["content", "check", str(FIXTURES / "content")])
     assert result.exit_code == 0, result.output
     assert re.search(r"OK: \d+ course\(s\), \d+ module\(s\), \d+ lesson\(s\)\.", result.output)

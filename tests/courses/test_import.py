@@ -9,6 +9,7 @@ from lms.courses.importer import import_content
 from lms.courses.models import Course, Enrolment, Lesson, LessonBody, LessonCompletion, Module
 from lms.courses.operations import complete_lesson, ensure_enrolment
 from lms.extensions import db
+from tests.conftest import FIXTURES
 
 
 def _snapshot(session):
@@ -35,8 +36,6 @@ def test_lesson_html_is_sanitised(session, imported):
 
 
 def test_reimporting_unchanged_content_changes_nothing(session, imported):
-    from tests.conftest import FIXTURES
-
     before = _snapshot(session)
     results = import_content(session, FIXTURES / "content")
     session.commit()
@@ -113,8 +112,6 @@ def test_a_broken_course_imports_nothing_at_all(session, reference, content_copy
 
 
 def test_import_command_reports_and_is_idempotent(app, session, reference):
-    from tests.conftest import FIXTURES
-
     runner = app.test_cli_runner()
     first = runner.invoke(args=["content", "import", str(FIXTURES / "content")])
     second = runner.invoke(args=["content", "import", str(FIXTURES / "content")])

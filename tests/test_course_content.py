@@ -196,8 +196,8 @@ def test_a_tutored_group_is_run_through_the_tutored_course(session, reference, m
     from lms.certificates.models import Certificate
     from lms.courses.importer import import_content
     from lms.quizzes.models import Quiz
-    from lms.tutors import grading, submissions
     from lms.tutors.models import Assignment
+    from lms.tutors.operations import grading, submissions
 
     import_content(session, CONTENT)
     session.commit()

@@ -13,7 +13,8 @@ from lms.core.errors import DomainError
 from lms.core.models import utcnow
 from lms.courses.models import Course
 from lms.tutors.models import VIA_DEMO, Cohort, CohortTutor
-from lms.tutors.operations import admit, new_key
+from lms.tutors.operations.cohorts import new_key
+from lms.tutors.operations.membership import admit
 
 DEMO_COURSE = "radicalisation-prevention"
 DEMO_COHORT = "Demo grupa – Srbija"

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from lms.courses.schemas import LocalizedField
 from lms.tutors.models import ACCEPTED, DRAFT, RETURNED, SUBMITTED
-from lms.tutors.queue import ALL, STATUSES
+from lms.tutors.operations.grading_queue import ALL, STATUSES
 
 SUBMISSION_STATUSES = [DRAFT, SUBMITTED, RETURNED, ACCEPTED]
 

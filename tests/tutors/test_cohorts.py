@@ -11,8 +11,9 @@ from lms.core.errors import Conflict, NotAllowed, ValidationFailed
 from lms.courses.extension_points import details_of
 from lms.courses.models import Enrolment
 from lms.extensions import db
-from lms.tutors import operations as ops
 from lms.tutors.models import Cohort, CohortMembership, MembershipEvent
+from lms.tutors.operations import cohorts as ops
+from lms.tutors.operations import membership as joining
 from tests.conftest import login
 
 
@@ -117,8 +118,8 @@ def test_rotating_the_key_retires_the_old_one(client, session, make_cohort, make
     assert new_key != old_key
     trainee = make_user()
     with pytest.raises(ValidationFailed):
-        ops.join_with_key(session, trainee, old_key)
-    membership, changed = ops.join_with_key(session, trainee, new_key)
+        joining.join_with_key(session, trainee, old_key)
+    membership, changed = joining.join_with_key(session, trainee, new_key)
     assert changed
 
 
@@ -126,7 +127,7 @@ def test_keys_compare_case_insensitively_and_ignore_dashes(session, make_cohort,
     cohort = make_cohort()
     trainee = make_user()
     typed = f" {cohort.display_key.lower()} "
-    membership, changed = ops.join_with_key(session, trainee, typed)
+    membership, changed = joining.join_with_key(session, trainee, typed)
     assert changed and membership.cohort_id == cohort.id
 
 
@@ -162,17 +163,17 @@ def test_a_full_group_refuses_the_next_trainee(session, make_cohort, make_user, 
     cohort = make_cohort(capacity=1)
     add_member(cohort)
     with pytest.raises(Conflict, match="This group is full."):
-        ops.join_with_key(session, make_user(), cohort.enrolment_key)
+        joining.join_with_key(session, make_user(), cohort.enrolment_key)
 
 
 def test_a_closed_or_ended_group_refuses_new_members(session, make_cohort, make_user):
     closed = make_cohort(is_open=False)
     with pytest.raises(NotAllowed, match="not accepting new members"):
-        ops.join_with_key(session, make_user(), closed.enrolment_key)
+        joining.join_with_key(session, make_user(), closed.enrolment_key)
     session.rollback()
     ended = make_cohort(starts_on=date.today() - timedelta(days=100), ends_on=date.today() - timedelta(days=1))
     with pytest.raises(NotAllowed, match="not accepting new members"):
-        ops.join_with_key(session, make_user(), ended.enrolment_key)
+        joining.join_with_key(session, make_user(), ended.enrolment_key)
 
 
 def test_another_beneficiarys_trainee_needs_the_managers_permission(client, session, make_cohort, make_user):
@@ -189,14 +190,14 @@ def test_another_beneficiarys_trainee_needs_the_managers_permission(client, sess
 def test_only_trainees_join_with_a_key(session, make_cohort, make_user):
     cohort = make_cohort()
     with pytest.raises(NotAllowed):
-        ops.join_with_key(session, make_user(roles=("tutor",)), cohort.enrolment_key)
+        joining.join_with_key(session, make_user(roles=("tutor",)), cohort.enrolment_key)
 
 
 def test_a_trainee_is_in_one_group_per_course(session, make_cohort, make_user, add_member):
     first, second = make_cohort(), make_cohort()
     trainee, _ = add_member(first)
     with pytest.raises(Conflict, match="already a member of the group"):
-        ops.join_with_key(session, trainee, second.enrolment_key)
+        joining.join_with_key(session, trainee, second.enrolment_key)
 
 
 def test_withdraw_and_readmit_keep_the_history(client, session, make_cohort, add_member, regional_manager):
@@ -209,7 +210,7 @@ def test_withdraw_and_readmit_keep_the_history(client, session, make_cohort, add
     assert session.get(CohortMembership, membership.id).status == "withdrawn"
     assert session.get(Enrolment, enrolment.id).status == "withdrawn"
     with pytest.raises(NotAllowed, match="withdrawn from this group"):
-        ops.join_with_key(session, trainee, cohort.enrolment_key)
+        joining.join_with_key(session, trainee, cohort.enrolment_key)
     session.rollback()
     client.form(f"/cohorts/{cohort.id}/members/{membership.id}/readmit")
     session.expire_all()

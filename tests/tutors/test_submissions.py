@@ -10,8 +10,9 @@ import pytest
 
 from lms.core.errors import Conflict, NotAllowed, TooLarge, ValidationFailed
 from lms.extensions import db
-from lms.tutors import submissions, uploads
+from lms.tutors import uploads
 from lms.tutors.models import Attachment, AttachmentContent, Submission, SubmissionRound
+from lms.tutors.operations import submissions
 from tests.conftest import login
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -99,8 +100,8 @@ def test_nothing_to_submit_is_refused(session, assignments, make_cohort, add_mem
 
 def test_only_members_of_a_group_submit(session, assignments, make_user, make_cohort, add_member,
                                         regional_manager):
-    from lms.tutors import operations as ops
     from lms.tutors.models import CohortMembership
+    from lms.tutors.operations import membership as ops
 
     with pytest.raises(NotAllowed):
         submissions.submit(session, make_user(), assignments["assessment-case"], body="text")

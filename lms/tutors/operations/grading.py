@@ -18,7 +18,6 @@ from lms.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from lms.core.i18n import _, localized
 from lms.core.models import utcnow
 from lms.courses.completion import record_event
-from lms.tutors import notifications
 from lms.tutors.models import (
     ACCEPTED,
     OUTCOMES,
@@ -28,7 +27,9 @@ from lms.tutors.models import (
     Submission,
     SubmissionRound,
 )
-from lms.tutors.submissions import latest_round, take_version
+from lms.tutors.operations import notifications
+from lms.tutors.operations.membership import cohort_of_enrolment
+from lms.tutors.operations.submissions import latest_round, take_version
 
 SUBMISSION_REVIEWED = "submission_reviewed"
 MAX_FEEDBACK_LENGTH = 20_000
@@ -220,8 +221,6 @@ def correct_grade(session: Session, tutor: User, submission: Submission, *, vers
 
 def audit_trail(session: Session, viewer: User, submission: Submission) -> list:
     """The grading log of a submission: for managers of the trainee's group."""
-    from lms.tutors.operations import cohort_of_enrolment
-
     cohort = cohort_of_enrolment(session, submission.enrolment_id)
     if cohort is None or not cohort.can_be_managed_by(viewer):
         raise NotAllowed()

@@ -14,11 +14,12 @@ from lms.core.forms import attach_errors
 from lms.core.i18n import _, current_language
 from lms.courses.operations import enrolment_of
 from lms.extensions import db
-from lms.tutors import submissions, uploads
+from lms.tutors import uploads
 from lms.tutors.forms import ResponseForm
 from lms.tutors.models import Assignment, AttachmentContent, Submission
+from lms.tutors.operations import submissions
 
-bp = Blueprint("assignments", __name__, template_folder="templates")
+bp = Blueprint("assignments", __name__, template_folder="../templates")
 
 
 def scenario_language(assignment: Assignment, cohort_language: str | None) -> str:

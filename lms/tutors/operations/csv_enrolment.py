@@ -24,10 +24,11 @@ from lms.core.errors import NotAllowed, ValidationFailed
 from lms.core.i18n import LANGUAGES, _, ngettext, use_language
 from lms.core.models import utcnow
 from lms.courses.models import Enrolment
-from lms.tutors import notifications
 from lms.tutors.links import url_context
 from lms.tutors.models import MEMBER_ACTIVE, VIA_IMPORT, Cohort, CohortMembership
-from lms.tutors.operations import active_member_count, admit
+from lms.tutors.operations import notifications
+from lms.tutors.operations.cohorts import active_member_count
+from lms.tutors.operations.membership import admit
 
 COLUMNS = ("email", "full_name", "institution", "profession", "gender", "language")
 REQUIRED = ("email", "full_name", "institution", "profession")

@@ -18,13 +18,15 @@ from lms.core.permissions import roles_required
 from lms.courses.extension_points import details_of
 from lms.courses.models import Module
 from lms.extensions import db
-from lms.tutors import grading, notifications, submissions
+from lms.tutors.extension_points import QUEUE_SOURCES
 from lms.tutors.forms import GradeForm, PreferenceForm, QueueFilterForm
 from lms.tutors.models import ACCEPTED, RETURNED, SUBMITTED, Cohort
-from lms.tutors.operations import cohort_of_enrolment, tutored_cohort_ids
-from lms.tutors.queue import ALL, AWAITING, QUEUE_SOURCES, STATUSES, GradingQueue
+from lms.tutors.operations import grading, notifications, submissions
+from lms.tutors.operations.cohorts import tutored_cohort_ids
+from lms.tutors.operations.grading_queue import ALL, AWAITING, STATUSES, GradingQueue
+from lms.tutors.operations.membership import cohort_of_enrolment
 
-bp = Blueprint("grading", __name__, template_folder="templates")
+bp = Blueprint("grading", __name__, template_folder="../templates")
 PER_PAGE = 50
 
 

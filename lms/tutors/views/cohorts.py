@@ -16,13 +16,19 @@ from lms.core.i18n import LANGUAGES, _, ngettext
 from lms.core.permissions import require, roles_required
 from lms.courses.models import Course, Enrolment
 from lms.extensions import db, limiter
-from lms.tutors import bulk
-from lms.tutors import operations as ops
 from lms.tutors.forms import CohortForm, CsvForm, JoinForm, WithdrawForm
 from lms.tutors.models import Cohort, CohortMembership, MembershipEvent
-from lms.tutors.progress import cohort_table, table_csv
+from lms.tutors.operations import cohorts as ops
+from lms.tutors.operations import csv_enrolment as bulk
+from lms.tutors.operations.membership import (
+    join_with_key,
+    membership_in,
+    readmit_member,
+    withdraw_member,
+)
+from lms.tutors.operations.progress import cohort_table, table_csv
 
-bp = Blueprint("tutors", __name__, template_folder="templates")
+bp = Blueprint("tutors", __name__, template_folder="../templates")
 
 
 # --- joining ---------------------------------------------------------------------------
@@ -38,7 +44,7 @@ def join():
     form = JoinForm()
     if form.validate_on_submit():
         try:
-            membership, changed = ops.join_with_key(db.session, current_user, form.key.data)
+            membership, changed = join_with_key(db.session, current_user, form.key.data)
         except DomainError as exc:
             db.session.rollback()
             attach_errors(form, exc.errors if isinstance(exc, ValidationFailed) else {"key": [exc.message]})
@@ -216,10 +222,10 @@ def rotate_key(cohort_id: int):
 def withdraw(cohort_id: int, membership_id: int):
     cohort = ops.cohort_by_id(db.session, cohort_id)
     require(cohort.can_be_managed_by(current_user))
-    membership = ops.membership_in(db.session, cohort, membership_id)
+    membership = membership_in(db.session, cohort, membership_id)
     form = WithdrawForm()
     if form.validate_on_submit():
-        ops.withdraw_member(db.session, current_user, membership, form.reason.data)
+        withdraw_member(db.session, current_user, membership, form.reason.data)
         db.session.commit()
         flash(_("The trainee has been withdrawn. Their work and progress are kept."), "info")
     return redirect(url_for("tutors.cohort", cohort_id=cohort.id) + "#members")
@@ -230,11 +236,11 @@ def withdraw(cohort_id: int, membership_id: int):
 def readmit(cohort_id: int, membership_id: int):
     cohort = ops.cohort_by_id(db.session, cohort_id)
     require(cohort.can_be_managed_by(current_user))
-    membership = ops.membership_in(db.session, cohort, membership_id)
+    membership = membership_in(db.session, cohort, membership_id)
     form = WithdrawForm()
     if form.validate_on_submit():
         try:
-            ops.readmit_member(db.session, current_user, membership)
+            readmit_member(db.session, current_user, membership)
         except Conflict as exc:
             db.session.rollback()
             flash(exc.message, "error")

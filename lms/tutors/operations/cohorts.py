@@ -1,9 +1,4 @@
-"""Cohort rules: creating and editing groups, enrolment keys, joining, withdrawing, re-admitting.
-
-Joining by key, bulk enrolment and the demo data all go through ``admit``: the course
-enrolment (``courses.operations.ensure_enrolment``) plus the membership that links it to
-its cohort, in one operation.
-"""
+"""Tutored groups: creating and editing them, their enrolment keys, who sees which group."""
 
 from __future__ import annotations
 
@@ -12,27 +7,22 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.accounts.models import Beneficiary, User, UserRole
-from lms.accounts.reference import TRAINEE, TUTOR
+from lms.accounts.reference import TUTOR
 from lms.core import audit
 from lms.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from lms.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, _
 from lms.core.models import utcnow
-from lms.courses.models import Course, Enrolment
-from lms.courses.operations import enrolment_of, ensure_enrolment, set_content_language
-from lms.courses.operations import withdraw as withdraw_enrolment
+from lms.courses.models import Course
+from lms.courses.operations import set_content_language
 from lms.tutors.models import (
     MEMBER_ACTIVE,
-    MEMBER_WITHDRAWN,
-    VIA_KEY,
     Cohort,
     CohortMembership,
     CohortTutor,
-    MembershipEvent,
 )
 
 # Easy to read aloud and to type: no 0/O, 1/I/L.
@@ -87,14 +77,6 @@ def tutored_cohort_ids(user: User):
     """A select of the ids of the cohorts ``user`` tutors."""
     return select(CohortTutor.cohort_id).where(CohortTutor.user_id == user.id)
 
-
-def membership_of(session: Session, enrolment_id: int) -> CohortMembership | None:
-    return session.scalar(select(CohortMembership).where(CohortMembership.enrolment_id == enrolment_id))
-
-
-def cohort_of_enrolment(session: Session, enrolment_id: int) -> Cohort | None:
-    return session.scalar(select(Cohort).join(CohortMembership, CohortMembership.cohort_id == Cohort.id)
-                          .where(CohortMembership.enrolment_id == enrolment_id))
 
 
 def active_member_count(session: Session, cohort_id: int) -> int:
@@ -266,134 +248,3 @@ def rotate_key(session: Session, actor: User, cohort: Cohort) -> Cohort:
     audit.record(session, actor_id=actor.id, action="cohort.key_rotated", subject_type="cohort",
                  subject_id=cohort.id)
     return cohort
-
-
-# --- joining ---------------------------------------------------------------------------
-
-def _lock(session: Session, cohort: Cohort) -> None:
-    """Serialise admissions to one group (PostgreSQL) so that capacity holds under a rush."""
-    session.execute(select(Cohort.id).where(Cohort.id == cohort.id).with_for_update())
-
-
-def _event(session: Session, membership: CohortMembership, action: str, actor: User | None,
-           reason: str | None = None) -> None:
-    session.add(MembershipEvent(membership_id=membership.id, cohort_id=membership.cohort_id, action=action,
-                                occurred_at=utcnow(), actor_id=actor.id if actor else None, reason=reason))
-
-
-def join_with_key(session: Session, user: User, key: str) -> tuple[CohortMembership, bool]:
-    """A trainee joins a tutored group with its enrolment key."""
-    if not user.has_role(TRAINEE):
-        raise NotAllowed(_("Only trainee accounts join tutored groups."))
-    normalized = normalize_key(key)
-    if not normalized:
-        raise ValidationFailed(_("Enter the enrolment key."), field="key")
-    cohort = session.scalar(select(Cohort).where(Cohort.enrolment_key == normalized))
-    if cohort is None:
-        raise ValidationFailed(_("This enrolment key is not valid. Check it with your tutor or "
-                                 "programme manager."), field="key")
-    return admit(session, cohort, user, via=VIA_KEY, actor=user)
-
-
-def check_beneficiary(cohort: Cohort, user: User) -> None:
-    if not cohort.allow_other_beneficiaries and user.beneficiary_id != cohort.beneficiary_id:
-        raise NotAllowed(_("This group is for trainees of {beneficiary}; your profile names another "
-                           "beneficiary. Ask your programme manager.").format(beneficiary=cohort.beneficiary.name))
-
-
-def admit(session: Session, cohort: Cohort, user: User, *, via: str, actor: User | None,
-          enforce_capacity: bool = True) -> tuple[CohortMembership, bool]:
-    """Enrol ``user`` in the cohort's course and make them a member; return whether anything changed.
-
-    With a key (``via="key"``) every rule applies: open, not ended, same beneficiary,
-    capacity, not withdrawn from this group. A manager's bulk enrolment has checked the
-    beneficiary and capacity of the whole file and re-admits withdrawn trainees.
-    """
-    enrolment = enrolment_of(session, user, cohort.course_id)
-    membership = membership_of(session, enrolment.id) if enrolment is not None else None
-    if membership is not None and membership.cohort_id == cohort.id:
-        if membership.is_active and enrolment.is_active:
-            return membership, False
-        if via == VIA_KEY:
-            raise NotAllowed(_("You have been withdrawn from this group. Ask your programme manager "
-                               "to re-admit you."))
-    elif membership is not None and membership.is_active and enrolment.is_active:
-        other = session.get(Cohort, membership.cohort_id)
-        message = _("You are already a member of the group “{name}” of this course.") if via == VIA_KEY \
-            else _("{person} is already a member of the group “{name}” of this course.")
-        raise Conflict(message.format(name=other.name, person=user.full_name))
-    if via == VIA_KEY:
-        if not cohort.is_open or cohort.has_ended(utcnow().date()):
-            raise NotAllowed(_("This group is not accepting new members."))
-        check_beneficiary(cohort, user)
-    if enforce_capacity:
-        _lock(session, cohort)
-        if active_member_count(session, cohort.id) >= cohort.capacity:
-            raise Conflict(_("This group is full."))
-    enrolment, _changed = ensure_enrolment(session, user, cohort.course)
-    enrolment.content_language = cohort.language  # the group's language is the member's default
-    now = utcnow()
-    if membership is None:
-        try:
-            with session.begin_nested():
-                membership = CohortMembership(cohort_id=cohort.id, enrolment_id=enrolment.id,
-                                              status=MEMBER_ACTIVE, via=via, joined_at=now, changed_at=now)
-                session.add(membership)
-        except IntegrityError:
-            # A double click: the other request made the membership first.
-            membership = membership_of(session, enrolment.id)
-            return membership, False
-        _event(session, membership, "joined", actor)
-    else:
-        action = "readmitted" if membership.cohort_id == cohort.id else "moved"
-        membership.cohort_id = cohort.id
-        membership.status = MEMBER_ACTIVE
-        membership.via = via
-        membership.changed_at = now
-        session.flush()
-        _event(session, membership, action, actor)
-    session.flush()
-    return membership, True
-
-
-def withdraw_member(session: Session, actor: User, membership: CohortMembership,
-                    reason: str | None = None) -> CohortMembership:
-    """Withdraw a trainee from the group and the course; every record of their work stays."""
-    cohort = session.get(Cohort, membership.cohort_id)
-    if not cohort.can_be_managed_by(actor):
-        raise NotAllowed()
-    if membership.status != MEMBER_WITHDRAWN:
-        membership.status = MEMBER_WITHDRAWN
-        membership.changed_at = utcnow()
-        withdraw_enrolment(session, session.get(Enrolment, membership.enrolment_id))
-        session.flush()
-        _event(session, membership, "withdrawn", actor, (reason or "").strip() or None)
-        session.flush()
-    return membership
-
-
-def readmit_member(session: Session, actor: User, membership: CohortMembership) -> CohortMembership:
-    cohort = session.get(Cohort, membership.cohort_id)
-    if not cohort.can_be_managed_by(actor):
-        raise NotAllowed()
-    enrolment = session.get(Enrolment, membership.enrolment_id)
-    if membership.is_active and enrolment.is_active:
-        return membership
-    _lock(session, cohort)
-    if active_member_count(session, cohort.id) >= cohort.capacity:
-        raise Conflict(_("This group is full."))
-    ensure_enrolment(session, enrolment.user, cohort.course)
-    enrolment.content_language = cohort.language
-    membership.status = MEMBER_ACTIVE
-    membership.changed_at = utcnow()
-    session.flush()
-    _event(session, membership, "readmitted", actor)
-    session.flush()
-    return membership
-
-
-def membership_in(session: Session, cohort: Cohort, membership_id: int) -> CohortMembership:
-    membership = session.get(CohortMembership, membership_id)
-    if membership is None or membership.cohort_id != cohort.id:
-        raise NotFound()
-    return membership

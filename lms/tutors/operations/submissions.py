@@ -20,7 +20,7 @@ from lms.core.models import utcnow
 from lms.courses.completion import record_event
 from lms.courses.models import Course, Enrolment
 from lms.courses.operations import enrolment_of
-from lms.tutors import notifications, uploads
+from lms.tutors import uploads
 from lms.tutors.models import (
     ACCEPTED,
     DRAFT,
@@ -31,7 +31,8 @@ from lms.tutors.models import (
     Submission,
     SubmissionRound,
 )
-from lms.tutors.operations import membership_of
+from lms.tutors.operations import notifications
+from lms.tutors.operations.membership import membership_of
 
 SUBMISSION_SUBMITTED = "submission_submitted"
 MAX_BODY_LENGTH = 100_000

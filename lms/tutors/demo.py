@@ -36,7 +36,7 @@ def demo_cohort(session: Session) -> list[str]:
         today = utcnow().date()
         cohort = Cohort(course=course, beneficiary=serbia, name=DEMO_COHORT, language="sr_Latn",
                         starts_on=today, ends_on=today + timedelta(weeks=10), capacity=30, is_open=True,
-                        allow_other_beneficiaries=False, enrolment_key=new_key(session), version=1,
+                        allow_other_beneficiaries=False, enrolment_key=new_key(session),
                         created_at=utcnow(), tutor_rows=[CohortTutor(user_id=tutor.id)])
         session.add(cohort)
         session.flush()

@@ -108,6 +108,40 @@ def test_a_stale_edit_is_refused(client, session, make_cohort, regional_manager,
     assert session.get(Cohort, cohort.id).name == "Renamed"
 
 
+def test_a_stale_change_of_tutors_alone_is_refused(session, make_cohort, make_user, regional_manager):
+    cohort = make_cohort()
+    read = cohort.version
+    first, second = cohort.tutors[0], make_user(roles=("tutor",))
+
+    def fields(tutor_ids):
+        return ops.CohortFields(
+            course_id=cohort.course_id, beneficiary_id=cohort.beneficiary_id, name=cohort.name,
+            language=cohort.language, starts_on=cohort.starts_on, ends_on=cohort.ends_on, capacity=cohort.capacity,
+            tutor_ids=tutor_ids)
+
+    ops.update_cohort(session, regional_manager, cohort, fields([first.id, second.id]), version=read)
+    session.commit()
+    assert cohort.version == read + 1
+    with pytest.raises(Conflict, match="Someone else changed this group"):
+        ops.update_cohort(session, regional_manager, cohort, fields([second.id]), version=read)
+    session.rollback()
+    assert session.get(Cohort, cohort.id).tutor_ids == {first.id, second.id}
+
+
+def test_every_door_counts_the_same_members(client, session, make_cohort, add_member, regional_manager):
+    cohort = make_cohort()
+    add_member(cohort)
+    _leaver, enrolment = add_member(cohort)
+    joining.withdraw_member(session, regional_manager, joining.membership_of(session, enrolment.id))
+    session.commit()
+    login(client, regional_manager)
+    assert client.api("GET", f"/api/v1/cohorts/{cohort.id}").get_json()["members"] == 1
+    assert [c["members"] for c in client.api("GET", "/api/v1/cohorts").get_json()] == [1]
+    assert "1 / 30" in client.get("/cohorts").get_data(as_text=True)
+    assert "1 of 30" in client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
+    assert ops.active_member_count(session, cohort.id) == 1
+
+
 def test_rotating_the_key_retires_the_old_one(client, session, make_cohort, make_user, regional_manager):
     cohort = make_cohort()
     old_key = cohort.enrolment_key

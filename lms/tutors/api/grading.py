@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask_login import current_user
 
 from lms.core.api import api_blueprint, authenticated
-from lms.core.errors import NotAllowed, json_error
+from lms.core.errors import json_error
+from lms.core.permissions import require
+from lms.core.unit_of_work import abandon
 from lms.extensions import db
-from lms.tutors.api.case_studies import _detail
 from lms.tutors.operations import grading, submissions
-from lms.tutors.operations.cohorts import tutored_cohort_ids
-from lms.tutors.operations.grading_queue import ALL, GradingQueue
+from lms.tutors.operations.grading_queue import tutor_queue
 from lms.tutors.schemas import (
     AuditEntrySchema,
     ConflictSchema,
@@ -28,6 +28,14 @@ blp = api_blueprint("grading_api", __name__, "Grading: the queue of work awaitin
 NOT_YOURS = "No such item, or not yours to see."
 
 
+@blp.errorhandler(grading.SubmissionChanged)
+def other_grade_saved(error: grading.SubmissionChanged):
+    """409 with the grade someone else saved, as its schema types it (the general handler of
+    ``lms.core.errors`` would give every value as text)."""
+    abandon()
+    return json_error(409, error.errors, current=CurrentGradeSchema().dump(error.current))
+
+
 @blp.get("/tutor/queue")
 @authenticated
 @blp.arguments(QueueArgsSchema, location="query")
@@ -35,16 +43,9 @@ NOT_YOURS = "No such item, or not yours to see."
 @blp.alt_response(403, description="Not a tutor.")
 def queue(args):
     """Work awaiting review in your groups, oldest first, with counts for each filter."""
-    if not current_user.is_tutor:
-        raise NotAllowed()
-    grading_queue = GradingQueue(tutored_cohort_ids(current_user), cohort_id=args["cohort"],
-                                 module_id=args["module"], status=None if args["status"] == ALL else args["status"])
-    counts = grading_queue.counts(db.session)
-    page = grading_queue.page(db.session, page=args["page"], per_page=args["per_page"], total=counts.total)
-    return {"items": [item.__dict__ for item in page.items], "total": page.total, "page": page.page,
-            "pages": page.pages, "by_status": dict(counts.by_status),
-            "by_cohort": {str(k): v for k, v in counts.by_cohort.items()},
-            "by_module": {str(k): v for k, v in counts.by_module.items()}, "by_kind": dict(counts.by_kind)}
+    require(current_user.is_tutor)
+    return tutor_queue(db.session, current_user, cohort_id=args["cohort"], module_id=args["module"],
+                       status=args["status"], page=args["page"], per_page=args["per_page"])
 
 
 @blp.get("/submissions/<int:submission_id>")
@@ -53,11 +54,7 @@ def queue(args):
 @blp.alt_response(404, description=NOT_YOURS)
 def get_submission(submission_id: int):
     """A submission with every round and review: its trainee, their tutors and managers."""
-    return _detail(submissions.submission_for_viewer(db.session, current_user, submission_id))
-
-
-def _conflict(exc: grading.SubmissionChanged):
-    return json_error(409, exc.errors, current=CurrentGradeSchema().dump(exc.current))
+    return submissions.submission_for_viewer(db.session, current_user, submission_id)
 
 
 @blp.post("/submissions/<int:submission_id>/grade")
@@ -71,15 +68,9 @@ def _conflict(exc: grading.SubmissionChanged):
 def grade(data, submission_id: int):
     """Grade work awaiting review with the rubric: accepted, or a resubmission requested."""
     submission = submissions.submission_for_viewer(db.session, current_user, submission_id)
-    try:
-        grading.grade_submission(db.session, current_user, submission, version=data["version"],
-                                 levels=data["levels"], feedback=data["feedback"], outcome=data["outcome"],
-                                 due_on=data["due_on"])
-    except grading.SubmissionChanged as exc:
-        db.session.rollback()
-        return _conflict(exc)
-    db.session.commit()
-    return _detail(submission)
+    grading.grade_submission(db.session, current_user, submission, version=data["version"], levels=data["levels"],
+                             feedback=data["feedback"], outcome=data["outcome"], due_on=data["due_on"])
+    return submission
 
 
 @blp.post("/submissions/<int:submission_id>/correction")
@@ -93,15 +84,10 @@ def grade(data, submission_id: int):
 def correct(data, submission_id: int):
     """Correct the latest grade; the reason is kept in the audit log."""
     submission = submissions.submission_for_viewer(db.session, current_user, submission_id)
-    try:
-        grading.correct_grade(db.session, current_user, submission, version=data["version"],
-                              levels=data["levels"], feedback=data["feedback"], outcome=data["outcome"],
-                              due_on=data["due_on"], reason=data["reason"])
-    except grading.SubmissionChanged as exc:
-        db.session.rollback()
-        return _conflict(exc)
-    db.session.commit()
-    return _detail(submission)
+    grading.correct_grade(db.session, current_user, submission, version=data["version"], levels=data["levels"],
+                          feedback=data["feedback"], outcome=data["outcome"], due_on=data["due_on"],
+                          reason=data["reason"])
+    return submission
 
 
 @blp.get("/submissions/<int:submission_id>/audit")

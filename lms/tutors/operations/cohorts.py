@@ -1,4 +1,8 @@
-"""Tutored groups: creating and editing them, their enrolment keys, who sees which group."""
+"""Tutored groups: creating and editing them, their enrolment keys, who sees which group.
+
+A group's number of active members is ``Cohort.active_members`` (one SQL expression, on the
+model): lists load it with the groups, ``active_member_count`` counts it afresh.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +10,20 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, undefer
+from sqlalchemy.orm.attributes import flag_modified
 
 from lms.accounts.models import Beneficiary, User, UserRole
 from lms.accounts.reference import TUTOR
 from lms.core import audit
-from lms.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from lms.core.concurrency import expect_version
+from lms.core.errors import NotAllowed, NotFound, ValidationFailed
 from lms.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, _
 from lms.core.models import utcnow
-from lms.courses.models import Course
+from lms.courses.models import TUTORED, Course, Enrolment
 from lms.courses.operations import set_content_language
-from lms.tutors.models import (
-    MEMBER_ACTIVE,
-    Cohort,
-    CohortMembership,
-    CohortTutor,
-)
+from lms.tutors.models import Cohort, CohortMembership, CohortTutor
 
 # Easy to read aloud and to type: no 0/O, 1/I/L.
 KEY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -80,8 +80,43 @@ def tutored_cohort_ids(user: User):
 
 
 def active_member_count(session: Session, cohort_id: int) -> int:
-    return session.scalar(select(func.count(CohortMembership.id)).where(
-        CohortMembership.cohort_id == cohort_id, CohortMembership.status == MEMBER_ACTIVE)) or 0
+    """The group's number of active members, counted now (a capacity check)."""
+    return session.scalar(select(Cohort.active_members).where(Cohort.id == cohort_id)) or 0
+
+
+def _listed(session: Session, query) -> list[Cohort]:
+    """The cohorts of ``query``, newest first, with their numbers of active members."""
+    return list(session.scalars(query.options(undefer(Cohort.active_members))
+                                .order_by(Cohort.starts_on.desc(), Cohort.name, Cohort.id)).unique())
+
+
+def followed_cohorts(session: Session, user: User) -> list[Cohort]:
+    """The groups ``user`` tutors or manages (``visible_cohorts``), for a list."""
+    return _listed(session, visible_cohorts(user))
+
+
+def tutored_cohorts(session: Session, user: User) -> list[Cohort]:
+    """The groups ``user`` tutors, for a list."""
+    return _listed(session, select(Cohort).where(Cohort.id.in_(tutored_cohort_ids(user))))
+
+
+def member_cohorts(session: Session, user: User) -> list[Cohort]:
+    """The groups ``user`` is or was a trainee of."""
+    return _listed(session, select(Cohort).join(CohortMembership, CohortMembership.cohort_id == Cohort.id)
+                   .join(Enrolment, Enrolment.id == CohortMembership.enrolment_id)
+                   .where(Enrolment.user_id == user.id))
+
+
+def tutored_courses(session: Session) -> list[Course]:
+    """The courses a group can be made for."""
+    return list(session.scalars(select(Course).where(Course.format == TUTORED).order_by(Course.slug)))
+
+
+def beneficiaries_in_scope(session: Session, user: User) -> list[Beneficiary]:
+    """The beneficiaries ``user`` may make groups for."""
+    scope = None if user.is_admin else user.managed_beneficiary_ids()
+    return [b for b in session.scalars(select(Beneficiary).order_by(Beneficiary.code))
+            if scope is None or b.id in scope]
 
 
 def tutor_candidates(session: Session) -> list[User]:
@@ -187,7 +222,7 @@ def create_cohort(session: Session, actor: User, fields: CohortFields) -> Cohort
                     capacity=fields.capacity, is_open=bool(fields.is_open),
                     allow_other_beneficiaries=bool(fields.allow_other_beneficiaries),
                     enrolment_key=new_key(session), created_by_id=actor.id, created_at=utcnow(),
-                    version=1, tutor_rows=[CohortTutor(user_id=uid) for uid in checked["tutor_ids"]])
+                    tutor_rows=[CohortTutor(user_id=uid) for uid in checked["tutor_ids"]])
     session.add(cohort)
     session.flush()
     audit.record(session, actor_id=actor.id, action="cohort.created", subject_type="cohort",
@@ -195,25 +230,15 @@ def create_cohort(session: Session, actor: User, fields: CohortFields) -> Cohort
     return cohort
 
 
-def _bump_version(session: Session, cohort: Cohort, expected: int) -> None:
-    """Take the cohort's next version, or refuse: someone else saved since ``expected`` was read."""
-    session.flush()
-    result = session.execute(
-        update(Cohort).where(Cohort.id == cohort.id, Cohort.version == expected)
-        .values(version=expected + 1).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        raise Conflict(_("Someone else changed this group in the meantime. Reload the page to see "
-                         "their changes, then make yours again."))
-    set_committed_value(cohort, "version", expected + 1)
-
-
 def update_cohort(session: Session, actor: User, cohort: Cohort, fields: CohortFields, *,
                   version: int) -> Cohort:
+    """Change the group; refused (409) if someone saved it since ``version`` was read."""
     if not cohort.can_be_managed_by(actor):
         raise NotAllowed()
     checked = _check_fields(session, actor, fields, cohort)
+    expect_version(cohort, version, _("Someone else changed this group in the meantime. Reload the page to "
+                                      "see their changes, then make yours again."))
     before = _snapshot(cohort)
-    _bump_version(session, cohort, version)
     if fields.language != cohort.language:
         # The members read the course in the group's language from now on.
         set_content_language(session, select(CohortMembership.enrolment_id).where(
@@ -229,6 +254,9 @@ def update_cohort(session: Session, actor: User, cohort: Cohort, fields: CohortF
     wanted = set(checked["tutor_ids"])
     cohort.tutor_rows = [row for row in cohort.tutor_rows if row.user_id in wanted] + [
         CohortTutor(user_id=uid) for uid in sorted(wanted - cohort.tutor_ids)]
+    # Its tutors are rows of their own: mark the group itself changed, so that every save
+    # (a change of tutors only, too) gives it its next version.
+    flag_modified(cohort, "name")
     session.flush()
     session.refresh(cohort, ["tutor_rows"])
     after = _snapshot(cohort)
@@ -243,7 +271,6 @@ def rotate_key(session: Session, actor: User, cohort: Cohort) -> Cohort:
     if not cohort.can_be_managed_by(actor):
         raise NotAllowed()
     cohort.enrolment_key = new_key(session)
-    cohort.version += 1
     session.flush()
     audit.record(session, actor_id=actor.id, action="cohort.key_rotated", subject_type="cohort",
                  subject_id=cohort.id)

@@ -68,6 +68,12 @@ class _Row:
     language: str
 
 
+def institutions_of(session: Session, cohort: Cohort) -> list[Institution]:
+    """The institutions a file may name: those of the group's beneficiary."""
+    return list(session.scalars(select(Institution).where(
+        Institution.beneficiary_id == cohort.beneficiary_id).order_by(Institution.name)))
+
+
 def _key(text: str) -> str:
     return " ".join((text or "").split()).casefold()
 

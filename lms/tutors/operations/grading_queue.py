@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from lms.accounts.models import User
 from lms.core.i18n import _l, localized
 from lms.core.pagination import Page
-from lms.courses.models import Enrolment
+from lms.courses.models import Enrolment, Module
 from lms.tutors.extension_points import QUEUE_SOURCES, ItemInfo, QueueSource
 from lms.tutors.links import url_context
 from lms.tutors.models import (
@@ -33,6 +33,7 @@ from lms.tutors.models import (
     CohortMembership,
     Submission,
 )
+from lms.tutors.operations.cohorts import tutored_cohort_ids
 
 AWAITING, RESUBMISSION, GRADED = "awaiting", "returned", "graded"
 STATUSES = {
@@ -219,3 +220,39 @@ class GradingQueue:
         if self.cohort_id is not None:
             query = query.where(Cohort.id == self.cohort_id)
         return Counter(dict(session.execute(query).all()))
+
+
+# --- a tutor's queue, as both doors show it --------------------------------------------
+
+@dataclass(frozen=True)
+class QueueView:
+    """One page of a tutor's grading queue, with the counts of its filters."""
+
+    page: Page
+    counts: QueueCounts
+
+
+def tutor_queue(session: Session, tutor: User, *, cohort_id: int | None = None, module_id: int | None = None,
+                status: str = AWAITING, page: int = 1, per_page: int = 50) -> QueueView:
+    """The work in the groups ``tutor`` tutors, filtered (``status`` may be ``ALL``), oldest first."""
+    queue = GradingQueue(tutored_cohort_ids(tutor), cohort_id=cohort_id, module_id=module_id,
+                         status=None if status == ALL else status)
+    counts = queue.counts(session)
+    return QueueView(queue.page(session, page=page, per_page=per_page, total=counts.total), counts)
+
+
+def awaiting_count(session: Session, tutor: User) -> int:
+    """How much work awaits ``tutor`` (the dashboard says it)."""
+    return GradingQueue(tutored_cohort_ids(tutor), status=AWAITING).counts(session).total
+
+
+def filter_choices(session: Session, tutor: User) -> tuple[list, list]:
+    """The groups ``tutor`` tutors (id, name) and the modules of their courses (id, title, position)."""
+    scope = tutored_cohort_ids(tutor)
+    cohorts = session.execute(select(Cohort.id, Cohort.name).where(Cohort.id.in_(scope))
+                              .order_by(Cohort.name)).all()
+    modules = session.execute(
+        select(Module.id, Module.title, Module.position)
+        .where(Module.course_id.in_(select(Cohort.course_id).where(Cohort.id.in_(scope))),
+               Module.is_retired.is_(False)).order_by(Module.course_id, Module.position)).all()
+    return cohorts, modules

@@ -35,16 +35,30 @@ def membership_of(session: Session, enrolment_id: int) -> CohortMembership | Non
     return session.scalar(select(CohortMembership).where(CohortMembership.enrolment_id == enrolment_id))
 
 
-def cohort_of_enrolment(session: Session, enrolment_id: int) -> Cohort | None:
-    return session.scalar(select(Cohort).join(CohortMembership, CohortMembership.cohort_id == Cohort.id)
-                          .where(CohortMembership.enrolment_id == enrolment_id))
-
-
 def membership_in(session: Session, cohort: Cohort, membership_id: int) -> CohortMembership:
     membership = session.get(CohortMembership, membership_id)
     if membership is None or membership.cohort_id != cohort.id:
         raise NotFound()
     return membership
+
+
+def members_of(session: Session, cohort: Cohort) -> list[tuple[CohortMembership, User]]:
+    """Everyone who joined the group, active members first, by name."""
+    return list(session.execute(
+        select(CohortMembership, User).join(Enrolment, Enrolment.id == CohortMembership.enrolment_id)
+        .join(User, User.id == Enrolment.user_id).where(CohortMembership.cohort_id == cohort.id)
+        .order_by(CohortMembership.status, User.full_name, User.id)).all())
+
+
+def history_of(session: Session, cohort: Cohort, *, limit: int = 50) -> list[tuple[MembershipEvent, str, int]]:
+    """The group's latest membership events: (event, the member's name, the member's user id)."""
+    return list(session.execute(
+        select(MembershipEvent, User.full_name, User.id)
+        .join(CohortMembership, CohortMembership.id == MembershipEvent.membership_id)
+        .join(Enrolment, Enrolment.id == CohortMembership.enrolment_id)
+        .join(User, User.id == Enrolment.user_id)
+        .where(MembershipEvent.cohort_id == cohort.id)
+        .order_by(MembershipEvent.occurred_at.desc(), MembershipEvent.id.desc()).limit(limit)).all())
 
 
 # --- joining ---------------------------------------------------------------------------

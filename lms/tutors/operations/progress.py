@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import Institution, User
-from lms.core.i18n import _, _l, localized
+from lms.core.i18n import _, _l
 from lms.core.models import utcnow
 from lms.courses.models import Enrolment, Lesson, LessonCompletion
 from lms.courses.operations import OutlineModule, outline_of
@@ -48,6 +48,7 @@ ASSIGNMENT_STATUSES = {
 
 @dataclass
 class ModuleCell:
+    module_slug: str
     lessons_done: int
     lessons_total: int
     results: dict[str, str] = field(default_factory=dict)
@@ -80,6 +81,11 @@ class TraineeRow:
     @property
     def is_active(self) -> bool:
         return self.status == MEMBER_ACTIVE
+
+    @property
+    def module_cells(self) -> list[ModuleCell]:
+        """The cells in the order of the course's modules."""
+        return list(self.cells.values())
 
 
 @dataclass
@@ -131,7 +137,7 @@ def cohort_table(session: Session, cohort: Cohort, *, now: datetime | None = Non
          email, institution) in people:
         cells = {}
         for module in modules:
-            cell = ModuleCell(lessons_done.get((enrolment_id, module.id), 0), len(module.lessons))
+            cell = ModuleCell(module.slug, lessons_done.get((enrolment_id, module.id), 0), len(module.lessons))
             for key, values in results.items():
                 if (enrolment_id, module.id) in values:
                     cell.results[key] = values[(enrolment_id, module.id)]
@@ -193,7 +199,3 @@ def table_csv(table: CohortTable) -> str:
                             if cell.score is not None else "")
         writer.writerow([_safe(value) for value in line])
     return "\ufeff" + buffer.getvalue()
-
-
-def module_title(module: OutlineModule) -> str:
-    return localized(module.title)

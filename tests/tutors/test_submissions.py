@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import io
+import threading
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from lms.accounts.operations import create_api_token
 from lms.core.errors import Conflict, NotAllowed, TooLarge, ValidationFailed
 from lms.extensions import db
 from lms.tutors import uploads
 from lms.tutors.models import Attachment, AttachmentContent, Submission, SubmissionRound
-from lms.tutors.operations import submissions
+from lms.tutors.operations import membership, submissions
 from tests.conftest import login
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -193,24 +195,19 @@ def _needs_postgresql():
 def test_two_draft_saves_at_once_on_postgresql(app, session, assignments, make_cohort, add_member):
     """Two windows save the same draft at the same moment: one is kept, the other gets 409."""
     _needs_postgresql()
-    import threading
-
-    from lms.accounts.operations import create_api_token
-
     trainee, _ = add_member(make_cohort())
     case = assignments["release-case"]
     draft = submissions.save_draft(session, trainee, case, body="first thoughts")
     _token, plain = create_api_token(session, trainee, "two windows")
     session.commit()
-    version = draft.version
+    url, draft_id, version = f"/api/v1/assignments/{case.id}/draft", draft.id, draft.version
     barrier = threading.Barrier(2)
     statuses: list[int] = []
 
     def save(body: str):
         client = app.test_client()
         barrier.wait(timeout=10)
-        response = client.api("PUT", f"/api/v1/assignments/{case.id}/draft", token=plain,
-                              json={"body": body, "version": version})
+        response = client.api("PUT", url, token=plain, json={"body": body, "version": version})
         statuses.append(response.status_code)
 
     threads = [threading.Thread(target=save, args=(body,)) for body in ("window one", "window two")]
@@ -220,7 +217,7 @@ def test_two_draft_saves_at_once_on_postgresql(app, session, assignments, make_c
         thread.join(timeout=30)
     assert sorted(statuses) == [200, 409]
     session.expire_all()
-    saved = session.get(Submission, draft.id)
+    saved = session.get(Submission, draft_id)
     assert saved.body in ("window one", "window two") and saved.version == version + 1
 
 
@@ -228,8 +225,6 @@ def test_two_draft_saves_at_once_on_postgresql(app, session, assignments, make_c
 
 def test_both_doors_let_the_same_readers_read_in_the_same_language(
         client, session, casework, assignments, make_cohort, add_member, submit_work, regional_manager):
-    from lms.tutors.operations import membership as ops
-
     cohort = make_cohort(language="sr_Latn")
     trainee, enrolment = add_member(cohort)
     worked_on, never_opened = assignments["release-case"], assignments["assessment-case"]
@@ -239,7 +234,7 @@ def test_both_doors_let_the_same_readers_read_in_the_same_language(
     assert client.api("GET", f"/api/v1/assignments/{worked_on.id}").get_json()["language"] == "sr_Latn"
 
     submit_work(trainee, worked_on)
-    ops.withdraw_member(session, regional_manager, ops.membership_of(session, enrolment.id))
+    membership.withdraw_member(session, regional_manager, membership.membership_of(session, enrolment.id))
     session.commit()
     # Withdrawn: the work they did stays readable, without a form; the rest is closed to them.
     page = client.get(_page(casework, worked_on))

@@ -228,6 +228,7 @@ def audit_trail(session: Session, viewer: User, submission: Submission) -> list:
 
 
 def may_read_audit_trail(submission: Submission, viewer: User) -> bool:
+    """The managers of the trainee's group read its grading log."""
     membership = submission.membership
     return membership is not None and membership.cohort.can_be_managed_by(viewer)
 

@@ -409,7 +409,7 @@ def regional_manager(make_user):
 
 @pytest.fixture
 def make_cohort(session, reference, casework, make_user, regional_manager):
-    from lms.tutors import operations as ops
+    from lms.tutors.operations import cohorts as ops
 
     counter = {"n": 0}
 
@@ -434,7 +434,7 @@ def make_cohort(session, reference, casework, make_user, regional_manager):
 @pytest.fixture
 def add_member(session, make_user):
     """Make a trainee (or use the one given) and admit them to the cohort as a key would."""
-    from lms.tutors import operations as ops
+    from lms.tutors.operations import membership as ops
 
     def factory(cohort, user=None, **user_fields):
         user = user or make_user(beneficiary=cohort.beneficiary.code, **user_fields)

@@ -15,8 +15,8 @@ from lms.courses.operations import complete_lesson, self_enrol
 from lms.extensions import db
 from lms.quizzes import operations as quiz_ops
 from lms.quizzes.models import AttemptAnswer, Question, Quiz, QuizSlot
-from lms.tutors import grading, submissions
 from lms.tutors.models import Assignment
+from lms.tutors.operations import grading, submissions
 from tests.conftest import ROOT
 
 # Content checks use the sections each feature adds to the application.

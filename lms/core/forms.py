@@ -46,7 +46,9 @@ def errors_on(form) -> Iterator[None]:
 
     The request's changes are given up (``unit_of_work.abandon``) and the handler goes on to
     render the form again with the messages beside their fields, with status 422 if it asks
-    ``form.refused``. Anything else (not found, not allowed) is left to the error handlers::
+    ``form.refused``; the error itself is ``form.refusal``, for a page that shows more than its
+    messages (the rows of a refused file, the grade someone else saved). Anything else (not
+    found, not allowed) is left to the error handlers::
 
         if form.validate_on_submit():
             with errors_on(form):
@@ -62,6 +64,7 @@ def errors_on(form) -> Iterator[None]:
         unit_of_work.abandon()
         attach_errors(form, error.errors)
         form.refused = error.status
+        form.refusal = error
 
 
 def status_of(form) -> int:

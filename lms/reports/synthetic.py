@@ -33,7 +33,7 @@ from lms.core.errors import Conflict, ValidationFailed
 from lms.courses.models import Course, Lesson, Module
 from lms.quizzes.models import FINAL_KEY, Quiz
 from lms.tutors.models import Assignment, Cohort
-from lms.tutors.operations import KEY_ALPHABET, KEY_LENGTH
+from lms.tutors.operations.cohorts import KEY_ALPHABET, KEY_LENGTH
 
 DOMAIN = "programme.example"
 WINDOW_DAYS = 730            # two years of activity up to ``until``

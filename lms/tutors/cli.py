@@ -5,15 +5,15 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from lms.core.unit_of_work import transaction
+from lms.tutors.operations.notifications import send_digests
+
 tutors_cli = AppGroup("tutors", help="Tutored groups and grading.")
 
 
 @tutors_cli.command("send-digests")
 def send_digests_command():
     """E-mail each daily-digest tutor the work that arrived since their last digest."""
-    from lms.extensions import db
-    from lms.tutors.notifications import send_digests
-
-    sent = send_digests(db.session)
-    db.session.commit()
+    with transaction() as session:
+        sent = send_digests(session)
     click.echo(f"{sent} digest(s) sent.")

@@ -13,7 +13,8 @@ from lms.core.errors import DomainError
 from lms.core.models import utcnow
 from lms.courses.models import Course
 from lms.tutors.models import VIA_DEMO, Cohort, CohortTutor
-from lms.tutors.operations import admit, new_key
+from lms.tutors.operations.cohorts import new_key
+from lms.tutors.operations.membership import admit
 
 DEMO_COURSE = "radicalisation-prevention"
 DEMO_COHORT = "Demo grupa – Srbija"
@@ -35,7 +36,7 @@ def demo_cohort(session: Session) -> list[str]:
         today = utcnow().date()
         cohort = Cohort(course=course, beneficiary=serbia, name=DEMO_COHORT, language="sr_Latn",
                         starts_on=today, ends_on=today + timedelta(weeks=10), capacity=30, is_open=True,
-                        allow_other_beneficiaries=False, enrolment_key=new_key(session), version=1,
+                        allow_other_beneficiaries=False, enrolment_key=new_key(session),
                         created_at=utcnow(), tutor_rows=[CohortTutor(user_id=tutor.id)])
         session.add(cohort)
         session.flush()

@@ -41,16 +41,25 @@ class CohortForm(Form):
     version = HiddenField()
 
 
+def version_of(field, *, required: bool = True) -> int | None:
+    """The version a form carries back (a hidden field). A garbled one is 0, which no record
+    has, so the save is refused as stale rather than overwriting anything; so is a missing
+    one, unless not ``required`` (then None: the save is not checked against a version)."""
+    if field.data in (None, "") and not required:
+        return None
+    try:
+        return int(field.data or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 class ResponseForm(Form):
     body = TextAreaField(_l("Your response"), render_kw={"rows": 18})
-
-
-class AttachmentForm(Form):
-    file = FileField(_l("Attach a file"))
+    version = HiddenField()  # of the submission the page showed; 0 when there was none
 
 
 class GradeForm(Form):
-    """The rubric's levels are radio buttons named ``criterion_<slug>``, read from the request."""
+    """A grade; ``for_rubric`` adds the rubric's levels, radio buttons named ``criterion_<slug>``."""
 
     feedback = TextAreaField(_l("Feedback for the trainee"), render_kw={"rows": 10})
     outcome = RadioField(_l("Outcome"), validate_choice=False, choices=[
@@ -58,6 +67,25 @@ class GradeForm(Form):
     due_on = DateField(_l("Resubmit by"), validators=[Optional()])
     reason = TextAreaField(_l("Reason for the correction"), render_kw={"rows": 3})
     version = HiddenField()
+    criterion_slugs: tuple[str, ...] = ()
+
+    @classmethod
+    def for_rubric(cls, criteria: list[dict], **kwargs) -> GradeForm:
+        """The form for grading with these criteria: the operation's message about a criterion
+        (``criterion_<slug>``) then lands on that criterion's field."""
+        slugs = tuple(criterion["slug"] for criterion in criteria)
+        fields = {f"criterion_{slug}": StringField(validators=[Optional()]) for slug in slugs}
+        rubric_form = type("RubricGradeForm", (cls,), {**fields, "criterion_slugs": slugs})
+        return rubric_form(**kwargs)
+
+    def levels(self) -> dict[str, str]:
+        """The points of the level chosen for each criterion given."""
+        chosen = {slug: self[f"criterion_{slug}"].data for slug in self.criterion_slugs}
+        return {slug: value for slug, value in chosen.items() if value not in (None, "")}
+
+    def criterion_errors(self) -> dict[str, list[str]]:
+        return {f"criterion_{slug}": self[f"criterion_{slug}"].errors for slug in self.criterion_slugs
+                if self[f"criterion_{slug}"].errors}
 
 
 class CsvForm(Form):

@@ -13,8 +13,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from lms.accounts.models import Beneficiary, User
 from lms.core.i18n import localized
@@ -35,7 +37,11 @@ NOTIFY_IMMEDIATE, NOTIFY_DAILY = "immediate", "daily"
 
 
 class Cohort(Base):
-    """A run of a tutored course for one beneficiary, in one language, with its tutors."""
+    """A run of a tutored course for one beneficiary, in one language, with its tutors.
+
+    ``active_members`` (defined after ``CohortMembership``) is its number of active members,
+    loaded when first read, or with the cohort by ``undefer(Cohort.active_members)``.
+    """
 
     __tablename__ = "cohort"
     __table_args__ = (
@@ -59,7 +65,9 @@ class Cohort(Base):
     allow_other_beneficiaries: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Two managers editing one group: the second save is refused (lms.core.concurrency).
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
 
     course: Mapped[Course] = relationship(lazy="joined", innerjoin=True)
     beneficiary: Mapped[Beneficiary] = relationship(lazy="joined", innerjoin=True)
@@ -133,6 +141,14 @@ class CohortMembership(Base):
     @property
     def is_active(self) -> bool:
         return self.status == MEMBER_ACTIVE
+
+
+# How many members a group has: the one definition lists, pages, the API and capacity checks use.
+Cohort.active_members = column_property(
+    select(func.count(CohortMembership.id))
+    .where(CohortMembership.cohort_id == Cohort.id, CohortMembership.status == MEMBER_ACTIVE)
+    .correlate_except(CohortMembership).scalar_subquery(),
+    deferred=True)
 
 
 class MembershipEvent(Base):
@@ -209,13 +225,21 @@ class Submission(Base):
     due_on: Mapped[date | None] = mapped_column()
     score: Mapped[int | None] = mapped_column()
     max_score: Mapped[int | None] = mapped_column()
-    # Raised by every change; a save that read an older version is refused (two tutors).
+    # Counted up by every change; a save that read an older version is refused: two windows of
+    # the trainee, two tutors grading at once (lms.core.concurrency).
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
 
     assignment: Mapped[Assignment] = relationship()
     enrolment: Mapped[Enrolment] = relationship()
     rounds: Mapped[list[SubmissionRound]] = relationship(
         order_by="SubmissionRound.number", back_populates="submission", cascade="all, delete-orphan")
+    # Every file ever attached, also those removed from the draft that a past round still shows.
+    attachments: Mapped[list[Attachment]] = relationship(order_by="Attachment.id", viewonly=True)
+    # The trainee's membership of a group (none if they were never in one).
+    membership: Mapped[CohortMembership | None] = relationship(
+        primaryjoin="Submission.enrolment_id == foreign(CohortMembership.enrolment_id)", viewonly=True,
+        uselist=False)
 
     @property
     def is_editable(self) -> bool:
@@ -224,6 +248,18 @@ class Submission(Base):
     @property
     def awaits_review(self) -> bool:
         return self.status == SUBMITTED
+
+    @property
+    def trainee_name(self) -> str:
+        return self.enrolment.user.full_name
+
+    @property
+    def cohort_name(self) -> str | None:
+        return self.membership.cohort.name if self.membership is not None else None
+
+    @property
+    def latest_round(self) -> SubmissionRound | None:
+        return self.rounds[-1] if self.rounds else None
 
 
 class SubmissionRound(Base):

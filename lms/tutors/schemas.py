@@ -1,24 +1,27 @@
-"""Marshmallow schemas of tutored groups, assignments and grading; input and output kept apart."""
+"""Marshmallow schemas of tutored groups, assignments and grading; input and output kept apart.
+
+One output schema per resource, dumped from the model (a cohort, a membership, a submission)
+or from the dataclass the operation returns (a case study as read, a progress row, a page of
+the grading queue).
+"""
 
 from __future__ import annotations
 
+from flask import url_for
 from marshmallow import Schema, fields, validate
 
 from lms.courses.schemas import LocalizedField
 from lms.tutors.models import ACCEPTED, DRAFT, RETURNED, SUBMITTED
-from lms.tutors.queue import ALL, STATUSES
+from lms.tutors.operations.grading_queue import ALL, STATUSES
 
 SUBMISSION_STATUSES = [DRAFT, SUBMITTED, RETURNED, ACCEPTED]
 
 
 # --- cohorts ---------------------------------------------------------------------------
 
-class TutorSchema(Schema):
-    id = fields.Integer()
-    full_name = fields.String()
-
-
 class CohortSchema(Schema):
+    """A tutored group, as its tutors and managers see it."""
+
     id = fields.Integer()
     name = fields.String()
     course = fields.Function(lambda c: c.course.slug, metadata={"type": "string"})
@@ -33,13 +36,15 @@ class CohortSchema(Schema):
     tutors = fields.Function(lambda c: [{"id": u.id, "full_name": u.full_name} for u in c.tutors],
                              metadata={"type": "array", "items": {"type": "object"}})
     version = fields.Integer()
-
-
-class CohortStaffSchema(CohortSchema):
-    """What tutors and managers see: the enrolment key as well."""
-
     enrolment_key = fields.Function(lambda c: c.display_key, metadata={"type": "string"})
-    members = fields.Integer(metadata={"description": "Active members."})
+    members = fields.Integer(attribute="active_members", metadata={"description": "Active members."})
+
+
+class TraineeCohortSchema(CohortSchema):
+    """A tutored group as its trainees see it: without the enrolment key and the member count."""
+
+    class Meta:
+        exclude = ("enrolment_key", "members")
 
 
 class CohortInSchema(Schema):
@@ -77,14 +82,14 @@ class JoinInSchema(Schema):
 
 
 class MembershipSchema(Schema):
-    cohort = fields.Nested(CohortSchema)
+    cohort = fields.Nested(TraineeCohortSchema)
     enrolment_id = fields.Integer()
     status = fields.String(metadata={"enum": ["active", "withdrawn"]})
     joined_at = fields.DateTime()
 
 
 class ModuleProgressSchema(Schema):
-    module = fields.String()
+    module = fields.String(attribute="module_slug")
     lessons_done = fields.Integer()
     lessons_total = fields.Integer()
     results = fields.Dict(keys=fields.String(), values=fields.String())
@@ -104,9 +109,9 @@ class TraineeProgressSchema(Schema):
     percent = fields.Integer()
     completed_at = fields.DateTime(allow_none=True)
     last_activity_at = fields.DateTime(allow_none=True)
-    behind_schedule = fields.Boolean()
-    awaiting_review = fields.Integer()
-    modules = fields.List(fields.Nested(ModuleProgressSchema))
+    behind_schedule = fields.Boolean(attribute="behind")
+    awaiting_review = fields.Integer(attribute="awaiting")
+    modules = fields.List(fields.Nested(ModuleProgressSchema), attribute="module_cells")
 
 
 # --- assignments and submissions -------------------------------------------------------
@@ -129,8 +134,10 @@ class AttachmentSchema(Schema):
     type = fields.String(attribute="file_type")
     size = fields.Integer()
     uploaded_at = fields.DateTime()
-    removed = fields.Boolean(metadata={"description": "Removed from the draft; kept for the round that has it."})
-    url = fields.String(metadata={"description": "Download address (token or signed-in session)."})
+    removed = fields.Function(lambda a: a.removed_at is not None, metadata={
+        "type": "boolean", "description": "Removed from the draft; kept for the round that has it."})
+    url = fields.Function(lambda a: url_for("case_studies_api.download_attachment", attachment_id=a.id),
+                          metadata={"type": "string", "description": "Download address (token or signed-in session)."})
 
 
 class ScoreSchema(Schema):
@@ -178,27 +185,34 @@ class SubmissionSchema(Schema):
 
 
 class SubmissionDetailSchema(SubmissionSchema):
-    trainee = fields.String()
-    cohort = fields.String(allow_none=True)
+    """A submission with its trainee, group, rounds and files."""
+
+    trainee = fields.String(attribute="trainee_name")
+    cohort = fields.String(attribute="cohort_name", allow_none=True)
     rounds = fields.List(fields.Nested(RoundSchema))
     attachments = fields.List(fields.Nested(AttachmentSchema))
 
 
 class AssignmentSchema(Schema):
-    id = fields.Integer()
-    slug = fields.String()
-    course = fields.String()
-    module = fields.String()
-    title = LocalizedField(metadata={"type": "string"})
-    max_points = fields.Integer()
+    """A case study as one reader reads it (``operations.case_studies.CaseStudyReading``)."""
+
+    id = fields.Integer(attribute="assignment.id")
+    slug = fields.String(attribute="assignment.slug")
+    course = fields.String(attribute="assignment.course.slug")
+    module = fields.String(attribute="assignment.module.slug")
+    title = LocalizedField(attribute="assignment.title", metadata={"type": "string"})
+    max_points = fields.Integer(attribute="assignment.max_points")
     language = fields.String(metadata={"description": "Language of the scenario returned."})
     scenario_html = fields.String()
-    criteria = fields.List(fields.Nested(CriterionSchema))
+    criteria = fields.List(fields.Nested(CriterionSchema), attribute="assignment.criteria")
     submission = fields.Nested(SubmissionSchema, allow_none=True)
 
 
 class DraftInSchema(Schema):
     body = fields.String(required=True, metadata={"description": "The response, in Markdown."})
+    version = fields.Integer(load_default=None, allow_none=True, metadata={
+        "description": "The submission's version as read (0: there was none yet); a draft saved since "
+                       "is not overwritten: 409."})
 
 
 class SubmitInSchema(Schema):
@@ -233,15 +247,24 @@ class QueueItemSchema(Schema):
     url = fields.String(metadata={"description": "The grading page."})
 
 
+class _KeyText(fields.String):
+    """A dict key as JSON has it, text: an id, or "None" for the items of no module (a final test)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return str(value)
+
+
 class QueueSchema(Schema):
-    items = fields.List(fields.Nested(QueueItemSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    pages = fields.Integer()
-    by_status = fields.Dict(keys=fields.String(), values=fields.Integer())
-    by_cohort = fields.Dict(keys=fields.String(), values=fields.Integer())
-    by_module = fields.Dict(keys=fields.String(), values=fields.Integer())
-    by_kind = fields.Dict(keys=fields.String(), values=fields.Integer())
+    """A page of a tutor's grading queue (``operations.grading_queue.QueueView``)."""
+
+    items = fields.List(fields.Nested(QueueItemSchema), attribute="page.items")
+    total = fields.Integer(attribute="page.total")
+    page = fields.Integer(attribute="page.page")
+    pages = fields.Integer(attribute="page.pages")
+    by_status = fields.Dict(keys=fields.String(), values=fields.Integer(), attribute="counts.by_status")
+    by_cohort = fields.Dict(keys=_KeyText(), values=fields.Integer(), attribute="counts.by_cohort")
+    by_module = fields.Dict(keys=_KeyText(), values=fields.Integer(), attribute="counts.by_module")
+    by_kind = fields.Dict(keys=fields.String(), values=fields.Integer(), attribute="counts.by_kind")
 
 
 class GradeInSchema(Schema):

@@ -7,7 +7,7 @@ from datetime import timedelta
 from lms.core.models import utcnow
 from lms.core.tasks import crontab, periodic
 from lms.extensions import db
-from lms.tutors.notifications import send_digests
+from lms.tutors.operations.notifications import send_digests
 
 # A tutor who had a digest less than this long ago gets none now: a second worker's
 # scheduler starting the same run, or a retry, never sends a tutor two digests in a day.

@@ -38,8 +38,9 @@ def world(session, imported, i18n_content, make_user, make_cohort, add_member, c
     from lms.extensions import db
     from lms.quizzes import operations as quiz_operations
     from lms.quizzes.models import AttemptAnswer, Question, Quiz
-    from lms.tutors import grading, operations, submissions
     from lms.tutors.models import Assignment
+    from lms.tutors.operations import grading, submissions
+    from lms.tutors.operations import membership as operations
 
     def build(language: str) -> dict:
         tutor = make_user(roles=("tutor",), language=language, full_name="Dragana Tutor")

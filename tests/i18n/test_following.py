@@ -47,8 +47,8 @@ def test_every_mail_reaches_its_recipient_in_their_language_whoever_acts(
     from lms.certificates import operations as certificates
     from lms.certificates.models import Certificate
     from lms.courses.completion import complete_enrolment
-    from lms.tutors import bulk, grading, notifications, submissions
     from lms.tutors.models import Assignment
+    from lms.tutors.operations import csv_enrolment, grading, notifications, submissions
 
     tutor = make_user(roles=("tutor",), language=code, full_name="Dragana Tutor")
     english_tutor = make_user(roles=("tutor",), language="en", full_name="English Tutor")
@@ -58,7 +58,7 @@ def test_every_mail_reaches_its_recipient_in_their_language_whoever_acts(
     existing = make_user(language=code, email="existing@example.org", full_name="Milica Jovanović")
     with app.test_request_context():
         request_password_reset(session, trainee.email)
-        bulk.import_members(session, manager, cohort, ("email,full_name,institution,profession\n"
+        csv_enrolment.import_members(session, manager, cohort, ("email,full_name,institution,profession\n"
                             "existing@example.org,Milica Jovanović,Correctional Institution Niš,"
                             "prison_officer\n").encode())
         session.commit()
@@ -247,7 +247,7 @@ def test_without_a_group_or_when_the_course_lacks_its_language_the_readers_langu
 def test_changing_the_groups_language_changes_its_members_course_language(
         app, session, make_user, make_cohort, add_member, imported, regional_manager):
     from lms.courses.models import Enrolment
-    from lms.tutors import operations as ops
+    from lms.tutors.operations import cohorts as ops
 
     cohort = make_cohort(language="sr_Latn")
     member, enrolment = add_member(cohort, language="en")

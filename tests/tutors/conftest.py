@@ -17,7 +17,7 @@ def assignments(session, casework):
 @pytest.fixture
 def submit_work(session):
     """Submit a response to an assignment as the trainee; return the submission."""
-    from lms.tutors import submissions
+    from lms.tutors.operations import submissions
 
     def factory(user, assignment, body="My analysis of the case.\n\n- first point\n- second point"):
         submission, _changed = submissions.submit(session, user, assignment, body=body)

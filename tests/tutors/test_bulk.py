@@ -10,8 +10,8 @@ from lms.accounts.models import User
 from lms.core.mail import OutboxMail
 from lms.courses.models import Enrolment
 from lms.extensions import db
-from lms.tutors import bulk
 from lms.tutors.models import CohortMembership
+from lms.tutors.operations import csv_enrolment as bulk
 from tests.conftest import login
 
 INSTITUTION = "Correctional Institution Niš"
@@ -183,7 +183,7 @@ def test_a_malformed_file_gets_a_clear_message(session, make_cohort, regional_ma
 
 
 def test_withdrawn_members_in_the_file_are_readmitted(session, make_cohort, add_member, regional_manager):
-    from lms.tutors import operations as ops
+    from lms.tutors.operations import membership as ops
 
     cohort = make_cohort()
     trainee, enrolment = add_member(cohort, email="back@example.org")

@@ -11,8 +11,9 @@ from lms.core.errors import Conflict, NotAllowed, ValidationFailed
 from lms.courses.extension_points import details_of
 from lms.courses.models import Enrolment
 from lms.extensions import db
-from lms.tutors import operations as ops
 from lms.tutors.models import Cohort, CohortMembership, MembershipEvent
+from lms.tutors.operations import cohorts as ops
+from lms.tutors.operations import membership as joining
 from tests.conftest import login
 
 
@@ -107,6 +108,40 @@ def test_a_stale_edit_is_refused(client, session, make_cohort, regional_manager,
     assert session.get(Cohort, cohort.id).name == "Renamed"
 
 
+def test_a_stale_change_of_tutors_alone_is_refused(session, make_cohort, make_user, regional_manager):
+    cohort = make_cohort()
+    read = cohort.version
+    first, second = cohort.tutors[0], make_user(roles=("tutor",))
+
+    def fields(tutor_ids):
+        return ops.CohortFields(
+            course_id=cohort.course_id, beneficiary_id=cohort.beneficiary_id, name=cohort.name,
+            language=cohort.language, starts_on=cohort.starts_on, ends_on=cohort.ends_on, capacity=cohort.capacity,
+            tutor_ids=tutor_ids)
+
+    ops.update_cohort(session, regional_manager, cohort, fields([first.id, second.id]), version=read)
+    session.commit()
+    assert cohort.version == read + 1
+    with pytest.raises(Conflict, match="Someone else changed this group"):
+        ops.update_cohort(session, regional_manager, cohort, fields([second.id]), version=read)
+    session.rollback()
+    assert session.get(Cohort, cohort.id).tutor_ids == {first.id, second.id}
+
+
+def test_every_door_counts_the_same_members(client, session, make_cohort, add_member, regional_manager):
+    cohort = make_cohort()
+    add_member(cohort)
+    _leaver, enrolment = add_member(cohort)
+    joining.withdraw_member(session, regional_manager, joining.membership_of(session, enrolment.id))
+    session.commit()
+    login(client, regional_manager)
+    assert client.api("GET", f"/api/v1/cohorts/{cohort.id}").get_json()["members"] == 1
+    assert [c["members"] for c in client.api("GET", "/api/v1/cohorts").get_json()] == [1]
+    assert "1 / 30" in client.get("/cohorts").get_data(as_text=True)
+    assert "1 of 30" in client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
+    assert ops.active_member_count(session, cohort.id) == 1
+
+
 def test_rotating_the_key_retires_the_old_one(client, session, make_cohort, make_user, regional_manager):
     cohort = make_cohort()
     old_key = cohort.enrolment_key
@@ -117,8 +152,8 @@ def test_rotating_the_key_retires_the_old_one(client, session, make_cohort, make
     assert new_key != old_key
     trainee = make_user()
     with pytest.raises(ValidationFailed):
-        ops.join_with_key(session, trainee, old_key)
-    membership, changed = ops.join_with_key(session, trainee, new_key)
+        joining.join_with_key(session, trainee, old_key)
+    membership, changed = joining.join_with_key(session, trainee, new_key)
     assert changed
 
 
@@ -126,7 +161,7 @@ def test_keys_compare_case_insensitively_and_ignore_dashes(session, make_cohort,
     cohort = make_cohort()
     trainee = make_user()
     typed = f" {cohort.display_key.lower()} "
-    membership, changed = ops.join_with_key(session, trainee, typed)
+    membership, changed = joining.join_with_key(session, trainee, typed)
     assert changed and membership.cohort_id == cohort.id
 
 
@@ -162,17 +197,17 @@ def test_a_full_group_refuses_the_next_trainee(session, make_cohort, make_user, 
     cohort = make_cohort(capacity=1)
     add_member(cohort)
     with pytest.raises(Conflict, match="This group is full."):
-        ops.join_with_key(session, make_user(), cohort.enrolment_key)
+        joining.join_with_key(session, make_user(), cohort.enrolment_key)
 
 
 def test_a_closed_or_ended_group_refuses_new_members(session, make_cohort, make_user):
     closed = make_cohort(is_open=False)
     with pytest.raises(NotAllowed, match="not accepting new members"):
-        ops.join_with_key(session, make_user(), closed.enrolment_key)
+        joining.join_with_key(session, make_user(), closed.enrolment_key)
     session.rollback()
     ended = make_cohort(starts_on=date.today() - timedelta(days=100), ends_on=date.today() - timedelta(days=1))
     with pytest.raises(NotAllowed, match="not accepting new members"):
-        ops.join_with_key(session, make_user(), ended.enrolment_key)
+        joining.join_with_key(session, make_user(), ended.enrolment_key)
 
 
 def test_another_beneficiarys_trainee_needs_the_managers_permission(client, session, make_cohort, make_user):
@@ -189,14 +224,14 @@ def test_another_beneficiarys_trainee_needs_the_managers_permission(client, sess
 def test_only_trainees_join_with_a_key(session, make_cohort, make_user):
     cohort = make_cohort()
     with pytest.raises(NotAllowed):
-        ops.join_with_key(session, make_user(roles=("tutor",)), cohort.enrolment_key)
+        joining.join_with_key(session, make_user(roles=("tutor",)), cohort.enrolment_key)
 
 
 def test_a_trainee_is_in_one_group_per_course(session, make_cohort, make_user, add_member):
     first, second = make_cohort(), make_cohort()
     trainee, _ = add_member(first)
     with pytest.raises(Conflict, match="already a member of the group"):
-        ops.join_with_key(session, trainee, second.enrolment_key)
+        joining.join_with_key(session, trainee, second.enrolment_key)
 
 
 def test_withdraw_and_readmit_keep_the_history(client, session, make_cohort, add_member, regional_manager):
@@ -209,7 +244,7 @@ def test_withdraw_and_readmit_keep_the_history(client, session, make_cohort, add
     assert session.get(CohortMembership, membership.id).status == "withdrawn"
     assert session.get(Enrolment, enrolment.id).status == "withdrawn"
     with pytest.raises(NotAllowed, match="withdrawn from this group"):
-        ops.join_with_key(session, trainee, cohort.enrolment_key)
+        joining.join_with_key(session, trainee, cohort.enrolment_key)
     session.rollback()
     client.form(f"/cohorts/{cohort.id}/members/{membership.id}/readmit")
     session.expire_all()

@@ -13,8 +13,8 @@ from lms.courses.extension_points import COURSE_COMPLETED
 from lms.courses.models import Enrolment, Lesson
 from lms.courses.operations import complete_lesson
 from lms.extensions import db
-from lms.tutors import grading
 from lms.tutors.models import Submission
+from lms.tutors.operations import grading
 from tests.conftest import login
 
 
@@ -185,7 +185,7 @@ def test_a_manager_reads_the_work_and_the_log_but_does_not_grade(client, session
 
 def test_the_second_tutor_to_save_is_told_and_overwrites_nothing(client, session, submitted, make_user,
                                                                  regional_manager):
-    from lms.tutors import operations as ops
+    from lms.tutors.operations import cohorts as ops
 
     cohort, first_tutor, _trainee, _enrolment, case, submission = submitted
     second_tutor = make_user(roles=("tutor",), full_name="Second Tutor")

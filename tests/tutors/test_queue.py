@@ -12,9 +12,9 @@ from lms.core.models import utcnow
 from lms.courses.models import Enrolment, Lesson
 from lms.courses.operations import complete_lesson
 from lms.extensions import db
-from lms.tutors import grading
 from lms.tutors.models import Submission
-from lms.tutors.queue import GradingQueue
+from lms.tutors.operations import grading
+from lms.tutors.operations.grading_queue import GradingQueue
 from tests.conftest import login
 
 
@@ -73,8 +73,8 @@ def test_filters_by_group_module_and_status_with_counts(client, session, make_co
 
 def test_withdrawn_trainees_leave_the_queue(session, make_cohort, add_member, assignments, submit_work,
                                             regional_manager):
-    from lms.tutors import operations as ops
     from lms.tutors.models import CohortMembership
+    from lms.tutors.operations import membership as ops
 
     cohort = make_cohort()
     trainee, enrolment = add_member(cohort)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import io
+import threading
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from lms.accounts.operations import create_api_token
 from lms.core.errors import Conflict, NotAllowed, TooLarge, ValidationFailed
 from lms.extensions import db
-from lms.tutors import submissions, uploads
+from lms.tutors import uploads
 from lms.tutors.models import Attachment, AttachmentContent, Submission, SubmissionRound
+from lms.tutors.operations import membership, submissions
 from tests.conftest import login
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -99,8 +102,8 @@ def test_nothing_to_submit_is_refused(session, assignments, make_cohort, add_mem
 
 def test_only_members_of_a_group_submit(session, assignments, make_user, make_cohort, add_member,
                                         regional_manager):
-    from lms.tutors import operations as ops
     from lms.tutors.models import CohortMembership
+    from lms.tutors.operations import membership as ops
 
     with pytest.raises(NotAllowed):
         submissions.submit(session, make_user(), assignments["assessment-case"], body="text")
@@ -143,6 +146,104 @@ def test_trainee_submits_through_the_api(client, session, assignments, make_coho
     assert response.status_code == 201 and response.get_json()["status"] == "submitted"
     assert client.api("POST", f"/api/v1/assignments/{case.id}/submission", json={}).status_code == 200
     assert client.api("PUT", f"/api/v1/assignments/{case.id}/draft", json={"body": "x"}).status_code == 409
+
+
+# --- two windows, one draft ------------------------------------------------------------
+
+def test_two_draft_saves_from_the_same_version_give_one_success_and_one_conflict(
+        client, session, assignments, make_cohort, add_member):
+    trainee, _ = add_member(make_cohort())
+    case = assignments["release-case"]
+    login(client, trainee)
+    url = f"/api/v1/assignments/{case.id}/draft"
+    read = client.api("PUT", url, json={"body": "first thoughts", "version": 0}).get_json()["version"]
+    # Two windows opened on that draft; each saves what it has.
+    one = client.api("PUT", url, json={"body": "written in window one", "version": read})
+    two = client.api("PUT", url, json={"body": "written in window two", "version": read})
+    assert (one.status_code, two.status_code) == (200, 409)
+    assert two.get_json()["version"] == str(one.get_json()["version"])  # the version to reload
+    session.expire_all()
+    assert session.scalar(db.select(Submission.body)) == "written in window one"
+    with pytest.raises(Conflict, match="changed in another window"):
+        submissions.save_draft(session, trainee, case, body="from a stale page", version=read)
+
+
+def test_a_stale_draft_from_the_page_is_refused_and_its_text_kept(client, session, casework, assignments,
+                                                                  make_cohort, add_member):
+    trainee, _ = add_member(make_cohort())
+    case = assignments["assessment-case"]
+    login(client, trainee)
+    assert _post(client, _page(casework, case), body="first thoughts").status_code == 303
+    read = str(session.scalar(db.select(Submission.version)))
+    data = {"csrf_token": client.csrf_token(), "action": "save", "version": read}
+    assert client.post(_page(casework, case), data={**data, "body": "window one"}).status_code == 303
+    response = client.post(_page(casework, case), data={**data, "body": "window two"})
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "Your work was changed in another window." in html and "window two</textarea>" in html
+    session.expire_all()
+    assert session.scalar(db.select(Submission.body)) == "window one"
+
+
+def _needs_postgresql():
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("concurrent saves run on PostgreSQL (LMS_TEST_DATABASE_URL): SQLite serialises "
+                    "writers, so two saves cannot race there")
+
+
+@pytest.mark.commits
+def test_two_draft_saves_at_once_on_postgresql(app, session, assignments, make_cohort, add_member):
+    """Two windows save the same draft at the same moment: one is kept, the other gets 409."""
+    _needs_postgresql()
+    trainee, _ = add_member(make_cohort())
+    case = assignments["release-case"]
+    draft = submissions.save_draft(session, trainee, case, body="first thoughts")
+    _token, plain = create_api_token(session, trainee, "two windows")
+    session.commit()
+    url, draft_id, version = f"/api/v1/assignments/{case.id}/draft", draft.id, draft.version
+    barrier = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def save(body: str):
+        client = app.test_client()
+        barrier.wait(timeout=10)
+        response = client.api("PUT", url, token=plain, json={"body": body, "version": version})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=save, args=(body,)) for body in ("window one", "window two")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(statuses) == [200, 409]
+    session.expire_all()
+    saved = session.get(Submission, draft_id)
+    assert saved.body in ("window one", "window two") and saved.version == version + 1
+
+
+# --- reading a case study: one rule for both doors ---------------------------------------
+
+def test_both_doors_let_the_same_readers_read_in_the_same_language(
+        client, session, casework, assignments, make_cohort, add_member, submit_work, regional_manager):
+    cohort = make_cohort(language="sr_Latn")
+    trainee, enrolment = add_member(cohort)
+    worked_on, never_opened = assignments["release-case"], assignments["assessment-case"]
+    login(client, trainee)
+    html = client.get(_page(casework, worked_on)).get_data(as_text=True)
+    assert '<div class="lesson-body" lang="sr-Latn">' in html  # the group's language, not the reader's
+    assert client.api("GET", f"/api/v1/assignments/{worked_on.id}").get_json()["language"] == "sr_Latn"
+
+    submit_work(trainee, worked_on)
+    membership.withdraw_member(session, regional_manager, membership.membership_of(session, enrolment.id))
+    session.commit()
+    # Withdrawn: the work they did stays readable, without a form; the rest is closed to them.
+    page = client.get(_page(casework, worked_on))
+    assert page.status_code == 200 and 'name="body"' not in page.get_data(as_text=True)
+    assert client.api("GET", f"/api/v1/assignments/{worked_on.id}").status_code == 200
+    assert client.get(_page(casework, never_opened)).status_code == 403
+    assert client.api("GET", f"/api/v1/assignments/{never_opened.id}").status_code == 403
+    listed = client.api("GET", f"/api/v1/courses/{casework.slug}/assignments").get_json()
+    assert [item["slug"] for item in listed] == [worked_on.slug]
 
 
 # --- attachments -----------------------------------------------------------------------

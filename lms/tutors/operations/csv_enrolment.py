@@ -24,10 +24,11 @@ from lms.core.errors import NotAllowed, ValidationFailed
 from lms.core.i18n import LANGUAGES, _, ngettext, use_language
 from lms.core.models import utcnow
 from lms.courses.models import Enrolment
-from lms.tutors import notifications
 from lms.tutors.links import url_context
 from lms.tutors.models import MEMBER_ACTIVE, VIA_IMPORT, Cohort, CohortMembership
-from lms.tutors.operations import active_member_count, admit
+from lms.tutors.operations import notifications
+from lms.tutors.operations.cohorts import active_member_count
+from lms.tutors.operations.membership import admit
 
 COLUMNS = ("email", "full_name", "institution", "profession", "gender", "language")
 REQUIRED = ("email", "full_name", "institution", "profession")
@@ -65,6 +66,12 @@ class _Row:
     profession: str | None
     gender: str | None
     language: str
+
+
+def institutions_of(session: Session, cohort: Cohort) -> list[Institution]:
+    """The institutions a file may name: those of the group's beneficiary."""
+    return list(session.scalars(select(Institution).where(
+        Institution.beneficiary_id == cohort.beneficiary_id).order_by(Institution.name)))
 
 
 def _key(text: str) -> str:

@@ -1,15 +1,7 @@
 """The grading queue: work awaiting a tutor, from several sources, in one list.
 
-A source (assignment submissions here; quiz essay answers once ``quizzes`` offers them)
-gives two things:
-
-- ``items(enrolment_ids)``: a SELECT of the source's items for the enrolments in the
-  given subquery, with exactly these labelled columns, in this order:
-  ``item_id, enrolment_id, module_id, status, submitted_at`` where ``status`` is one of
-  ``awaiting`` / ``returned`` / ``graded`` and ``module_id`` may be NULL (a final test);
-- ``describe(session, item_ids)``: ``{item_id: ItemInfo(title, url)}`` in one query.
-
-The queue unions the sources, joins trainee and cohort once, counts for the filters in
+Each source (case studies here; quiz essay answers from ``quizzes``) is a ``QueueSource``
+of ``lms.tutors.extension_points``. The queue unions the sources, joins trainee and cohort once, counts for the filters in
 one grouped query and reads a page in one more, so the number of queries depends on the
 number of sources, never on the number of trainees or items.
 """
@@ -18,7 +10,6 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -27,10 +18,10 @@ from sqlalchemy import Select, String, case, cast, func, literal, select, union_
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
-from lms.core.extension_points import ExtensionPoint
 from lms.core.i18n import _l, localized
 from lms.core.pagination import Page
-from lms.courses.models import Enrolment
+from lms.courses.models import Enrolment, Module
+from lms.tutors.extension_points import QUEUE_SOURCES, ItemInfo, QueueSource
 from lms.tutors.links import url_context
 from lms.tutors.models import (
     ACCEPTED,
@@ -42,6 +33,7 @@ from lms.tutors.models import (
     CohortMembership,
     Submission,
 )
+from lms.tutors.operations.cohorts import tutored_cohort_ids
 
 AWAITING, RESUBMISSION, GRADED = "awaiting", "returned", "graded"
 STATUSES = {
@@ -50,24 +42,6 @@ STATUSES = {
     GRADED: _l("Graded"),
 }
 ALL = "all"
-
-
-@dataclass(frozen=True)
-class ItemInfo:
-    title: str
-    url: str
-
-
-@dataclass(frozen=True)
-class QueueSource:
-    kind: str
-    label: object
-    items: Callable[[Select], Select]
-    describe: Callable[[Session, list[int]], dict[int, ItemInfo]]
-
-
-# What waits in the grading queue: case studies from here, quiz essays from quizzes.
-QUEUE_SOURCES: ExtensionPoint[QueueSource] = ExtensionPoint("tutors.queue_sources", key=lambda source: source.kind)
 
 
 def source_label(kind: str) -> str:
@@ -246,3 +220,39 @@ class GradingQueue:
         if self.cohort_id is not None:
             query = query.where(Cohort.id == self.cohort_id)
         return Counter(dict(session.execute(query).all()))
+
+
+# --- a tutor's queue, as both doors show it --------------------------------------------
+
+@dataclass(frozen=True)
+class QueueView:
+    """One page of a tutor's grading queue, with the counts of its filters."""
+
+    page: Page
+    counts: QueueCounts
+
+
+def tutor_queue(session: Session, tutor: User, *, cohort_id: int | None = None, module_id: int | None = None,
+                status: str = AWAITING, page: int = 1, per_page: int = 50) -> QueueView:
+    """The work in the groups ``tutor`` tutors, filtered (``status`` may be ``ALL``), oldest first."""
+    queue = GradingQueue(tutored_cohort_ids(tutor), cohort_id=cohort_id, module_id=module_id,
+                         status=None if status == ALL else status)
+    counts = queue.counts(session)
+    return QueueView(queue.page(session, page=page, per_page=per_page, total=counts.total), counts)
+
+
+def awaiting_count(session: Session, tutor: User) -> int:
+    """How much work awaits ``tutor`` (the dashboard says it)."""
+    return GradingQueue(tutored_cohort_ids(tutor), status=AWAITING).counts(session).total
+
+
+def filter_choices(session: Session, tutor: User) -> tuple[list, list]:
+    """The groups ``tutor`` tutors (id, name) and the modules of their courses (id, title, position)."""
+    scope = tutored_cohort_ids(tutor)
+    cohorts = session.execute(select(Cohort.id, Cohort.name).where(Cohort.id.in_(scope))
+                              .order_by(Cohort.name)).all()
+    modules = session.execute(
+        select(Module.id, Module.title, Module.position)
+        .where(Module.course_id.in_(select(Cohort.course_id).where(Cohort.id.in_(scope))),
+               Module.is_retired.is_(False)).order_by(Module.course_id, Module.position)).all()
+    return cohorts, modules

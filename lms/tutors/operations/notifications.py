@@ -27,6 +27,8 @@ from lms.tutors.models import (
     CohortTutor,
     TutorPreference,
 )
+from lms.tutors.operations.cohorts import tutored_cohort_ids
+from lms.tutors.operations.grading_queue import AWAITING, GradingQueue
 
 NOTIFY_CHOICES = (NOTIFY_IMMEDIATE, NOTIFY_DAILY)
 DIGEST_ITEMS = 30
@@ -119,9 +121,6 @@ def send_digests(session: Session, *, now: datetime | None = None, not_since: da
     """Send each daily-digest tutor what arrived since their last digest; return how many were sent.
 
     ``not_since`` leaves out tutors whose last digest is more recent than that moment."""
-    from lms.tutors.operations import tutored_cohort_ids
-    from lms.tutors.queue import AWAITING, GradingQueue
-
     now = now or utcnow()
     sent = 0
     query = (select(TutorPreference, User).join(User, User.id == TutorPreference.user_id)

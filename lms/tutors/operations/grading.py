@@ -1,8 +1,9 @@
 """Rubric grading: a level per criterion, feedback, an outcome; corrections with a reason.
 
-A grade takes the submission's next version atomically: a tutor whose page showed an
-older version is refused with ``SubmissionChanged`` and shown the grade that was saved,
-so nothing is overwritten. Every grading action goes to the audit log, before and after.
+A grade takes the submission's next version: a tutor whose page showed an older version,
+or who saves a moment after another (``submissions.save_if_first``), is refused with
+``SubmissionChanged`` and shown the grade that was saved, so nothing is overwritten. Every
+grading action goes to the audit log, before and after.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
@@ -18,7 +20,6 @@ from lms.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from lms.core.i18n import _, localized
 from lms.core.models import utcnow
 from lms.courses.completion import record_event
-from lms.tutors import notifications
 from lms.tutors.models import (
     ACCEPTED,
     OUTCOMES,
@@ -28,7 +29,8 @@ from lms.tutors.models import (
     Submission,
     SubmissionRound,
 )
-from lms.tutors.submissions import latest_round, take_version
+from lms.tutors.operations import notifications
+from lms.tutors.operations.submissions import save_if_first
 
 SUBMISSION_REVIEWED = "submission_reviewed"
 MAX_FEEDBACK_LENGTH = 20_000
@@ -39,7 +41,7 @@ MAX_REASON_LENGTH = 2_000
 
 def grade_snapshot(submission: Submission, round_: SubmissionRound | None = None) -> dict:
     """The grade as the audit log, a conflict message and the API show it."""
-    round_ = round_ or latest_round(submission)
+    round_ = round_ or submission.latest_round
     reviewed = round_ is not None and round_.is_reviewed
     return {
         "status": submission.status, "version": submission.version,
@@ -161,12 +163,10 @@ def grade_submission(session: Session, tutor: User, submission: Submission, *, v
         raise Conflict(_("This work is not awaiting review."))
     grade = check_grade(submission.assignment, levels=levels, feedback=feedback, outcome=outcome,
                         due_on=due_on, today=utcnow().date())
-    if not take_version(session, submission, version):
-        raise SubmissionChanged(changed, submission)
-    round_ = latest_round(submission)
+    round_ = submission.latest_round
     before = grade_snapshot(submission, round_)
-    _apply(submission, round_, grade, tutor)
-    session.flush()
+    if not save_if_first(session, submission, lambda: _apply(submission, round_, grade, tutor)):
+        raise SubmissionChanged(changed, submission)
     audit.record(session, actor_id=tutor.id, action="submission.graded", subject_type="submission",
                  subject_id=submission.id, before=before, after=grade_snapshot(submission, round_))
     _reviewed(session, submission)
@@ -182,7 +182,7 @@ def correct_grade(session: Session, tutor: User, submission: Submission, *, vers
     if submission.version != version:
         raise SubmissionChanged(_("This work changed while you were correcting its grade. The current "
                                   "grade is shown here; your correction was not saved."), submission)
-    round_ = latest_round(submission)
+    round_ = submission.latest_round
     if submission.status not in (ACCEPTED, RETURNED) or round_ is None or not round_.is_reviewed:
         raise Conflict(_("Only a graded piece of work can have its grade corrected."))
     reason = " ".join((reason or "").split())
@@ -202,13 +202,15 @@ def correct_grade(session: Session, tutor: User, submission: Submission, *, vers
             and submission.enrolment.completed_at is not None):
         raise ValidationFailed(_("The trainee has completed the course with this work accepted; the "
                                  "outcome can no longer be changed."), field="outcome")
-    if not take_version(session, submission, version):
+    before = grade_snapshot(submission, round_)
+
+    def correct() -> None:
+        _apply(submission, round_, grade, tutor)
+        round_.corrected_at = utcnow()
+
+    if not save_if_first(session, submission, correct):
         raise SubmissionChanged(_("This work changed while you were correcting its grade. The current "
                                   "grade is shown here; your correction was not saved."), submission)
-    before = grade_snapshot(submission, round_)
-    _apply(submission, round_, grade, tutor)
-    round_.corrected_at = utcnow()
-    session.flush()
     after = grade_snapshot(submission, round_)
     audit.record(session, actor_id=tutor.id, action="submission.grade_corrected", subject_type="submission",
                  subject_id=submission.id, before=before, after=after, reason=reason)
@@ -220,9 +222,23 @@ def correct_grade(session: Session, tutor: User, submission: Submission, *, vers
 
 def audit_trail(session: Session, viewer: User, submission: Submission) -> list:
     """The grading log of a submission: for managers of the trainee's group."""
-    from lms.tutors.operations import cohort_of_enrolment
-
-    cohort = cohort_of_enrolment(session, submission.enrolment_id)
-    if cohort is None or not cohort.can_be_managed_by(viewer):
+    if not may_read_audit_trail(submission, viewer):
         raise NotAllowed()
     return audit.entries_for(session, "submission", submission.id)
+
+
+def may_read_audit_trail(submission: Submission, viewer: User) -> bool:
+    """The managers of the trainee's group read its grading log."""
+    membership = submission.membership
+    return membership is not None and membership.cohort.can_be_managed_by(viewer)
+
+
+def audit_trail_with_names(session: Session, viewer: User, submission: Submission) -> list[tuple[object, str]]:
+    """The grading log with the name of who did each thing; empty for those who may not read it."""
+    if not may_read_audit_trail(submission, viewer):
+        return []
+    log = audit.entries_for(session, "submission", submission.id)
+    actor_ids = {entry.actor_id for entry in log if entry.actor_id}
+    names = dict(session.execute(select(User.id, User.full_name).where(User.id.in_(actor_ids))).all()) \
+        if actor_ids else {}
+    return [(entry, names.get(entry.actor_id, "")) for entry in log]

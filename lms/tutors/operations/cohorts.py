@@ -1,8 +1,7 @@
-"""Cohort rules: creating and editing groups, enrolment keys, joining, withdrawing, re-admitting.
+"""Tutored groups: creating and editing them, their enrolment keys, who sees which group.
 
-Joining by key, bulk enrolment and the demo data all go through ``admit``: the course
-enrolment (``courses.operations.ensure_enrolment``) plus the membership that links it to
-its cohort, in one operation.
+A group's number of active members is ``Cohort.active_members`` (one SQL expression, on the
+model): lists load it with the groups, ``active_member_count`` counts it afresh.
 """
 
 from __future__ import annotations
@@ -11,29 +10,20 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, undefer
+from sqlalchemy.orm.attributes import flag_modified
 
 from lms.accounts.models import Beneficiary, User, UserRole
-from lms.accounts.reference import TRAINEE, TUTOR
+from lms.accounts.reference import TUTOR
 from lms.core import audit
-from lms.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from lms.core.concurrency import expect_version
+from lms.core.errors import NotAllowed, NotFound, ValidationFailed
 from lms.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, _
 from lms.core.models import utcnow
-from lms.courses.models import Course, Enrolment
-from lms.courses.operations import enrolment_of, ensure_enrolment, set_content_language
-from lms.courses.operations import withdraw as withdraw_enrolment
-from lms.tutors.models import (
-    MEMBER_ACTIVE,
-    MEMBER_WITHDRAWN,
-    VIA_KEY,
-    Cohort,
-    CohortMembership,
-    CohortTutor,
-    MembershipEvent,
-)
+from lms.courses.models import TUTORED, Course, Enrolment
+from lms.courses.operations import set_content_language
+from lms.tutors.models import Cohort, CohortMembership, CohortTutor
 
 # Easy to read aloud and to type: no 0/O, 1/I/L.
 KEY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -88,18 +78,45 @@ def tutored_cohort_ids(user: User):
     return select(CohortTutor.cohort_id).where(CohortTutor.user_id == user.id)
 
 
-def membership_of(session: Session, enrolment_id: int) -> CohortMembership | None:
-    return session.scalar(select(CohortMembership).where(CohortMembership.enrolment_id == enrolment_id))
-
-
-def cohort_of_enrolment(session: Session, enrolment_id: int) -> Cohort | None:
-    return session.scalar(select(Cohort).join(CohortMembership, CohortMembership.cohort_id == Cohort.id)
-                          .where(CohortMembership.enrolment_id == enrolment_id))
-
 
 def active_member_count(session: Session, cohort_id: int) -> int:
-    return session.scalar(select(func.count(CohortMembership.id)).where(
-        CohortMembership.cohort_id == cohort_id, CohortMembership.status == MEMBER_ACTIVE)) or 0
+    """The group's number of active members, counted now (a capacity check)."""
+    return session.scalar(select(Cohort.active_members).where(Cohort.id == cohort_id)) or 0
+
+
+def _listed(session: Session, query) -> list[Cohort]:
+    """The cohorts of ``query``, newest first, with their numbers of active members."""
+    return list(session.scalars(query.options(undefer(Cohort.active_members))
+                                .order_by(Cohort.starts_on.desc(), Cohort.name, Cohort.id)).unique())
+
+
+def followed_cohorts(session: Session, user: User) -> list[Cohort]:
+    """The groups ``user`` tutors or manages (``visible_cohorts``), for a list."""
+    return _listed(session, visible_cohorts(user))
+
+
+def tutored_cohorts(session: Session, user: User) -> list[Cohort]:
+    """The groups ``user`` tutors, for a list."""
+    return _listed(session, select(Cohort).where(Cohort.id.in_(tutored_cohort_ids(user))))
+
+
+def member_cohorts(session: Session, user: User) -> list[Cohort]:
+    """The groups ``user`` is or was a trainee of."""
+    return _listed(session, select(Cohort).join(CohortMembership, CohortMembership.cohort_id == Cohort.id)
+                   .join(Enrolment, Enrolment.id == CohortMembership.enrolment_id)
+                   .where(Enrolment.user_id == user.id))
+
+
+def tutored_courses(session: Session) -> list[Course]:
+    """The courses a group can be made for."""
+    return list(session.scalars(select(Course).where(Course.format == TUTORED).order_by(Course.slug)))
+
+
+def beneficiaries_in_scope(session: Session, user: User) -> list[Beneficiary]:
+    """The beneficiaries ``user`` may make groups for."""
+    scope = None if user.is_admin else user.managed_beneficiary_ids()
+    return [b for b in session.scalars(select(Beneficiary).order_by(Beneficiary.code))
+            if scope is None or b.id in scope]
 
 
 def tutor_candidates(session: Session) -> list[User]:
@@ -205,7 +222,7 @@ def create_cohort(session: Session, actor: User, fields: CohortFields) -> Cohort
                     capacity=fields.capacity, is_open=bool(fields.is_open),
                     allow_other_beneficiaries=bool(fields.allow_other_beneficiaries),
                     enrolment_key=new_key(session), created_by_id=actor.id, created_at=utcnow(),
-                    version=1, tutor_rows=[CohortTutor(user_id=uid) for uid in checked["tutor_ids"]])
+                    tutor_rows=[CohortTutor(user_id=uid) for uid in checked["tutor_ids"]])
     session.add(cohort)
     session.flush()
     audit.record(session, actor_id=actor.id, action="cohort.created", subject_type="cohort",
@@ -213,25 +230,15 @@ def create_cohort(session: Session, actor: User, fields: CohortFields) -> Cohort
     return cohort
 
 
-def _bump_version(session: Session, cohort: Cohort, expected: int) -> None:
-    """Take the cohort's next version, or refuse: someone else saved since ``expected`` was read."""
-    session.flush()
-    result = session.execute(
-        update(Cohort).where(Cohort.id == cohort.id, Cohort.version == expected)
-        .values(version=expected + 1).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        raise Conflict(_("Someone else changed this group in the meantime. Reload the page to see "
-                         "their changes, then make yours again."))
-    set_committed_value(cohort, "version", expected + 1)
-
-
 def update_cohort(session: Session, actor: User, cohort: Cohort, fields: CohortFields, *,
                   version: int) -> Cohort:
+    """Change the group; refused (409) if someone saved it since ``version`` was read."""
     if not cohort.can_be_managed_by(actor):
         raise NotAllowed()
     checked = _check_fields(session, actor, fields, cohort)
+    expect_version(cohort, version, _("Someone else changed this group in the meantime. Reload the page to "
+                                      "see their changes, then make yours again."))
     before = _snapshot(cohort)
-    _bump_version(session, cohort, version)
     if fields.language != cohort.language:
         # The members read the course in the group's language from now on.
         set_content_language(session, select(CohortMembership.enrolment_id).where(
@@ -247,6 +254,9 @@ def update_cohort(session: Session, actor: User, cohort: Cohort, fields: CohortF
     wanted = set(checked["tutor_ids"])
     cohort.tutor_rows = [row for row in cohort.tutor_rows if row.user_id in wanted] + [
         CohortTutor(user_id=uid) for uid in sorted(wanted - cohort.tutor_ids)]
+    # Its tutors are rows of their own: mark the group itself changed, so that every save
+    # (a change of tutors only, too) gives it its next version.
+    flag_modified(cohort, "name")
     session.flush()
     session.refresh(cohort, ["tutor_rows"])
     after = _snapshot(cohort)
@@ -261,139 +271,7 @@ def rotate_key(session: Session, actor: User, cohort: Cohort) -> Cohort:
     if not cohort.can_be_managed_by(actor):
         raise NotAllowed()
     cohort.enrolment_key = new_key(session)
-    cohort.version += 1
     session.flush()
     audit.record(session, actor_id=actor.id, action="cohort.key_rotated", subject_type="cohort",
                  subject_id=cohort.id)
     return cohort
-
-
-# --- joining ---------------------------------------------------------------------------
-
-def _lock(session: Session, cohort: Cohort) -> None:
-    """Serialise admissions to one group (PostgreSQL) so that capacity holds under a rush."""
-    session.execute(select(Cohort.id).where(Cohort.id == cohort.id).with_for_update())
-
-
-def _event(session: Session, membership: CohortMembership, action: str, actor: User | None,
-           reason: str | None = None) -> None:
-    session.add(MembershipEvent(membership_id=membership.id, cohort_id=membership.cohort_id, action=action,
-                                occurred_at=utcnow(), actor_id=actor.id if actor else None, reason=reason))
-
-
-def join_with_key(session: Session, user: User, key: str) -> tuple[CohortMembership, bool]:
-    """A trainee joins a tutored group with its enrolment key."""
-    if not user.has_role(TRAINEE):
-        raise NotAllowed(_("Only trainee accounts join tutored groups."))
-    normalized = normalize_key(key)
-    if not normalized:
-        raise ValidationFailed(_("Enter the enrolment key."), field="key")
-    cohort = session.scalar(select(Cohort).where(Cohort.enrolment_key == normalized))
-    if cohort is None:
-        raise ValidationFailed(_("This enrolment key is not valid. Check it with your tutor or "
-                                 "programme manager."), field="key")
-    return admit(session, cohort, user, via=VIA_KEY, actor=user)
-
-
-def check_beneficiary(cohort: Cohort, user: User) -> None:
-    if not cohort.allow_other_beneficiaries and user.beneficiary_id != cohort.beneficiary_id:
-        raise NotAllowed(_("This group is for trainees of {beneficiary}; your profile names another "
-                           "beneficiary. Ask your programme manager.").format(beneficiary=cohort.beneficiary.name))
-
-
-def admit(session: Session, cohort: Cohort, user: User, *, via: str, actor: User | None,
-          enforce_capacity: bool = True) -> tuple[CohortMembership, bool]:
-    """Enrol ``user`` in the cohort's course and make them a member; return whether anything changed.
-
-    With a key (``via="key"``) every rule applies: open, not ended, same beneficiary,
-    capacity, not withdrawn from this group. A manager's bulk enrolment has checked the
-    beneficiary and capacity of the whole file and re-admits withdrawn trainees.
-    """
-    enrolment = enrolment_of(session, user, cohort.course_id)
-    membership = membership_of(session, enrolment.id) if enrolment is not None else None
-    if membership is not None and membership.cohort_id == cohort.id:
-        if membership.is_active and enrolment.is_active:
-            return membership, False
-        if via == VIA_KEY:
-            raise NotAllowed(_("You have been withdrawn from this group. Ask your programme manager "
-                               "to re-admit you."))
-    elif membership is not None and membership.is_active and enrolment.is_active:
-        other = session.get(Cohort, membership.cohort_id)
-        message = _("You are already a member of the group “{name}” of this course.") if via == VIA_KEY \
-            else _("{person} is already a member of the group “{name}” of this course.")
-        raise Conflict(message.format(name=other.name, person=user.full_name))
-    if via == VIA_KEY:
-        if not cohort.is_open or cohort.has_ended(utcnow().date()):
-            raise NotAllowed(_("This group is not accepting new members."))
-        check_beneficiary(cohort, user)
-    if enforce_capacity:
-        _lock(session, cohort)
-        if active_member_count(session, cohort.id) >= cohort.capacity:
-            raise Conflict(_("This group is full."))
-    enrolment, _changed = ensure_enrolment(session, user, cohort.course)
-    enrolment.content_language = cohort.language  # the group's language is the member's default
-    now = utcnow()
-    if membership is None:
-        try:
-            with session.begin_nested():
-                membership = CohortMembership(cohort_id=cohort.id, enrolment_id=enrolment.id,
-                                              status=MEMBER_ACTIVE, via=via, joined_at=now, changed_at=now)
-                session.add(membership)
-        except IntegrityError:
-            # A double click: the other request made the membership first.
-            membership = membership_of(session, enrolment.id)
-            return membership, False
-        _event(session, membership, "joined", actor)
-    else:
-        action = "readmitted" if membership.cohort_id == cohort.id else "moved"
-        membership.cohort_id = cohort.id
-        membership.status = MEMBER_ACTIVE
-        membership.via = via
-        membership.changed_at = now
-        session.flush()
-        _event(session, membership, action, actor)
-    session.flush()
-    return membership, True
-
-
-def withdraw_member(session: Session, actor: User, membership: CohortMembership,
-                    reason: str | None = None) -> CohortMembership:
-    """Withdraw a trainee from the group and the course; every record of their work stays."""
-    cohort = session.get(Cohort, membership.cohort_id)
-    if not cohort.can_be_managed_by(actor):
-        raise NotAllowed()
-    if membership.status != MEMBER_WITHDRAWN:
-        membership.status = MEMBER_WITHDRAWN
-        membership.changed_at = utcnow()
-        withdraw_enrolment(session, session.get(Enrolment, membership.enrolment_id))
-        session.flush()
-        _event(session, membership, "withdrawn", actor, (reason or "").strip() or None)
-        session.flush()
-    return membership
-
-
-def readmit_member(session: Session, actor: User, membership: CohortMembership) -> CohortMembership:
-    cohort = session.get(Cohort, membership.cohort_id)
-    if not cohort.can_be_managed_by(actor):
-        raise NotAllowed()
-    enrolment = session.get(Enrolment, membership.enrolment_id)
-    if membership.is_active and enrolment.is_active:
-        return membership
-    _lock(session, cohort)
-    if active_member_count(session, cohort.id) >= cohort.capacity:
-        raise Conflict(_("This group is full."))
-    ensure_enrolment(session, enrolment.user, cohort.course)
-    enrolment.content_language = cohort.language
-    membership.status = MEMBER_ACTIVE
-    membership.changed_at = utcnow()
-    session.flush()
-    _event(session, membership, "readmitted", actor)
-    session.flush()
-    return membership
-
-
-def membership_in(session: Session, cohort: Cohort, membership_id: int) -> CohortMembership:
-    membership = session.get(CohortMembership, membership_id)
-    if membership is None or membership.cohort_id != cohort.id:
-        raise NotFound()
-    return membership

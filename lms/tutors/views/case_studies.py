@@ -9,86 +9,56 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
 
-from lms.core.errors import Conflict, NotAllowed, TooLarge, ValidationFailed
-from lms.core.forms import attach_errors
-from lms.core.i18n import _, current_language
-from lms.courses.operations import enrolment_of
+from lms.core.errors import NotAllowed
+from lms.core.forms import errors_on, status_of
+from lms.core.i18n import _
 from lms.extensions import db
-from lms.tutors import submissions, uploads
-from lms.tutors.forms import ResponseForm
+from lms.tutors import uploads
+from lms.tutors.forms import ResponseForm, version_of
 from lms.tutors.models import Assignment, AttachmentContent, Submission
+from lms.tutors.operations import submissions
+from lms.tutors.operations.case_studies import assignment_by_slugs, read_case_study
 
-bp = Blueprint("assignments", __name__, template_folder="templates")
-
-
-def scenario_language(assignment: Assignment, cohort_language: str | None) -> str:
-    """The group's language (the course runs in it), else the reader's, else the course's default."""
-    for code in (cohort_language, current_language(), assignment.course.default_language):
-        if code and code in (assignment.scenario_html or {}):
-            return code
-    return next(iter(assignment.scenario_html or {"en": ""}))
-
-
-def _context(assignment: Assignment):
-    """(enrolment or None for staff preview, cohort language); refuse anyone else."""
-    enrolment = enrolment_of(db.session, current_user, assignment.course_id)
-    if enrolment is not None and enrolment.is_active:
-        return enrolment, enrolment.content_language
-    if enrolment is not None and submissions.submission_of(db.session, enrolment.id, assignment.id):
-        return enrolment, enrolment.content_language  # withdrawn: read only
-    if assignment.course.can_be_previewed_by(current_user):
-        return None, None
-    raise NotAllowed(_("Case studies are for the members of a tutored group of this course."))
+bp = Blueprint("assignments", __name__, template_folder="../templates")
 
 
 @bp.route("/courses/<slug>/assignments/<assignment>", methods=["GET", "POST"])
 @login_required
 def assignment(slug: str, assignment: str):
-    found = submissions.assignment_by_slugs(db.session, slug, assignment)
-    enrolment, cohort_language = _context(found)
+    found = assignment_by_slugs(db.session, slug, assignment)
+    reading = read_case_study(db.session, current_user, found, language=request.args.get("language"))
     form = ResponseForm()
     status = 200
     if request.method == "POST":
-        if enrolment is None:
+        if reading.is_preview:
             raise NotAllowed()
         if form.validate_on_submit():
             upload = request.files.get("file")
-            removals = [int(v) for v in request.form.getlist("remove") if v.isdigit()]
-            try:
-                submission, submitted = submissions.work_on(
-                    db.session, current_user, found, body=form.body.data, remove_attachment_ids=removals,
+            with errors_on(form):
+                _submission, submitted = submissions.work_on(
+                    db.session, current_user, found, body=form.body.data,
+                    version=version_of(form.version, required=False),
+                    remove_attachment_ids=[int(v) for v in request.form.getlist("remove") if v.isdigit()],
                     upload=(upload.filename, upload.stream) if upload and upload.filename else None,
                     submit_now=request.form.get("action") == "submit")
-            except (ValidationFailed, TooLarge) as exc:
-                db.session.rollback()
-                attach_errors(form, exc.errors)
-                status = exc.status
-            except Conflict as exc:
-                db.session.rollback()
-                flash(exc.message, "error")
-                return redirect(request.path), 303
-            else:
-                db.session.commit()
                 if submitted:
                     flash(_("Your work has been submitted. Your tutor will review it."), "success")
                 elif request.form.get("action") != "submit":
                     flash(_("Your draft has been saved."), "success")
                 return redirect(request.path), 303
+            status = status_of(form)  # refused: the work as it is, what was typed still in the form
         else:
             status = 400
-    submission = submissions.submission_of(db.session, enrolment.id, found.id) if enrolment else None
-    if request.method == "GET" and submission is not None:
-        form.body.data = submission.body
-    attachments = submissions.attachments_by_id(db.session, submission.id) if submission else {}
-    language = scenario_language(found, cohort_language)
-    if request.args.get("language") in (found.scenario_html or {}):
-        language = request.args["language"]  # the reader asked for another of its languages
+    submission = reading.submission
+    if request.method == "GET":
+        form.body.data = submission.body if submission is not None else ""
+        form.version.data = submission.version if submission is not None else 0
+    attachments = {a.id: a for a in submission.attachments} if submission is not None else {}
     return render_template(
-        "tutors/assignment.html", assignment=found, course=found.course, enrolment=enrolment,
+        "tutors/assignment.html", assignment=found, course=found.course, enrolment=reading.enrolment,
         submission=submission, form=form, attachments=attachments,
-        working=[a for a in attachments.values() if a.removed_at is None], language=language,
-        editable=enrolment is not None and enrolment.is_active and (submission is None or submission.is_editable),
-        max_files=submissions.MAX_ATTACHMENTS, types=uploads.allowed_types(),
+        working=[a for a in attachments.values() if a.removed_at is None], language=reading.language,
+        editable=reading.editable, max_files=submissions.MAX_ATTACHMENTS, types=uploads.allowed_types(),
         max_mb=uploads.max_bytes() // (1024 * 1024)), status
 
 
@@ -99,7 +69,7 @@ def attachment(attachment_id: int):
 
 
 def send_attachment(found):
-    """Send an attachment as a download that no browser renders or sniffs."""
+    """Send an attachment as a download that no browser renders or sniffs (both doors use it)."""
     data = db.session.scalar(select(AttachmentContent.data).where(AttachmentContent.attachment_id == found.id))
     if data is None:
         abort(404)

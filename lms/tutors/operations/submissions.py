@@ -1,26 +1,30 @@
 """The trainee's side of a case study: drafts, submitting rounds, attached files.
 
-Every change to a submission takes its next ``version``; a save based on an older
-version is refused (see ``take_version``), which is also what stops a second tutor
-from overwriting a grade (``lms.tutors.grading``).
+A submission has a version (``version_id_col``): every change to it counts it up, and a
+save that read an older version is refused — a draft saved from a stale window
+(``expect_version``), or the second of two saves at the same moment (``save_if_first``),
+which is also what stops a second tutor from overwriting a grade (``grading``).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from collections.abc import Callable
+
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from lms.accounts.models import User
+from lms.core.concurrency import expect_version
 from lms.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from lms.core.i18n import _
 from lms.core.markdown import render_markdown
 from lms.core.models import utcnow
 from lms.courses.completion import record_event
-from lms.courses.models import Course, Enrolment
+from lms.courses.models import Enrolment
 from lms.courses.operations import enrolment_of
-from lms.tutors import notifications, uploads
+from lms.tutors import uploads
 from lms.tutors.models import (
     ACCEPTED,
     DRAFT,
@@ -31,7 +35,9 @@ from lms.tutors.models import (
     Submission,
     SubmissionRound,
 )
-from lms.tutors.operations import membership_of
+from lms.tutors.operations import notifications
+from lms.tutors.operations.case_studies import submission_of
+from lms.tutors.operations.membership import membership_of
 
 SUBMISSION_SUBMITTED = "submission_submitted"
 MAX_BODY_LENGTH = 100_000
@@ -39,21 +45,6 @@ MAX_ATTACHMENTS = 5
 
 
 # --- lookups ---------------------------------------------------------------------------
-
-def assignment_by_slugs(session: Session, course_slug: str, assignment_slug: str) -> Assignment:
-    assignment = session.scalar(
-        select(Assignment).join(Course, Course.id == Assignment.course_id)
-        .where(Course.slug == course_slug, Assignment.slug == assignment_slug,
-               Assignment.is_retired.is_(False)))
-    if assignment is None:
-        raise NotFound()
-    return assignment
-
-
-def submission_of(session: Session, enrolment_id: int, assignment_id: int) -> Submission | None:
-    return session.scalar(select(Submission).where(
-        Submission.enrolment_id == enrolment_id, Submission.assignment_id == assignment_id))
-
 
 def submission_for_viewer(session: Session, viewer: User, submission_id: int) -> Submission:
     """A submission its trainee, their tutors or their managers may read; 404 for anyone else."""
@@ -63,17 +54,16 @@ def submission_for_viewer(session: Session, viewer: User, submission_id: int) ->
     return submission
 
 
-def latest_round(submission: Submission) -> SubmissionRound | None:
-    return submission.rounds[-1] if submission.rounds else None
+def submissions_of(session: Session, user: User) -> list[Submission]:
+    """The trainee's submissions in every course, the latest changed first."""
+    return list(session.scalars(
+        select(Submission).join(Enrolment, Enrolment.id == Submission.enrolment_id)
+        .where(Enrolment.user_id == user.id).order_by(Submission.updated_at.desc())))
 
 
 def active_attachments(session: Session, submission_id: int) -> list[Attachment]:
     return list(session.scalars(select(Attachment).where(
         Attachment.submission_id == submission_id, Attachment.removed_at.is_(None)).order_by(Attachment.id)))
-
-
-def attachments_by_id(session: Session, submission_id: int) -> dict[int, Attachment]:
-    return {a.id: a for a in session.scalars(select(Attachment).where(Attachment.submission_id == submission_id))}
 
 
 def trainee_enrolment(session: Session, user: User, assignment: Assignment) -> Enrolment:
@@ -85,20 +75,25 @@ def trainee_enrolment(session: Session, user: User, assignment: Assignment) -> E
     return enrolment
 
 
-# --- versions --------------------------------------------------------------------------
+# --- two saves at once -----------------------------------------------------------------
 
-def take_version(session: Session, submission: Submission, expected: int) -> bool:
-    """Atomically move the submission from ``expected`` to the next version; False if it moved already."""
-    session.flush()
-    result = session.execute(
-        update(Submission).where(Submission.id == submission.id, Submission.version == expected)
-        .values(version=expected + 1).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        session.expire(submission)
-        for round_ in list(submission.rounds):
+def save_if_first(session: Session, submission: Submission, change: Callable[[], None]) -> bool:
+    """Make ``change`` to the submission and save it, unless another transaction saved the
+    submission since it was read: then nothing of ``change`` is kept, the submission is read
+    again as the other transaction left it, and the answer is False.
+
+    ``change`` runs in a SAVEPOINT, so the UPDATE that finds the version moved on
+    (``StaleDataError``) undoes only it, and the caller can still say what it found.
+    """
+    try:
+        with session.begin_nested():
+            change()
+            session.flush()
+    except StaleDataError:
+        session.refresh(submission)
+        for round_ in submission.rounds:
             session.expire(round_)
         return False
-    set_committed_value(submission, "version", expected + 1)
     return True
 
 
@@ -113,18 +108,24 @@ def _clean_body(body: str | None) -> str:
 
 
 def _working_submission(session: Session, assignment: Assignment, enrolment: Enrolment) -> Submission:
+    return _found_or_made(session, assignment, enrolment)[0]
+
+
+def _found_or_made(session: Session, assignment: Assignment, enrolment: Enrolment) -> tuple[Submission, bool]:
+    """The trainee's submission of ``assignment``, and whether this call made it (an empty draft)."""
     submission = submission_of(session, enrolment.id, assignment.id)
     if submission is not None:
-        return submission
+        return submission, False
     now = utcnow()
     try:
         with session.begin_nested():
             submission = Submission(assignment_id=assignment.id, enrolment_id=enrolment.id, status=DRAFT,
-                                    body="", rounds_submitted=0, created_at=now, updated_at=now, version=1)
+                                    body="", rounds_submitted=0, created_at=now, updated_at=now)
             session.add(submission)
     except IntegrityError:
-        submission = submission_of(session, enrolment.id, assignment.id)  # made by a concurrent request
-    return submission
+        # Made by a concurrent request: what it saved is not this call's to overwrite unseen.
+        return submission_of(session, enrolment.id, assignment.id), False
+    return submission, True
 
 
 def _require_editable(submission: Submission) -> None:
@@ -134,16 +135,23 @@ def _require_editable(submission: Submission) -> None:
         raise Conflict(_("Your work has been accepted; it can no longer be changed."))
 
 
-def save_draft(session: Session, user: User, assignment: Assignment, *, body: str | None) -> Submission:
-    """Keep the trainee's text as a draft (nothing is sent to the tutors)."""
+def save_draft(session: Session, user: User, assignment: Assignment, *, body: str | None,
+               version: int | None = None) -> Submission:
+    """Keep the trainee's text as a draft (nothing is sent to the tutors).
+
+    ``version`` is the submission's version the trainee's page or app read (0: there was no
+    submission yet; None: not said): work saved since, in another window, is not overwritten.
+    """
     enrolment = trainee_enrolment(session, user, assignment)
     body = _clean_body(body)
-    submission = _working_submission(session, assignment, enrolment)
+    submission, made_now = _found_or_made(session, assignment, enrolment)
     _require_editable(submission)
+    if not made_now:
+        expect_version(submission, version,
+                       _("Your work was changed in another window. Reload the page and try again."))
     if submission.body != body:
         submission.body = body
         submission.updated_at = utcnow()
-        submission.version += 1
     enrolment.last_activity_at = utcnow()
     session.flush()
     return submission
@@ -157,26 +165,27 @@ def submit(session: Session, user: User, assignment: Assignment, *, body: str | 
     if submission.status == SUBMITTED:
         return submission, False
     _require_editable(submission)
-    if body is not None:
-        submission.body = _clean_body(body)
+    text = _clean_body(body) if body is not None else submission.body
     attachments = active_attachments(session, submission.id)
-    if not submission.body and not attachments:
+    if not text and not attachments:
         raise ValidationFailed(_("Write your response or attach a file before submitting."), field="body")
-    if not take_version(session, submission, submission.version):
-        session.refresh(submission)
+    now = utcnow()
+    number = submission.rounds_submitted + 1
+
+    def new_round() -> None:
+        submission.body = text
+        submission.rounds.append(SubmissionRound(
+            number=number, body=text, html=render_markdown(text), attachment_ids=[a.id for a in attachments],
+            submitted_at=now))
+        submission.status = SUBMITTED
+        submission.rounds_submitted = number
+        submission.submitted_at = now
+        submission.updated_at = now
+
+    if not save_if_first(session, submission, new_round):
         if submission.status == SUBMITTED:
             return submission, False  # the same submit, arriving twice
         raise Conflict(_("Your work was changed in another window. Reload the page and try again."))
-    now = utcnow()
-    number = submission.rounds_submitted + 1
-    submission.rounds.append(SubmissionRound(
-        number=number, body=submission.body, html=render_markdown(submission.body),
-        attachment_ids=[a.id for a in attachments], submitted_at=now))
-    submission.status = SUBMITTED
-    submission.rounds_submitted = number
-    submission.submitted_at = now
-    submission.updated_at = now
-    session.flush()
     record_event(session, enrolment, SUBMISSION_SUBMITTED, submission.id, evaluate=False)
     notifications.notify_new_work(session, submission)
     return submission, True
@@ -197,8 +206,8 @@ def add_attachment(session: Session, user: User, assignment: Assignment, *, file
                             content=AttachmentContent(data=checked.data))
     session.add(attachment)
     submission.updated_at = utcnow()
-    submission.version += 1
     session.flush()
+    session.expire(submission, ["attachments"])
     return attachment
 
 
@@ -215,8 +224,8 @@ def remove_attachment(session: Session, user: User, attachment_id: int) -> Submi
     else:
         session.delete(attachment)  # its content goes with it (ON DELETE CASCADE)
     submission.updated_at = utcnow()
-    submission.version += 1
     session.flush()
+    session.expire(submission, ["attachments"])
     return submission
 
 
@@ -229,14 +238,15 @@ def attachment_for_download(session: Session, viewer: User, attachment_id: int) 
     return attachment
 
 
-def work_on(session: Session, user: User, assignment: Assignment, *, body: str | None,
+def work_on(session: Session, user: User, assignment: Assignment, *, body: str | None, version: int | None,
             remove_attachment_ids: list[int] = (), upload: tuple[str | None, object] | None = None,
             submit_now: bool = False) -> tuple[Submission, bool]:
     """The trainee's form in one step: keep the text, drop and add files, and maybe submit.
 
-    Returns the submission and whether it was submitted by this call.
+    ``version`` is the one the page showed (``save_draft``). Returns the submission and
+    whether it was submitted by this call.
     """
-    submission = save_draft(session, user, assignment, body=body)
+    submission = save_draft(session, user, assignment, body=body, version=version)
     for attachment_id in remove_attachment_ids:
         remove_attachment(session, user, attachment_id)
     if upload is not None:

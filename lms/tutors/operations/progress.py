@@ -1,7 +1,7 @@
 """The cohort table: each trainee's progress per module, last activity and flags, and its CSV.
 
-Other features add per-module columns (a quiz result, say) by registering a
-``ModuleResultColumn`` whose ``fetch`` answers for all the cohort's enrolments at once.
+Other features add per-module columns (a quiz result, say) to ``MODULE_RESULT_COLUMNS``
+(``lms.tutors.extension_points``); each ``fetch`` answers for all the cohort's enrolments at once.
 The table takes a fixed number of queries whatever the number of trainees.
 """
 
@@ -9,21 +9,20 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import format_date, format_datetime, format_number
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import Institution, User
-from lms.core.extension_points import ExtensionPoint
-from lms.core.i18n import _, _l, localized
+from lms.core.i18n import _, _l
 from lms.core.models import utcnow
 from lms.courses.models import Enrolment, Lesson, LessonCompletion
 from lms.courses.operations import OutlineModule, outline_of
+from lms.tutors.extension_points import MODULE_RESULT_COLUMNS, ModuleResultColumn
 from lms.tutors.models import (
     ACCEPTED,
     DRAFT,
@@ -35,7 +34,7 @@ from lms.tutors.models import (
     CohortMembership,
     Submission,
 )
-from lms.tutors.queue import GradingQueue
+from lms.tutors.operations.grading_queue import GradingQueue
 
 NOT_STARTED = "not_started"
 ASSIGNMENT_STATUSES = {
@@ -47,21 +46,9 @@ ASSIGNMENT_STATUSES = {
 }
 
 
-@dataclass(frozen=True)
-class ModuleResultColumn:
-    key: str
-    label: object
-    # (session, SELECT of enrolment ids, course id) -> {(enrolment id, module id): text}
-    fetch: Callable[[Session, Select, int], dict[tuple[int, int], str]]
-
-
-# What other features show per module in a group's progress table (a quiz result).
-MODULE_RESULT_COLUMNS: ExtensionPoint[ModuleResultColumn] = ExtensionPoint(
-    "tutors.module_result_columns", key=lambda column: column.key)
-
-
 @dataclass
 class ModuleCell:
+    module_slug: str
     lessons_done: int
     lessons_total: int
     results: dict[str, str] = field(default_factory=dict)
@@ -94,6 +81,11 @@ class TraineeRow:
     @property
     def is_active(self) -> bool:
         return self.status == MEMBER_ACTIVE
+
+    @property
+    def module_cells(self) -> list[ModuleCell]:
+        """The cells in the order of the course's modules."""
+        return list(self.cells.values())
 
 
 @dataclass
@@ -145,7 +137,7 @@ def cohort_table(session: Session, cohort: Cohort, *, now: datetime | None = Non
          email, institution) in people:
         cells = {}
         for module in modules:
-            cell = ModuleCell(lessons_done.get((enrolment_id, module.id), 0), len(module.lessons))
+            cell = ModuleCell(module.slug, lessons_done.get((enrolment_id, module.id), 0), len(module.lessons))
             for key, values in results.items():
                 if (enrolment_id, module.id) in values:
                     cell.results[key] = values[(enrolment_id, module.id)]
@@ -207,7 +199,3 @@ def table_csv(table: CohortTable) -> str:
                             if cell.score is not None else "")
         writer.writerow([_safe(value) for value in line])
     return "\ufeff" + buffer.getvalue()
-
-
-def module_title(module: OutlineModule) -> str:
-    return localized(module.title)

@@ -11,15 +11,16 @@ import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel import Locale, support
-from flask import current_app, g, has_request_context, request, session
-from flask.globals import _cv_app
-from flask_babel import Domain, _get_current_context, get_locale, lazy_ngettext  # noqa: F401
+from babel import support
+from flask import current_app, g, has_app_context, has_request_context, request, session
+from flask_babel import Domain, force_locale, format_number, format_percent
 from flask_babel import lazy_gettext as _l  # noqa: F401  (re-exported for features)
+from flask_login import current_user
 
-# gettext plural rules. The Slavic languages have three forms (1, 21 · 2–4, 22–24 · the rest);
-# Macedonian has two, "one" being every number ending in 1 except 11 (CLDR; Babel's data
-# says ``n != 1``, which would print "21 часови"); Albanian and English have two.
+# gettext plural rules, written into every catalogue's header. The Slavic languages have
+# three forms (1, 21 · 2–4, 22–24 · the rest); Macedonian has two, "one" being every number
+# ending in 1 except 11 (CLDR; older Babel data said ``n != 1``, which would print
+# "21 часови"); Albanian and English have two.
 _ENGLISH_PLURAL = "nplurals=2; plural=(n != 1);"
 _SLAVIC_PLURAL = ("nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
                   "(n%100<10 || n%100>=20) ? 1 : 2);")
@@ -59,6 +60,9 @@ SHIPPED: tuple[str, ...] = ("en", "sq", "bs", "sr_Latn", "sr_Cyrl", "mk", "cnr")
 # ``sr_Cyrl`` is never translated by hand: ``make translations`` transliterates ``sr_Latn``.
 GENERATED_FROM = {"sr_Cyrl": "sr_Latn"}
 SESSION_KEY = "language"
+# Where the language of this request (or of a ``use_language`` block) is kept, on ``g``.
+LANGUAGE_KEY = "lms_language"
+LOADING_USER_KEY = "lms_loading_user"
 
 
 def language_from_tag(tag: str) -> str | None:
@@ -78,15 +82,13 @@ def language_from_tag(tag: str) -> str | None:
 
 def _signed_in_user():
     """The current user, or None while Flask-Login is still loading it (no recursion)."""
-    from flask_login import current_user
-
-    if g.get("_lms_loading_user"):
+    if g.get(LOADING_USER_KEY):
         return None
-    g._lms_loading_user = True
+    setattr(g, LOADING_USER_KEY, True)
     try:
         user = current_user._get_current_object()
     finally:
-        g._lms_loading_user = False
+        setattr(g, LOADING_USER_KEY, False)
     return user if getattr(user, "is_authenticated", False) else None
 
 
@@ -113,28 +115,18 @@ def _select_language() -> str:
     return current_app.config.get("LMS_DEFAULT_LANGUAGE", DEFAULT_LANGUAGE)
 
 
-def _babel_namespace():
-    """Flask-Babel's per-context namespace, reached without going through proxies (hot path)."""
-    app_ctx = _cv_app.get(None)
-    if app_ctx is None:
-        return None
-    namespace = app_ctx.g.__dict__.get("_flask_babel")
-    return namespace if namespace is not None else _get_current_context()
-
-
 def current_language() -> str:
     """The language code of this request (or of a ``use_language`` block)."""
-    ctx = _babel_namespace()
-    if ctx is None:
+    if not has_app_context():
         return DEFAULT_LANGUAGE
-    code = getattr(ctx, "lms_language", None)
+    code = g.get(LANGUAGE_KEY)
     if code is None:
         if not has_request_context():
             return DEFAULT_LANGUAGE
-        loading = g.get("_lms_loading_user")
+        loading = g.get(LOADING_USER_KEY)
         code = _select_language()
         if not loading:  # chosen before the user was known: ask again later
-            ctx.lms_language = code
+            setattr(g, LANGUAGE_KEY, code)
     return code
 
 
@@ -146,18 +138,19 @@ def babel_locale_selector() -> str:
 def use_language(code: str | None):
     """Render e-mails, PDFs or exports in someone else's language for a while."""
     code = code if code in LANGUAGES else DEFAULT_LANGUAGE
-    ctx = _get_current_context()
-    if ctx is None:
+    if not has_app_context():
         yield
         return
-    saved = {key: getattr(ctx, key, None) for key in ("lms_language", "babel_locale")}
-    ctx.lms_language = code
-    ctx.babel_locale = Locale.parse(LANGUAGES[code].babel_locale)
+    saved = g.get(LANGUAGE_KEY)
+    setattr(g, LANGUAGE_KEY, code)
     try:
-        yield
+        with force_locale(LANGUAGES[code].babel_locale):  # dates and numbers
+            yield
     finally:
-        for key, value in saved.items():
-            setattr(ctx, key, value)
+        if saved is None:
+            g.pop(LANGUAGE_KEY, None)
+        else:
+            setattr(g, LANGUAGE_KEY, saved)
 
 
 class CatalogueDomain(Domain):
@@ -168,11 +161,10 @@ class CatalogueDomain(Domain):
         self._catalogues: dict[tuple[str, str], support.Translations] = {}
 
     def get_translations(self):
-        app_ctx = _cv_app.get(None)
-        if app_ctx is None:
+        if not has_app_context():
             return support.NullTranslations()
         code = current_language()
-        key = (app_ctx.app.config["LMS_TRANSLATIONS_DIR"], code)
+        key = (current_app.config["LMS_TRANSLATIONS_DIR"], code)
         catalogue = self._catalogues.get(key)
         if catalogue is None:
             directory = key[0]
@@ -186,15 +178,18 @@ class CatalogueDomain(Domain):
         return catalogue
 
 
-def _translations():
-    from lms.extensions import babel
+# The one domain of the platform: Flask-Babel's (``lms.extensions.babel``) and ours alike.
+CATALOGUES = CatalogueDomain()
 
-    return babel.domain_instance.get_translations()
+
+def translations() -> support.NullTranslations:
+    """The catalogue of the active language."""
+    return CATALOGUES.get_translations()
 
 
 def _(message: str, **variables) -> str:
     """gettext for the active language (``variables`` for %-style placeholders)."""
-    text = _translations().ugettext(message)
+    text = translations().ugettext(message)
     return text % variables if variables else text
 
 
@@ -214,18 +209,16 @@ def N_plural(singular: str, plural: str) -> tuple[str, str]:
 def ngettext(singular: str, plural: str, num: int, **variables) -> str:
     """The plural form for ``num``; ``%(num)s`` in the message is ``num`` in the locale's digits."""
     if "num" not in variables:
-        from flask_babel import format_number
-
         variables["num"] = format_number(num)
-    return _translations().ungettext(singular, plural, num) % variables
+    return translations().ungettext(singular, plural, num) % variables
 
 
 def install_jinja_gettext(app) -> None:
     """Templates call the same fast gettext as Python code (Flask-Babel's goes through
     several proxies per string)."""
     app.jinja_env.install_gettext_callables(
-        lambda message: _translations().ugettext(message),
-        lambda singular, plural, num: _translations().ungettext(singular, plural, num),
+        lambda message: translations().ugettext(message),
+        lambda singular, plural, num: translations().ungettext(singular, plural, num),
         newstyle=True)
 
 
@@ -243,12 +236,6 @@ def has_language(texts: dict[str, str] | None, language: str | None = None) -> b
 
 def format_percent_value(value: float | None) -> str:
     """Format a 0..100 number as a percentage for the active locale."""
-    from flask_babel import format_percent
-
     if value is None:
         return "–"
     return format_percent(value / 100, format="#,##0%" if value == int(value) else "#,##0.#%")
-
-
-def active_babel_locale() -> Locale:
-    return get_locale() or Locale.parse("en")

@@ -2,7 +2,8 @@
 
 Our language codes (``sr_Latn``, ``cnr``…) name the catalogues in ``translations/``;
 each maps to a Babel locale used only for formatting dates and numbers. Babel has
-no Montenegrin, so ``cnr`` formats as Serbian Latin for Montenegro.
+no Montenegrin data of its own (it reads ``cnr`` as Serbian Latin for Montenegro), so
+``cnr`` formats as ``sr_Latn_ME``.
 """
 
 from __future__ import annotations

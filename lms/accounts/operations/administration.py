@@ -29,7 +29,7 @@ def admin_update_user(session: Session, actor: User, user: User, *, roles: set[s
                       manager_scope: str | None, beneficiary_id: int | None,
                       active: bool) -> User:
     """Change roles, manager scope, beneficiary and active state; logged."""
-    if not actor.can_manage_users():
+    if not user.can_be_administered_by(actor):
         raise NotAllowed()
     errors: dict = {}
     unknown = set(roles) - set(ROLES)
@@ -69,12 +69,12 @@ def admin_update_user(session: Session, actor: User, user: User, *, roles: set[s
 
 
 def create_institution(session: Session, actor: User, *, beneficiary_id: int, name: str) -> Institution:
-    if not (actor.is_admin or (actor.is_manager and actor.can_manage_beneficiary(beneficiary_id))):
-        raise NotAllowed()
-    name = " ".join((name or "").split())
-    beneficiary = session.get(Beneficiary, beneficiary_id)
+    beneficiary = session.get(Beneficiary, beneficiary_id) if beneficiary_id is not None else None
     if beneficiary is None:
         raise ValidationFailed(_("Choose a beneficiary from the list."), field="beneficiary_id")
+    if not beneficiary.can_be_managed_by(actor):
+        raise NotAllowed()
+    name = " ".join((name or "").split())
     if not name or len(name) > 200:
         raise ValidationFailed(_("Enter the institution's name (200 characters at most)."), field="name")
     exists = session.scalar(select(Institution).where(

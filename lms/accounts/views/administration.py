@@ -81,10 +81,7 @@ def retry_mail(mail_id: int):
 @roles_required(ADMIN, MANAGER)
 def institutions():
     beneficiaries, all_institutions = ops.beneficiaries_and_institutions(db.session)
-    scope = current_user.managed_beneficiary_ids() if not current_user.is_admin else None
-    if scope is not None:
-        beneficiaries = [b for b in beneficiaries if b.id in scope]
-        all_institutions = [i for i in all_institutions if i.beneficiary_id in scope]
+    beneficiaries = [b for b in beneficiaries if b.can_be_managed_by(current_user)]
     form = InstitutionForm()
     form.beneficiary_id.choices = [(str(b.id), b.name) for b in beneficiaries]
     if form.validate_on_submit():

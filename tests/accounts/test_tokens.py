@@ -108,3 +108,15 @@ def test_token_use_is_recorded_again_only_after_five_minutes(app, make_user, ses
     later = now + timedelta(minutes=6)
     operations.note_token_use(token, later)
     assert queued == [(token.id, now), (token.id, later)]
+
+
+def test_a_token_still_signs_in_when_the_queue_is_unreachable(app, make_user, session, monkeypatch):
+    token, plain = operations.create_api_token(session, make_user(), "script")
+    session.commit()
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(queue_of(app), "enqueue", unreachable)
+    response = app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {plain}"})
+    assert response.status_code == 200

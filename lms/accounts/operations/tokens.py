@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from datetime import datetime, timedelta
 
@@ -16,6 +17,8 @@ from lms.core.errors import NotFound, ValidationFailed
 from lms.core.i18n import _
 from lms.core.models import utcnow
 from lms.core.tasks import enqueue
+
+log = logging.getLogger(__name__)
 
 TOKEN_PREFIX = "lms_"
 # How stale a token's ``last_used_at`` may be: it is written at most this often.
@@ -75,4 +78,8 @@ def note_token_use(token: ApiToken, now: datetime | None = None) -> None:
     if len(asked) >= _ASKED_LIMIT:
         asked.clear()
     asked[token.token_hash] = now
-    enqueue(record_token_use, token.id, now)
+    try:
+        enqueue(record_token_use, token.id, now)
+    except Exception:  # the queue is unreachable: the request still answers; asked again next time
+        asked.pop(token.token_hash, None)
+        log.warning("Could not queue the record of API token %s's use", token.id, exc_info=True)

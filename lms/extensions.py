@@ -1,7 +1,5 @@
 """Extension objects, created unbound and attached in ``create_app``."""
 
-from functools import cached_property
-
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -11,7 +9,7 @@ from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
-from lms.core.i18n import CatalogueDomain
+from lms.core.i18n import CATALOGUES
 from lms.core.models import Base
 
 
@@ -26,9 +24,9 @@ class LmsApi(Api):
 class LmsBabel(Babel):
     """Flask-Babel with catalogues looked up by our language codes (sr_Latn, cnr…)."""
 
-    @cached_property
+    @property
     def domain_instance(self):
-        return CatalogueDomain()
+        return CATALOGUES
 
 
 db = SQLAlchemy(model_class=Base)

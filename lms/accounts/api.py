@@ -1,4 +1,4 @@
-"""JSON API: who am I, personal API tokens."""
+"""JSON API: who am I, personal API tokens, the e-mail outbox (administrators)."""
 
 from __future__ import annotations
 
@@ -49,7 +49,6 @@ def list_tokens():
 def create_token(data):
     """Create a personal API token; the response carries its value, once."""
     token, plain = ops.create_api_token(db.session, current_user, data["name"])
-    db.session.commit()
     return {"id": token.id, "name": token.name, "prefix": token.prefix, "created_at": token.created_at,
             "last_used_at": None, "revoked_at": None, "token": plain}
 
@@ -60,7 +59,6 @@ def create_token(data):
 def revoke_token(token_id: int):
     """Revoke one of your tokens."""
     ops.revoke_api_token(db.session, current_user, token_id)
-    db.session.commit()
 
 
 @blp.get("/admin/mail")

@@ -37,6 +37,11 @@ class Beneficiary(Base):
     def has_footnote(self) -> bool:
         return self.code == KOSOVO
 
+    def can_be_managed_by(self, user: User) -> bool:
+        """Whether ``user`` looks after this beneficiary's data (its institutions…): an
+        administrator, a regional manager, or its national manager."""
+        return user.is_admin or (user.is_manager and user.can_manage_beneficiary(self.id))
+
     def __repr__(self) -> str:
         return f"<Beneficiary {self.code}>"
 
@@ -135,8 +140,9 @@ class User(UserMixin, Base):
         scope = self.managed_beneficiary_ids()
         return scope is None or (beneficiary_id is not None and beneficiary_id in scope)
 
-    def can_manage_users(self) -> bool:
-        return self.is_admin
+    def can_be_administered_by(self, user: User) -> bool:
+        """Whether ``user`` may change this account's roles, scope and access."""
+        return user.is_admin
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"

@@ -1,25 +1,38 @@
-"""The gettext catalogues: extract, update, transliterate, compile (``make translations``).
+"""The gettext catalogues (``make translations``): Babel's own commands, and what they leave to us.
 
     python -m lms.core.catalogues [all|extract|update|transliterate|compile|stats] [--content DIR …]
 
-``pybabel init -l cnr`` fails (Babel has no Montenegrin), so catalogues are created and
-updated here, by our language codes, each with its language's plural rule. Serbian
-Cyrillic is never edited by hand: it is written from Serbian Latin, catalogue and course
-content alike. ``.mo`` files are built by ``make run``/``make test`` and never committed.
+Babel (the locked 2.19) handles our language codes, ``cnr`` included, so messages are
+extracted, catalogues updated and compiled by ``pybabel extract``, ``pybabel update`` and
+``pybabel compile``, run here with the project's options. What this module still does is
+what Babel does not:
+
+- **Create a missing catalogue by our code.** ``pybabel init -l cnr`` no longer fails, but
+  Babel reads ``cnr`` as an alias of ``sr_Latn_ME`` and writes that as the catalogue's
+  ``Language``, and it writes each plural rule in its own words; a catalogue created here
+  says ``Language: cnr`` and carries our rule (``lms.core.i18n.LANGUAGES``), which
+  ``pybabel update`` then keeps.
+- **Write Serbian Cyrillic from Serbian Latin**, catalogue and course content alike: it is
+  never edited by hand (``lms.core.transliteration``).
+- **Leave the template alone when only its date would change**: ``pybabel extract`` dates
+  every run, so ``make translations`` would otherwise change files when nothing changed.
+- **Count what is translated** (``stats``): ``pybabel compile --statistics`` counts a plural
+  message whose forms are all empty as translated, and fuzzy entries too.
+
+``.mo`` files are built by ``make run``/``make test`` and never committed.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
-from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 from lms.config import PROJECT_ROOT
@@ -31,11 +44,8 @@ TEMPLATE = TRANSLATIONS / "messages.pot"
 MAPPING = PROJECT_ROOT / "babel.cfg"
 PROJECT = "HELP courses"
 # The functions that mark text for translation, and their plural arguments.
-KEYWORDS = {
-    "_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
-    "lazy_ngettext": (1, 2), "N_": None, "N_plural": (1, 2),
-}
-COMMENT_TAGS = ("i18n:",)
+KEYWORDS = ("_", "gettext", "ngettext:1,2", "_l", "lazy_gettext", "lazy_ngettext:1,2", "N_", "N_plural:1,2")
+COMMENT_TAG = "i18n:"
 # Content whose Serbian Latin files get their Cyrillic twins: the courses, and the test
 # fixtures written for it (the tests check that each stays in step).
 CONTENT_DIRS = ("content", "tests/fixtures/i18n", "tests/fixtures/certificates")
@@ -47,20 +57,15 @@ def po_path(code: str, root: Path = TRANSLATIONS) -> Path:
     return root / code / "LC_MESSAGES" / "messages.po"
 
 
-# --- extract ---------------------------------------------------------------------------
+def pybabel(*args) -> None:
+    """Run a Babel command (``pybabel …``) from the project folder, quietly."""
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", *map(str, args)],
+                   cwd=PROJECT_ROOT, check=True)
 
-def extract(root: Path = PROJECT_ROOT, mapping: Path = MAPPING) -> Catalog:
-    """Every message of the code and templates, with translator comments (``# i18n: …``)."""
-    with mapping.open() as handle:
-        method_map, options_map = parse_mapping_cfg(handle)
-    catalogue = Catalog(project=PROJECT, version="1", msgid_bugs_address="", copyright_holder="",
-                        charset="utf-8", fuzzy=False)
-    for filename, lineno, message, comments, context in extract_from_dir(
-            root, method_map, options_map, keywords=KEYWORDS, comment_tags=COMMENT_TAGS,
-            strip_comment_tags=True):
-        catalogue.add(message, None, [(filename.replace("\\", "/"), lineno)],
-                      auto_comments=comments, context=context)
-    return catalogue
+
+def read_catalogue(path: Path, code: str | None = None) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle, locale=code, abort_invalid=True)
 
 
 def _rendered(catalogue: Catalog, **options) -> bytes:
@@ -83,6 +88,25 @@ def _write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
+# --- extract ---------------------------------------------------------------------------
+
+def extracted_template() -> bytes:
+    """``pybabel extract``: every message of the code and templates, with translator
+    comments (``# i18n: …``), as the text of a ``.pot`` file."""
+    keywords = [option for keyword in KEYWORDS for option in ("-k", keyword)]
+    with tempfile.TemporaryDirectory() as folder:
+        output = Path(folder) / "messages.pot"
+        pybabel("extract", "-F", MAPPING.relative_to(PROJECT_ROOT), "-o", output, "--sort-by-file",
+                "--add-comments", COMMENT_TAG, "--strip-comments", "--project", PROJECT,
+                "--version", "1", "--no-default-keywords", *keywords, ".")
+        return output.read_bytes()
+
+
+def extract() -> Catalog:
+    """The messages of the code and templates as they are now (not the checked-in template)."""
+    return read_po(io.BytesIO(extracted_template()))
+
+
 # --- update ----------------------------------------------------------------------------
 
 def _header_comment(code: str) -> str:
@@ -97,7 +121,7 @@ def _header_comment(code: str) -> str:
 
 
 def _prepare(catalogue: Catalog, code: str) -> Catalog:
-    """Give a catalogue our language code, name and plural rule (Babel knows no ``cnr``)."""
+    """Give a catalogue our language code, name and plural rule (see the module's docstring)."""
     language = LANGUAGES[code]
     catalogue.locale = code
     catalogue.project = PROJECT
@@ -111,28 +135,21 @@ def _prepare(catalogue: Catalog, code: str) -> Catalog:
     return catalogue
 
 
-def read_catalogue(path: Path, code: str | None = None) -> Catalog:
-    with path.open("rb") as handle:
-        return read_po(handle, locale=code, abort_invalid=True)
-
-
-def update(template: Catalog, root: Path = TRANSLATIONS) -> list[str]:
-    """Bring every hand-translated catalogue in step with ``template``; create missing ones."""
+def update(root: Path = TRANSLATIONS) -> list[str]:
+    """``pybabel update`` every hand-translated catalogue from ``messages.pot``, creating a
+    missing one first (by our code, with our plural rule); return the codes that changed."""
     changed = []
     for code in LANGUAGES:
         if code in GENERATED_FROM:
             continue
         path = po_path(code, root)
-        if path.is_file():
-            catalogue = read_catalogue(path, code)
-        else:
-            catalogue = Catalog(locale=code, fuzzy=False, charset="utf-8")
-        _prepare(catalogue, code)
-        catalogue.update(template, no_fuzzy_matching=True, update_header_comment=False,
-                         keep_user_comments=True, update_creation_date=True)
-        catalogue.obsolete.clear()
-        _prepare(catalogue, code)  # update() copies the template's headers
-        if _write_if_changed(path, _rendered(catalogue)):
+        before = path.read_bytes() if path.is_file() else None
+        if before is None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(_rendered(_prepare(Catalog(locale=code, fuzzy=False, charset="utf-8"), code)))
+        pybabel("update", "-i", root / "messages.pot", "-d", root, "-l", code,
+                "--no-fuzzy-matching", "--ignore-obsolete")
+        if path.read_bytes() != before:
             changed.append(code)
     return changed
 
@@ -183,18 +200,9 @@ def transliterate(root: Path = TRANSLATIONS, content: list[Path] | None = None) 
 
 # --- compile ---------------------------------------------------------------------------
 
-def compile_all(root: Path = TRANSLATIONS, *, force: bool = False) -> list[str]:
-    """Build ``messages.mo`` beside every ``messages.po`` that is newer (fuzzy entries left out)."""
-    built = []
-    for po in sorted(root.glob("*/LC_MESSAGES/messages.po")):
-        mo = po.with_suffix(".mo")
-        if not force and mo.is_file() and mo.stat().st_mtime >= po.stat().st_mtime:
-            continue
-        catalogue = read_catalogue(po, po.parent.parent.name)
-        with mo.open("wb") as handle:
-            write_mo(handle, catalogue, use_fuzzy=False)
-        built.append(po.parent.parent.name)
-    return built
+def compile_all(root: Path = TRANSLATIONS) -> None:
+    """``pybabel compile``: ``messages.mo`` beside every ``messages.po`` (fuzzy entries left out)."""
+    pybabel("compile", "-d", root)
 
 
 # --- stats -----------------------------------------------------------------------------
@@ -230,11 +238,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.step in ("all", "extract", "update"):
-        template = extract()
-        if _write_if_changed(TEMPLATE, _rendered(template, omit_header=False)):
-            print(f"{TEMPLATE.relative_to(PROJECT_ROOT)}: {len(template)} messages")
+        template = extracted_template()
+        if _write_if_changed(TEMPLATE, template):
+            count = sum(1 for message in read_po(io.BytesIO(template)) if message.id)
+            print(f"{TEMPLATE.relative_to(PROJECT_ROOT)}: {count} messages")
         if args.step != "extract":
-            for code in update(template):
+            for code in update():
                 print(f"{po_path(code).relative_to(PROJECT_ROOT)} updated")
     if args.step in ("all", "transliterate"):
         content = args.content or [PROJECT_ROOT / folder for folder in CONTENT_DIRS]

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 
 from lms.core import unit_of_work
 from lms.core.errors import GENERAL, DomainError
-from lms.core.i18n import N_, N_plural, _translations
+from lms.core.i18n import N_, N_plural, translations
 
 
 class _CatalogueTranslations:
@@ -20,10 +20,10 @@ class _CatalogueTranslations:
     """
 
     def gettext(self, string: str) -> str:
-        return _translations().ugettext(string)
+        return translations().ugettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return _translations().ungettext(singular, plural, n)
+        return translations().ungettext(singular, plural, n)
 
 
 CATALOGUE_TRANSLATIONS = _CatalogueTranslations()

@@ -2,7 +2,8 @@
 
 Our language codes (``sr_Latn``, ``cnr``…) name the catalogues in ``translations/``;
 each maps to a Babel locale used only for formatting dates and numbers. Babel has
-no Montenegrin, so ``cnr`` formats as Serbian Latin for Montenegro.
+no Montenegrin data of its own (it reads ``cnr`` as Serbian Latin for Montenegro), so
+``cnr`` formats as ``sr_Latn_ME``.
 """
 
 from __future__ import annotations
@@ -11,15 +12,16 @@ import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel import Locale, support
-from flask import current_app, g, has_request_context, request, session
-from flask.globals import _cv_app
-from flask_babel import Domain, _get_current_context, get_locale, lazy_ngettext  # noqa: F401
+from babel import support
+from flask import current_app, g, has_app_context, has_request_context, request, session
+from flask_babel import Domain, force_locale, format_number, format_percent
 from flask_babel import lazy_gettext as _l  # noqa: F401  (re-exported for features)
+from flask_login import current_user
 
-# gettext plural rules. The Slavic languages have three forms (1, 21 · 2–4, 22–24 · the rest);
-# Macedonian has two, "one" being every number ending in 1 except 11 (CLDR; Babel's data
-# says ``n != 1``, which would print "21 часови"); Albanian and English have two.
+# gettext plural rules, written into every catalogue's header. The Slavic languages have
+# three forms (1, 21 · 2–4, 22–24 · the rest); Macedonian has two, "one" being every number
+# ending in 1 except 11 (CLDR; older Babel data said ``n != 1``, which would print
+# "21 часови"); Albanian and English have two.
 _ENGLISH_PLURAL = "nplurals=2; plural=(n != 1);"
 _SLAVIC_PLURAL = ("nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
                   "(n%100<10 || n%100>=20) ? 1 : 2);")
@@ -59,6 +61,10 @@ SHIPPED: tuple[str, ...] = ("en", "sq", "bs", "sr_Latn", "sr_Cyrl", "mk", "cnr")
 # ``sr_Cyrl`` is never translated by hand: ``make translations`` transliterates ``sr_Latn``.
 GENERATED_FROM = {"sr_Cyrl": "sr_Latn"}
 SESSION_KEY = "language"
+# Where the language of this request (or of a ``use_language`` block) is kept, on ``g``.
+LANGUAGE_KEY = "lms_language"
+LOADING_USER_KEY = "lms_loading_user"
+CATALOGUE_KEY = "lms_catalogue"
 
 
 def language_from_tag(tag: str) -> str | None:
@@ -78,15 +84,13 @@ def language_from_tag(tag: str) -> str | None:
 
 def _signed_in_user():
     """The current user, or None while Flask-Login is still loading it (no recursion)."""
-    from flask_login import current_user
-
-    if g.get("_lms_loading_user"):
+    if g.get(LOADING_USER_KEY):
         return None
-    g._lms_loading_user = True
+    setattr(g, LOADING_USER_KEY, True)
     try:
         user = current_user._get_current_object()
     finally:
-        g._lms_loading_user = False
+        setattr(g, LOADING_USER_KEY, False)
     return user if getattr(user, "is_authenticated", False) else None
 
 
@@ -113,29 +117,31 @@ def _select_language() -> str:
     return current_app.config.get("LMS_DEFAULT_LANGUAGE", DEFAULT_LANGUAGE)
 
 
-def _babel_namespace():
-    """Flask-Babel's per-context namespace, reached without going through proxies (hot path)."""
-    app_ctx = _cv_app.get(None)
-    if app_ctx is None:
-        return None
-    namespace = app_ctx.g.__dict__.get("_flask_babel")
-    return namespace if namespace is not None else _get_current_context()
+def _context_globals():
+    """This application context's ``g`` itself, or None outside one.
+
+    Read through the object, not the proxy: ``g.get`` costs ten times more, and the
+    language is asked for by every message of every page.
+    """
+    return g._get_current_object() if has_app_context() else None
+
+
+def _language_in(namespace) -> str:
+    code = namespace.__dict__.get(LANGUAGE_KEY)
+    if code is None:
+        if not has_request_context():
+            return DEFAULT_LANGUAGE
+        loading = namespace.__dict__.get(LOADING_USER_KEY)
+        code = _select_language()
+        if not loading:  # chosen before the user was known: ask again later
+            setattr(namespace, LANGUAGE_KEY, code)
+    return code
 
 
 def current_language() -> str:
     """The language code of this request (or of a ``use_language`` block)."""
-    ctx = _babel_namespace()
-    if ctx is None:
-        return DEFAULT_LANGUAGE
-    code = getattr(ctx, "lms_language", None)
-    if code is None:
-        if not has_request_context():
-            return DEFAULT_LANGUAGE
-        loading = g.get("_lms_loading_user")
-        code = _select_language()
-        if not loading:  # chosen before the user was known: ask again later
-            ctx.lms_language = code
-    return code
+    namespace = _context_globals()
+    return DEFAULT_LANGUAGE if namespace is None else _language_in(namespace)
 
 
 def babel_locale_selector() -> str:
@@ -146,18 +152,19 @@ def babel_locale_selector() -> str:
 def use_language(code: str | None):
     """Render e-mails, PDFs or exports in someone else's language for a while."""
     code = code if code in LANGUAGES else DEFAULT_LANGUAGE
-    ctx = _get_current_context()
-    if ctx is None:
+    if not has_app_context():
         yield
         return
-    saved = {key: getattr(ctx, key, None) for key in ("lms_language", "babel_locale")}
-    ctx.lms_language = code
-    ctx.babel_locale = Locale.parse(LANGUAGES[code].babel_locale)
+    saved = g.get(LANGUAGE_KEY)
+    setattr(g, LANGUAGE_KEY, code)
     try:
-        yield
+        with force_locale(LANGUAGES[code].babel_locale):  # dates and numbers
+            yield
     finally:
-        for key, value in saved.items():
-            setattr(ctx, key, value)
+        if saved is None:
+            g.pop(LANGUAGE_KEY, None)
+        else:
+            setattr(g, LANGUAGE_KEY, saved)
 
 
 class CatalogueDomain(Domain):
@@ -165,36 +172,44 @@ class CatalogueDomain(Domain):
 
     def __init__(self):
         super().__init__(domain="messages")
-        self._catalogues: dict[tuple[str, str], support.Translations] = {}
+        self._catalogues: dict[tuple[str, str], support.NullTranslations] = {}
 
-    def get_translations(self):
-        app_ctx = _cv_app.get(None)
-        if app_ctx is None:
+    def get_translations(self) -> support.NullTranslations:
+        namespace = _context_globals()
+        if namespace is None:
             return support.NullTranslations()
-        code = current_language()
-        key = (app_ctx.app.config["LMS_TRANSLATIONS_DIR"], code)
-        catalogue = self._catalogues.get(key)
+        code = _language_in(namespace)
+        chosen = namespace.__dict__.get(CATALOGUE_KEY)  # (code, catalogue) of this context
+        if chosen is None or chosen[0] != code:
+            chosen = (code, self._catalogue(current_app.config["LMS_TRANSLATIONS_DIR"], code))
+            setattr(namespace, CATALOGUE_KEY, chosen)
+        return chosen[1]
+
+    def _catalogue(self, directory: str, code: str) -> support.NullTranslations:
+        catalogue = self._catalogues.get((directory, code))
         if catalogue is None:
-            directory = key[0]
             mo_file = Path(directory) / code / "LC_MESSAGES" / "messages.mo"
             if mo_file.exists():
                 with mo_file.open("rb") as handle:
                     catalogue = support.Translations(handle, domain="messages")
             else:
                 catalogue = support.NullTranslations()
-            self._catalogues[key] = catalogue
+            self._catalogues[(directory, code)] = catalogue
         return catalogue
 
 
-def _translations():
-    from lms.extensions import babel
+# The one domain of the platform: Flask-Babel's (``lms.extensions.babel``) and ours alike.
+CATALOGUES = CatalogueDomain()
 
-    return babel.domain_instance.get_translations()
+
+def translations() -> support.NullTranslations:
+    """The catalogue of the active language."""
+    return CATALOGUES.get_translations()
 
 
 def _(message: str, **variables) -> str:
     """gettext for the active language (``variables`` for %-style placeholders)."""
-    text = _translations().ugettext(message)
+    text = translations().ugettext(message)
     return text % variables if variables else text
 
 
@@ -214,18 +229,16 @@ def N_plural(singular: str, plural: str) -> tuple[str, str]:
 def ngettext(singular: str, plural: str, num: int, **variables) -> str:
     """The plural form for ``num``; ``%(num)s`` in the message is ``num`` in the locale's digits."""
     if "num" not in variables:
-        from flask_babel import format_number
-
         variables["num"] = format_number(num)
-    return _translations().ungettext(singular, plural, num) % variables
+    return translations().ungettext(singular, plural, num) % variables
 
 
 def install_jinja_gettext(app) -> None:
     """Templates call the same fast gettext as Python code (Flask-Babel's goes through
     several proxies per string)."""
     app.jinja_env.install_gettext_callables(
-        lambda message: _translations().ugettext(message),
-        lambda singular, plural, num: _translations().ungettext(singular, plural, num),
+        lambda message: translations().ugettext(message),
+        lambda singular, plural, num: translations().ungettext(singular, plural, num),
         newstyle=True)
 
 
@@ -243,12 +256,6 @@ def has_language(texts: dict[str, str] | None, language: str | None = None) -> b
 
 def format_percent_value(value: float | None) -> str:
     """Format a 0..100 number as a percentage for the active locale."""
-    from flask_babel import format_percent
-
     if value is None:
         return "–"
     return format_percent(value / 100, format="#,##0%" if value == int(value) else "#,##0.#%")
-
-
-def active_babel_locale() -> Locale:
-    return get_locale() or Locale.parse("en")

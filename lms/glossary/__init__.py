@@ -6,6 +6,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    # Imported when the application is built: any module of this package imports the
+    # package first, and these import courses' modules and this package's models.
     from lms.core.i18n import _l
     from lms.core.web import register_nav, register_slot
     from lms.courses.extension_points import CONTENT_FILES

@@ -23,8 +23,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from lms.core.collation import fold
+from lms.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from lms.courses.yamlfile import LineDict, LineList, YamlProblem, load_yaml
 
 EXEMPTION = re.compile(r"glossary-ok:\s*([\w, -]+)")
 # Placeholders are not words of the text: "{tutor}" is someone's name.
@@ -117,3 +120,33 @@ def glossary_terms(specs, language: str) -> list[tuple[str, str, str]]:
     """(id, English term, term in ``language``) from the glossary file's terms."""
     return [(spec.slug, spec.term["en"], spec.term[language]) for spec in specs
             if "en" in spec.term and language in spec.term]
+
+
+def content_mismatches(root: Path, specs) -> list[str]:
+    """file:line problems where a course's locale map (a title, a rubric level…) says a glossary
+    term in English but not in its translation."""
+    terms = {code: glossary_terms(specs, code) for code in LANGUAGES if code != DEFAULT_LANGUAGE}
+    found = []
+
+    def walk(node, path):
+        if isinstance(node, LineDict):
+            english = node.get(DEFAULT_LANGUAGE)
+            if isinstance(english, str):
+                for code, text in node.items():
+                    if code in terms and isinstance(text, str):
+                        found.extend(f"{path}:{node.line_of(code)}: {mismatch}"
+                                     for mismatch in mismatches(terms[code], english, text))
+            for value in node.values():
+                walk(value, path)
+        elif isinstance(node, LineList):
+            for value in node:
+                walk(value, path)
+
+    for path in sorted(Path(root).rglob("*.yaml")):
+        if path.name == "glossary.yaml" or any(part.startswith(".") for part in path.parts):
+            continue
+        try:
+            walk(load_yaml(path.read_text(encoding="utf-8")), path)
+        except (YamlProblem, UnicodeDecodeError):
+            continue  # `lms content check` reports it
+    return found

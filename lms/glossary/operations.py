@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms.core.collation import fold, sort_key
@@ -56,6 +56,4 @@ def glossary(session: Session, language: str, query: str = "") -> list[Entry]:
 
 
 def term_count(session: Session) -> int:
-    from sqlalchemy import func
-
     return session.scalar(select(func.count(GlossaryTerm.id))) or 0

@@ -91,3 +91,17 @@ def test_national_manager_adds_institutions_only_for_their_beneficiary(client, m
     client.form("/admin/institutions", {"beneficiary_id": str(reference["RS"].id), "name": "Somewhere in Serbia"})
     names = set(session.scalars(db.select(Institution.name)))
     assert "Prison of Lezhë" in names and "Somewhere in Serbia" not in names
+
+
+def test_an_institution_that_exists_is_refused_on_the_form(client, make_user, reference, session):
+    from lms.accounts.models import Institution
+
+    admin = make_user(roles=("admin",), beneficiary=None)
+    login(client, admin)
+    data = {"beneficiary_id": str(reference["AL"].id), "name": "Prison of Lezhë"}
+    assert client.form("/admin/institutions", data).status_code == 302
+    response = client.form("/admin/institutions", {**data, "name": "prison of  LEZHË"})
+    assert response.status_code == 409
+    assert "This institution already exists." in response.get_data(as_text=True)
+    assert session.scalar(db.select(db.func.count(Institution.id)).where(
+        db.func.lower(Institution.name) == "prison of lezhë")) == 1

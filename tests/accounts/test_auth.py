@@ -32,7 +32,7 @@ def test_registration_reports_every_bad_field_and_creates_nothing(client, sessio
     response = _register(client, reference, email="not-an-email", password="short", full_name=" ",
                          profession="astronaut", beneficiary_id="999")
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Enter a valid e-mail address." in html
     assert "Use at least 10 characters." in html
     assert "Choose a profession from the list." in html

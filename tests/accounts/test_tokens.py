@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
+from lms.accounts import operations
 from lms.accounts.models import ApiToken
+from lms.core.models import utcnow
+from lms.core.tasks import queue_of
 from lms.extensions import db
-from tests.conftest import login
+from tests.conftest import login, run_queued
 
 
 def _create_token(client, name="reporting script"):
@@ -71,3 +75,48 @@ def test_token_creation_from_the_account_page(client, make_user):
     response = client.form("/account/tokens", {"name": "my laptop"})
     html = response.get_data(as_text=True)
     assert "Copy the token now" in html and 'value="lms_' in html
+
+
+def test_a_get_with_a_token_writes_nothing_and_a_task_records_its_use(app, make_user, session,
+                                                                     deferred_tasks):
+    user = make_user()
+    owner = app.test_client()
+    login(owner, user)
+    created = _create_token(owner)
+    bearer = {"Authorization": f"Bearer {created['token']}"}
+    # A GET that wrote would fail here (WriteDuringSafeRequest); a task writes instead.
+    assert app.test_client().get("/api/v1/me", headers=bearer).status_code == 200
+    assert app.test_client().get("/api/v1/me/tokens", headers=bearer).status_code == 200
+    session.expire_all()
+    assert session.get(ApiToken, created["id"]).last_used_at is None
+    assert run_queued(deferred_tasks) == 1  # asked once, not on every request
+    session.expire_all()
+    first_use = session.get(ApiToken, created["id"]).last_used_at
+    assert first_use is not None and utcnow() - first_use < timedelta(minutes=1)
+
+
+def test_token_use_is_recorded_again_only_after_five_minutes(app, make_user, session, monkeypatch):
+    token, _plain = operations.create_api_token(session, make_user(), "script")
+    session.commit()
+    queued = []
+    monkeypatch.setattr(queue_of(app), "enqueue", lambda fn, *args: queued.append(args))
+    now = utcnow()
+    operations.note_token_use(token, now)
+    operations.note_token_use(token, now + timedelta(minutes=4))
+    assert queued == [(token.id, now)]
+    token.last_used_at = now
+    later = now + timedelta(minutes=6)
+    operations.note_token_use(token, later)
+    assert queued == [(token.id, now), (token.id, later)]
+
+
+def test_a_token_still_signs_in_when_the_queue_is_unreachable(app, make_user, session, monkeypatch):
+    token, plain = operations.create_api_token(session, make_user(), "script")
+    session.commit()
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(queue_of(app), "enqueue", unreachable)
+    response = app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {plain}"})
+    assert response.status_code == 200

@@ -14,8 +14,13 @@ from lms.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, SHIPPED
 from lms.courses.content import Problems, check_content
 from lms.courses.importer import import_content
 from lms.extensions import db
-from lms.glossary.cli import content_mismatches
-from lms.glossary.consistency import catalogue_mismatches, glossary_terms, mismatches, uses_term
+from lms.glossary.consistency import (
+    catalogue_mismatches,
+    content_mismatches,
+    glossary_terms,
+    mismatches,
+    uses_term,
+)
 from lms.glossary.content import check_glossary
 from lms.glossary.models import GlossaryTerm
 from tests.conftest import FIXTURES, ROOT, login

@@ -1,0 +1,85 @@
+"""Personal API tokens: created, revoked, and recognised on a request."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms.accounts.models import ApiToken, User
+from lms.accounts.tasks import record_token_use
+from lms.core.errors import NotFound, ValidationFailed
+from lms.core.i18n import _
+from lms.core.models import utcnow
+from lms.core.tasks import enqueue
+
+log = logging.getLogger(__name__)
+
+TOKEN_PREFIX = "lms_"
+# How stale a token's ``last_used_at`` may be: it is written at most this often.
+USE_RECORDED_EVERY = timedelta(minutes=5)
+# Tokens whose use this process has asked the queue to record, and when (by token hash).
+_ASKED_KEY = "lms.accounts.token_use_asked"
+_ASKED_LIMIT = 10_000
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_token(session: Session, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a personal token; the plain value is returned once and never stored."""
+    name = " ".join((name or "").split())
+    if not name or len(name) > 100:
+        raise ValidationFailed(_("Give the token a name (100 characters at most)."), field="name")
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name, prefix=plain[:12], token_hash=_token_hash(plain))
+    session.add(token)
+    session.flush()
+    return token, plain
+
+
+def revoke_api_token(session: Session, user: User, token_id: int) -> ApiToken:
+    token = session.get(ApiToken, token_id)
+    if token is None or not token.can_be_revoked_by(user):
+        raise NotFound()
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    session.flush()
+    return token
+
+
+def valid_api_token(session: Session, plain: str) -> ApiToken | None:
+    """The token of this value if it may be used: not revoked, its owner active. Reads only."""
+    if not plain or not plain.startswith(TOKEN_PREFIX):
+        return None
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(plain)))
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        return None
+    return token
+
+
+def note_token_use(token: ApiToken, now: datetime | None = None) -> None:
+    """Have the queue write that ``token`` was used now, at most once per token per
+    ``USE_RECORDED_EVERY``: the request itself never writes it (a GET writes nothing, and
+    the task needs no commit of the request to happen)."""
+    now = now or utcnow()
+    if token.last_used_at is not None and now - token.last_used_at <= USE_RECORDED_EVERY:
+        return
+    asked = current_app.extensions.setdefault(_ASKED_KEY, {})
+    last = asked.get(token.token_hash)
+    if last is not None and now - last <= USE_RECORDED_EVERY:
+        return  # already asked; the task may not have run yet
+    if len(asked) >= _ASKED_LIMIT:
+        asked.clear()
+    asked[token.token_hash] = now
+    try:
+        enqueue(record_token_use, token.id, now)
+    except Exception:  # the queue is unreachable: the request still answers; asked again next time
+        asked.pop(token.token_hash, None)
+        log.warning("Could not queue the record of API token %s's use", token.id, exc_info=True)

@@ -78,6 +78,8 @@ class Dimension:
     data_names = False             # its names are data (institutions, courses), not interface text
     on_overview = True             # offered as a filter on the overview's form
     narrow = False                 # a filter on it leaves a few enrolments (read them by index)
+    input_label: object = None     # when ``choices`` are too many: the number field's label
+    input_hint: object = None      # and hint
 
     def __init__(self, key: str, label):
         self.key, self.label = key, label
@@ -281,7 +283,6 @@ class CohortDimension(Dimension):
     data_names = True
     on_overview = False            # the overview lists the groups themselves
     narrow = True
-    # When there are too many groups to choose from, the form asks for a number.
     input_label = _l("Group number")
     input_hint = _l("As shown in the address of the group's page.")
 
@@ -327,9 +328,6 @@ class Period(Dimension):
     """Month, quarter or year of the period basis date (enrolment or completion)."""
 
     period = True
-
-    def __init__(self, unit: str, label):
-        super().__init__(unit, label)
 
     def expression(self, basis=None, dialect=None):
         return period_key(basis, self.key, dialect)

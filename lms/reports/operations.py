@@ -65,7 +65,7 @@ def breakdown(session: Session, filters: Filters, scope: set[int] | None, dimens
               measures: Sequence[str], *, now: datetime, period: bool = True) -> Breakdown:
     """Figures per value of one dimension, with the total: one or two queries, plus the names."""
     found = aggregates.figures(session, filters, scope, dims=[dimension], groupings=[(dimension,), ()],
-                        measures=measures, now=now, period=period)
+                               measures=measures, now=now, period=period)
     return _breakdown_from(session, filters, dimension, measures, found)
 
 
@@ -116,7 +116,8 @@ def pivot(session: Session, viewer, filters: Filters, *, measure: str, rows: str
     filters, scope = scoped_filters(viewer, filters)
     dims = [rows] + ([columns] if columns else [])
     groupings = [tuple(dims), (rows,), (columns,), ()] if columns else [(rows,), ()]
-    found = aggregates.figures(session, filters, scope, dims=dims, groupings=groupings, measures=[measure], now=now)
+    found = aggregates.figures(session, filters, scope, dims=dims, groupings=groupings, measures=[measure],
+                               now=now)
     if columns:
         cells = found.at(aggregates.CELLS)
         row_totals = {key[0]: cell for key, cell in found.at(aggregates.ROW_TOTALS).items()}
@@ -240,8 +241,9 @@ def cohorts_query(filters: Filters, scope: set[int] | None):
 def cohort_figures(session: Session, filters: Filters, scope: set[int] | None, cohort_ids, *,
                    now: datetime, measures: Sequence[str] = COHORT_MEASURES) -> dict[int, dict[str, Value]]:
     """Figures of each group's members (all of them: the period chose the groups)."""
-    found = aggregates.figures(session, filters, scope, dims=["cohort"], groupings=[("cohort",)], measures=measures,
-                        now=now, period=False, where=[CohortMembership.cohort_id.in_(cohort_ids)])
+    found = aggregates.figures(session, filters, scope, dims=["cohort"], groupings=[("cohort",)],
+                               measures=measures, now=now, period=False,
+                               where=[CohortMembership.cohort_id.in_(cohort_ids)])
     return {key[0]: _values(cell, measures, False) for key, cell in found.at(0).items()}
 
 

@@ -125,7 +125,8 @@ class ReportArgsSchema(Schema):
     @validates_schema(pass_original=True, skip_on_field_errors=False)
     def _sensitive_filters(self, _data, original, **_kwargs):
         for dimension in FILTERS:
-            if dimension.sensitive and dimension.key not in self.fields and str(original.get(dimension.key) or "").strip():
+            asked = str(original.get(dimension.key) or "").strip()
+            if asked and dimension.sensitive and dimension.key not in self.fields:
                 raise ValidationError([dimension.refused], dimension.key)
 
 

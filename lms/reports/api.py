@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import current_app, request
 from flask_login import current_user
 
 from lms.core.api import AUTH_RESPONSES, api_blueprint, authenticated
-from lms.core.errors import NotFound
+from lms.core.errors import NotAllowed
 from lms.core.models import utcnow
 from lms.extensions import db
-from lms.reports import doors, exports, operations
-from lms.reports.definitions import DIMENSIONS, MEASURES
-from lms.reports.filters import parse_filters, scope_of
+from lms.reports import exports, operations, schemas
+from lms.reports.dimensions import DIMENSIONS
+from lms.reports.filters import may_view_reports
+from lms.reports.measures import MEASURES
 from lms.reports.schemas import (
     CatalogueSchema,
+    CohortArgsSchema,
     CohortReportSchema,
     ExportArgsSchema,
     OverviewArgsSchema,
@@ -29,6 +33,23 @@ blp = api_blueprint("reports_api", __name__,
 
 REFUSED = {403: "Not a manager or administrator, or a beneficiary, institution or group outside your scope.",
            422: "An unknown measure, dimension or filter value; the errors name each field."}
+
+
+def viewers_only(view):
+    """Managers and administrators, before their arguments are even read (as the pages)."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not may_view_reports(current_user):
+            raise NotAllowed()
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def query(schema) -> dict:
+    """Document a report's query arguments; the handler reads them with the same schema as the page."""
+    return {"parameters": [{"in": "query", "schema": schema}]}
 
 
 def _figure(value) -> dict:
@@ -63,12 +84,12 @@ def _breakdown(result) -> dict:
 
 @blp.get("/reports/measures")
 @authenticated
+@viewers_only
 @blp.response(200, CatalogueSchema)
 @blp.alt_response(401, description=AUTH_RESPONSES[401])
 @blp.alt_response(403, description=REFUSED[403])
 def catalogue():
     """The measures and dimensions reports offer, with what each means."""
-    scope_of(current_user)
     return {
         "measures": [{"key": m.key, "label": str(m.label), "kind": m.kind, "description": str(m.description)}
                      for m in MEASURES.values()],
@@ -79,15 +100,16 @@ def catalogue():
 
 @blp.get("/reports/overview")
 @authenticated
-@blp.arguments(OverviewArgsSchema, location="query")
+@viewers_only
+@blp.doc(**query(OverviewArgsSchema))
 @blp.response(200, OverviewSchema)
 @blp.alt_response(401, description=AUTH_RESPONSES[401])
 @blp.alt_response(403, description=REFUSED[403])
 @blp.alt_response(422, description=REFUSED[422])
-def overview(args):
+def overview():
     """Headline figures of the period, completion by beneficiary, the monthly trend, and the groups."""
-    filters = parse_filters(db.session, current_user, request.args, doors.OVERVIEW_FILTERS)
-    result = operations.overview(db.session, current_user, filters, now=utcnow(), page=args["page"])
+    asked = schemas.load(OverviewArgsSchema(), request.args)
+    result = operations.overview(db.session, current_user, asked.filters, now=utcnow(), page=asked.page)
     breakdown = result.by_beneficiary
     cohorts = result.cohorts
     return {
@@ -107,20 +129,21 @@ def overview(args):
 
 @blp.get("/reports/pivot")
 @authenticated
-@blp.arguments(PivotArgsSchema, location="query")
+@viewers_only
+@blp.doc(**query(PivotArgsSchema))
 @blp.response(200, PivotSchema)
 @blp.alt_response(401, description=AUTH_RESPONSES[401])
 @blp.alt_response(403, description=REFUSED[403])
 @blp.alt_response(422, description=REFUSED[422])
-def pivot(args):
+def pivot():
     """Any measure by one dimension (`rows`) or two (`rows` and `columns`), with totals.
 
     Cells keyed by gender, and every cell when filtered by gender, are hidden below
     `min_group` enrolments, with complementary cells so that totals cannot reveal them.
     """
-    filters = parse_filters(db.session, current_user, request.args, doors.PIVOT_FILTERS)
-    result = operations.pivot(db.session, current_user, filters, measure=args["measure"], rows=args["rows"],
-                              columns=args.get("columns"), now=utcnow())
+    asked = schemas.load(PivotArgsSchema(), request.args)
+    result = operations.pivot(db.session, current_user, asked.filters, measure=asked.measure, rows=asked.rows,
+                              columns=asked.columns, now=utcnow())
     rows = {m.key: m.code for m in result.row_members}
     columns = {m.key: m.code for m in result.column_members}
     return {
@@ -140,12 +163,15 @@ def pivot(args):
 
 @blp.get("/reports/cohorts/<int:cohort_id>")
 @authenticated
+@viewers_only
 @blp.response(200, CohortReportSchema)
 @blp.alt_response(401, description=AUTH_RESPONSES[401])
 @blp.alt_response(403, description="A group of another beneficiary than yours, or not a manager.")
 @blp.alt_response(404, description="No such group.")
+@blp.alt_response(422, description="A filter: a group's figures are all its members' (gender is refused).")
 def cohort(cohort_id: int):
     """A group's figures: headline, where its members stand, by institution, profession and gender."""
+    schemas.load(CohortArgsSchema(), request.args)   # no filters: a gender filter is 422
     report = operations.cohort_report(db.session, current_user, cohort_id, now=utcnow())
     return {
         **_applied(report.filters, report.generated_at),
@@ -160,7 +186,8 @@ FILE = {"type": "string", "format": "binary"}
 
 @blp.get("/reports/exports/<name>.<fmt>")
 @authenticated
-@blp.arguments(ExportArgsSchema, location="query")
+@viewers_only
+@blp.doc(**query(ExportArgsSchema))
 @blp.response(200, FILE, content_type="text/csv",
               description="The table with its title, filters, scope and time in the first rows. "
                           "`.csv` is streamed; `.xlsx` "
@@ -169,7 +196,7 @@ FILE = {"type": "string", "format": "binary"}
 @blp.alt_response(403, description=REFUSED[403])
 @blp.alt_response(404, description="No such table or file format.")
 @blp.alt_response(422, description=REFUSED[422])
-def export(args, name: str, fmt: str):
+def export(name: str, fmt: str):
     """Download a table of the dashboard as CSV or XLSX.
 
     `name`: headline, beneficiaries, trend, cohorts (every group), pivot (with `measure`, `rows`,
@@ -177,8 +204,6 @@ def export(args, name: str, fmt: str):
     cohort-genders (with `cohort`), or trainees: one row per enrolment in your scope with the
     trainee's profile (never their gender), status, progress, dates, final score and certificate.
     """
-    if fmt not in exports.FORMATS or name not in EXPORTABLE:
-        raise NotFound()
-    built = doors.build_export(db.session, current_user, name, request.args, now=utcnow())
+    built = exports.build(db.session, current_user, name, fmt, request.args, now=utcnow())
     return exports.response(built, fmt)
 

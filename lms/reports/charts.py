@@ -15,7 +15,7 @@ from flask_babel import format_decimal, format_number, format_percent
 from markupsafe import Markup, escape
 from pygal.style import Style
 
-from lms.reports.definitions import COUNT, DAYS, HOURS, PERCENT, SCORE
+from lms.reports.measures import COUNT, DAYS, HOURS, PERCENT, SCORE
 
 MAX_CATEGORIES = 40   # beyond this a chart helps nobody: the table says it all
 MAX_SERIES = 8

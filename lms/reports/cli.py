@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
+
+from lms.accounts.operations import ensure_reference_data
+from lms.core.errors import DomainError
+from lms.core.unit_of_work import transaction
+from lms.courses.cli import import_folder
+from lms.courses.models import Course
+from lms.reports.synthetic import generate
 
 demo_cli = AppGroup("demo", help="Demonstration data.")
 
@@ -22,28 +32,16 @@ def generate_command(trainees: int, seed: int, until):
 
     Refuses a database that already holds one.
     """
-    from flask import current_app
-
-    from lms.accounts.operations import ensure_reference_data
-    from lms.core.errors import DomainError
-    from lms.courses.cli import import_folder
-    from lms.courses.models import Course
-    from lms.extensions import db
-    from lms.reports.synthetic import generate
-
-    ensure_reference_data(db.session)
-    db.session.commit()
-    if db.session.scalar(db.select(Course.id).limit(1)) is None:
-        from pathlib import Path
-
+    with transaction() as session:
+        ensure_reference_data(session)
+        has_content = session.scalar(select(Course.id).limit(1)) is not None
+    if not has_content:
         import_folder(Path(current_app.config["LMS_CONTENT_DIR"]))
     try:
-        summary = generate(db.session, trainees=trainees, seed=seed,
-                           until=until.date() if until else None)
+        with transaction() as session:
+            summary = generate(session, trainees=trainees, seed=seed, until=until.date() if until else None)
     except DomainError as exc:
-        db.session.rollback()
         raise click.ClickException(str(exc.message)) from None
-    db.session.commit()
     click.echo(f"Synthetic programme: {summary.trainees:,} trainees, {summary.tutors:,} tutors, "
                f"{summary.cohorts:,} groups, in {summary.seconds:.1f} s (seed {seed}, until "
                f"{(until.date() if until else date.today()).isoformat()}).")

@@ -13,12 +13,13 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import Response, current_app, stream_with_context
 from flask_babel import format_datetime
+from marshmallow import Schema
 from sqlalchemy import String, func, literal_column, select
 from sqlalchemy.orm import Session
 
@@ -27,11 +28,16 @@ from lms.accounts.reference import PROFESSIONS
 from lms.certificates.codes import GROUP
 from lms.certificates.codes import LENGTH as CODE_LENGTH
 from lms.certificates.models import STATUSES, Certificate
+from lms.core.errors import NotFound
 from lms.core.i18n import LANGUAGES, _
 from lms.courses.models import Course, Enrolment
-from lms.reports import sql
-from lms.reports.definitions import COUNT, DAYS, HOURS, PERCENT, SCORE
-from lms.reports.filters import Filters, scope_of
+from lms.reports import operations, schemas, tables
+from lms.reports.dimensions import DIMENSIONS
+from lms.reports.facts import Joins, enrolment_joins, final_scores, population, tune
+from lms.reports.filters import Filters, scope_of, scoped_filters
+from lms.reports.measures import COUNT, DAYS, HOURS, PERCENT, SCORE
+from lms.reports.operations import Value
+from lms.reports.sql_dialects import dialect_of, utc_day
 from lms.reports.tables import DATE, Column, Link, Table
 from lms.tutors.models import Cohort
 
@@ -91,8 +97,6 @@ def scope_label(session: Session, viewer) -> str:
 
 def plain(value, kind: str):
     """A cell as a file holds it: numbers as numbers (rounded as shown), dates as dates."""
-    from lms.reports.operations import Value
-
     if isinstance(value, Value):
         if value.suppressed:
             return _("suppressed")
@@ -131,13 +135,6 @@ def trainee_columns() -> list[Column]:
             Column(_("Final score"), SCORE), Column(_("Certificate code")), Column(_("Certificate status"))]
 
 
-def _day(column, dialect: str):
-    """A timestamp's UTC date as 'YYYY-MM-DD' text, made by the database (no per-row Python)."""
-    if dialect == "postgresql":
-        return func.to_char(func.timezone(sql.UTC_NAME, column), literal_column("'YYYY-MM-DD'"), type_=String)
-    return func.date(column, type_=String)
-
-
 def _grouped_code(column):
     """The verification code as people read it (K7QM-3XJD-9PRA-T2HC), made by the database."""
     parts = [func.substr(column, start + 1, GROUP) for start in range(0, CODE_LENGTH, GROUP)]
@@ -149,19 +146,21 @@ def _grouped_code(column):
 
 def trainee_query(filters: Filters, scope: set[int] | None, dialect: str):
     """Every enrolment of the scope and filters with its trainee's profile; never their gender."""
-    final = sql.final_scores(dialect)
-    query = sql.enrolment_joins(
+    final = final_scores(dialect)
+    query = enrolment_joins(
         select(User.full_name, User.email, User.beneficiary_id, Institution.name, User.profession, User.language,
-               Enrolment.course_id, Cohort.name, sql.BENEFICIARY, sql.LANGUAGE, _day(Enrolment.enrolled_at, dialect),
-               Enrolment.status, Enrolment.progress_percent, _day(Enrolment.last_activity_at, dialect),
-               _day(Enrolment.completed_at, dialect), final.c.final_score, _grouped_code(Certificate.code), Certificate.status),
-        sql.Joins(course=filters.format is not None))
+               Enrolment.course_id, Cohort.name, DIMENSIONS["beneficiary"].expression(),
+               DIMENSIONS["language"].expression(), utc_day(Enrolment.enrolled_at, dialect),
+               Enrolment.status, Enrolment.progress_percent, utc_day(Enrolment.last_activity_at, dialect),
+               utc_day(Enrolment.completed_at, dialect), final.c.final_score, _grouped_code(Certificate.code),
+               Certificate.status),
+        Joins(course=Joins.needed(filters, scope).course))
     query = (query.outerjoin(Institution, Institution.id == User.institution_id)
              .outerjoin(Certificate, Certificate.enrolment_id == Enrolment.id)
              .outerjoin(final, final.c.enrolment_id == Enrolment.id))
     # By trainee, then enrolment: a trainee's enrolments together, in an order the database can
     # produce from its indexes instead of sorting every row before the first is sent.
-    return sql.population(query, filters, scope).order_by(User.id, Enrolment.id)
+    return population(query, filters, scope).order_by(User.id, Enrolment.id)
 
 
 def trainee_rows(session: Session, filters: Filters, scope: set[int] | None) -> Iterator[list]:
@@ -178,8 +177,8 @@ def trainee_rows(session: Session, filters: Filters, scope: set[int] | None) -> 
     states = {"active": _("active"), "withdrawn": _("withdrawn")}
     completed_label = _("completed")
     certificate_states = {key: str(label) for key, label in STATUSES.items()}
-    query = trainee_query(filters, scope, sql.dialect_of(session))
-    sql.tune(session)
+    query = trainee_query(filters, scope, dialect_of(session))
+    tune(session)
     # Streamed with a server-side cursor for this statement only (the connection keeps its options).
     result = session.execute(query, execution_options={"yield_per": STREAM_BATCH})
     for (name, email, profile, institution, profession, language, course_id, cohort, counted, studied,
@@ -199,6 +198,47 @@ def trainee_export(session: Session, viewer, filters: Filters, *, generated_at: 
                   trainee_rows(session, filters, scope_of(viewer)), generated_at, scope_label(session, viewer),
                   notes=(_("Personal data: keep and share this file only as the programme's data-protection "
                            "rules allow."),), ready=True)
+
+
+# --- any table by its name -------------------------------------------------------------------
+
+def arguments_schema(name: str) -> Schema:
+    """A table takes the arguments of the page it is on."""
+    if name == "pivot":
+        return schemas.PivotArgsSchema()
+    if name in tables.COHORT_TABLES:
+        return schemas.CohortTableArgsSchema()
+    return schemas.FilterArgsSchema()
+
+
+def build(session: Session, viewer, name: str, fmt: str, args: Mapping, *, now: datetime) -> Export:
+    """The table called ``name`` with the request's arguments, for a file in ``fmt``: 404 for
+    no such table or format, 403/422 as for the page the table comes from."""
+    if name not in tables.EXPORTABLE:
+        raise NotFound(_("There is no such table to export."))
+    if fmt not in FORMATS:
+        raise NotFound(_("Choose CSV or XLSX."))
+    scope_name = scope_label(session, viewer)
+    asked = schemas.load(arguments_schema(name), args)
+    if name in tables.COHORT_TABLES:
+        report = operations.cohort_report(session, viewer, asked, now=now)
+        return table_export(tables.cohort_tables(report)[name], generated_at=now, scope=scope_name)
+    if name == "pivot":
+        result = operations.pivot(session, viewer, asked.filters, measure=asked.measure, rows=asked.rows,
+                                  columns=asked.columns, now=now)
+        return table_export(tables.pivot_table(result), generated_at=now, scope=scope_name)
+    filters, scope = scoped_filters(viewer, asked)
+    if name == "trainees":
+        return trainee_export(session, viewer, filters, generated_at=now)
+    if name == "trend":
+        table = tables.trend_table(operations.trend(session, filters, scope, now=now), filters)
+    elif name == "cohorts":
+        table = tables.cohorts_table(operations.all_cohorts(session, filters, scope, now=now), filters)
+    else:
+        headline, by_beneficiary = operations.headline_by_beneficiary(session, filters, scope, now=now)
+        table = (tables.headline_table(headline, filters) if name == "headline" else
+                 tables.breakdown_table(by_beneficiary, filters, "beneficiaries", _("Completion by beneficiary")))
+    return table_export(table, generated_at=now, scope=scope_name)
 
 
 # --- writers ---------------------------------------------------------------------------------
@@ -243,7 +283,7 @@ def csv_chunks(export: Export) -> Iterator[bytes]:
 
 
 def write_xlsx(export: Export, path: str) -> None:
-    import xlsxwriter
+    import xlsxwriter  # here: only downloads in XLSX need it
 
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
                                           "strings_to_urls": False, "tmpdir": os.path.dirname(path)})

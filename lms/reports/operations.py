@@ -1,7 +1,7 @@
 """Programme statistics: the overview, the pivot table and a group's drill-down.
 
 Each report is a fixed number of aggregate queries whatever the size of the programme
-(``lms.reports.sql``); figures come back already protected (``lms.reports.protect``).
+(``lms.reports.aggregates``); figures come back already protected (``lms.reports.suppression``).
 Everything here reads; nothing is written.
 """
 
@@ -15,15 +15,13 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lms.core.errors import NotAllowed, NotFound, ValidationFailed
-from lms.core.i18n import _
+from lms.core.errors import NotFound
 from lms.core.pagination import Page, page_count
-from lms.courses.models import SELF_PACED
-from lms.reports import sql
-from lms.reports.definitions import DIMENSIONS, HEADLINE, MEASURES, Dimension, Measure
-from lms.reports.filters import Filters, scope_of, scoped_filters
-from lms.reports.members import Member, ordered, resolve
-from lms.reports.protect import TOTAL, Protection, protect
+from lms.reports import aggregates
+from lms.reports.dimensions import DIMENSIONS, Dimension, Member, ordered
+from lms.reports.filters import Filters, in_scope, out_of_scope, scope_of, scoped_filters
+from lms.reports.measures import HEADLINE, MEASURES, Measure
+from lms.reports.suppression import TOTAL, Protection, protect
 from lms.tutors.models import Cohort, CohortMembership
 
 COHORTS_PER_PAGE = 50
@@ -48,8 +46,7 @@ def threshold() -> int:
 
 
 def _values(cell: dict, measures: Sequence[str], hidden: bool) -> dict[str, Value]:
-    return {m: Value(cell.get(m) if cell else (0 if MEASURES[m].kind == "count" else None), hidden)
-            for m in measures}
+    return {m: Value(cell.get(m) if cell else MEASURES[m].empty, hidden) for m in measures}
 
 
 # --- one dimension, several measures ----------------------------------------------------------
@@ -67,23 +64,23 @@ class Breakdown:
 def breakdown(session: Session, filters: Filters, scope: set[int] | None, dimension: str,
               measures: Sequence[str], *, now: datetime, period: bool = True) -> Breakdown:
     """Figures per value of one dimension, with the total: one or two queries, plus the names."""
-    found = sql.figures(session, filters, scope, dims=[dimension], groupings=[(dimension,), ()],
-                        measures=measures, now=now, period=period)
+    found = aggregates.figures(session, filters, scope, dims=[dimension], groupings=[(dimension,), ()],
+                               measures=measures, now=now, period=period)
     return _breakdown_from(session, filters, dimension, measures, found)
 
 
 def _breakdown_from(session, filters: Filters, dimension: str, measures: Sequence[str],
-                    found: sql.Figures, level: int = 0, total_level: int = 1) -> Breakdown:
+                    found: aggregates.Figures, level: int = 0, total_level: int = 1) -> Breakdown:
+    by = DIMENSIONS[dimension]
     cells = {key[0]: cell for key, cell in found.at(level).items()}
     total = found.total(total_level)
-    members = ordered(resolve(session, dimension, cells))
+    members = ordered(by.members(session, cells))
     counts = {(key, TOTAL): cell.get("enrolled", 0) for key, cell in cells.items()}
     counts[(TOTAL, TOTAL)] = total.get("enrolled", 0)
-    protection = protect(counts, list(cells), None, threshold=threshold(),
-                         rows_sensitive=DIMENSIONS[dimension].sensitive, columns_sensitive=False,
-                         filtered_sensitive=filters.sensitive)
+    protection = protect(counts, list(cells), None, threshold=threshold(), rows_sensitive=by.sensitive,
+                         columns_sensitive=False, filtered_sensitive=filters.sensitive)
     values = {key: _values(cell, measures, protection.hides((key, TOTAL))) for key, cell in cells.items()}
-    return Breakdown(DIMENSIONS[dimension], list(measures), members, values,
+    return Breakdown(by, list(measures), members, values,
                      _values(total, measures, protection.hides((TOTAL, TOTAL))), protection)
 
 
@@ -109,43 +106,30 @@ class Pivot:
         found = self.cells.get((row_key, column_key))
         if found is not None:
             return found
-        return Value(0 if self.measure.kind == "count" else None)
-
-
-def check_pivot_arguments(measure: str | None, rows: str | None, columns: str | None) -> None:
-    errors: dict[str, list] = {}
-    if measure not in MEASURES:
-        errors["measure"] = [_("Choose a measure from the list.")]
-    if rows not in DIMENSIONS:
-        errors["rows"] = [_("Choose what the rows show from the list.")]
-    if columns and columns not in DIMENSIONS:
-        errors["columns"] = [_("Choose what the columns show from the list.")]
-    elif columns and columns == rows:
-        errors["columns"] = [_("Rows and columns must show different things.")]
-    if errors:
-        raise ValidationFailed(errors)
+        return Value(self.measure.empty)
 
 
 def pivot(session: Session, viewer, filters: Filters, *, measure: str, rows: str, columns: str | None = None,
           now: datetime) -> Pivot:
-    """Any measure by one or two dimensions, with row, column and grand totals."""
-    check_pivot_arguments(measure, rows, columns)
+    """Any measure by one or two dimensions (keys of MEASURES and DIMENSIONS, different from
+    each other), with row, column and grand totals."""
     filters, scope = scoped_filters(viewer, filters)
     dims = [rows] + ([columns] if columns else [])
     groupings = [tuple(dims), (rows,), (columns,), ()] if columns else [(rows,), ()]
-    found = sql.figures(session, filters, scope, dims=dims, groupings=groupings, measures=[measure], now=now)
+    found = aggregates.figures(session, filters, scope, dims=dims, groupings=groupings, measures=[measure],
+                               now=now)
     if columns:
-        cells = found.at(sql.CELLS)
-        row_totals = {key[0]: cell for key, cell in found.at(sql.ROW_TOTALS).items()}
-        column_totals = {key[0]: cell for key, cell in found.at(sql.COLUMN_TOTALS).items()}
-        grand = found.total(sql.GRAND_TOTAL)
+        cells = found.at(aggregates.CELLS)
+        row_totals = {key[0]: cell for key, cell in found.at(aggregates.ROW_TOTALS).items()}
+        column_totals = {key[0]: cell for key, cell in found.at(aggregates.COLUMN_TOTALS).items()}
+        grand = found.total(aggregates.GRAND_TOTAL)
     else:
         cells = {}
         row_totals = {key[0]: cell for key, cell in found.at(0).items()}
         column_totals = {}
         grand = found.total(1)
-    row_members = ordered(resolve(session, rows, row_totals))
-    column_members = ordered(resolve(session, columns, column_totals)) if columns else []
+    row_members = ordered(DIMENSIONS[rows].members(session, row_totals))
+    column_members = ordered(DIMENSIONS[columns].members(session, column_totals)) if columns else []
     counts = {key: cell["enrolled"] for key, cell in cells.items()}
     counts.update({(key, TOTAL): cell["enrolled"] for key, cell in row_totals.items()})
     counts.update({(TOTAL, key): cell["enrolled"] for key, cell in column_totals.items()})
@@ -158,7 +142,7 @@ def pivot(session: Session, viewer, filters: Filters, *, measure: str, rows: str
     def value(cell: dict | None, position: tuple) -> Value:
         return Value(cell.get(measure) if cell else None, protection.hides(position))
 
-    empty = 0 if MEASURES[measure].kind == "count" else None
+    empty = MEASURES[measure].empty
     return Pivot(
         filters=filters, measure=MEASURES[measure], rows=DIMENSIONS[rows],
         columns=DIMENSIONS[columns] if columns else None, row_members=row_members,
@@ -214,8 +198,8 @@ def trend(session: Session, filters: Filters, scope: set[int] | None, *, now: da
     start = datetime(int(codes[0][:4]), int(codes[0][5:]), 1, tzinfo=UTC)
     year, month = int(codes[-1][:4]), int(codes[-1][5:])
     end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=UTC)
-    counts = sql.monthly_counts(session, filters, scope, start, end)
-    members = resolve(session, "month", codes)
+    counts = aggregates.monthly_counts(session, filters, scope, start, end)
+    members = DIMENSIONS["month"].members(session, codes)
     return Trend([members[code] for code in codes], counts["enrolments"], counts["completions"])
 
 
@@ -238,17 +222,15 @@ class CohortPage(Page):
 
 
 def cohorts_query(filters: Filters, scope: set[int] | None):
-    """The groups a report lists: in scope, of the chosen beneficiary, course, language and
-    group, running at some time during the period."""
+    """The groups a report lists: in scope, narrowed by the filters that narrow groups (the
+    beneficiary, course, format, language, group), running at some time during the period."""
     query = select(Cohort)
     if scope is not None:
         query = query.where(Cohort.beneficiary_id.in_(sorted(scope)) if scope else Cohort.id.is_(None))
-    if filters.format == SELF_PACED:
-        query = query.where(Cohort.id.is_(None))
-    for column, value in ((Cohort.beneficiary_id, filters.beneficiary_id), (Cohort.course_id, filters.course_id),
-                          (Cohort.language, filters.language), (Cohort.id, filters.cohort_id)):
-        if value is not None:
-            query = query.where(column == value)
+    for dimension in filters.dimensions:
+        condition = dimension.groups_where(filters.key(dimension.key))
+        if condition is not None:
+            query = query.where(condition)
     if filters.start:
         query = query.where(Cohort.ends_on >= filters.start)
     if filters.end:
@@ -259,8 +241,9 @@ def cohorts_query(filters: Filters, scope: set[int] | None):
 def cohort_figures(session: Session, filters: Filters, scope: set[int] | None, cohort_ids, *,
                    now: datetime, measures: Sequence[str] = COHORT_MEASURES) -> dict[int, dict[str, Value]]:
     """Figures of each group's members (all of them: the period chose the groups)."""
-    found = sql.figures(session, filters, scope, dims=["cohort"], groupings=[("cohort",)], measures=measures,
-                        now=now, period=False, where=[CohortMembership.cohort_id.in_(cohort_ids)])
+    found = aggregates.figures(session, filters, scope, dims=["cohort"], groupings=[("cohort",)],
+                               measures=measures, now=now, period=False,
+                               where=[CohortMembership.cohort_id.in_(cohort_ids)])
     return {key[0]: _values(cell, measures, False) for key, cell in found.at(0).items()}
 
 
@@ -305,8 +288,8 @@ def headline_by_beneficiary(session: Session, filters: Filters, scope: set[int] 
                             now: datetime) -> tuple[dict[str, Value], Breakdown]:
     """Every headline measure in total, and the beneficiaries' table, in one statement (the
     turnaround of every round needs no join when the view is unrestricted)."""
-    found = sql.figures(session, filters, scope, dims=["beneficiary"], now=now, parts=[
-        sql.Part(("beneficiary",), BENEFICIARY_MEASURES), sql.Part((), HEADLINE)])
+    found = aggregates.figures(session, filters, scope, dims=["beneficiary"], now=now, parts=[
+        aggregates.Part(("beneficiary",), BENEFICIARY_MEASURES), aggregates.Part((), HEADLINE)])
     by_beneficiary = _breakdown_from(session, filters, "beneficiary", BENEFICIARY_MEASURES, found)
     headline = _values(found.total(1), HEADLINE, by_beneficiary.protection.hides((TOTAL, TOTAL)))
     return headline, by_beneficiary
@@ -343,8 +326,8 @@ def cohort_for_report(session: Session, viewer, cohort_id: int) -> Cohort:
     cohort = session.get(Cohort, cohort_id)
     if cohort is None:
         raise NotFound()
-    if scope is not None and cohort.beneficiary_id not in scope:
-        raise NotAllowed(_("You may only see statistics of the beneficiary you are responsible for."))
+    if not in_scope(scope, cohort.beneficiary_id):
+        raise out_of_scope()
     return cohort
 
 
@@ -352,11 +335,11 @@ def cohort_report(session: Session, viewer, cohort_id: int, *, now: datetime) ->
     """A group's figures: headline, where its members stand, and by institution, profession, gender."""
     cohort = cohort_for_report(session, viewer, cohort_id)
     scope = scope_of(viewer)
-    filters = Filters(cohort_id=cohort.id, labels={"cohort": cohort.name, "cohort_arg": str(cohort.id)})
-    headline = sql.figures(session, filters, scope, dims=[], groupings=[()], measures=HEADLINE, now=now)
+    filters = Filters({"cohort": DIMENSIONS["cohort"].member_of(cohort)})
+    headline = aggregates.figures(session, filters, scope, dims=[], groupings=[()], measures=HEADLINE, now=now)
     return CohortReport(
         cohort=cohort, filters=filters, headline=_values(headline.total(0), HEADLINE, False),
-        bands=sql.progress_bands(session, filters, scope),
+        bands=aggregates.progress_bands(session, filters, scope),
         by_institution=breakdown(session, filters, scope, "institution", BREAKDOWN_MEASURES, now=now),
         by_profession=breakdown(session, filters, scope, "profession", BREAKDOWN_MEASURES, now=now),
         by_gender=breakdown(session, filters, scope, "gender", BREAKDOWN_MEASURES, now=now),

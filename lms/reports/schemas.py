@@ -1,65 +1,238 @@
-"""Marshmallow schemas of programme statistics; query arguments in, figures out."""
+"""Marshmallow schemas of programme statistics: query arguments in, figures out.
+
+Both doors read a report's query string with the schemas below, once: the pages with
+``read`` (the messages go beside the form's fields), the API and the downloads with
+``load`` (422 naming each field). The same bad input gets the same message in the
+reader's language through either door. Filter values are resolved here, by each
+dimension's ``find``: what reaches an operation names things that exist.
+"""
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from collections.abc import Mapping
+from dataclasses import dataclass
 
-from lms.accounts.reference import GENDERS, PROFESSIONS
-from lms.core.i18n import LANGUAGES
-from lms.reports.definitions import BASES, DIMENSIONS, HEADLINE, MEASURES
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    pre_load,
+    validate,
+    validates_schema,
+)
+
+from lms.core.errors import ValidationFailed
+from lms.core.i18n import _l
+from lms.core.schema_messages import translate_leaves
+from lms.extensions import db
+from lms.reports.aggregates import PROGRESS_BANDS
+from lms.reports.dimensions import DIMENSIONS, FILTERS, Coded, Dimension
+from lms.reports.filters import BASES, ENROLMENT, Filters
+from lms.reports.measures import HEADLINE, MEASURES
 from lms.reports.operations import BENEFICIARY_MEASURES, BREAKDOWN_MEASURES, COHORT_MEASURES
-from lms.reports.sql import PROGRESS_BANDS
 from lms.reports.tables import EXPORTABLE
 
 # --- in ---------------------------------------------------------------------------------------
 
 
-class ReportFilterArgsSchema(Schema):
-    """Filters every report takes (gender: the pivot table only)."""
-
-    beneficiary = fields.String(validate=validate.Length(equal=2),
-                                metadata={"description": "Beneficiary code, e.g. RS. A national manager may "
-                                                         "only name their own (403 otherwise)."})
-    institution = fields.Integer(validate=validate.Range(min=1), metadata={"description": "Institution id."})
-    profession = fields.String(validate=validate.OneOf(list(PROFESSIONS)))
-    course = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "Course slug."})
-    format = fields.String(validate=validate.OneOf(["tutored", "self-paced"]))
-    cohort = fields.Integer(validate=validate.Range(min=1), metadata={"description": "Group (cohort) id."})
-    language = fields.String(validate=validate.OneOf(list(LANGUAGES)),
-                             metadata={"description": "Language of study: the group's, or the trainee's "
-                                                      "preferred language when self-paced."})
-    start = fields.Date(metadata={"description": "First day of the period (UTC), inclusive."})
-    end = fields.Date(metadata={"description": "Last day of the period (UTC), inclusive."})
-    basis = fields.String(validate=validate.OneOf(list(BASES)), load_default="enrolment",
-                          metadata={"description": "Which date the period applies to. `completion` counts "
-                                                   "only completed enrolments."})
+def _messages(errors: dict) -> dict[str, list[str]]:
+    """marshmallow's messages as lists of text in the reader's language, by field."""
+    return {name: [str(m) for m in (found if isinstance(found, list | tuple) else [found])]
+            for name, found in translate_leaves(errors).items()}
 
 
-class OverviewArgsSchema(ReportFilterArgsSchema):
+def read(schema: Schema, args: Mapping) -> tuple[object | None, dict[str, list[str]]]:
+    """What a query string asks for, and ``{}``; or None and the messages of each wrong field."""
+    try:
+        return schema.load(args), {}
+    except ValidationError as error:
+        return None, _messages(error.normalized_messages())
+
+
+def load(schema: Schema, args: Mapping):
+    """What a query string asks for; 422 with the messages of each wrong field otherwise."""
+    value, errors = read(schema, args)
+    if errors:
+        raise ValidationFailed(errors)
+    return value
+
+
+class MemberField(fields.Field):
+    """A filter: the code of one value of a dimension (``RS``, an id, a slug), found in the database."""
+
+    def __init__(self, dimension: Dimension, **kwargs):
+        metadata = {"type": dimension.code_type}
+        if dimension.description:
+            metadata["description"] = dimension.description
+        if isinstance(dimension, Coded):
+            metadata["enum"] = list(dimension.names)
+        super().__init__(metadata=metadata, **kwargs)
+        self.dimension = dimension
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        member = self.dimension.find(db.session, str(value).strip())
+        if member is None:
+            raise ValidationError([self.dimension.unknown])
+        return member
+
+
+class OwnMessage:
+    """A field answering our message, in the reader's language, when it is missing or wrong
+    (marshmallow's own messages stay those of the library, for the catalogues)."""
+
+    def __init__(self, *args, message, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.message = message
+
+    def make_error(self, key: str, **kwargs) -> ValidationError:
+        if key in ("required", "invalid", "format", "too_large"):
+            return ValidationError([self.message])
+        return super().make_error(key, **kwargs)
+
+
+class Choice(OwnMessage, fields.String):
+    def __init__(self, choices, *, message, **kwargs):
+        super().__init__(message=message, validate=validate.OneOf(list(choices), error=message), **kwargs)
+
+
+class Day(OwnMessage, fields.Date):
+    pass
+
+
+class Number(OwnMessage, fields.Integer):
+    def __init__(self, *, message, **kwargs):
+        super().__init__(message=message, validate=validate.Range(min=1, max=2**31 - 1, error=message), **kwargs)
+
+
+class ReportArgsSchema(Schema):
+    """What every report's arguments share: values stripped, empty ones (a form's "Any")
+    left out, unknown ones ignored, and a sensitive filter refused (see ``Dimension.refused``)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    @pre_load
+    def _strip(self, data, **_kwargs):
+        stripped = {}
+        for name, value in data.items():
+            value = value.strip() if isinstance(value, str) else value
+            if value not in ("", None):
+                stripped[name] = value
+        return stripped
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def _sensitive_filters(self, _data, original, **_kwargs):
+        for dimension in FILTERS:
+            asked = str(original.get(dimension.key) or "").strip()
+            if asked and dimension.sensitive and dimension.key not in self.fields:
+                raise ValidationError([dimension.refused], dimension.key)
+
+
+class _FilterArgs(ReportArgsSchema):
+    """The filters of a report: a value of some dimensions, the period; loaded as ``Filters``."""
+
+    @validates_schema(skip_on_field_errors=False)
+    def _period(self, data, **_kwargs):
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise ValidationError([_l("The end of the period cannot be before its start.")], "end")
+
+    @post_load
+    def _filters(self, data, **_kwargs):
+        chosen = {d.key: data[d.key] for d in FILTERS if data.get(d.key) is not None}
+        return self.make(Filters(chosen, data.get("start"), data.get("end"), data["basis"]), data)
+
+    def make(self, filters: Filters, data: dict):
+        return filters
+
+
+def _filter_fields(*, sensitive: bool) -> dict[str, fields.Field]:
+    made: dict[str, fields.Field] = {d.key: MemberField(d) for d in FILTERS if sensitive or not d.sensitive}
+    wrong_date = _l("Enter a date as YYYY-MM-DD.")
+    made["start"] = Day(message=wrong_date, metadata={"description": "First day of the period (UTC), inclusive."})
+    made["end"] = Day(message=wrong_date, metadata={"description": "Last day of the period (UTC), inclusive."})
+    made["basis"] = Choice(BASES, message=_l("Choose the enrolment date or the completion date."),
+                           load_default=ENROLMENT,
+                           metadata={"description": "Which date the period applies to. `completion` counts "
+                                                    "only completed enrolments."})
+    return made
+
+
+# Every filter but the sensitive ones (gender), which only a protected table takes.
+FilterArgsSchema = _FilterArgs.from_dict(_filter_fields(sensitive=False), name="ReportFilterArgsSchema")
+ProtectedFilterArgsSchema = _FilterArgs.from_dict(_filter_fields(sensitive=True),
+                                                  name="ReportProtectedFilterArgsSchema")
+
+
+@dataclass(frozen=True)
+class OverviewArgs:
+    filters: Filters
+    page: int
+
+
+class OverviewArgsSchema(FilterArgsSchema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1),
                           metadata={"description": "Page of the groups list (50 per page)."})
 
+    def make(self, filters, data):
+        return OverviewArgs(filters, data["page"])
 
-class PivotArgsSchema(ReportFilterArgsSchema):
-    measure = fields.String(required=True, validate=validate.OneOf(list(MEASURES)))
-    rows = fields.String(required=True, validate=validate.OneOf(list(DIMENSIONS)))
-    columns = fields.String(validate=validate.OneOf(list(DIMENSIONS)))
-    gender = fields.String(validate=validate.OneOf(list(GENDERS)),
-                           metadata={"description": "Makes every figure one of a gender: all are protected."})
 
-    @validates_schema
+@dataclass(frozen=True)
+class PivotArgs:
+    filters: Filters
+    measure: str
+    rows: str
+    columns: str | None
+
+    def query_args(self) -> dict[str, str]:
+        args = {**self.filters.query_args(), "measure": self.measure, "rows": self.rows}
+        if self.columns:
+            args["columns"] = self.columns
+        return args
+
+
+class PivotArgsSchema(ProtectedFilterArgsSchema):
+    measure = Choice(MEASURES, message=_l("Choose a measure from the list."), required=True)
+    rows = Choice(DIMENSIONS, message=_l("Choose what the rows show from the list."), required=True)
+    columns = Choice(DIMENSIONS, message=_l("Choose what the columns show from the list."))
+
+    @validates_schema(skip_on_field_errors=False)
     def _different(self, data, **_kwargs):
         if data.get("columns") and data.get("columns") == data.get("rows"):
-            raise ValidationError("Rows and columns must show different things.", field_name="columns")
+            raise ValidationError([_l("Rows and columns must show different things.")], "columns")
+
+    def make(self, filters, data):
+        return PivotArgs(filters, data["measure"], data["rows"], data.get("columns"))
 
 
-class ExportArgsSchema(ReportFilterArgsSchema):
-    """The filters of the table exported; the pivot's measure and dimensions; the group of its tables."""
+class CohortArgsSchema(ReportArgsSchema):
+    """A group's page takes no filter: its figures are all its members' (gender is refused)."""
+
+    @post_load
+    def _nothing(self, _data, **_kwargs):
+        return None
+
+
+class CohortTableArgsSchema(ReportArgsSchema):
+    """A table of a group's page, to download: which group."""
+
+    cohort = Number(message=_l("Say which group: its number."), required=True,
+                    metadata={"description": "Group (cohort) id."})
+
+    @post_load
+    def _cohort(self, data, **_kwargs):
+        return data["cohort"]
+
+
+class ExportArgsSchema(ProtectedFilterArgsSchema):
+    """Documentation only: a download takes the arguments of the page its table is on, and is
+    read with that page's schema (``lms.reports.exports.arguments_schema``)."""
 
     measure = fields.String(validate=validate.OneOf(list(MEASURES)), metadata={"description": "pivot only"})
     rows = fields.String(validate=validate.OneOf(list(DIMENSIONS)), metadata={"description": "pivot only"})
     columns = fields.String(validate=validate.OneOf(list(DIMENSIONS)), metadata={"description": "pivot only"})
-    gender = fields.String(validate=validate.OneOf(list(GENDERS)), metadata={"description": "pivot only"})
 
 
 # --- out --------------------------------------------------------------------------------------

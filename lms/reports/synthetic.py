@@ -8,7 +8,7 @@ assessments, completions with certificates (a few revoked), withdrawals. Everyth
 trainee does leaves the progress events the platform itself would have written.
 
 The same ``seed`` (and ``until`` date) gives the same programme. Rows are written in bulk
-(``lms.reports.bulk``); no ORM object is made per row. A database that already holds a
+(``lms.reports.bulk_insert``); no ORM object is made per row. A database that already holds a
 synthetic programme is refused: generate into a fresh one.
 """
 
@@ -20,7 +20,6 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -30,9 +29,9 @@ from lms.accounts.reference import BENEFICIARIES
 from lms.certificates.codes import ALPHABET as CODE_ALPHABET
 from lms.certificates.codes import LENGTH as CODE_LENGTH
 from lms.core.errors import Conflict, ValidationFailed
-from lms.courses.models import Course, Lesson, Module
-from lms.quizzes.models import FINAL_KEY, Quiz
-from lms.tutors.models import Assignment, Cohort
+from lms.reports.bulk_insert import BulkWriter
+from lms.reports.course_shapes import CourseShape, course_shapes
+from lms.tutors.models import Cohort
 from lms.tutors.operations.cohorts import KEY_ALPHABET, KEY_LENGTH
 
 DOMAIN = "programme.example"
@@ -94,64 +93,12 @@ COLUMNS = {
 
 
 @dataclass
-class CourseShape:
-    """What a trainee can do in a course, in order: lessons by module, quizzes, case studies."""
-
-    id: int
-    slug: str
-    tutored: bool
-    version: int
-    title: dict
-    hours: Decimal
-    languages: list[str]
-    modules: list[list[int]]                      # lesson ids per module
-    module_quizzes: dict[int, tuple[int, int]]    # module index -> (quiz id, pass mark)
-    assignments: dict[int, tuple[int, int]]       # module index -> (assignment id, max points)
-    final: tuple[int, int] | None                 # (quiz id, pass mark)
-
-    @property
-    def lessons(self) -> list[int]:
-        return [lesson for module in self.modules for lesson in module]
-
-    @property
-    def items(self) -> int:
-        return len(self.lessons) + len(self.module_quizzes) + len(self.assignments) + (1 if self.final else 0)
-
-
-@dataclass
 class Summary:
     trainees: int
     tutors: int
     cohorts: int
     rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
-
-
-def _shapes(session: Session) -> list[CourseShape]:
-    shapes = []
-    for course in session.scalars(select(Course).order_by(Course.slug)):
-        modules = list(session.scalars(select(Module).where(Module.course_id == course.id,
-                                                            Module.is_retired.is_(False)).order_by(Module.position)))
-        index = {m.id: i for i, m in enumerate(modules)}
-        lessons = [[] for _ in modules]
-        for lesson_id, module_id in session.execute(
-                select(Lesson.id, Lesson.module_id).where(Lesson.course_id == course.id, Lesson.is_retired.is_(False))
-                .order_by(Lesson.module_id, Lesson.position)):
-            if module_id in index:
-                lessons[index[module_id]].append(lesson_id)
-        quizzes, final = {}, None
-        for quiz in session.scalars(select(Quiz).where(Quiz.course_id == course.id, Quiz.is_retired.is_(False))):
-            if quiz.module_id is None and quiz.key == FINAL_KEY:
-                final = (quiz.id, quiz.pass_mark)
-            elif quiz.module_id in index:
-                quizzes[index[quiz.module_id]] = (quiz.id, quiz.pass_mark)
-        assignments = {index[a.module_id]: (a.id, a.max_points) for a in session.scalars(
-            select(Assignment).where(Assignment.course_id == course.id, Assignment.is_retired.is_(False)))
-            if a.module_id in index}
-        shapes.append(CourseShape(course.id, course.slug, course.is_tutored, course.version, course.title,
-                                  Decimal(course.hours), list(course.languages or []), lessons, quizzes,
-                                  assignments, final))
-    return [s for s in shapes if s.lessons]
 
 
 def existing_programme(session: Session) -> int:
@@ -202,7 +149,7 @@ class Generator:
     # --- the programme ---------------------------------------------------------------------
 
     def run(self) -> Summary:
-        shapes = _shapes(self.session)
+        shapes = course_shapes(self.session)
         tutored = [s for s in shapes if s.tutored]
         self_paced = [s for s in shapes if not s.tutored]
         if not tutored or not self_paced:
@@ -514,8 +461,6 @@ class Generator:
 
 def generate(session: Session, *, trainees: int, seed: int, until: date | None = None) -> Summary:
     """Write a synthetic programme of ``trainees`` trainees into the session's transaction (not committed)."""
-    from lms.reports.bulk import BulkWriter
-
     if not 1 <= trainees <= MAX_TRAINEES:
         raise ValidationFailed(f"--trainees must be between 1 and {MAX_TRAINEES:,}.", field="trainees")
     found = existing_programme(session)

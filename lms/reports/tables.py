@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask import url_for
+from flask_babel import format_date
+from markupsafe import Markup, escape
 
 from lms.core.i18n import LANGUAGES, _
-from lms.reports.definitions import COUNT, HEADLINE, MEASURES, PERCENT
+from lms.reports.aggregates import PROGRESS_BANDS
+from lms.reports.charts import formatter
+from lms.reports.dimensions import Dimension, Member
 from lms.reports.filters import Filters
+from lms.reports.measures import COUNT, HEADLINE, MEASURES, PERCENT
 from lms.reports.operations import (
     COHORT_MEASURES,
     Breakdown,
@@ -23,8 +29,7 @@ from lms.reports.operations import (
     Trend,
     Value,
 )
-from lms.reports.protect import Protection
-from lms.reports.sql import PROGRESS_BANDS
+from lms.reports.suppression import Protection
 
 TEXT, DATE = "text", "date"
 
@@ -79,12 +84,31 @@ def measure_column(key: str) -> Column:
     return Column(str(measure.label), measure.kind)
 
 
-def _member_cell(member, dimension: str):
-    if dimension == "cohort" and member.code:
-        return Link(member.label, url_for("reports.cohort", cohort_id=int(member.code)))
-    if member.lang:
-        return Link(member.label, "", member.lang)
+def _member_cell(member: Member, dimension: Dimension):
+    url = dimension.url(member)
+    if url or member.lang:
+        return Link(member.label, url or "", member.lang)
     return member.label
+
+
+def report_cell(cell, kind: str) -> Markup:
+    """A table cell as HTML: a figure written for the reader's locale, or marked as hidden."""
+    if isinstance(cell, Value):
+        if cell.suppressed:
+            return Markup('<span class="suppressed"><span aria-hidden="true">◦</span>'
+                          '<span class="visually-hidden">{}</span></span>').format(_("hidden"))
+        if cell.value is None:
+            return Markup('<span aria-hidden="true">–</span><span class="visually-hidden">{}</span>').format(
+                _("none"))
+        return escape(formatter(kind)(cell.value))
+    if isinstance(cell, Link):
+        lang = Markup(' lang="{}"').format(cell.lang) if cell.lang else Markup("")
+        if cell.url:
+            return Markup('<a href="{}"{}>{}</a>').format(cell.url, lang, cell.label)
+        return Markup("<span{}>{}</span>").format(lang, cell.label)
+    if isinstance(cell, date):
+        return escape(format_date(cell))
+    return escape("" if cell is None else str(cell))
 
 
 # --- overview ------------------------------------------------------------------------------
@@ -98,7 +122,7 @@ def headline_table(headline: dict[str, Value], filters: Filters, key: str = "hea
 
 def breakdown_table(result: Breakdown, filters: Filters, key: str, title: str) -> Table:
     columns = [Column(str(result.dimension.label))] + [measure_column(m) for m in result.measures]
-    rows = [[_member_cell(member, result.dimension.key)] + [result.values[member.key][m] for m in result.measures]
+    rows = [[_member_cell(member, result.dimension)] + [result.values[member.key][m] for m in result.measures]
             for member in result.members]
     footer = [[_("Total")] + [result.total[m] for m in result.measures]]
     return Table(key, title, columns, rows, footer, filters, result.protection)
@@ -152,7 +176,7 @@ def pivot_table(result: Pivot) -> Table:
     title = _("{measure} by {rows}").format(measure=result.measure.label, rows=str(result.rows.label).lower())
     if result.columns is None:
         columns = [Column(str(result.rows.label)), Column(str(result.measure.label), kind)]
-        rows = [[_member_cell(m, result.rows.key), result.row_totals[m.key]] for m in result.row_members]
+        rows = [[_member_cell(m, result.rows), result.row_totals[m.key]] for m in result.row_members]
         footer = [[_("Total"), result.total]]
     else:
         title = _("{measure} by {rows} and {columns}").format(
@@ -160,7 +184,7 @@ def pivot_table(result: Pivot) -> Table:
             columns=str(result.columns.label).lower())
         columns = ([Column(str(result.rows.label))]
                    + [Column(m.label, kind) for m in result.column_members] + [Column(_("Total"), kind)])
-        rows = [[_member_cell(r, result.rows.key)]
+        rows = [[_member_cell(r, result.rows)]
                 + [result.cell(r.key, c.key) for c in result.column_members] + [result.row_totals[r.key]]
                 for r in result.row_members]
         footer = [[_("Total")] + [result.column_totals[c.key] for c in result.column_members] + [result.total]]

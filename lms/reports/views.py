@@ -3,66 +3,52 @@ a group's drill-down, and the CSV/XLSX downloads of every table they show."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, g, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
-from lms.accounts.models import Beneficiary, Institution
-from lms.accounts.reference import ADMIN, GENDERS, MANAGER, PROFESSIONS
-from lms.core.errors import ValidationFailed
-from lms.core.i18n import LANGUAGES, _
+from lms.accounts.reference import ADMIN, MANAGER
+from lms.core.i18n import _
 from lms.core.models import utcnow
 from lms.core.permissions import roles_required
-from lms.courses.models import Course
 from lms.extensions import db
-from lms.reports import charts, doors, exports, operations, tables
-from lms.reports.definitions import BASES, COUNT, DIMENSIONS, MEASURES, PERCENT
-from lms.reports.filters import Filters, may_view_reports, parse_filters, scope_of
-from lms.tutors.models import Cohort
+from lms.reports import charts, exports, operations, schemas, tables
+from lms.reports.dimensions import DIMENSIONS, FILTERS, Dimension
+from lms.reports.filters import BASES, in_scope, may_view_reports, scope_of
+from lms.reports.measures import COUNT, MEASURES, PERCENT
 
 bp = Blueprint("reports", __name__, template_folder="templates", url_prefix="/reports")
 MANAGERS = (MANAGER, ADMIN)
-MAX_COHORT_CHOICES = 300
+
+
+@dataclass(frozen=True)
+class FilterField:
+    """One filter of a report's form: its dimension, and the (code, name) it offers; None: a
+    number to type (too many to list)."""
+
+    dimension: Dimension
+    choices: list[tuple[str, str]] | None
 
 
 def filter_options(*, pivot: bool = False) -> dict:
-    """The choices of the filter forms, limited to the viewer's scope: a query per list."""
+    """The choices of the filter forms, limited to the viewer's scope: a query per list.
+
+    The pivot table offers every filter; the overview neither the sensitive ones (they are
+    refused there) nor those it does not offer (the groups it lists itself)."""
     scope = scope_of(current_user)
-    beneficiaries = [b for b in db.session.scalars(select(Beneficiary).order_by(Beneficiary.code))
-                     if scope is None or b.id in scope]
-    if any(b.has_footnote for b in beneficiaries):
-        g.show_kosovo_footnote = True
-    institutions = select(Institution.id, Institution.name, Beneficiary.code).join(
-        Beneficiary, Beneficiary.id == Institution.beneficiary_id).order_by(Beneficiary.code, Institution.name)
-    if scope is not None:
-        institutions = institutions.where(Institution.beneficiary_id.in_(sorted(scope)))
-    options = {
-        "beneficiaries": [(b.code, b.name) for b in beneficiaries],
-        "institutions": [(str(i), f"{name} ({code})") for i, name, code in db.session.execute(institutions)],
-        "professions": [(key, str(label)) for key, label in PROFESSIONS.items()],
-        "courses": [(c.slug, c.title_in()) for c in db.session.scalars(select(Course).order_by(Course.slug))],
-        "formats": [("tutored", _("Tutored")), ("self-paced", _("Self-paced"))],
-        "languages": [(code, language.native_name) for code, language in LANGUAGES.items()],
-        "bases": [(key, str(label)) for key, label in BASES.items()],
-        "single_beneficiary": scope is not None and len(scope) == 1,
-    }
+    offered = [d for d in FILTERS if pivot or (d.on_overview and not d.sensitive)]
+    fields = []
+    for dimension in offered:
+        members = dimension.choices(db.session, scope)
+        if any(member.footnote for member in members or ()):
+            g.show_kosovo_footnote = True
+        fields.append(FilterField(dimension, None if members is None else [(m.code, m.label) for m in members]))
+    options = {"filters": fields, "bases": [(key, str(label)) for key, label in BASES.items()]}
     if pivot:
-        options["genders"] = [(key, str(label)) for key, label in GENDERS.items()]
-        cohorts = select(Cohort.id, Cohort.name).order_by(Cohort.starts_on.desc(), Cohort.name)
-        if scope is not None:
-            cohorts = cohorts.where(Cohort.beneficiary_id.in_(sorted(scope)))
-        found = db.session.execute(cohorts.limit(MAX_COHORT_CHOICES + 1)).all()
-        options["cohorts"] = [(str(i), name) for i, name in found] if len(found) <= MAX_COHORT_CHOICES else None
         options["measures"] = [(key, str(m.label)) for key, m in MEASURES.items()]
         options["dimensions"] = [(key, str(d.label)) for key, d in DIMENSIONS.items()]
     return options
-
-
-def _read_filters(allowed) -> tuple[Filters | None, dict]:
-    try:
-        return parse_filters(db.session, current_user, request.args, allowed), {}
-    except ValidationFailed as exc:
-        return None, exc.errors
 
 
 def _chart_rows(table: tables.Table, columns: list[int]) -> list[tuple[str, list]]:
@@ -80,12 +66,11 @@ def _label(cell) -> str:
 @bp.get("")
 @roles_required(*MANAGERS)
 def overview():
-    filters, errors = _read_filters(doors.OVERVIEW_FILTERS)
+    asked, errors = schemas.read(schemas.OverviewArgsSchema(), request.args)
     context = {"options": filter_options(), "errors": errors, "args": request.args, "result": None}
-    if filters is None:
+    if errors:
         return render_template("reports/overview.html", **context), 422
-    result = operations.overview(db.session, current_user, filters, now=utcnow(),
-                                 page=doors.page_number(request.args))
+    result = operations.overview(db.session, current_user, asked.filters, now=utcnow(), page=asked.page)
     made = tables.overview_tables(result)
     beneficiaries = made["beneficiaries"]
     categories = [_label(row[0]) for row in beneficiaries.rows]
@@ -115,20 +100,15 @@ def overview():
 @bp.get("/pivot")
 @roles_required(*MANAGERS)
 def pivot():
-    filters, errors = _read_filters(doors.PIVOT_FILTERS)
+    asked, errors = schemas.read(schemas.PivotArgsSchema(), request.args)
     context = {"options": filter_options(pivot=True), "errors": errors, "args": request.args, "result": None,
                "table": None, "chart": None}
-    if "measure" not in request.args and not errors:
-        return render_template("reports/pivot.html", **context)   # the empty form
-    try:
-        measure, rows, columns = doors.pivot_arguments(request.args)
-    except ValidationFailed as exc:
-        errors = {**errors, **exc.errors}
+    if "measure" not in request.args and not errors.keys() - {"measure", "rows"}:
+        return render_template("reports/pivot.html", **{**context, "errors": {}})   # the empty form
     if errors:
-        context["errors"] = errors
         return render_template("reports/pivot.html", **context), 422
-    result = operations.pivot(db.session, current_user, filters, measure=measure, rows=rows, columns=columns,
-                              now=utcnow())
+    result = operations.pivot(db.session, current_user, asked.filters, measure=asked.measure, rows=asked.rows,
+                              columns=asked.columns, now=utcnow())
     table = tables.pivot_table(result)
     categories = [_label(row[0]) for row in table.rows]
     value_columns = list(range(1, len(table.columns) - (1 if result.columns else 0)))
@@ -138,16 +118,14 @@ def pivot():
                        else _("Horizontal bars, one per row of the table beside."))
         chart = charts.bar_chart("chart-pivot", table.title, description, categories,
                                  _chart_rows(table, value_columns), kind=result.measure.kind, horizontal=True)
-    export_args = {**result.filters.query_args(), "measure": measure, "rows": rows}
-    if columns:
-        export_args["columns"] = columns
-    context.update(result=result, table=table, chart=chart, export_args=export_args)
+    context.update(result=result, table=table, chart=chart, export_args=asked.query_args())
     return render_template("reports/pivot.html", **context)
 
 
 @bp.get("/cohorts/<int:cohort_id>")
 @roles_required(*MANAGERS)
 def cohort(cohort_id: int):
+    schemas.load(schemas.CohortArgsSchema(), request.args)   # no filters: a gender filter is 422
     report = operations.cohort_report(db.session, current_user, cohort_id, now=utcnow())
     made = tables.cohort_tables(report)
     progress = made["cohort-progress"]
@@ -164,9 +142,7 @@ def cohort(cohort_id: int):
 @bp.get("/export/<name>.<fmt>")
 @roles_required(*MANAGERS)
 def export(name: str, fmt: str):
-    if fmt not in exports.FORMATS:
-        raise ValidationFailed(_("Choose CSV or XLSX."), field="format")
-    built = doors.build_export(db.session, current_user, name, request.args, now=utcnow())
+    built = exports.build(db.session, current_user, name, fmt, request.args, now=utcnow())
     return exports.response(built, fmt)
 
 
@@ -174,7 +150,6 @@ def cohort_link_slot(cohort=None, **_context) -> str:
     """On a group's page (tutors), a link to its statistics for those who may see them."""
     if cohort is None or not may_view_reports(current_user):
         return ""
-    scope = scope_of(current_user)
-    if scope is not None and cohort.beneficiary_id not in scope:
+    if not in_scope(scope_of(current_user), cohort.beneficiary_id):
         return ""
     return render_template("reports/_cohort_link.html", url=url_for("reports.cohort", cohort_id=cohort.id))

@@ -6,7 +6,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from lms.core.models import utcnow
-from lms.reports.definitions import MEASURES
+from lms.reports.measures import MEASURES
 from tests.conftest import login
 from tests.reports.conftest import expected_measures, population
 

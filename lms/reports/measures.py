@@ -1,7 +1,7 @@
-"""What programme statistics can show: the measures, the dimensions, the period bases.
+"""What programme statistics count: the measures, how each is written, the headline.
 
-docs/reports.md defines each of them precisely; the SQL that computes them is in
-``lms.reports.sql``. Keys are part of the API (``?measure=completed&rows=beneficiary``).
+docs/reports.md defines each of them precisely; ``lms.reports.aggregates`` computes them.
+Keys are part of the API (``?measure=completed``).
 """
 
 from __future__ import annotations
@@ -23,6 +23,11 @@ class Measure:
     label: object
     kind: str
     description: object
+
+    @property
+    def empty(self) -> int | None:
+        """The figure of no enrolments: 0 for a count, none otherwise."""
+        return 0 if self.kind == COUNT else None
 
 
 MEASURES: dict[str, Measure] = {m.key: m for m in (
@@ -58,37 +63,6 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
 
 # The measures read from submission rounds rather than from enrolments.
 ROUND_MEASURES = {"median_grading_hours"}
-
-
-@dataclass(frozen=True)
-class Dimension:
-    key: str
-    label: object
-    # Gender is shown only in aggregates, and small groups of it are suppressed.
-    sensitive: bool = False
-    # Derived from the period basis (enrolment or completion date).
-    period: bool = False
-
-
-DIMENSIONS: dict[str, Dimension] = {d.key: d for d in (
-    Dimension("beneficiary", _l("Beneficiary")),
-    Dimension("institution", _l("Institution")),
-    Dimension("profession", _l("Profession")),
-    Dimension("gender", _l("Gender"), sensitive=True),
-    Dimension("course", _l("Course")),
-    Dimension("format", _l("Course format")),
-    Dimension("cohort", _l("Group")),
-    Dimension("language", _l("Language")),
-    Dimension("month", _l("Month"), period=True),
-    Dimension("quarter", _l("Quarter"), period=True),
-    Dimension("year", _l("Year"), period=True),
-)}
-
-ENROLMENT, COMPLETION = "enrolment", "completion"
-BASES = {
-    ENROLMENT: _l("Enrolment date"),
-    COMPLETION: _l("Completion date"),
-}
 
 # The measures shown as headline figures, in order.
 HEADLINE = ("enrolled", "trainees", "active", "completed", "trainees_completed", "completion_rate",

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.core.i18n import localized
 from lms.core.models import Base, JSONType, utcnow
+from lms.quizzes import deadlines
 
 HIGHEST, LAST, FIRST, AVERAGE = "highest", "last", "first", "average"
 GRADING_METHODS = (HIGHEST, LAST, FIRST, AVERAGE)
@@ -185,8 +186,18 @@ class QuizAttempt(Base):
         return self.state == IN_PROGRESS
 
     @property
+    def is_overdue(self) -> bool:
+        """Open past its deadline: it accepts no answer and is being submitted with what was saved."""
+        return self.state == IN_PROGRESS and deadlines.is_overdue(self.deadline_at)
+
+    @property
     def is_graded(self) -> bool:
         return self.state == GRADED
+
+    @property
+    def seconds_left(self) -> int | None:
+        """Until the deadline, while the attempt is open; None when it is untimed or closed."""
+        return deadlines.seconds_left(self.deadline_at) if self.is_open else None
 
 
 class AttemptAnswer(Base):

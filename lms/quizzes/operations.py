@@ -13,6 +13,8 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import url_for
+from flask_babel import format_datetime
 from sqlalchemy import Select, String, case, cast, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -20,10 +22,11 @@ from sqlalchemy.orm import Session
 from lms.accounts.models import User
 from lms.core import audit
 from lms.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
-from lms.core.i18n import _
+from lms.core.i18n import _, localized
 from lms.core.models import utcnow
 from lms.courses.completion import record_event
 from lms.courses.models import Course, Enrolment
+from lms.quizzes.deadlines import grace, is_overdue
 from lms.quizzes.models import (
     AWAITING_GRADING,
     GRADED,
@@ -35,7 +38,7 @@ from lms.quizzes.models import (
     QuizAttempt,
     QuizSlot,
 )
-from lms.quizzes.results import QuizResult, is_overdue, results_for
+from lms.quizzes.results import QuizResult, quizzes_of, results_for
 from lms.quizzes.types import ESSAY, QUESTION_TYPES
 
 QUIZ_GRADED = "quiz_attempt_graded"
@@ -144,31 +147,35 @@ def choose_questions(session: Session, quiz: Quiz, rng: random.Random) -> list[Q
     return pool
 
 
-def check_open(quiz: Quiz, now: datetime) -> None:
+def refusal_to_start(quiz: Quiz, result: QuizResult, now: datetime) -> str | None:
+    """Why this trainee cannot start an attempt now (None: they can, or they go on with theirs).
+
+    The quiz page shows it instead of the start button; ``start_attempt`` refuses with it."""
+    if result.open_attempt is not None:
+        return None
     if quiz.opens_at and now < quiz.opens_at:
-        raise NotAllowed(_("This quiz opens on {date}.").format(date=_when(quiz.opens_at)))
+        return _("This quiz opens on {date}.").format(date=format_datetime(quiz.opens_at, "medium"))
     if quiz.closes_at and now > quiz.closes_at:
-        raise NotAllowed(_("This quiz closed on {date}.").format(date=_when(quiz.closes_at)))
-
-
-def _when(moment: datetime) -> str:
-    from flask_babel import format_datetime
-
-    return format_datetime(moment, "medium")
+        return _("This quiz closed on {date}.").format(date=format_datetime(quiz.closes_at, "medium"))
+    if quiz.attempts_allowed and result.used >= quiz.attempts_allowed:
+        return _("You have used all {count} attempts at this quiz.").format(count=quiz.attempts_allowed)
+    return None
 
 
 def start_attempt(session: Session, user: User, quiz: Quiz, *, language: str | None = None
                   ) -> tuple[QuizAttempt, bool]:
-    """Start an attempt, or return the one already open; (attempt, whether it is new)."""
+    """Start an attempt, or return the one already open; (attempt, whether it is new).
+
+    An attempt of this quiz left open past its deadline is submitted first, with what it saved."""
     enrolment = trainee_enrolment(session, user, quiz)
     now = utcnow()
     close_overdue(session, enrolment, quiz.id, now)
     result = results_for(session, enrolment.id, [quiz])[quiz.id]
     if result.open_attempt is not None:
         return session.get(QuizAttempt, result.open_attempt.id), False
-    check_open(quiz, now)
-    if quiz.attempts_allowed and result.used >= quiz.attempts_allowed:
-        raise NotAllowed(_("You have used all {count} attempts at this quiz.").format(count=quiz.attempts_allowed))
+    refusal = refusal_to_start(quiz, result, now)
+    if refusal:
+        raise NotAllowed(refusal)
     course = session.get(Course, quiz.course_id)
     rng = random.SystemRandom()
     questions = choose_questions(session, quiz, rng)
@@ -208,11 +215,17 @@ def start_attempt(session: Session, user: User, quiz: Quiz, *, language: str | N
 
 @dataclass
 class Outcome:
-    """What a save or submit did; ``late`` means its answers arrived after the deadline."""
+    """What a save or submit did; ``late`` means its answers arrived after the deadline (the
+    attempt was then submitted with what was saved before: tell the trainee ``late_message``)."""
 
     attempt: QuizAttempt
     late: bool = False
     already_submitted: bool = False
+
+
+def late_message() -> str:
+    return _("The time for this attempt ended; answers sent after the deadline are not accepted. "
+             "The answers saved before it were submitted.")
 
 
 def _answer_rows(session: Session, attempt_id: int):
@@ -373,8 +386,6 @@ def close_overdue(session: Session, enrolment: Enrolment, quiz_id: int | None = 
 
 def close_all_overdue(session: Session, now: datetime | None = None) -> int:
     """Every attempt open past its deadline, submitted with what was saved (``lms quizzes close-overdue``)."""
-    from lms.quizzes.results import grace
-
     now = now or utcnow()
     attempts = session.scalars(select(QuizAttempt).where(
         QuizAttempt.state == IN_PROGRESS, QuizAttempt.deadline_at < now - grace())).all()
@@ -390,16 +401,10 @@ def attempts_of(session: Session, enrolment_id: int, quiz_id: int) -> list[QuizA
 
 def course_quiz_results(session: Session, enrolment: Enrolment | None, course_id: int
                         ) -> tuple[list[Quiz], dict[int, QuizResult]]:
-    from lms.quizzes.results import quizzes_of
-
     quizzes = quizzes_of(session, course_id)
     if enrolment is None:
         return quizzes, {}
     return quizzes, results_for(session, enrolment.id, quizzes)
-
-
-def may_preview(user: User, course: Course) -> bool:
-    return course.can_be_previewed_by(user)
 
 
 # --- essays for the tutors' grading queue ----------------------------------------------
@@ -469,10 +474,6 @@ class EssayItem:
 
 def essay_queue_describe(session: Session, item_ids: list[int]) -> dict[int, EssayItem]:
     """{answer id: title and grading page} in one query (links need a request or URL context)."""
-    from flask import url_for
-
-    from lms.core.i18n import localized
-
     if not item_ids:
         return {}
     rows = session.execute(select(AttemptAnswer.id, Quiz.title, Question.name)

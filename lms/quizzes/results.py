@@ -6,13 +6,13 @@ Everything here reads; a whole course's quizzes for one enrolment take two queri
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.core.models import utcnow
+from lms.quizzes.deadlines import is_overdue
 from lms.quizzes.models import (
     AFTER_CLOSE,
     AFTER_LAST_ATTEMPT,
@@ -39,6 +39,11 @@ class AttemptSummary:
     deadline_at: datetime | None
     submitted_at: datetime | None
 
+    @property
+    def overdue(self) -> bool:
+        """Open past its deadline: shown as over; the task queue submits it with what was saved."""
+        return self.state == IN_PROGRESS and is_overdue(self.deadline_at)
+
 
 @dataclass
 class QuizResult:
@@ -53,7 +58,8 @@ class QuizResult:
 
     @property
     def open_attempt(self) -> AttemptSummary | None:
-        return next((a for a in self.attempts if a.state == IN_PROGRESS), None)
+        """The attempt the trainee may go on with (one past its deadline is over, not open)."""
+        return next((a for a in self.attempts if a.state == IN_PROGRESS and not a.overdue), None)
 
     @property
     def graded(self) -> list[AttemptSummary]:
@@ -61,7 +67,8 @@ class QuizResult:
 
     @property
     def awaiting(self) -> list[AttemptSummary]:
-        return [a for a in self.attempts if a.state not in (IN_PROGRESS, GRADED)]
+        """Attempts over but without a score yet: waiting for a tutor, or for the deadline's closing."""
+        return [a for a in self.attempts if a.state == AWAITING_GRADING or a.overdue]
 
     @property
     def grade(self) -> float | None:
@@ -117,16 +124,6 @@ def results_for(session: Session, enrolment_id: int, quizzes: list[Quiz]) -> dic
     for quiz_id, *values in rows:
         results[quiz_id].attempts.append(AttemptSummary(*values))
     return results
-
-
-def grace() -> timedelta:
-    seconds = current_app.config.get("LMS_QUIZ_GRACE_SECONDS", 5) if has_app_context() else 5
-    return timedelta(seconds=seconds)
-
-
-def is_overdue(deadline_at: datetime | None, now: datetime | None = None) -> bool:
-    """Past the deadline, beyond the few seconds allowed for the network."""
-    return deadline_at is not None and (now or utcnow()) > deadline_at + grace()
 
 
 def review_allowed(quiz: Quiz, attempt_state: str, result: QuizResult | None, now: datetime | None = None) -> bool:

@@ -50,6 +50,9 @@ class AttemptSummarySchema(Schema):
     submitted_at = fields.DateTime(allow_none=True)
     graded_at = fields.DateTime(allow_none=True)
     closed_by_deadline = fields.Boolean()
+    overdue = fields.Boolean(metadata={"description": (
+        "Still in progress but past its deadline: it accepts no answer and is being submitted with the answers "
+        "saved before it (within a minute, or by the next save or submit).")})
     score = fields.Float(allow_none=True, metadata={"description": "Percent, once graded."})
     passed = fields.Boolean(allow_none=True)
     review_details = fields.Boolean(metadata={"description": "Whether the review may show right answers now."})

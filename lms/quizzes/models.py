@@ -220,7 +220,8 @@ class AttemptAnswer(Base):
     saved_at: Mapped[datetime | None] = mapped_column()
     fraction: Mapped[float | None] = mapped_column(Float)
     needs_grading: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Set by a tutor on an essay; ``version`` guards against two tutors grading at once.
+    # Set by a tutor on an essay; ``version`` counts the grades, so two tutors grading at
+    # once cannot overwrite each other (lms.core.concurrency).
     feedback: Mapped[str | None] = mapped_column(Text)
     graded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     graded_at: Mapped[datetime | None] = mapped_column()
@@ -228,3 +229,5 @@ class AttemptAnswer(Base):
 
     attempt: Mapped[QuizAttempt] = relationship()
     question: Mapped[Question] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}

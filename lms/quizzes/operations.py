@@ -15,12 +15,13 @@ from datetime import datetime, timedelta
 
 from flask import url_for
 from flask_babel import format_datetime
-from sqlalchemy import Select, String, case, cast, func, literal, or_, select, update
+from sqlalchemy import Select, String, bindparam, case, cast, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
 from lms.core import audit
+from lms.core.concurrency import expect_version
 from lms.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from lms.core.i18n import _, localized
 from lms.core.models import utcnow
@@ -293,9 +294,28 @@ def _write_responses(session: Session, attempt: QuizAttempt, rows, cleaned: dict
     changes = [{"id": answer.id, "response": cleaned[answer.position], "saved_at": now}
                for answer, _qtype, _definition in rows
                if answer.position in cleaned and cleaned[answer.position] != answer.response]
-    if changes:
-        session.execute(update(AttemptAnswer), changes)
+    _update_answers(session, [answer for answer, _qtype, _definition in rows], changes)
     session.expire(attempt, ["last_saved_at"])
+
+
+def _update_answers(session: Session, answers: list[AttemptAnswer], changes: list[dict]) -> None:
+    """Write many answers' responses or automatic grades in one statement (``changes`` give
+    each row's ``id`` and the same columns).
+
+    A plain table UPDATE, not the ORM's: an answer's ``version`` counts the tutors' grades
+    (``version_id_col``), and neither saving a response nor grading on submit is one."""
+    if not changes:
+        return
+    table = AttemptAnswer.__table__
+    columns = [name for name in changes[0] if name != "id"]
+    statement = (update(table).where(table.c.id == bindparam("answer_id"))
+                 .values({name: bindparam(f"new_{name}") for name in columns}))
+    session.execute(statement, [{"answer_id": change["id"], **{f"new_{name}": change[name] for name in columns}}
+                                for change in changes])
+    changed = {change["id"] for change in changes}
+    for answer in answers:
+        if answer.id in changed:
+            session.expire(answer, columns)
 
 
 # --- submitting and grading ------------------------------------------------------------
@@ -336,7 +356,8 @@ def finish_attempt(session: Session, attempt: QuizAttempt, now: datetime, *, by_
     session.refresh(attempt)
     quiz = session.get(Quiz, attempt.quiz_id)
     updates, marks, pending = [], 0.0, False
-    for answer, qtype, definition in _answer_rows(session, attempt.id):
+    rows = _answer_rows(session, attempt.id)
+    for answer, qtype, definition in rows:
         kind = QUESTION_TYPES[qtype]
         if not kind.gradable:
             continue
@@ -347,8 +368,7 @@ def finish_attempt(session: Session, attempt: QuizAttempt, now: datetime, *, by_
         else:
             marks += grade.fraction * answer.mark
             updates.append({"id": answer.id, "fraction": grade.fraction, "needs_grading": False})
-    if updates:
-        session.execute(update(AttemptAnswer), updates)
+    _update_answers(session, [answer for answer, _qtype, _definition in rows], updates)
     enrolment = session.get(Enrolment, attempt.enrolment_id)
     if pending:
         attempt.marks = round(marks, 5)
@@ -528,8 +548,9 @@ def grade_essay_answer(session: Session, grader: User, answer_id: int, *, fracti
     """Grade (or re-grade) one essay answer; the attempt's score becomes final with its last essay.
 
     Refused unless ``enrolment.can_be_graded_by(grader)``. ``expected_version`` is the
-    version the grader saw: if someone graded since, Conflict carries the current grade in
-    its payload and nothing is overwritten. Every grade is written to the audit log.
+    version the grader saw (``expect_version``): if someone graded since, Conflict carries
+    the current grade in its payload (``current``) and nothing is overwritten. Every grade
+    is written to the audit log.
     """
     essay = essay_for_grading(session, grader, answer_id)
     answer, attempt = essay.answer, essay.attempt
@@ -544,27 +565,30 @@ def grade_essay_answer(session: Session, grader: User, answer_id: int, *, fracti
     if errors:
         raise ValidationFailed(errors)
     # Lock the attempt first, as submitting does, so two tutors grading two essays of one
-    # attempt at once cannot both miss that the other has finished it.
+    # attempt at once cannot both miss that the other has finished it; a tutor grading the
+    # same essay waits here and then finds its version moved on.
     session.execute(select(QuizAttempt.id).where(QuizAttempt.id == attempt.id).with_for_update())
     session.refresh(answer)
-    if answer.version != expected_version:
-        raise Conflict(_("Someone else graded this answer in the meantime; their grade is shown."),
-                       payload={"current": grade_payload(answer, _grader_of(session, answer))})
+    _expect_grade_version(session, answer, expected_version)
     before = grade_payload(answer, essay.graded_by)
     now = utcnow()
-    changed = session.execute(
-        update(AttemptAnswer).where(AttemptAnswer.id == answer.id, AttemptAnswer.version == expected_version)
-        .values(fraction=float(fraction), feedback=feedback, graded_by_id=grader.id, graded_at=now,
-                needs_grading=False, version=expected_version + 1)
-        .execution_options(synchronize_session=False))
-    session.refresh(answer)
-    if changed.rowcount != 1:
-        raise Conflict(_("Someone else graded this answer in the meantime; their grade is shown."),
-                       payload={"current": grade_payload(answer, _grader_of(session, answer))})
+    answer.fraction, answer.feedback, answer.needs_grading = float(fraction), feedback, False
+    answer.graded_by_id, answer.graded_at = grader.id, now
+    session.flush()     # UPDATE … WHERE version = the version read: a grade slipped in since is a 409
     audit.record(session, actor_id=grader.id, action="quiz.essay_graded", subject_type="quiz_attempt_answer",
                  subject_id=answer.id, before=before, after=grade_payload(answer, grader))
     _rescore(session, attempt, essay.quiz, essay.enrolment, now)
     return answer
+
+
+def _expect_grade_version(session: Session, answer: AttemptAnswer, expected_version: int) -> None:
+    """Refuse a grade given on a version someone has graded since; the refusal carries their grade."""
+    try:
+        expect_version(answer, expected_version,
+                       _("Someone else graded this answer in the meantime; their grade is shown."))
+    except Conflict as conflict:
+        conflict.payload["current"] = grade_payload(answer, _grader_of(session, answer))
+        raise
 
 
 def _grader_of(session: Session, answer: AttemptAnswer) -> User | None:

@@ -6,6 +6,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    # Imported here, when the application is built: importing lms.quizzes for its models
+    # (as migrations and other features do) must not load its pages, API and commands.
     from lms.core.i18n import _l
     from lms.core.tasks import register
     from lms.core.web import register_nav, register_slot

@@ -12,7 +12,6 @@ from lms.courses import operations as course_ops
 from lms.courses.models import Course, Module
 from lms.extensions import db
 from lms.quizzes import operations as ops
-from lms.quizzes import review as review_ops
 from lms.quizzes.results import QuizResult, results_for, review_allowed
 from lms.quizzes.schemas import (
     AttemptAnswersInSchema,
@@ -68,7 +67,7 @@ def _attempt_body(attempt) -> dict:
     body = _summary_body(attempt, quiz, None)
     body["seconds_left"] = attempt.seconds_left
     questions = []
-    for view in review_ops.question_views(db.session, attempt, reveal=False):
+    for view in ops.question_views(db.session, attempt, reveal=False):
         item = {"position": view.position, "type": view.qtype, "text": view.text, "mark": view.mark,
                 "response": view.response}
         public = view.public
@@ -197,7 +196,7 @@ def submit_attempt(data, attempt_id: int):
 def review_attempt(attempt_id: int):
     """Score and pass/fail of a closed attempt; per-question marks, feedback and right answers
     only when the quiz's review setting allows them."""
-    view = review_ops.review_attempt(db.session, current_user, attempt_id)
+    view = ops.review_attempt(db.session, current_user, attempt_id)
     questions = []
     for q in view.questions:
         item = {"position": q.position, "type": q.qtype, "text": q.text, "mark": q.mark, "response": q.response,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from lms.core.errors import TooLarge
 from lms.core.i18n import _
+from lms.courses.models import Course
 from lms.quizzes.gift import parse_gift
 from lms.quizzes.models import Question, QuestionCategory, QuestionFile
 from lms.quizzes.moodlexml import parse_moodle_xml
@@ -237,8 +238,6 @@ def import_questions(session: Session, course_id: int, data: bytes, *, filename:
 
 
 def _course_language(session: Session, course_id: int) -> str:
-    from lms.courses.models import Course
-
     return session.scalar(select(Course.default_language).where(Course.id == course_id)) or "en"
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.core.i18n import localized
 from lms.core.models import Base, JSONType, utcnow
+from lms.courses.models import Enrolment
 from lms.quizzes import deadlines
 
 HIGHEST, LAST, FIRST, AVERAGE = "highest", "last", "first", "average"
@@ -180,6 +181,11 @@ class QuizAttempt(Base):
     passed: Mapped[bool | None] = mapped_column(Boolean)
 
     quiz: Mapped[Quiz] = relationship()
+    enrolment: Mapped[Enrolment] = relationship()
+
+    def can_be_reviewed_by(self, user) -> bool:
+        """The trainee, or whoever may follow or grade their enrolment (rules the tutors feature adds)."""
+        return self.enrolment.can_be_read_by(user) or self.enrolment.can_be_graded_by(user)
 
     @property
     def is_open(self) -> bool:

@@ -8,9 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import format_percent
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lms.core.i18n import _
 from lms.core.models import utcnow
 from lms.quizzes.deadlines import is_overdue
 from lms.quizzes.models import (
@@ -151,10 +153,6 @@ def module_results(session: Session, enrolment_ids, course_id: int) -> dict[tupl
 
     ``enrolment_ids`` is a SELECT of enrolment ids, so a table of any size costs one query.
     """
-    from flask_babel import format_percent
-
-    from lms.core.i18n import _
-
     rows = session.execute(
         select(QuizAttempt.enrolment_id, Quiz.module_id, Quiz.id, Quiz.grading_method, Quiz.pass_mark,
                QuizAttempt.state, QuizAttempt.score)

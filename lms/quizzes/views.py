@@ -30,7 +30,6 @@ from lms.courses.models import Course, Module
 from lms.extensions import csrf, db
 from lms.quizzes import bank
 from lms.quizzes import operations as ops
-from lms.quizzes import review as review_ops
 from lms.quizzes.forms import AttemptForm, EssayGradeForm, QuestionImportForm
 from lms.quizzes.models import Question, QuestionCategory, QuestionFile
 from lms.quizzes.results import results_for, review_allowed
@@ -83,7 +82,7 @@ def attempt_page(attempt_id: int):
     if attempt.is_overdue and request.method != "POST":
         # Shown as over; the review page says it is being submitted (a POST would submit it).
         return redirect(url_for("quizzes.review", attempt_id=attempt.id)), 303
-    questions = review_ops.question_views(db.session, attempt, reveal=False)
+    questions = ops.question_views(db.session, attempt, reveal=False)
     form = AttemptForm([q.position for q in questions])
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -111,7 +110,7 @@ def summary(attempt_id: int):
     if not attempt.is_open or attempt.is_overdue:
         return redirect(url_for("quizzes.review", attempt_id=attempt.id))
     quiz = ops.quiz_of(db.session, attempt)
-    questions = review_ops.question_views(db.session, attempt, reveal=False)
+    questions = ops.question_views(db.session, attempt, reveal=False)
     return render_template("quizzes/summary.html", attempt=attempt, quiz=quiz, questions=questions,
                            form=EmptyForm())
 
@@ -139,7 +138,7 @@ def review(attempt_id: int):
         if own:
             return redirect(url_for("quizzes.attempt_page", attempt_id=attempt.id))
         raise Conflict(_("This attempt is still in progress."))
-    view = review_ops.review_attempt(db.session, current_user, attempt_id)
+    view = ops.review_attempt(db.session, current_user, attempt_id)
     course = db.session.get(Course, view.quiz.course_id)
     return render_template("quizzes/review.html", view=view, course=course, own=own, form=EmptyForm())
 

@@ -76,6 +76,11 @@ class QuestionType:
     auto_graded = True   # graded on submit; otherwise a tutor grades it
     shuffles = False     # its answers can be shown in a per-attempt order
 
+    @property
+    def graded_by_tutor(self) -> bool:
+        """Counts towards the score but waits for a tutor's grade (an essay)."""
+        return self.gradable and not self.auto_graded
+
     # --- import ---------------------------------------------------------------------
     def validate(self, q: ParsedQuestion) -> list[SourceProblem]:
         problems = []

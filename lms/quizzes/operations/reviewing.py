@@ -12,7 +12,7 @@ from lms.accounts.models import User
 from lms.core.errors import Conflict
 from lms.core.i18n import _, localized
 from lms.quizzes.models import AttemptAnswer, Question, Quiz, QuizAttempt
-from lms.quizzes.operations import attempt_for_viewer
+from lms.quizzes.operations.lookups import attempt_for_viewer
 from lms.quizzes.results import QuizResult, results_for, review_allowed
 from lms.quizzes.types import QUESTION_TYPES
 

@@ -68,16 +68,8 @@ def _attempt_body(attempt) -> dict:
     body["seconds_left"] = attempt.seconds_left
     questions = []
     for view in ops.question_views(db.session, attempt, reveal=False):
-        item = {"position": view.position, "type": view.qtype, "text": view.text, "mark": view.mark,
-                "response": view.response}
-        public = view.public
-        if "choices" in public and view.qtype != "matching":
-            item["choices"] = public["choices"]
-        if "stems" in public:
-            item["stems"], item["match_choices"] = public["stems"], public["choices"]
-        if "lines" in public:
-            item["lines"], item["template"] = public["lines"], public["template"]
-        questions.append(item)
+        questions.append({"position": view.position, "type": view.qtype, "text": view.text, "mark": view.mark,
+                          "response": view.response, **view.kind.api.view(view.public)})
     body["questions"] = questions
     return body
 

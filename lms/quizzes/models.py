@@ -25,6 +25,7 @@ from lms.core.i18n import localized
 from lms.core.models import Base, JSONType, utcnow
 from lms.courses.models import Enrolment
 from lms.quizzes import deadlines
+from lms.quizzes.types import QUESTION_TYPES
 
 HIGHEST, LAST, FIRST, AVERAGE = "highest", "last", "first", "average"
 GRADING_METHODS = (HIGHEST, LAST, FIRST, AVERAGE)
@@ -55,8 +56,8 @@ class Question(Base):
     __table_args__ = (
         UniqueConstraint("course_id", "source_key"),
         Index("ix_question_category_active", "category_id", "is_retired", "position"),
-        CheckConstraint("qtype IN ('single_choice', 'multiple_response', 'true_false', 'short_answer', "
-                        "'numerical', 'matching', 'essay', 'description')", name="known_type"),
+        # The registered question types; a new one needs a migration that widens this list.
+        CheckConstraint(f"qtype IN ({', '.join(repr(name) for name in QUESTION_TYPES)})", name="known_type"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,7 +67,7 @@ class Question(Base):
     qtype: Mapped[str] = mapped_column(String(32))
     text: Mapped[dict] = mapped_column(JSONType)                 # {language: HTML}
     general_feedback: Mapped[dict] = mapped_column(JSONType, default=dict)
-    definition: Mapped[dict] = mapped_column(JSONType)           # answers etc., per type (types.py)
+    definition: Mapped[dict] = mapped_column(JSONType)           # answers etc., per type (types/)
     default_mark: Mapped[float] = mapped_column(Float, default=1.0)
     position: Mapped[int] = mapped_column(default=0)
     # Questions from course content are found again by "<file>#<name>" on re-import.

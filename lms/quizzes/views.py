@@ -3,6 +3,9 @@ question import for managers, the question bank, and images embedded in question
 
 from __future__ import annotations
 
+import os
+from functools import cached_property
+
 from flask import (
     Blueprint,
     abort,
@@ -15,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader
 from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -31,11 +35,22 @@ from lms.extensions import csrf, db
 from lms.quizzes import bank
 from lms.quizzes import operations as ops
 from lms.quizzes.forms import AttemptForm, EssayGradeForm, QuestionImportForm
-from lms.quizzes.models import Question, QuestionCategory, QuestionFile
+from lms.quizzes.models import QuestionCategory, QuestionFile
 from lms.quizzes.results import results_for, review_allowed
-from lms.quizzes.types import QUESTION_TYPES
+from lms.quizzes.types import template_loader as question_type_templates
 
-bp = Blueprint("quizzes", __name__, template_folder="templates")
+
+class QuizzesBlueprint(Blueprint):
+    """The quizzes' pages. Their templates are in ``templates/``; each question type's
+    template piece is in the type's own folder, found as ``question_types/<type>.html``."""
+
+    @cached_property
+    def jinja_loader(self) -> BaseLoader:
+        own = FileSystemLoader(os.path.join(self.root_path, self.template_folder))
+        return ChoiceLoader([own, question_type_templates()])
+
+
+bp = QuizzesBlueprint("quizzes", __name__, template_folder="templates")
 
 # Room for the multipart envelope around an uploaded file of the largest accepted size.
 UPLOAD_ENVELOPE = 64 * 1024
@@ -240,13 +255,7 @@ def question_bank(slug: str):
         category = db.session.get(QuestionCategory, selected)
         if category is None or category.course_id != course.id:
             abort(404)
-        language = current_language()
-        for question in db.session.scalars(select(Question).where(
-                Question.category_id == category.id, Question.is_retired.is_(False))
-                .order_by(Question.position, Question.id)):
-            kind = QUESTION_TYPES[question.qtype]
-            questions.append({"question": question, "label": kind.label,
-                              "review": kind.review(question.definition, language, None, None)})
+        questions = bank.questions_in(db.session, category, current_language())
     return render_template("quizzes/bank.html", course=course, categories=categories, selected=selected,
                            questions=questions, may_import=_may_import(current_user))
 

@@ -14,7 +14,7 @@ from lms.core.i18n import _, localized
 from lms.quizzes.models import AttemptAnswer, Question, Quiz, QuizAttempt
 from lms.quizzes.operations.lookups import attempt_for_viewer
 from lms.quizzes.results import QuizResult, results_for, review_allowed
-from lms.quizzes.types import QUESTION_TYPES
+from lms.quizzes.types import QUESTION_TYPES, QuestionType
 
 
 @dataclass
@@ -37,12 +37,25 @@ class QuestionView:
     tutor_feedback: str | None = None
 
     @property
+    def kind(self) -> QuestionType:
+        return QUESTION_TYPES[self.qtype]
+
+    @property
+    def template(self) -> str:
+        """The question type's template piece, which draws its inputs and its review."""
+        return self.kind.template
+
+    @property
+    def response_shape(self) -> str:
+        return self.kind.response_shape
+
+    @property
     def answered(self) -> bool:
         return self.response is not None
 
     @property
     def gradable(self) -> bool:
-        return QUESTION_TYPES[self.qtype].gradable
+        return self.kind.gradable
 
     @property
     def marks(self) -> float | None:

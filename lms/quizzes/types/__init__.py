@@ -24,6 +24,7 @@ from lms.quizzes.types import (
     matching,
     multiple_response,
     numerical,
+    numerical_units,
     short_answer,
     single_choice,
     true_false,
@@ -34,6 +35,7 @@ QUESTION_TYPES: MappingProxyType[str, QuestionType] = MappingProxyType({kind.nam
     single_choice.SingleChoice(), multiple_response.MultipleResponse(), true_false.TrueFalse(),
     short_answer.ShortAnswer(), numerical.Numerical(), matching.Matching(), essay.Essay(),
     description.Description(),
+    numerical_units.NumericalWithUnits(),
 )})
 
 # Names that code outside quizzes compares a question's type with.

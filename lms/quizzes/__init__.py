@@ -13,7 +13,7 @@ def init_app(app: Flask) -> None:
     from lms.core.web import register_nav, register_slot
     from lms.courses.extension_points import COMPLETION_KINDS, CONTENT_SECTIONS
     from lms.extensions import api as rest_api
-    from lms.quizzes import api, cli, content, progress, tasks, views
+    from lms.quizzes import api, cli, content, requirement, tasks, views
 
     app.register_blueprint(views.bp)
     rest_api.register_blueprint(api.blp)
@@ -21,7 +21,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli.quizzes_cli)
     register(app, tasks.close_overdue_attempts)
     CONTENT_SECTIONS.add(app, content.QuizContent())
-    COMPLETION_KINDS.add(app, progress.QUIZ_KIND)
+    COMPLETION_KINDS.add(app, requirement.QUIZ_KIND)
     register_slot(app, "course.module", views.render_module_quiz)
     register_slot(app, "course.end", views.render_final_assessment)
     register_nav(app, "quizzes.import_questions", _l("Question import"),

@@ -88,7 +88,7 @@ def test_passing_everything_completes_the_course(client, session, trainee, quiz_
 
 
 def test_grading_method_last_can_undo_a_pass(client, session, trainee, quiz_course, token_for):
-    from lms.quizzes.progress import quizzes_met
+    from lms.quizzes.requirement import quizzes_met
 
     quiz = quiz_course["basics"]
     quiz.grading_method = "last"

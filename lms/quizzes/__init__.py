@@ -6,12 +6,14 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    # Imported here, when the application is built: importing lms.quizzes for its models
+    # (as migrations and other features do) must not load its pages, API and commands.
     from lms.core.i18n import _l
     from lms.core.tasks import register
     from lms.core.web import register_nav, register_slot
     from lms.courses.extension_points import COMPLETION_KINDS, CONTENT_SECTIONS
     from lms.extensions import api as rest_api
-    from lms.quizzes import api, cli, content, progress, tasks, views
+    from lms.quizzes import api, cli, content, requirement, tasks, views
 
     app.register_blueprint(views.bp)
     rest_api.register_blueprint(api.blp)
@@ -19,7 +21,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli.quizzes_cli)
     register(app, tasks.close_overdue_attempts)
     CONTENT_SECTIONS.add(app, content.QuizContent())
-    COMPLETION_KINDS.add(app, progress.QUIZ_KIND)
+    COMPLETION_KINDS.add(app, requirement.QUIZ_KIND)
     register_slot(app, "course.module", views.render_module_quiz)
     register_slot(app, "course.end", views.render_final_assessment)
     register_nav(app, "quizzes.import_questions", _l("Question import"),

@@ -6,14 +6,12 @@ from __future__ import annotations
 from flask_login import current_user
 
 from lms.core.api import AUTH_RESPONSES, api_blueprint, authenticated
-from lms.core.errors import NotAllowed
-from lms.core.i18n import _, current_language
-from lms.core.models import utcnow
+from lms.core.errors import GENERAL, json_error
+from lms.core.i18n import current_language, localized
 from lms.courses import operations as course_ops
 from lms.courses.models import Course, Module
 from lms.extensions import db
 from lms.quizzes import operations as ops
-from lms.quizzes import review as review_ops
 from lms.quizzes.results import QuizResult, results_for, review_allowed
 from lms.quizzes.schemas import (
     AttemptAnswersInSchema,
@@ -33,9 +31,10 @@ LATE = {403: "The deadline has passed: the answers sent were refused and the att
               "with the answers saved before."}
 
 
-def _late_error():
-    return NotAllowed(_("The time for this attempt ended; answers sent after the deadline are not accepted. "
-                        "The answers saved before it were submitted."))
+def _late_answer():
+    """403 for answers that came after the deadline. A response, not a raised error: the
+    attempt this request closed with its saved answers must be committed."""
+    return json_error(403, {GENERAL: [ops.late_message()]})
 
 
 def _quiz_body(quiz, result: QuizResult | None) -> dict:
@@ -57,34 +56,20 @@ def _summary_body(attempt, quiz, result: QuizResult | None) -> dict:
     return {"id": attempt.id, "quiz_id": attempt.quiz_id, "number": attempt.number, "state": attempt.state,
             "language": attempt.language, "started_at": attempt.started_at, "deadline_at": attempt.deadline_at,
             "submitted_at": attempt.submitted_at, "graded_at": attempt.graded_at,
-            "closed_by_deadline": attempt.closed_by_deadline,
+            "closed_by_deadline": attempt.closed_by_deadline, "overdue": attempt.is_overdue,
             "score": attempt.score if attempt.is_graded else None,
             "passed": attempt.passed if attempt.is_graded else None,
             "review_details": review_allowed(quiz, attempt.state, result)}
 
 
-def _seconds_left(attempt) -> int | None:
-    if attempt.deadline_at is None or not attempt.is_open:
-        return None
-    return max(0, int((attempt.deadline_at - utcnow()).total_seconds()))
-
-
 def _attempt_body(attempt) -> dict:
     quiz = ops.quiz_of(db.session, attempt)
     body = _summary_body(attempt, quiz, None)
-    body["seconds_left"] = _seconds_left(attempt)
+    body["seconds_left"] = attempt.seconds_left
     questions = []
-    for view in review_ops.question_views(db.session, attempt, reveal=False):
-        item = {"position": view.position, "type": view.qtype, "text": view.text, "mark": view.mark,
-                "response": view.response}
-        public = view.public
-        if "choices" in public and view.qtype != "matching":
-            item["choices"] = public["choices"]
-        if "stems" in public:
-            item["stems"], item["match_choices"] = public["stems"], public["choices"]
-        if "lines" in public:
-            item["lines"], item["template"] = public["lines"], public["template"]
-        questions.append(item)
+    for view in ops.question_views(db.session, attempt, reveal=False):
+        questions.append({"position": view.position, "type": view.qtype, "text": view.text, "mark": view.mark,
+                          "response": view.response, **view.kind.api.view(view.public)})
     body["questions"] = questions
     return body
 
@@ -102,8 +87,6 @@ def course_quizzes(slug: str):
     """A course's quizzes, with the signed-in trainee's standing in each."""
     course = course_ops.course_by_slug(db.session, slug)
     enrolment = ops.active_enrolment(db.session, current_user, course.id)
-    if enrolment is not None and ops.close_overdue(db.session, enrolment):
-        db.session.commit()
     quizzes, results = ops.course_quiz_results(db.session, enrolment, course.id)
     return [_quiz_body(quiz, results.get(quiz.id)) for quiz in quizzes]
 
@@ -116,11 +99,7 @@ def quiz_detail(quiz_id: int):
     """A quiz's settings and the signed-in trainee's standing."""
     quiz = ops.quiz_by_id(db.session, quiz_id)
     enrolment = ops.active_enrolment(db.session, current_user, quiz.course_id)
-    result = None
-    if enrolment is not None:
-        if ops.close_overdue(db.session, enrolment, quiz.id):
-            db.session.commit()
-        result = results_for(db.session, enrolment.id, [quiz])[quiz.id]
+    result = results_for(db.session, enrolment.id, [quiz])[quiz.id] if enrolment is not None else None
     return _quiz_body(quiz, result)
 
 
@@ -134,7 +113,6 @@ def start_attempt(quiz_id: int):
     """Start an attempt (or continue the open one). Questions come without their answers."""
     quiz = ops.quiz_by_id(db.session, quiz_id)
     attempt, new = ops.start_attempt(db.session, current_user, quiz, language=current_language())
-    db.session.commit()
     return _attempt_body(attempt), 201 if new else 200
 
 
@@ -148,8 +126,6 @@ def my_attempts(quiz_id: int):
     enrolment = ops.active_enrolment(db.session, current_user, quiz.course_id)
     if enrolment is None:
         return []
-    if ops.close_overdue(db.session, enrolment, quiz.id):
-        db.session.commit()
     result = results_for(db.session, enrolment.id, [quiz])[quiz.id]
     attempts = {a.id: a for a in ops.attempts_of(db.session, enrolment.id, quiz.id)}
     return [_summary_body(attempts[a.id], quiz, result) for a in result.attempts]
@@ -160,11 +136,11 @@ def my_attempts(quiz_id: int):
 @blp.response(200, AttemptSchema)
 @blp.alt_response(404, description="No such attempt, or not yours.")
 def attempt_detail(attempt_id: int):
-    """One of your attempts with its questions (never their answers) and what you saved."""
-    attempt, enrolment = ops.own_attempt(db.session, current_user, attempt_id)
-    if ops.close_overdue(db.session, enrolment, attempt.quiz_id):
-        db.session.commit()
-        db.session.refresh(attempt)
+    """One of your attempts with its questions (never their answers) and what you saved.
+
+    Past its deadline it is `overdue`: it accepts no answer and is being submitted with what
+    was saved (within a minute, or by the next save or submit)."""
+    attempt, _enrolment = ops.own_attempt(db.session, current_user, attempt_id)
     return _attempt_body(attempt)
 
 
@@ -179,13 +155,11 @@ def attempt_detail(attempt_id: int):
 def save_answers(data, attempt_id: int):
     """Save answers as you go; only the questions sent change. Refused after the deadline."""
     outcome = ops.save_answers(db.session, current_user, attempt_id, _responses(data))
-    db.session.commit()
     if outcome.late:
-        raise _late_error()
+        return _late_answer()
     attempt = outcome.attempt
-    db.session.refresh(attempt)
     return {"attempt_id": attempt.id, "state": attempt.state, "saved_at": attempt.last_saved_at,
-            "deadline_at": attempt.deadline_at, "seconds_left": _seconds_left(attempt)}
+            "deadline_at": attempt.deadline_at, "seconds_left": attempt.seconds_left}
 
 
 @blp.post("/attempts/<int:attempt_id>/submit")
@@ -198,11 +172,9 @@ def save_answers(data, attempt_id: int):
 def submit_attempt(data, attempt_id: int):
     """Submit an attempt for grading. Idempotent: submitting again returns the same result."""
     outcome = ops.submit_attempt(db.session, current_user, attempt_id, _responses(data) or None)
-    db.session.commit()
     if outcome.late:
-        raise _late_error()
+        return _late_answer()
     attempt = outcome.attempt
-    db.session.refresh(attempt)
     quiz = ops.quiz_of(db.session, attempt)
     result = results_for(db.session, attempt.enrolment_id, [quiz])[quiz.id]
     return _summary_body(attempt, quiz, result)
@@ -216,7 +188,7 @@ def submit_attempt(data, attempt_id: int):
 def review_attempt(attempt_id: int):
     """Score and pass/fail of a closed attempt; per-question marks, feedback and right answers
     only when the quiz's review setting allows them."""
-    view = review_ops.review_attempt(db.session, current_user, attempt_id)
+    view = ops.review_attempt(db.session, current_user, attempt_id)
     questions = []
     for q in view.questions:
         item = {"position": q.position, "type": q.qtype, "text": q.text, "mark": q.mark, "response": q.response,
@@ -230,8 +202,6 @@ def review_attempt(attempt_id: int):
 
 
 def _essay_body(essay) -> dict:
-    from lms.core.i18n import localized
-
     answer = essay.answer
     return {"id": answer.id, "attempt_id": essay.attempt.id, "trainee": essay.trainee.full_name,
             "quiz": essay.quiz.title_in(), "question": essay.question.text_in(essay.attempt.language),
@@ -263,5 +233,4 @@ def grade_essay(data, answer_id: int):
     """Grade one essay answer; the attempt's score becomes final when its last essay is graded."""
     ops.grade_essay_answer(db.session, current_user, answer_id, fraction=data["fraction"],
                            feedback=data["feedback"], expected_version=data["expected_version"])
-    db.session.commit()
     return _essay_body(ops.essay_for_grading(db.session, current_user, answer_id))

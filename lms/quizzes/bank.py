@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from lms.core.errors import TooLarge
 from lms.core.i18n import _
+from lms.courses.models import Course
 from lms.quizzes.gift import parse_gift
 from lms.quizzes.models import Question, QuestionCategory, QuestionFile
 from lms.quizzes.moodlexml import parse_moodle_xml
@@ -28,10 +29,9 @@ from lms.quizzes.parsed import (
     join_path,
     split_path,
 )
-from lms.quizzes.types import QUESTION_TYPES
+from lms.quizzes.types import QUESTION_TYPES, QuestionType
 
 GIFT, XML = "gift", "xml"
-FORMATS = (GIFT, XML)
 DEFAULT_CATEGORY = "Imported"
 
 IMPORTED, UNCHANGED, SKIPPED, WOULD_IMPORT = "imported", "unchanged", "skipped", "would_import"
@@ -207,7 +207,7 @@ def import_questions(session: Session, course_id: int, data: bytes, *, filename:
     for parsed in result.questions:
         path = join_path(base, parsed.category) or DEFAULT_CATEGORY
         stored = build_question({language: parsed}, language)
-        row = ReportRow(parsed.line, stored.name, QUESTION_TYPES[stored.qtype].name, path,
+        row = ReportRow(parsed.line, stored.name, stored.qtype, path,
                         WOULD_IMPORT if dry_run else IMPORTED, " ".join(str(n) for n in parsed.notes))
         report.rows.append(row)
         if dry_run:
@@ -237,9 +237,27 @@ def import_questions(session: Session, course_id: int, data: bytes, *, filename:
 
 
 def _course_language(session: Session, course_id: int) -> str:
-    from lms.courses.models import Course
-
     return session.scalar(select(Course.default_language).where(Course.id == course_id)) or "en"
+
+
+@dataclass
+class BankEntry:
+    """A question as the bank page lists it: its type and its answer key."""
+
+    question: Question
+    kind: QuestionType
+    review: dict
+
+
+def questions_in(session: Session, category: QuestionCategory, language: str) -> list[BankEntry]:
+    """The current questions of one category, in order, with their answers and weights."""
+    entries = []
+    for question in session.scalars(select(Question).where(
+            Question.category_id == category.id, Question.is_retired.is_(False))
+            .order_by(Question.position, Question.id)):
+        kind = QUESTION_TYPES[question.qtype]
+        entries.append(BankEntry(question, kind, kind.review(question.definition, language, None, None)))
+    return entries
 
 
 def categories_of(session: Session, course_id: int) -> list[tuple[QuestionCategory, int]]:

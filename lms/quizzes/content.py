@@ -38,7 +38,7 @@ from lms.quizzes.models import (
     QuizSlot,
 )
 from lms.quizzes.parsed import ParsedQuestion, join_path
-from lms.quizzes.types import DESCRIPTION, MATCHING, NUMERICAL, QUESTION_TYPES, TRUE_FALSE
+from lms.quizzes.types import QUESTION_TYPES
 
 REQUIREMENT_KIND = "quiz"
 QUIZ_KEYS = {"file", "title", "pass_mark", "attempts", "time_limit", "grading", "review",
@@ -394,24 +394,11 @@ def _parse_content_file(path: Path, problems: Problems) -> list[ParsedQuestion] 
 
 
 def _content_rules(question: ParsedQuestion) -> list[str]:
-    """docs/content-format.md: names, feedback on every answer, general feedback on matching."""
+    """docs/content-format.md: names; and what each question type asks (feedback on every answer…)."""
     messages = []
     if not question.named:
         messages.append("every question in course content needs a ::name::")
-    if question.qtype == DESCRIPTION:
-        messages.append("this question has no answers: add them in braces { }")
-    elif question.qtype == TRUE_FALSE:
-        if not (question.options.get("feedback_true") and question.options.get("feedback_false")):
-            messages.append("a true/false question needs feedback for both answers: {T#if wrong…#if right…}")
-    elif question.qtype == MATCHING:
-        if not question.general_feedback:
-            messages.append("a matching question needs general feedback, written '####…' before '}'")
-    else:
-        missing = [a for a in question.answers if not a.feedback and not (question.qtype == NUMERICAL and a.low is None)]
-        if missing:
-            messages.append("every answer needs feedback after '#' (the answer"
-                            f"{'s' if len(missing) > 1 else ''} on line {', '.join(str(a.line) for a in missing)})")
-    return messages
+    return messages + QUESTION_TYPES[question.qtype].content_rules(question)
 
 
 def _same_questions(default_file: Path, default: list[ParsedQuestion], other_file: Path,
@@ -439,17 +426,7 @@ def _same_questions(default_file: Path, default: list[ParsedQuestion], other_fil
         if kind.signature(translated) != kind.signature(original):
             problems.add(other_file, translated.line, f"'::{original.name}::' must have the same answers and "
                                                       f"weights as in {default_file.name} (line "
-                                                      f"{original.line}): {_describe(translated)} here, "
-                                                      f"{_describe(original)} there")
+                                                      f"{original.line}): {kind.describe(translated)} here, "
+                                                      f"{kind.describe(original)} there")
             ok = False
     return ok
-
-
-def _describe(question: ParsedQuestion) -> str:
-    if question.qtype == TRUE_FALSE:
-        return "true" if question.options.get("correct") else "false"
-    if question.qtype == MATCHING:
-        return f"{len(question.answers)} pairs"
-    weights = ", ".join(f"{a.fraction * 100:g}%" for a in question.answers)
-    return f"{len(question.answers)} answers ({weights})"
-

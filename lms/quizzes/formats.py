@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_module
 import re
 
 from markupsafe import escape
@@ -9,7 +10,6 @@ from markupsafe import escape
 from lms.core.markdown import render_markdown, sanitize_html
 
 HTML, MOODLE, PLAIN, MARKDOWN = "html", "moodle", "plain", "markdown"
-FORMATS = (HTML, MOODLE, PLAIN, MARKDOWN)
 # Moodle XML names the same formats differently.
 XML_FORMATS = {"html": HTML, "moodle_auto_format": MOODLE, "plain_text": PLAIN, "markdown": MARKDOWN}
 MARKER_RE = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
@@ -42,8 +42,6 @@ def to_html(text: str, fmt: str) -> str:
 
 def plain_text(html: str) -> str:
     """Tags removed and entities decoded: for names, summaries and comparisons."""
-    import html as html_module
-
     text = TAG_RE.sub("", BLOCK_TAG_RE.sub(" ", html or ""))
     return " ".join(html_module.unescape(text).split())
 

@@ -1,5 +1,6 @@
-"""Quiz forms (Flask-WTF, so each carries a CSRF token). Attempt pages build their fields
-from the questions themselves; these are the fixed forms."""
+"""Quiz forms (Flask-WTF, so each carries a CSRF token). An attempt page's inputs are its
+questions' own (each question type reads them); its form carries the token and the
+messages of refused answers."""
 
 from __future__ import annotations
 
@@ -27,3 +28,29 @@ class EssayGradeForm(Form):
         NumberRange(min=0, max=100, message=_l("Give a grade between 0 and 100."))])
     feedback = TextAreaField(_l("Feedback to the trainee"), validators=[Length(max=20000)])
     version = HiddenField()
+
+
+class QuestionErrors:
+    """The messages of one refused answer (what ``errors_on`` fills on a field)."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+
+class AttemptForm(Form):
+    """An attempt page. The operations name a refused answer ``answers.<position>``, as the
+    API does; each question has a holder of that name, so ``errors_on`` puts the messages
+    beside their question."""
+
+    def __init__(self, positions, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for position in positions:
+            setattr(self, self.key(position), QuestionErrors())
+
+    @staticmethod
+    def key(position: int) -> str:
+        return f"answers.{position}"
+
+    def errors_of(self, position: int) -> list[str]:
+        holder = getattr(self, self.key(position), None)
+        return holder.errors if holder is not None else []

@@ -23,6 +23,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.core.i18n import localized
 from lms.core.models import Base, JSONType, utcnow
+from lms.courses.models import Enrolment
+from lms.quizzes import deadlines
+from lms.quizzes.types import QUESTION_TYPES
 
 HIGHEST, LAST, FIRST, AVERAGE = "highest", "last", "first", "average"
 GRADING_METHODS = (HIGHEST, LAST, FIRST, AVERAGE)
@@ -53,8 +56,8 @@ class Question(Base):
     __table_args__ = (
         UniqueConstraint("course_id", "source_key"),
         Index("ix_question_category_active", "category_id", "is_retired", "position"),
-        CheckConstraint("qtype IN ('single_choice', 'multiple_response', 'true_false', 'short_answer', "
-                        "'numerical', 'matching', 'essay', 'description')", name="known_type"),
+        # The registered question types; a new one needs a migration that widens this list.
+        CheckConstraint(f"qtype IN ({', '.join(repr(name) for name in QUESTION_TYPES)})", name="known_type"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,7 +67,7 @@ class Question(Base):
     qtype: Mapped[str] = mapped_column(String(32))
     text: Mapped[dict] = mapped_column(JSONType)                 # {language: HTML}
     general_feedback: Mapped[dict] = mapped_column(JSONType, default=dict)
-    definition: Mapped[dict] = mapped_column(JSONType)           # answers etc., per type (types.py)
+    definition: Mapped[dict] = mapped_column(JSONType)           # answers etc., per type (types/)
     default_mark: Mapped[float] = mapped_column(Float, default=1.0)
     position: Mapped[int] = mapped_column(default=0)
     # Questions from course content are found again by "<file>#<name>" on re-import.
@@ -179,14 +182,29 @@ class QuizAttempt(Base):
     passed: Mapped[bool | None] = mapped_column(Boolean)
 
     quiz: Mapped[Quiz] = relationship()
+    enrolment: Mapped[Enrolment] = relationship()
+
+    def can_be_reviewed_by(self, user) -> bool:
+        """The trainee, or whoever may follow or grade their enrolment (rules the tutors feature adds)."""
+        return self.enrolment.can_be_read_by(user) or self.enrolment.can_be_graded_by(user)
 
     @property
     def is_open(self) -> bool:
         return self.state == IN_PROGRESS
 
     @property
+    def is_overdue(self) -> bool:
+        """Open past its deadline: it accepts no answer and is being submitted with what was saved."""
+        return self.state == IN_PROGRESS and deadlines.is_overdue(self.deadline_at)
+
+    @property
     def is_graded(self) -> bool:
         return self.state == GRADED
+
+    @property
+    def seconds_left(self) -> int | None:
+        """Until the deadline, while the attempt is open; None when it is untimed or closed."""
+        return deadlines.seconds_left(self.deadline_at) if self.is_open else None
 
 
 class AttemptAnswer(Base):
@@ -209,7 +227,8 @@ class AttemptAnswer(Base):
     saved_at: Mapped[datetime | None] = mapped_column()
     fraction: Mapped[float | None] = mapped_column(Float)
     needs_grading: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Set by a tutor on an essay; ``version`` guards against two tutors grading at once.
+    # Set by a tutor on an essay; ``version`` counts the grades, so two tutors grading at
+    # once cannot overwrite each other (lms.core.concurrency).
     feedback: Mapped[str | None] = mapped_column(Text)
     graded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     graded_at: Mapped[datetime | None] = mapped_column()
@@ -217,3 +236,5 @@ class AttemptAnswer(Base):
 
     attempt: Mapped[QuizAttempt] = relationship()
     question: Mapped[Question] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}

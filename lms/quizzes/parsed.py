@@ -1,6 +1,6 @@
 """What the GIFT and Moodle XML readers produce: questions in one language, with source lines.
 
-A parsed question is plain data. The question types (``types.py``) validate it and build
+A parsed question is plain data. The question types (``types/``) validate it and build
 the stored definition from one or several languages of the same question.
 """
 

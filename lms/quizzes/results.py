@@ -6,13 +6,15 @@ Everything here reads; a whole course's quizzes for one enrolment take two queri
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from flask import current_app, has_app_context
+from flask_babel import format_percent
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lms.core.i18n import _
 from lms.core.models import utcnow
+from lms.quizzes.deadlines import is_overdue
 from lms.quizzes.models import (
     AFTER_CLOSE,
     AFTER_LAST_ATTEMPT,
@@ -39,6 +41,11 @@ class AttemptSummary:
     deadline_at: datetime | None
     submitted_at: datetime | None
 
+    @property
+    def overdue(self) -> bool:
+        """Open past its deadline: shown as over; the task queue submits it with what was saved."""
+        return self.state == IN_PROGRESS and is_overdue(self.deadline_at)
+
 
 @dataclass
 class QuizResult:
@@ -53,7 +60,8 @@ class QuizResult:
 
     @property
     def open_attempt(self) -> AttemptSummary | None:
-        return next((a for a in self.attempts if a.state == IN_PROGRESS), None)
+        """The attempt the trainee may go on with (one past its deadline is over, not open)."""
+        return next((a for a in self.attempts if a.state == IN_PROGRESS and not a.overdue), None)
 
     @property
     def graded(self) -> list[AttemptSummary]:
@@ -61,7 +69,8 @@ class QuizResult:
 
     @property
     def awaiting(self) -> list[AttemptSummary]:
-        return [a for a in self.attempts if a.state not in (IN_PROGRESS, GRADED)]
+        """Attempts over but without a score yet: waiting for a tutor, or for the deadline's closing."""
+        return [a for a in self.attempts if a.state == AWAITING_GRADING or a.overdue]
 
     @property
     def grade(self) -> float | None:
@@ -119,16 +128,6 @@ def results_for(session: Session, enrolment_id: int, quizzes: list[Quiz]) -> dic
     return results
 
 
-def grace() -> timedelta:
-    seconds = current_app.config.get("LMS_QUIZ_GRACE_SECONDS", 5) if has_app_context() else 5
-    return timedelta(seconds=seconds)
-
-
-def is_overdue(deadline_at: datetime | None, now: datetime | None = None) -> bool:
-    """Past the deadline, beyond the few seconds allowed for the network."""
-    return deadline_at is not None and (now or utcnow()) > deadline_at + grace()
-
-
 def review_allowed(quiz: Quiz, attempt_state: str, result: QuizResult | None, now: datetime | None = None) -> bool:
     """May the trainee see marks per question, feedback and the right answers of a closed attempt?"""
     if attempt_state == IN_PROGRESS:
@@ -154,10 +153,6 @@ def module_results(session: Session, enrolment_ids, course_id: int) -> dict[tupl
 
     ``enrolment_ids`` is a SELECT of enrolment ids, so a table of any size costs one query.
     """
-    from flask_babel import format_percent
-
-    from lms.core.i18n import _
-
     rows = session.execute(
         select(QuizAttempt.enrolment_id, Quiz.module_id, Quiz.id, Quiz.grading_method, Quiz.pass_mark,
                QuizAttempt.state, QuizAttempt.score)

@@ -8,10 +8,10 @@ schema, filled only once the quiz's review setting allows it.
 from marshmallow import Schema, fields, validate
 
 from lms.courses.schemas import LocalizedField
+from lms.quizzes.types import QUESTION_TYPES
 
 STATES = ["in_progress", "awaiting_grading", "graded"]
-TYPES = ["single_choice", "multiple_response", "true_false", "short_answer", "numerical", "matching",
-         "essay", "description"]
+TYPES = list(QUESTION_TYPES)
 
 
 class MyQuizStandingSchema(Schema):
@@ -50,38 +50,25 @@ class AttemptSummarySchema(Schema):
     submitted_at = fields.DateTime(allow_none=True)
     graded_at = fields.DateTime(allow_none=True)
     closed_by_deadline = fields.Boolean()
+    overdue = fields.Boolean(metadata={"description": (
+        "Still in progress but past its deadline: it accepts no answer and is being submitted with the answers "
+        "saved before it (within a minute, or by the next save or submit).")})
     score = fields.Float(allow_none=True, metadata={"description": "Percent, once graded."})
     passed = fields.Boolean(allow_none=True)
     review_details = fields.Boolean(metadata={"description": "Whether the review may show right answers now."})
 
 
-class QuestionChoiceSchema(Schema):
-    key = fields.Integer()
-    html = fields.String()
-
-
-class MatchingChoiceSchema(Schema):
-    key = fields.Integer()
-    text = fields.String()
-
-
-class MatchingStemSchema(Schema):
-    key = fields.Integer()
-    html = fields.String()
-
-
-class AttemptQuestionSchema(Schema):
+class AttemptQuestionBaseSchema(Schema):
     position = fields.Integer()
     type = fields.String(metadata={"enum": TYPES})
     text = fields.String(metadata={"description": "Sanitised HTML."})
     mark = fields.Float()
-    choices = fields.List(fields.Nested(QuestionChoiceSchema), metadata={"description": "Choice questions."})
-    stems = fields.List(fields.Nested(MatchingStemSchema), metadata={"description": "Matching: the items to match."})
-    match_choices = fields.List(fields.Nested(MatchingChoiceSchema),
-                                metadata={"description": "Matching: the answers to choose from."})
-    lines = fields.Integer(metadata={"description": "Essay: suggested height of the answer box."})
-    template = fields.String(metadata={"description": "Essay: text to start from."})
     response = fields.Dict(allow_none=True, metadata={"description": "What you saved (see AnswerIn)."})
+
+
+# A question while answering: the common fields and each question type's own (its schema.py).
+AttemptQuestionSchema = type("AttemptQuestionSchema", (AttemptQuestionBaseSchema,), {
+    name: field for kind in QUESTION_TYPES.values() for name, field in kind.api.fields.items()})
 
 
 class AttemptSchema(AttemptSummarySchema):
@@ -93,9 +80,8 @@ class AttemptAnswerInSchema(Schema):
     position = fields.Integer(required=True, validate=validate.Range(min=1),
                               metadata={"description": "The question's number in the attempt."})
     response = fields.Dict(required=True, allow_none=True, metadata={"description": (
-        "null clears the answer. single_choice: {\"choice\": key}; multiple_response: {\"choices\": [keys]}; "
-        "true_false: {\"value\": true|false}; short_answer, numerical, essay: {\"text\": \"…\"}; "
-        "matching: {\"matches\": {\"<stem key>\": choice key}}.")})
+        "null clears the answer. " + "; ".join(f"{kind.name}: {kind.api.response_example}"
+                                               for kind in QUESTION_TYPES.values()) + ".")})
 
 
 class AttemptAnswersInSchema(Schema):

@@ -3,6 +3,9 @@ question import for managers, the question bank, and images embedded in question
 
 from __future__ import annotations
 
+import os
+from functools import cached_property
+
 from flask import (
     Blueprint,
     abort,
@@ -15,13 +18,14 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader
 from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from lms.accounts.forms import EmptyForm
-from lms.core.errors import Conflict, NotAllowed, TooLarge, ValidationFailed
-from lms.core.forms import attach_errors
+from lms.core.errors import Conflict, NotAllowed
+from lms.core.forms import errors_on, status_of
 from lms.core.i18n import _, current_language
 from lms.core.models import utcnow
 from lms.core.permissions import require
@@ -30,21 +34,26 @@ from lms.courses.models import Course, Module
 from lms.extensions import csrf, db
 from lms.quizzes import bank
 from lms.quizzes import operations as ops
-from lms.quizzes import review as review_ops
-from lms.quizzes.forms import EssayGradeForm, QuestionImportForm
-from lms.quizzes.models import Question, QuestionCategory, QuestionFile
-from lms.quizzes.results import is_overdue, results_for, review_allowed
-from lms.quizzes.types import QUESTION_TYPES
+from lms.quizzes.forms import AttemptForm, EssayGradeForm, QuestionImportForm
+from lms.quizzes.models import QuestionCategory, QuestionFile
+from lms.quizzes.results import results_for, review_allowed
+from lms.quizzes.types import template_loader as question_type_templates
 
-bp = Blueprint("quizzes", __name__, template_folder="templates")
+
+class QuizzesBlueprint(Blueprint):
+    """The quizzes' pages. Their templates are in ``templates/``; each question type's
+    template piece is in the type's own folder, found as ``question_types/<type>.html``."""
+
+    @cached_property
+    def jinja_loader(self) -> BaseLoader:
+        own = FileSystemLoader(os.path.join(self.root_path, self.template_folder))
+        return ChoiceLoader([own, question_type_templates()])
+
+
+bp = QuizzesBlueprint("quizzes", __name__, template_folder="templates")
 
 # Room for the multipart envelope around an uploaded file of the largest accepted size.
 UPLOAD_ENVELOPE = 64 * 1024
-
-
-def late_message() -> str:
-    return _("The time for this attempt ended; answers sent after the deadline are not accepted. "
-             "The answers saved before it were submitted.")
 
 
 # --- quiz and attempts -----------------------------------------------------------------
@@ -56,18 +65,14 @@ def quiz_page(quiz_id: int):
     course = db.session.get(Course, quiz.course_id)
     module = db.session.get(Module, quiz.module_id) if quiz.module_id else None
     enrolment = ops.active_enrolment(db.session, current_user, course.id)
-    if enrolment is None and not ops.may_preview(current_user, course):
+    if enrolment is None and not course.can_be_previewed_by(current_user):
         raise NotAllowed(_("Enrol in the course to take its quizzes."))
-    result = None
-    if enrolment is not None:
-        if ops.close_overdue(db.session, enrolment, quiz.id):
-            db.session.commit()
-            flash(late_message(), "warning")
-        result = results_for(db.session, enrolment.id, [quiz])[quiz.id]
-    pool_size = ops.pool_size(db.session, quiz)
+    result = results_for(db.session, enrolment.id, [quiz])[quiz.id] if enrolment is not None else None
     details = {a.id: review_allowed(quiz, a.state, result) for a in result.attempts} if result else {}
+    refusal = ops.refusal_to_start(quiz, result, utcnow()) if result else None
     return render_template("quizzes/quiz.html", quiz=quiz, course=course, module=module, enrolment=enrolment,
-                           result=result, details=details, pool_size=pool_size, form=EmptyForm())
+                           result=result, details=details, refusal=refusal,
+                           pool_size=ops.pool_size(db.session, quiz), form=EmptyForm())
 
 
 @bp.post("/quizzes/<int:quiz_id>/start")
@@ -77,22 +82,8 @@ def start(quiz_id: int):
     if not EmptyForm().validate_on_submit():
         flash(_("This form has expired. Please try again."), "error")
         return redirect(url_for("quizzes.quiz_page", quiz_id=quiz.id))
-    try:
-        attempt, _new = ops.start_attempt(db.session, current_user, quiz, language=current_language())
-    except (NotAllowed, Conflict) as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("quizzes.quiz_page", quiz_id=quiz.id)), 303
-    db.session.commit()
+    attempt, _new = ops.start_attempt(db.session, current_user, quiz, language=current_language())
     return redirect(url_for("quizzes.attempt_page", attempt_id=attempt.id)), 303
-
-
-def _overdue_redirect(attempt):
-    """An attempt found open past its deadline is submitted with what was saved."""
-    ops.finish_attempt(db.session, attempt, utcnow(), by_deadline=True)
-    db.session.commit()
-    flash(late_message(), "warning")
-    return redirect(url_for("quizzes.review", attempt_id=attempt.id)), 303
 
 
 @bp.route("/quizzes/attempts/<int:attempt_id>", methods=["GET", "POST"])
@@ -103,58 +94,40 @@ def attempt_page(attempt_id: int):
         if request.method == "POST":
             flash(_("This attempt has been submitted; its answers can no longer change."), "error")
         return redirect(url_for("quizzes.review", attempt_id=attempt.id)), 303
-    if is_overdue(attempt.deadline_at):
-        return _overdue_redirect(attempt)
-    form = EmptyForm()
-    errors = {}
+    if attempt.is_overdue and request.method != "POST":
+        # Shown as over; the review page says it is being submitted (a POST would submit it).
+        return redirect(url_for("quizzes.review", attempt_id=attempt.id)), 303
+    questions = ops.question_views(db.session, attempt, reveal=False)
+    form = AttemptForm([q.position for q in questions])
     if request.method == "POST":
         if not form.validate_on_submit():
             flash(_("This form has expired. Reload the page; answers saved before are kept."), "error")
             return redirect(url_for("quizzes.attempt_page", attempt_id=attempt.id)), 303
-        responses = ops.form_responses(db.session, attempt, request.form)
-        try:
-            outcome = ops.save_answers(db.session, current_user, attempt.id, responses)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            errors = exc.errors
-        except Conflict as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return redirect(url_for("quizzes.review", attempt_id=attempt.id)), 303
-        else:
-            db.session.commit()
+        with errors_on(form):
+            outcome = ops.save_answers(db.session, current_user, attempt.id,
+                                       ops.form_responses(db.session, attempt, request.form))
             if outcome.late:
-                flash(late_message(), "error")
+                flash(ops.late_message(), "error")
                 return redirect(url_for("quizzes.review", attempt_id=attempt.id)), 303
             if request.form.get("action") == "finish":
                 return redirect(url_for("quizzes.summary", attempt_id=attempt.id)), 303
             flash(_("Your answers have been saved."), "success")
             return redirect(url_for("quizzes.attempt_page", attempt_id=attempt.id)), 303
     quiz = ops.quiz_of(db.session, attempt)
-    questions = review_ops.question_views(db.session, attempt, reveal=False)
-    status = 422 if errors else 200
     return render_template("quizzes/attempt.html", attempt=attempt, quiz=quiz, questions=questions,
-                           errors=errors, form=form, seconds_left=_seconds_left(attempt)), status
-
-
-def _seconds_left(attempt) -> int | None:
-    if attempt.deadline_at is None:
-        return None
-    return max(0, int((attempt.deadline_at - utcnow()).total_seconds()))
+                           form=form), status_of(form)
 
 
 @bp.get("/quizzes/attempts/<int:attempt_id>/summary")
 @login_required
 def summary(attempt_id: int):
     attempt, _enrolment = ops.own_attempt(db.session, current_user, attempt_id)
-    if not attempt.is_open:
+    if not attempt.is_open or attempt.is_overdue:
         return redirect(url_for("quizzes.review", attempt_id=attempt.id))
-    if is_overdue(attempt.deadline_at):
-        return _overdue_redirect(attempt)
     quiz = ops.quiz_of(db.session, attempt)
-    questions = review_ops.question_views(db.session, attempt, reveal=False)
+    questions = ops.question_views(db.session, attempt, reveal=False)
     return render_template("quizzes/summary.html", attempt=attempt, quiz=quiz, questions=questions,
-                           form=EmptyForm(), seconds_left=_seconds_left(attempt))
+                           form=EmptyForm())
 
 
 @bp.post("/quizzes/attempts/<int:attempt_id>/submit")
@@ -164,9 +137,8 @@ def submit(attempt_id: int):
         flash(_("This form has expired. Reload the page; answers saved before are kept."), "error")
         return redirect(url_for("quizzes.summary", attempt_id=attempt_id)), 303
     outcome = ops.submit_attempt(db.session, current_user, attempt_id)
-    db.session.commit()
     if outcome.late:
-        flash(late_message(), "error")
+        flash(ops.late_message(), "error")
     elif not outcome.already_submitted:
         flash(_("Your attempt has been submitted."), "success")
     return redirect(url_for("quizzes.review", attempt_id=attempt_id)), 303
@@ -177,15 +149,13 @@ def submit(attempt_id: int):
 def review(attempt_id: int):
     attempt, enrolment = ops.attempt_for_viewer(db.session, current_user, attempt_id)
     own = enrolment.user_id == current_user.id
-    if attempt.is_open:
-        if own and is_overdue(attempt.deadline_at):
-            return _overdue_redirect(attempt)
+    if attempt.is_open and not attempt.is_overdue:
         if own:
             return redirect(url_for("quizzes.attempt_page", attempt_id=attempt.id))
         raise Conflict(_("This attempt is still in progress."))
-    view = review_ops.review_attempt(db.session, current_user, attempt_id)
+    view = ops.review_attempt(db.session, current_user, attempt_id)
     course = db.session.get(Course, view.quiz.course_id)
-    return render_template("quizzes/review.html", view=view, course=course, own=own)
+    return render_template("quizzes/review.html", view=view, course=course, own=own, form=EmptyForm())
 
 
 # --- essays ----------------------------------------------------------------------------
@@ -195,33 +165,22 @@ def review(attempt_id: int):
 def grade_essay(answer_id: int):
     essay = ops.essay_for_grading(db.session, current_user, answer_id)
     form = EssayGradeForm()
-    status = 200
     if request.method == "GET":
         form.version.data = str(essay.answer.version)
         if essay.answer.fraction is not None and not essay.answer.needs_grading:
             form.percent.data = round(essay.answer.fraction * 100, 2)
             form.feedback.data = essay.answer.feedback or ""
     elif form.validate_on_submit():
-        try:
+        with errors_on(form):
             ops.grade_essay_answer(db.session, current_user, answer_id, fraction=float(form.percent.data) / 100,
                                    feedback=form.feedback.data or "", expected_version=_int(form.version.data))
-        except Conflict as exc:
-            db.session.rollback()
-            form.form_errors.append(exc.message)
-            essay = ops.essay_for_grading(db.session, current_user, answer_id)
-            form.version.data = str(essay.answer.version)
-            status = 409
-        except ValidationFailed as exc:
-            db.session.rollback()
-            attach_errors(form, {"percent" if k == "fraction" else k: v for k, v in exc.errors.items()})
-            status = 422
-        else:
-            db.session.commit()
             flash(_("The grade has been saved."), "success")
             return redirect(url_for("quizzes.grade_essay", answer_id=answer_id)), 303
-    else:
-        status = 422
-    return render_template("quizzes/grade_essay.html", essay=essay, form=form), status
+        if form.refused == 409:
+            # Someone graded in the meantime: show their grade, and take its version from now on.
+            essay = ops.essay_for_grading(db.session, current_user, answer_id)
+            form.version.data = str(essay.answer.version)
+    return render_template("quizzes/grade_essay.html", essay=essay, form=form), status_of(form)
 
 
 def _int(value) -> int:
@@ -265,17 +224,10 @@ def import_questions():
         data = upload.stream.read(limit + 1)
         if len(data) > limit:
             return _import_page(form, courses, error=bank.too_large(len(data))), 413
-        try:
-            report = bank.import_questions(db.session, course.id, data, filename=upload.filename or "upload",
-                                           fmt=form.format.data or None, category=form.category.data or None,
-                                           dry_run=form.dry_run.data)
-        except TooLarge as exc:
-            db.session.rollback()
-            return _import_page(form, courses, error=exc), 413
-        if report.ok and not report.dry_run:
-            db.session.commit()
-        else:
-            db.session.rollback()
+        # All or nothing: a file with an error, or a dry run, writes nothing.
+        report = bank.import_questions(db.session, course.id, data, filename=upload.filename or "upload",
+                                       fmt=form.format.data or None, category=form.category.data or None,
+                                       dry_run=form.dry_run.data)
         return _import_page(form, courses, report=report, course=course), 200 if report.ok else 422
     if request.method == "POST" and form.csrf_token.errors:
         form.form_errors.append(_("This form has expired or did not come from this site. "
@@ -295,7 +247,7 @@ def _import_page(form, courses, *, report=None, course=None, error=None):
 @login_required
 def question_bank(slug: str):
     course = course_ops.course_by_slug(db.session, slug)
-    require(ops.may_preview(current_user, course))
+    require(course.can_be_previewed_by(current_user))
     categories = bank.categories_of(db.session, course.id)
     selected = request.args.get("category", type=int)
     questions = []
@@ -303,13 +255,7 @@ def question_bank(slug: str):
         category = db.session.get(QuestionCategory, selected)
         if category is None or category.course_id != course.id:
             abort(404)
-        language = current_language()
-        for question in db.session.scalars(select(Question).where(
-                Question.category_id == category.id, Question.is_retired.is_(False))
-                .order_by(Question.position, Question.id)):
-            kind = QUESTION_TYPES[question.qtype]
-            questions.append({"question": question, "label": kind.label,
-                              "review": kind.review(question.definition, language, None, None)})
+        questions = bank.questions_in(db.session, category, current_language())
     return render_template("quizzes/bank.html", course=course, categories=categories, selected=selected,
                            questions=questions, may_import=_may_import(current_user))
 

@@ -60,6 +60,19 @@ def token_for(session):
 
 
 @pytest.fixture
+def run_task(app, session):
+    """Run a task as the worker would (its own unit of work), then read afresh."""
+    from lms.core.tasks import queue_of
+
+    def run(fn, *args, **kwargs):
+        session.commit()
+        queue_of(app).enqueue(fn, *args, **kwargs)   # the test queue runs it at once
+        session.expire_all()
+
+    return run
+
+
+@pytest.fixture
 def grader_rule(app):
     """Let users whose e-mail starts with "tutor" grade everyone, for this test only
     (the tutors feature registers the real rule: a tutor grades their groups)."""

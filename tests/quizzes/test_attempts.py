@@ -171,13 +171,38 @@ def test_a_save_after_the_time_limit_is_refused(client, session, trainee, quiz_c
     assert session.get(QuizAttempt, body["id"]).state != "in_progress"
 
 
-def test_an_open_attempt_past_its_deadline_is_closed_with_its_saved_answers_when_seen(
-        client, session, trainee, quiz_course, token_for):
+def test_an_open_attempt_past_its_deadline_is_shown_as_over_and_the_task_closes_it(
+        client, session, trainee, quiz_course, token_for, run_task):
+    from lms.quizzes.tasks import close_overdue_attempts
+
     token = token_for(trainee)
-    body = start(client, quiz_course["practice"], token).get_json()
+    quiz = quiz_course["practice"]
+    body = start(client, quiz, token).get_json()
     _expire(session, body["id"])
-    listed = client.api("GET", f"/api/v1/quizzes/{quiz_course['practice'].id}/attempts", token=token).get_json()
+    # Reading writes nothing: the attempt is shown as over, still to be submitted.
+    listed = client.api("GET", f"/api/v1/quizzes/{quiz.id}/attempts", token=token).get_json()
+    assert (listed[0]["state"], listed[0]["overdue"]) == ("in_progress", True)
+    detail = client.api("GET", f"/api/v1/attempts/{body['id']}", token=token).get_json()
+    assert detail["overdue"] and detail["seconds_left"] == 0
+    mine = client.api("GET", f"/api/v1/quizzes/{quiz.id}", token=token).get_json()["mine"]
+    assert mine["open_attempt_id"] is None and mine["attempts_used"] == 1
+    # The periodic task submits it with its saved answers.
+    run_task(close_overdue_attempts)
+    listed = client.api("GET", f"/api/v1/quizzes/{quiz.id}/attempts", token=token).get_json()
     assert listed[0]["state"] in ("graded", "awaiting_grading") and listed[0]["closed_by_deadline"]
+    assert not listed[0]["overdue"]
+
+
+def test_starting_again_submits_the_overdue_attempt_first(client, session, trainee, quiz_course, token_for):
+    token = token_for(trainee)
+    first = start(client, quiz_course["basics"], token).get_json()     # untimed, unlimited attempts
+    attempt = session.get(QuizAttempt, first["id"])
+    attempt.deadline_at = utcnow() - timedelta(minutes=20)
+    session.commit()
+    second = start(client, quiz_course["basics"], token)
+    assert second.status_code == 201 and second.get_json()["number"] == 2
+    session.expire_all()
+    assert session.get(QuizAttempt, first["id"]).closed_by_deadline
 
 
 def test_the_operators_command_closes_every_overdue_attempt(app, client, session, trainee, quiz_course, token_for):
@@ -308,15 +333,23 @@ def test_the_attempt_page_shows_the_time_left(client, session, trainee, quiz_cou
     assert 'id="quiz-timer"' in html and "Time left: 10 minutes" in html
 
 
-def test_an_overdue_attempt_page_submits_and_shows_the_result(client, session, trainee, quiz_course):
+def test_an_overdue_attempt_page_shows_it_being_submitted_and_the_next_post_submits_it(
+        client, session, trainee, quiz_course):
     login(client, trainee)
     started = client.form(f"/quizzes/{quiz_course['practice'].id}/start")
     attempt_id = int(started.headers["Location"].rstrip("/").split("/")[-1])
     _expire(session, attempt_id)
     response = client.get(started.headers["Location"])
     assert response.status_code == 303 and response.headers["Location"].endswith("/review")
+    closing = client.get(response.headers["Location"])
+    assert closing.status_code == 200
+    assert "Your saved answers are being submitted" in closing.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(QuizAttempt, attempt_id).state == "in_progress"    # a GET writes nothing
     late = client.form(started.headers["Location"], {"action": "save", "q1": "true"})
     assert late.status_code == 303 and late.headers["Location"].endswith("/review")
+    session.expire_all()
+    assert session.get(QuizAttempt, attempt_id).closed_by_deadline
 
 
 def test_an_answer_of_the_wrong_shape_is_refused(client, session, trainee, quiz_course,

@@ -54,31 +54,29 @@ def test_an_unanswered_essay_needs_no_tutor(client, session, trainee, quiz_cours
     assert attempt.state == "graded" and attempt.score == 50.0 and attempt.passed
 
 
-def test_the_queue_lists_essays_awaiting_grading_oldest_first_with_their_count(
-        client, session, make_user, quiz_course, enrol, token_for):
+def test_the_queue_offers_each_essay_awaiting_grading_with_its_trainee_and_submission(
+        app, client, session, make_user, quiz_course, enrol, token_for):
     trainees = [make_user() for _ in range(3)]
-    essays = []
+    essays, enrolled = [], []
     for user in trainees:
-        enrol(user, quiz_course["course"])
+        enrolled.append(enrol(user, quiz_course["course"]).id)
         essays.append(submit_practice(client, session, quiz_course, token_for(user))[1])
-    rows, count = ops.essay_answers_awaiting_grading(session, course_enrolments(quiz_course["course"].id))
-    assert count == 3 and [row.answer_id for row in rows] == essays
-    assert rows[0].user_name == trainees[0].full_name and rows[0].question_name == "p-essay"
-    assert rows[0].quiz_title["en"] == "Practice quiz" and rows[0].version == 1
-    page, total = ops.essay_answers_awaiting_grading(session, course_enrolments(quiz_course["course"].id),
-                                                     limit=1, offset=1)
-    assert [row.answer_id for row in page] == [essays[1]] and total == 3
+    rows = session.execute(ops.essay_queue_items(course_enrolments(quiz_course["course"].id))).all()
+    assert sorted((row.item_id, row.enrolment_id) for row in rows) == list(zip(essays, enrolled, strict=True))
+    assert {row.status for row in rows} == {"awaiting"} and all(row.submitted_at is not None for row in rows)
+    assert {row.module_id for row in rows} == {quiz_course["practice"].module_id}
     only_first = select(Enrolment.id).where(Enrolment.user_id == trainees[0].id)
-    assert ops.count_essay_answers_awaiting(session, only_first) == 1
+    assert [row.item_id for row in session.execute(ops.essay_queue_items(only_first))] == [essays[0]]
 
 
 def test_reading_the_queue_takes_the_same_number_of_queries_whatever_its_length(
-        client, session, make_user, quiz_course, enrol, token_for, count_queries):
+        app, client, session, make_user, quiz_course, enrol, token_for, count_queries):
     enrolments = course_enrolments(quiz_course["course"].id)
 
     def queries():
-        with count_queries() as counter:
-            ops.essay_answers_awaiting_grading(session, enrolments, limit=50)
+        with count_queries() as counter, app.test_request_context():
+            ids = [row.item_id for row in session.execute(ops.essay_queue_items(enrolments))]
+            ops.essay_queue_describe(session, ids)
         return counter.count
 
     user = make_user()
@@ -121,8 +119,8 @@ def test_grading_the_last_essay_makes_the_score_final_and_counts_for_progress(
     [entry] = entries_for(session, "quiz_attempt_answer", essay)
     assert entry.actor_id == tutor.id and entry.action == "quiz.essay_graded"
     assert entry.before["fraction"] is None and entry.after["fraction"] == 0.5
-    rows, count = ops.essay_answers_awaiting_grading(session, course_enrolments(quiz_course["course"].id))
-    assert rows == [] and count == 0
+    queue = session.execute(ops.essay_queue_items(course_enrolments(quiz_course["course"].id))).all()
+    assert [row.status for row in queue] == ["graded"]
 
 
 def test_a_second_tutor_cannot_overwrite_a_grade(client, session, trainee, tutor, make_user, quiz_course, token_for,

@@ -9,7 +9,9 @@ import pytest
 
 from lms.quizzes.bank import build_question
 from lms.quizzes.gift import parse_gift
-from lms.quizzes.types import QUESTION_TYPES, parse_number, short_answer_matches
+from lms.quizzes.types import QUESTION_TYPES
+from lms.quizzes.types.numerical import parse_number
+from lms.quizzes.types.short_answer import short_answer_matches
 
 
 def stored(gift: str, **languages: str):

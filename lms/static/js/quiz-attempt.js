@@ -27,23 +27,26 @@
     tick();
   }
 
+  // A question's response, read from its inputs as its type's template piece draws them
+  // (the fieldset's data-response says how: see lms/quizzes/types/base.py).
   function responseOf(fieldset) {
-    var type = fieldset.getAttribute("data-type");
+    var shape = fieldset.getAttribute("data-response");
     var name = "q" + fieldset.getAttribute("data-position");
     var checked = fieldset.querySelectorAll("input[name='" + name + "']:checked");
     var i;
-    if (type === "single_choice") {
+    if (shape === "none") { return undefined; }
+    if (shape === "choice") {
       return checked.length ? { choice: parseInt(checked[0].value, 10) } : null;
     }
-    if (type === "multiple_response") {
+    if (shape === "choices") {
       var keys = [];
       for (i = 0; i < checked.length; i += 1) { keys.push(parseInt(checked[i].value, 10)); }
       return keys.length ? { choices: keys } : null;
     }
-    if (type === "true_false") {
+    if (shape === "value") {
       return checked.length ? { value: checked[0].value === "true" } : null;
     }
-    if (type === "matching") {
+    if (shape === "matches") {
       var matches = {};
       var any = false;
       var selects = fieldset.querySelectorAll("select");
@@ -75,7 +78,7 @@
       var fieldsets = form.querySelectorAll("fieldset.question");
       for (var i = 0; i < fieldsets.length; i += 1) {
         var response = responseOf(fieldsets[i]);
-        if (response !== undefined && fieldsets[i].getAttribute("data-type") !== "description") {
+        if (response !== undefined) {
           answers.push({ position: parseInt(fieldsets[i].getAttribute("data-position"), 10), response: response });
         }
       }

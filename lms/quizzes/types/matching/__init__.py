@@ -1,17 +1,31 @@
-"""Matching: items paired with answers, distractor answers, choices always shuffled."""
+"""Matching: items paired with answers, distractor answers, choices always shuffled; an equal
+share per right pair (``{=item -> answer = -> distractor}``)."""
 
 from __future__ import annotations
 
 from lms.core.i18n import _, _l, localized
 from lms.quizzes.parsed import SourceProblem
-from lms.quizzes.types.base import MATCHING, Grade, QuestionType, _as_int, _field, _localize
-from lms.quizzes.types.text import normalise
+from lms.quizzes.types.base import (
+    MATCHES,
+    Grade,
+    QuestionType,
+    as_int,
+    localize,
+    normalise,
+    response_field,
+)
+from lms.quizzes.types.matching import gift, moodle_xml, schema
+
+NAME = "matching"
 
 
 class Matching(QuestionType):
-    name = MATCHING
+    name = NAME
     label = _l("Matching")
-    shuffles = True
+    gift = gift.GIFT
+    moodle_xml = moodle_xml.MOODLE_XML
+    api = schema.API
+    response_shape = MATCHES
 
     def validate(self, q):
         problems = super().validate(q)
@@ -27,6 +41,14 @@ class Matching(QuestionType):
     def signature(self, q):
         return (q.qtype, tuple(bool(a.text.strip()) for a in q.answers))
 
+    def describe(self, q):
+        return f"{len(q.answers)} pairs"
+
+    def content_rules(self, q):
+        if not q.general_feedback:
+            return ["a matching question needs general feedback, written '####…' before '}'"]
+        return []
+
     def build(self, variants, default):
         base = variants[default]
         # Choices are sorted by text, so their keys say nothing about which stem they fit.
@@ -41,10 +63,10 @@ class Matching(QuestionType):
         key_of_first = {index: position for position, index in enumerate(ordered)}
         choice_of = {text: key_of_first[firsts[k]] for text, k in by_text.items()}
         return {
-            "stems": [{"text": _localize(variants, lambda q, i=i: q.answers[i].text),
+            "stems": [{"text": localize(variants, lambda q, i=i: q.answers[i].text),
                        "choice": choice_of[normalise(answer.match or "")]}
                       for i, answer in enumerate(base.answers) if answer.text.strip()],
-            "choices": [_localize(variants, lambda q, i=i: normalise(q.answers[i].match or ""))
+            "choices": [localize(variants, lambda q, i=i: normalise(q.answers[i].match or ""))
                         for i in ordered],
         }
 
@@ -74,7 +96,7 @@ class Matching(QuestionType):
     def clean(self, definition, raw):
         if raw is None:
             return None
-        matches = _field(raw, "matches", _("Send the matches as an object of stem → choice."))
+        matches = response_field(raw, "matches", _("Send the matches as an object of stem → choice."))
         if matches is None:
             return None
         if not isinstance(matches, dict):
@@ -84,7 +106,7 @@ class Matching(QuestionType):
             if choice is None or choice == "":
                 continue
             try:
-                stem_index, choice_key = _as_int(stem), _as_int(choice)
+                stem_index, choice_key = as_int(stem), as_int(choice)
             except ValueError:
                 raise ValueError(_("Match each item with one of the choices shown.")) from None
             if not (0 <= stem_index < len(definition["stems"]) and 0 <= choice_key < len(definition["choices"])):
@@ -109,12 +131,3 @@ class Matching(QuestionType):
                          "correct_choice": localized(definition["choices"][stem["choice"]], language),
                          "right": chosen == stem["choice"]})
         return {"stems": rows}
-
-    def summary(self, definition, response, language):
-        from lms.quizzes.formats import plain_text
-
-        if not response:
-            return ""
-        return "; ".join(
-            f"{plain_text(localized(definition['stems'][int(i)]['text'], language))} → "
-            f"{localized(definition['choices'][k], language)}" for i, k in sorted(response["matches"].items()))

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from lms.accounts.models import User
 from lms.core.errors import Conflict
 from lms.core.i18n import _, localized
-from lms.quizzes.models import IN_PROGRESS, AttemptAnswer, Question, Quiz, QuizAttempt
-from lms.quizzes.operations import attempt_for_viewer
+from lms.quizzes.models import AttemptAnswer, Question, Quiz, QuizAttempt
+from lms.quizzes.operations.lookups import attempt_for_viewer
 from lms.quizzes.results import QuizResult, results_for, review_allowed
-from lms.quizzes.types import QUESTION_TYPES
+from lms.quizzes.types import QUESTION_TYPES, QuestionType
 
 
 @dataclass
@@ -37,12 +37,25 @@ class QuestionView:
     tutor_feedback: str | None = None
 
     @property
+    def kind(self) -> QuestionType:
+        return QUESTION_TYPES[self.qtype]
+
+    @property
+    def template(self) -> str:
+        """The question type's template piece, which draws its inputs and its review."""
+        return self.kind.template
+
+    @property
+    def response_shape(self) -> str:
+        return self.kind.response_shape
+
+    @property
     def answered(self) -> bool:
         return self.response is not None
 
     @property
     def gradable(self) -> bool:
-        return QUESTION_TYPES[self.qtype].gradable
+        return self.kind.gradable
 
     @property
     def marks(self) -> float | None:
@@ -82,14 +95,22 @@ class AttemptReview:
     details: bool                 # per-question marks, feedback and right answers may be shown
     questions: list[QuestionView]
 
+    @property
+    def closing(self) -> bool:
+        """Over by its deadline but not submitted yet: the saved answers are shown, ungraded."""
+        return self.attempt.is_overdue
+
 
 def review_attempt(session: Session, user: User, attempt_id: int) -> AttemptReview:
-    """A closed attempt as its trainee (or their tutor, or staff) may see it now."""
+    """A closed attempt as its trainee (or their tutor, or staff) may see it now.
+
+    An attempt open past its deadline is shown as it will be submitted (its saved answers,
+    no score yet); one still open is refused."""
     attempt, enrolment = attempt_for_viewer(session, user, attempt_id)
     quiz = session.get(Quiz, attempt.quiz_id)
     result = results_for(session, enrolment.id, [quiz])[quiz.id]
-    if attempt.state == IN_PROGRESS:
+    if attempt.is_open and not attempt.is_overdue:
         raise Conflict(_("This attempt is still in progress: submit it to see your result."))
     staff = user.id != enrolment.user_id
-    details = staff or review_allowed(quiz, attempt.state, result)
+    details = not attempt.is_open and (staff or review_allowed(quiz, attempt.state, result))
     return AttemptReview(attempt, quiz, result, details, question_views(session, attempt, reveal=details))

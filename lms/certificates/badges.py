@@ -9,7 +9,7 @@ code, so it is rate-limited like the verification page.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, url_for
+from flask import Blueprint, current_app, jsonify
 
 from lms.certificates import operations as ops
 from lms.certificates.files import verification_url
@@ -17,6 +17,7 @@ from lms.certificates.limits import limit_lookups
 from lms.certificates.models import KINDS, Certificate
 from lms.core.errors import NotFound
 from lms.core.i18n import _, use_language
+from lms.core.urls import absolute_url
 from lms.courses.models import Course
 from lms.extensions import db
 
@@ -26,27 +27,23 @@ BADGE_IMAGE = "badge.svg"
 bp = Blueprint("badges", __name__, url_prefix="/badges", static_folder="static")
 
 
-def _base() -> str:
-    return current_app.config["LMS_BASE_URL"]
-
-
 def issuer_url() -> str:
-    return _base() + url_for("badges.issuer")
+    return absolute_url("badges.issuer")
 
 
 def badge_class_url(course: Course) -> str:
-    return _base() + url_for("badges.badge_class", slug=course.slug)
+    return absolute_url("badges.badge_class", slug=course.slug)
 
 
 def assertion_url(certificate: Certificate) -> str:
-    return _base() + url_for("badges.assertion", code=certificate.code)
+    return absolute_url("badges.assertion", code=certificate.code)
 
 
 def issuer_document() -> dict:
     config = current_app.config
     document = {
         "@context": CONTEXT, "type": "Issuer", "id": issuer_url(),
-        "name": config["LMS_ISSUER_NAME"], "url": config["LMS_ISSUER_URL"] or _base(),
+        "name": config["LMS_ISSUER_NAME"], "url": config["LMS_ISSUER_URL"] or config["LMS_BASE_URL"],
     }
     if config["LMS_ISSUER_EMAIL"]:
         document["email"] = config["LMS_ISSUER_EMAIL"]
@@ -67,8 +64,8 @@ def badge_class_document(course: Course) -> dict:
     return {
         "@context": CONTEXT, "type": "BadgeClass", "id": badge_class_url(course),
         "name": name, "description": description,
-        "image": _base() + url_for("badges.static", filename=BADGE_IMAGE),
-        "criteria": {"id": _base() + url_for("courses.course", slug=course.slug), "narrative": criteria},
+        "image": absolute_url("badges.static", filename=BADGE_IMAGE),
+        "criteria": {"id": absolute_url("courses.course", slug=course.slug), "narrative": criteria},
         "issuer": issuer_url(),
     }
 

@@ -20,6 +20,20 @@ def _adapter(app: Flask) -> MapAdapter:
     return app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http")
 
 
+def path_for(endpoint: str, **values) -> str:
+    """``url_for(endpoint, **values)`` as a path under ``LMS_BASE_URL`` (its base path included),
+    in or out of a request: for links that a task may build and a page may show."""
+    app = current_app._get_current_object()
+    app.inject_url_defaults(endpoint, values)
+    return _adapter(app).build(endpoint, values)
+
+
+def origin() -> str:
+    """Scheme and host of ``LMS_BASE_URL``: what a path from ``path_for`` is appended to."""
+    base = urlsplit(current_app.config["LMS_BASE_URL"])
+    return f"{base.scheme or 'http'}://{base.netloc}"
+
+
 def absolute_url(endpoint: str, **values) -> str:
     """``url_for(endpoint, **values)`` as a full address under ``LMS_BASE_URL``, in or out of a
     request (``_anchor`` is the fragment, as with ``url_for``)."""

@@ -43,7 +43,7 @@ def _setup(env: dict, content: Path) -> dict[str, str]:
     return dict(re.findall(r"^\s+(\S+@demo\.lms)\s+(\S+)", output, flags=re.MULTILINE))
 
 
-def _wait_ready(base: str, timeout: float = 30) -> None:
+def _wait_ready(base: str, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with contextlib.suppress(OSError):

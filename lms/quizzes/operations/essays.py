@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import url_for
 from sqlalchemy import Select, String, case, cast, literal, or_, select
 from sqlalchemy.orm import Session
 
@@ -21,6 +20,7 @@ from lms.core.concurrency import expect_version
 from lms.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from lms.core.i18n import _, localized
 from lms.core.models import utcnow
+from lms.core.urls import path_for
 from lms.courses.completion import record_event
 from lms.courses.models import Enrolment
 from lms.quizzes.models import IN_PROGRESS, AttemptAnswer, Question, Quiz, QuizAttempt
@@ -63,7 +63,7 @@ def essay_queue_describe(session: Session, item_ids: list[int]) -> dict[int, Ess
                            .join(Question, Question.id == AttemptAnswer.question_id)
                            .where(AttemptAnswer.id.in_(item_ids)))
     return {answer_id: EssayItem(_("Essay in {quiz}").format(quiz=localized(title)),
-                                 url_for("quizzes.grade_essay", answer_id=answer_id))
+                                 path_for("quizzes.grade_essay", answer_id=answer_id))
             for answer_id, title, _name in rows}
 
 

@@ -24,7 +24,6 @@ from lms.core.errors import NotAllowed, ValidationFailed
 from lms.core.i18n import LANGUAGES, _, ngettext, use_language
 from lms.core.models import utcnow
 from lms.courses.models import Enrolment
-from lms.tutors.links import url_context
 from lms.tutors.models import MEMBER_ACTIVE, VIA_IMPORT, Cohort, CohortMembership
 from lms.tutors.operations import notifications
 from lms.tutors.operations.cohorts import active_member_count
@@ -268,9 +267,8 @@ def import_members(session: Session, actor: User, cohort: Cohort, data: bytes) -
     session.flush()
     created = {id(user) for user in new_users}
     by_email = {**existing, **{user.email: user for user in new_users}}
-    with url_context():  # links in e-mails, also when run outside a request
-        for row in rows:
-            _admit_row(session, actor, cohort, by_email[row.email], created, report)
+    for row in rows:
+        _admit_row(session, actor, cohort, by_email[row.email], created, report)
     report.new_users = new_users
     audit.record(session, actor_id=actor.id, action="cohort.members_imported", subject_type="cohort",
                  subject_id=cohort.id, after={"rows": report.rows, "created": report.created,

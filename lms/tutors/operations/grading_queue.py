@@ -13,16 +13,15 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from flask import url_for
 from sqlalchemy import Select, String, case, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
 from lms.core.i18n import _l, localized
 from lms.core.pagination import Page
+from lms.core.urls import path_for
 from lms.courses.models import Enrolment, Module
 from lms.tutors.extension_points import QUEUE_SOURCES, ItemInfo, QueueSource
-from lms.tutors.links import url_context
 from lms.tutors.models import (
     ACCEPTED,
     MEMBER_ACTIVE,
@@ -73,7 +72,7 @@ def _assignment_describe(session: Session, item_ids: list[int]) -> dict[int, Ite
     rows = session.execute(select(Submission.id, Assignment.title)
                            .join(Assignment, Assignment.id == Submission.assignment_id)
                            .where(Submission.id.in_(item_ids)))
-    return {item_id: ItemInfo(localized(title), url_for("grading.submission", submission_id=item_id))
+    return {item_id: ItemInfo(localized(title), path_for("grading.submission", submission_id=item_id))
             for item_id, title in rows}
 
 
@@ -199,11 +198,10 @@ class GradingQueue:
         for item in items:
             by_kind.setdefault(item.kind, []).append(item.item_id)
         info: dict[tuple[str, int], ItemInfo] = {}
-        with url_context():  # sources build links; a digest runs outside any request
-            for source in QUEUE_SOURCES:
-                if source.kind in by_kind:
-                    for item_id, described in source.describe(session, by_kind[source.kind]).items():
-                        info[(source.kind, item_id)] = described
+        for source in QUEUE_SOURCES:
+            if source.kind in by_kind:
+                for item_id, described in source.describe(session, by_kind[source.kind]).items():
+                    info[(source.kind, item_id)] = described
         described_items = []
         for item in items:
             found = info.get((item.kind, item.item_id))

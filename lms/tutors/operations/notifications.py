@@ -17,7 +17,7 @@ from lms.core.errors import ValidationFailed
 from lms.core.i18n import _, localized, ngettext, use_language
 from lms.core.mail import Mail, queue_mail
 from lms.core.models import utcnow
-from lms.tutors.links import absolute_url, url_context
+from lms.core.urls import absolute_url, origin
 from lms.tutors.models import (
     ACCEPTED,
     NOTIFY_DAILY,
@@ -131,29 +131,28 @@ def send_digests(session: Session, *, now: datetime | None = None, not_since: da
         # Another worker sending the same digests skips the tutors this one is writing to.
         query = query.with_for_update(of=TutorPreference, skip_locked=True)
     rows = session.execute(query)
-    with url_context():
-        for preference, tutor in rows.all():
-            if not tutor.is_tutor:
-                continue
-            scope = tutored_cohort_ids(tutor)
-            new = GradingQueue(scope, status=AWAITING, submitted_after=preference.last_digest_at)
-            new_counts = new.counts(session)
-            if new_counts.total:
-                waiting = GradingQueue(scope, status=AWAITING).counts(session)
-                items = new.page(session, per_page=DIGEST_ITEMS, total=new_counts.total).items
-                names = dict(session.execute(select(Cohort.id, Cohort.name).where(
-                    Cohort.id.in_(list(waiting.by_cohort)))).all())
-                with use_language(tutor.language):
-                    subject = ngettext("Your grading queue: %(num)s new item", "Your grading queue: %(num)s new items",
-                                       new_counts.total)
-                    text = render_template(
-                        "tutors/email/digest.txt", tutor=tutor, new_total=new_counts.total, items=items,
-                        waiting_total=waiting.total,
-                        waiting=sorted(((names.get(cid, ""), n) for cid, n in waiting.by_cohort.items())),
-                        queue_url=absolute_url("grading.queue"),
-                        more=max(0, new_counts.total - len(items)))
-                queue_mail(session, Mail(to=tutor.email, subject=subject, text=text))
-                sent += 1
-            preference.last_digest_at = now
+    for preference, tutor in rows.all():
+        if not tutor.is_tutor:
+            continue
+        scope = tutored_cohort_ids(tutor)
+        new = GradingQueue(scope, status=AWAITING, submitted_after=preference.last_digest_at)
+        new_counts = new.counts(session)
+        if new_counts.total:
+            waiting = GradingQueue(scope, status=AWAITING).counts(session)
+            items = new.page(session, per_page=DIGEST_ITEMS, total=new_counts.total).items
+            names = dict(session.execute(select(Cohort.id, Cohort.name).where(
+                Cohort.id.in_(list(waiting.by_cohort)))).all())
+            with use_language(tutor.language):
+                subject = ngettext("Your grading queue: %(num)s new item", "Your grading queue: %(num)s new items",
+                                   new_counts.total)
+                text = render_template(
+                    "tutors/email/digest.txt", tutor=tutor, new_total=new_counts.total, items=items,
+                    waiting_total=waiting.total,
+                    waiting=sorted(((names.get(cid, ""), n) for cid, n in waiting.by_cohort.items())),
+                    queue_url=absolute_url("grading.queue"), site_origin=origin(),
+                    more=max(0, new_counts.total - len(items)))
+            queue_mail(session, Mail(to=tutor.email, subject=subject, text=text))
+            sent += 1
+        preference.last_digest_at = now
     session.flush()
     return sent

@@ -56,7 +56,11 @@ def load_config(instance_path: Path) -> dict:
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True} if not database_url.startswith("sqlite") else {},
+        # A server database: test each pooled connection before use (a restarted database is
+        # reconnected to without restarting the app) and give up connecting after a few seconds.
+        "SQLALCHEMY_ENGINE_OPTIONS": {} if database_url.startswith("sqlite") else {
+            "pool_pre_ping": True,
+            "connect_args": {"connect_timeout": _int("LMS_DATABASE_CONNECT_TIMEOUT", 3)}},
         "LMS_BASE_URL": base_url,
         # Shared state of several app servers: the task queue, rate-limit counters, sessions.
         "LMS_REDIS_URL": redis_url,

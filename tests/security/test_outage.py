@@ -4,6 +4,7 @@ the next request after the database is back succeeds without restarting the app.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -98,16 +99,12 @@ class _Proxy:
         except OSError:
             pass
         for sock in (source, target):
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self.listener.shutdown(socket.SHUT_RDWR)  # wakes the thread waiting in accept()
-        except OSError:
-            pass
         self.listener.close()
         for sock in self.links:
             try:

@@ -159,14 +159,14 @@ def test_a_csv_file_with_a_nul_is_refused_at_its_line():
     from lms.tutors.operations.csv_enrolment import CsvInvalid, _read
 
     with pytest.raises(CsvInvalid) as refused:
-        _read("email,full_name\nana@example.org,Ana\x00\n".encode())
+        _read(b"email,full_name\nana@example.org,Ana\x00\n")
     assert refused.value.rows[0][0] == 2
 
 
 def test_a_question_file_with_a_nul_is_refused_at_its_line():
     from lms.quizzes.bank import GIFT, parse_file
 
-    result = parse_file("::Q1:: Two? {=2 ~3}\n\n::Q2:: Bad\x00 {=yes ~no}\n".encode(), GIFT)
+    result = parse_file(b"::Q1:: Two? {=2 ~3}\n\n::Q2:: Bad\x00 {=yes ~no}\n", GIFT)
     assert result.errors and result.errors[0].line == 3
 
 

@@ -4,8 +4,9 @@ A text is refused if it holds a NUL character or half of a surrogate pair (neith
 stored, nor means anything), or is longer than ``LMS_TEXT_MAX_CHARS``; otherwise it is
 normalised to NFC, so that "č" typed on two keyboards is one and the same text.
 
-On a request the gate runs before any handler: every form field and query argument and
-every string (and key) of a JSON body; a JSON body is also bounded in size
+On a request the gate runs before any handler sees the input: every query argument and every
+string (and key) of a JSON body before the handler runs, every form field the moment the form
+is parsed (``GatedRequest``); a JSON body is also bounded in size
 (``LMS_JSON_MAX_KB``, 413) and depth (``LMS_JSON_MAX_DEPTH``, 422) *before* it is parsed,
 so no parser recurses a thousand levels. A refusal is a 422 naming every field concerned;
 nothing is written. Files (CSV, question files, course content) use ``text_problem`` and
@@ -18,7 +19,7 @@ import json
 import re
 import unicodedata
 
-from flask import Flask, current_app, request
+from flask import Flask, Request, current_app, request
 from werkzeug.datastructures import ImmutableMultiDict
 
 from lms.core.errors import TooLarge, ValidationFailed
@@ -70,6 +71,16 @@ class _Gate:
         self.max_chars = max_chars
         self.errors: dict[str, list[str]] = {}
 
+    def refuse(self) -> None:
+        """Raise the refusal of every field found wrong, if any."""
+        if not self.errors:
+            return
+        refused = ValidationFailed(self.errors)
+        # A page shows one message: it names every field concerned.
+        refused.message = _("Not accepted in {fields}: {reason}").format(
+            fields=", ".join(f"“{name}”" for name in self.errors), reason=refused.message)
+        raise refused
+
     def text(self, value: str, field: str) -> str:
         try:
             return check_text(value, field, max_chars=self.max_chars)
@@ -111,6 +122,7 @@ def json_depth(raw: str) -> int:
 
 
 def gate_request() -> None:
+    """Before any handler: the query arguments and a JSON body (forms: ``GatedRequest``)."""
     config = current_app.config
     gate = _Gate(config["LMS_TEXT_MAX_CHARS"])
     if request.args:
@@ -119,16 +131,25 @@ def gate_request() -> None:
             request.__dict__["args"] = args  # werkzeug's cached arguments, replaced by their clean copy
     if request.is_json and request.method not in ("GET", "HEAD", "OPTIONS"):
         _gate_json(gate, config)
-    elif request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        form = gate.multidict(request.form)
-        if form is not None:
-            request.__dict__["form"] = form  # werkzeug's cached form, replaced by its clean copy
-    if gate.errors:
-        refused = ValidationFailed(gate.errors)
-        # A page shows one message: it names every field concerned.
-        refused.message = _("Not accepted in {fields}: {reason}").format(
-            fields=", ".join(f"“{name}”" for name in gate.errors), reason=refused.message)
-        raise refused
+    gate.refuse()
+
+
+class GatedRequest(Request):
+    """A request whose form passes the gate the moment it is parsed, whoever asks for it first
+    (the CSRF check, a handler): a handler that checks an upload's size before reading the
+    body still can."""
+
+    def _load_form_data(self) -> None:
+        if "form" in self.__dict__:
+            return
+        super()._load_form_data()
+        gate = _Gate(current_app.config["LMS_TEXT_MAX_CHARS"])
+        form = gate.multidict(self.form)
+        if gate.errors:
+            self.__dict__["form"] = ImmutableMultiDict()  # nothing refused reaches a handler
+        elif form is not None:
+            self.__dict__["form"] = form
+        gate.refuse()
 
 
 def _gate_json(gate: _Gate, config) -> None:
@@ -156,4 +177,5 @@ def _gate_json(gate: _Gate, config) -> None:
 
 
 def init_app(app: Flask) -> None:
+    app.request_class = GatedRequest
     app.before_request(gate_request)

@@ -60,7 +60,7 @@ def prepare(database_url: str, instance: Path, trainees: int, seed: int) -> dict
     from sqlalchemy import func, select
 
     from lms.accounts.models import User, UserRole
-    from lms.accounts.operations import ensure_reference_data
+    from lms.accounts.operations import ensure_reference_data, start_session
     from lms.courses.importer import import_content
     from lms.courses.models import Enrolment, ProgressEvent
     from lms.extensions import db
@@ -91,11 +91,14 @@ def prepare(database_url: str, instance: Path, trainees: int, seed: int) -> dict
                            role_rows=[UserRole(role="manager")])
             session.add(manager)
             session.commit()
+        with app.test_request_context():  # a session on the server, as a sign-in opens
+            session_key = start_session(session, manager)
+            session.commit()
         facts = {
             "enrolments": session.scalar(select(func.count(Enrolment.id))),
             "progress_events": session.scalar(select(func.count(ProgressEvent.id))),
             "generated_seconds": generated,
-            "manager_session_id": manager.get_id(),
+            "manager_session_id": session_key,
         }
         db.engine.dispose()
     return facts

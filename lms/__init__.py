@@ -52,9 +52,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("API_SPEC_OPTIONS", _api_spec_options())
     api.init_app(app)
 
-    from lms.core import errors, mail, tasks, web
+    from lms.core import errors, headers, input_gate, mail, tasks, web
 
     errors.register_error_handlers(app)
+    headers.init_app(app)
+    input_gate.init_app(app)
     web.init_app(app)
     tasks.init_app(app)
     tasks.register(app, mail.deliver_mail, mail.send_due_mail)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -55,7 +56,11 @@ def load_config(instance_path: Path) -> dict:
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True} if not database_url.startswith("sqlite") else {},
+        # A server database: test each pooled connection before use (a restarted database is
+        # reconnected to without restarting the app) and give up connecting after a few seconds.
+        "SQLALCHEMY_ENGINE_OPTIONS": {} if database_url.startswith("sqlite") else {
+            "pool_pre_ping": True,
+            "connect_args": {"connect_timeout": _int("LMS_DATABASE_CONNECT_TIMEOUT", 3)}},
         "LMS_BASE_URL": base_url,
         # Shared state of several app servers: the task queue, rate-limit counters, sessions.
         "LMS_REDIS_URL": redis_url,
@@ -110,10 +115,28 @@ def load_config(instance_path: Path) -> dict:
         "RATELIMIT_STORAGE_URI": env("LMS_RATELIMIT_STORAGE_URL") or redis_url or "memory://",
         "RATELIMIT_ENABLED": _bool(env("LMS_RATELIMIT_ENABLED"), default=True),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Per account, whatever address the attempts come from (several app servers share
+        # the counters through Redis); the owner is e-mailed when an account is locked out.
+        "LMS_SIGNIN_ACCOUNT_LIMIT": env("LMS_SIGNIN_ACCOUNT_LIMIT") or "10 per 15 minutes;30 per day",
+        "LMS_RESET_ACCOUNT_LIMIT": env("LMS_RESET_ACCOUNT_LIMIT") or "3 per hour;10 per day",
         "SESSION_COOKIE_SECURE": _bool(env("LMS_SESSION_COOKIE_SECURE")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # Signed-in sessions are rows on the server (lms.accounts.operations.sessions): the
+        # longest one lasts (remember-me included), and how often its last-seen time is written.
+        "LMS_SESSION_DAYS": _int("LMS_SESSION_DAYS", 30),
+        "LMS_SESSION_SEEN_MINUTES": _int("LMS_SESSION_SEEN_MINUTES", 5),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=_int("LMS_SESSION_DAYS", 30)),
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": _bool(env("LMS_SESSION_COOKIE_SECURE")),
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # Personal API tokens expire after this many days unless their owner chooses otherwise.
+        "LMS_API_TOKEN_DAYS": _int("LMS_API_TOKEN_DAYS", 90),
+        # The input gate (lms.core.input_gate): the longest text field, the deepest and the
+        # largest JSON body, all refused before anything is parsed into the application.
+        "LMS_TEXT_MAX_CHARS": _int("LMS_TEXT_MAX_CHARS", 100_000),
+        "LMS_JSON_MAX_DEPTH": _int("LMS_JSON_MAX_DEPTH", 32),
+        "LMS_JSON_MAX_KB": _int("LMS_JSON_MAX_KB", 1024),
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": _int("LMS_MAX_REQUEST_MB", 60) * 1024 * 1024,
         # flask-smorest / OpenAPI

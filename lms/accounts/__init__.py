@@ -19,7 +19,8 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     rest_api.register_blueprint(api.blp)
-    register(app, tasks.record_token_use)
+    register(app, tasks.record_token_use, tasks.record_session_seen, tasks.purge_expired_sessions,
+             tasks.tell_locked_out)
     app.jinja_env.globals.update(role_names=ROLES, professions=PROFESSIONS, genders=GENDERS)
     register_nav(app, "accounts.admin_users", _l("Users"), lambda user: user.has_role(ADMIN), order=90)
     register_nav(app, "accounts.admin_mail", _l("E-mail"), lambda user: user.has_role(ADMIN), order=91)

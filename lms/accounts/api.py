@@ -1,16 +1,20 @@
-"""JSON API: who am I, personal API tokens, the e-mail outbox (administrators)."""
+"""JSON API: who am I, where I am signed in, personal API tokens, the e-mail outbox and signing
+a user out everywhere (administrators)."""
 
 from __future__ import annotations
 
+from flask import g
 from flask_login import current_user
 from sqlalchemy import select
 
 from lms.accounts import operations as ops
-from lms.accounts.models import ApiToken
+from lms.accounts.models import ApiToken, User
 from lms.accounts.reference import ADMIN
 from lms.accounts.schemas import (
     MeSchema,
     OutboxMailSchema,
+    SessionOutSchema,
+    SessionsEndedSchema,
     TokenCreatedSchema,
     TokenInSchema,
     TokenOutSchema,
@@ -48,9 +52,10 @@ def list_tokens():
 @blp.response(201, TokenCreatedSchema)
 def create_token(data):
     """Create a personal API token; the response carries its value, once."""
-    token, plain = ops.create_api_token(db.session, current_user, data["name"])
+    days = data.get("expires_in_days", ops.tokens.CONFIGURED_DAYS)
+    token, plain = ops.create_api_token(db.session, current_user, data["name"], expires_in_days=days)
     return {"id": token.id, "name": token.name, "prefix": token.prefix, "created_at": token.created_at,
-            "last_used_at": None, "revoked_at": None, "token": plain}
+            "last_used_at": None, "revoked_at": None, "expires_at": token.expires_at, "token": plain}
 
 
 @blp.delete("/me/tokens/<int:token_id>")
@@ -59,6 +64,48 @@ def create_token(data):
 def revoke_token(token_id: int):
     """Revoke one of your tokens."""
     ops.revoke_api_token(db.session, current_user, token_id)
+
+
+@blp.get("/me/sessions")
+@authenticated
+@blp.response(200, SessionOutSchema(many=True))
+def list_sessions():
+    """The browsers you are signed in on (``current``: the one making this request)."""
+    this = g.get("user_session_id")
+    return [{"id": row.id, "created_at": row.created_at, "last_seen_at": row.last_seen_at,
+             "expires_at": row.expires_at, "user_agent": row.user_agent, "ip_address": row.ip_address,
+             "current": row.id == this} for row in ops.active_sessions(db.session, current_user)]
+
+
+@blp.delete("/me/sessions/<int:session_id>")
+@authenticated
+@blp.response(204)
+@blp.alt_response(404, description="You have no such session.")
+def end_session(session_id: int):
+    """Sign out one browser (its session and remember-me cookies stop working at once)."""
+    ops.end_session(db.session, current_user, session_id)
+
+
+@blp.delete("/me/sessions")
+@authenticated
+@blp.response(200, SessionsEndedSchema)
+def end_sessions():
+    """Sign out every browser but the one making this request (with a token: every browser)."""
+    return {"ended": ops.end_all_sessions(db.session, current_user, keep=g.get("user_session_id"))}
+
+
+@blp.post("/admin/users/<int:user_id>/sign-out")
+@authenticated
+@blp.response(200, SessionsEndedSchema)
+@blp.alt_response(403, description="Administrators only.")
+@blp.alt_response(404, description="No such user.")
+def sign_out_everywhere(user_id: int):
+    """End every session of a user, on every device; their API tokens are left alone."""
+    require(current_user.has_role(ADMIN))
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    return {"ended": ops.sign_out_everywhere(db.session, current_user, user)}
 
 
 @blp.get("/admin/mail")

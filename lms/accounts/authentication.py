@@ -1,28 +1,45 @@
-"""How a request is tied to a user: the session cookie, or a personal API token (Flask-Login)."""
+"""How a request is tied to a user: a session the server keeps (its key in the session and
+remember-me cookies), or a personal API token (Flask-Login)."""
 
 from __future__ import annotations
 
 from flask import flash, g, redirect, request, url_for
-from flask_login import LoginManager
-from sqlalchemy.orm import joinedload
+from flask_login import LoginManager, login_user
 from werkzeug.exceptions import Unauthorized
 
 from lms.accounts.models import User
-from lms.accounts.operations import note_token_use, valid_api_token
+from lms.accounts.operations import (
+    note_session_seen,
+    note_token_use,
+    session_for_key,
+    start_session,
+    valid_api_token,
+)
 from lms.core.i18n import _l
 from lms.extensions import db
 
 
-def load_user(session_id: str) -> User | None:
-    """The user of a session cookie, unless their password changed or they were deactivated since."""
-    user_id, _, version = session_id.partition(".")
-    if not user_id.isdigit():
+def load_user(session_key: str) -> User | None:
+    """The user of a session or remember-me cookie, while its session on the server lasts.
+
+    One query by primary key (the session, its user and their roles), on every request;
+    nothing written (the last-seen time goes through the task queue, now and then).
+    """
+    row = session_for_key(db.session, session_key)
+    if row is None:
         return None
-    # One query: the user with their roles (Flask-Login loads it on every request).
-    user = db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
-    if user is None or not user.is_active or str(user.auth_version) != version:
-        return None
-    return user
+    g.user_session_id = row.id
+    note_session_seen(row)
+    return row.user
+
+
+def sign_in_browser(user: User, *, remember: bool = False) -> None:
+    """Sign this browser in as ``user`` (who has just proved who they are): a new session on
+    the server, its key in the session cookie (and the remember-me cookie if asked)."""
+    start_session(db.session, user, remember=remember, user_agent=request.user_agent.string,
+                  ip_address=request.remote_addr or "")
+    login_user(user, remember=remember)
+    g.user_session_id = int(user.session_key.partition(".")[0])
 
 
 def load_user_from_token(req) -> User | None:

@@ -70,9 +70,17 @@ class ResetPasswordForm(Form):
                              validators=[DataRequired(message=_l("Choose a password."))])
 
 
+def _days_or_never(value):
+    return None if value in (None, "", "never") else int(value) if str(value).isdigit() else -1
+
+
 class TokenForm(Form):
     name = StringField(_l("Token name (what it is for)"),
                        validators=[DataRequired(message=_l("Give the token a name.")), Length(max=100)])
+    expires_in_days = SelectField(_l("Works for"), coerce=_days_or_never, validate_choice=False,
+                                  choices=[("30", _l("30 days")), ("90", _l("90 days")),
+                                           ("365", _l("one year")), ("never", _l("no time limit"))],
+                                  default="90")
 
 
 class EmptyForm(Form):

@@ -86,7 +86,8 @@ class User(UserMixin, Base):
     language: Mapped[str] = mapped_column(String(10), default="en")
     manager_scope: Mapped[str | None] = mapped_column(String(16))
     is_active_account: Mapped[bool] = mapped_column("is_active", Boolean, default=True)
-    # Raised on password change or deactivation: every other session signs out.
+    # Raised whenever credentials are withdrawn (password change, deactivation): a session
+    # row started under an older version is refused even if it was not deleted.
     auth_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column()
@@ -102,8 +103,14 @@ class User(UserMixin, Base):
     def is_active(self) -> bool:
         return self.is_active_account
 
+    # The key of the server-side session this request is signed in with (not a column):
+    # what Flask-Login keeps in the session cookie and the remember-me cookie.
+    session_key = None
+
     def get_id(self) -> str:
-        return f"{self.id}.{self.auth_version}"
+        if not self.session_key:
+            raise RuntimeError("sign in through lms.accounts.operations.start_session")
+        return self.session_key
 
     @property
     def roles(self) -> set[str]:
@@ -159,8 +166,37 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column()
+    # None: the token never expires (its owner chose so).
+    expires_at: Mapped[datetime | None] = mapped_column()
 
     user: Mapped[User] = relationship(lazy="joined")
 
     def can_be_revoked_by(self, user: User) -> bool:
+        return self.user_id == user.id
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class UserSession(Base):
+    """One signed-in browser: the session cookie and the remember-me cookie carry
+    ``<id>.<secret>``; deleting the row signs that browser out, both cookies at once."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    # The user's auth_version when the session began: a later one refuses it.
+    auth_version: Mapped[int] = mapped_column()
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    ip_address: Mapped[str] = mapped_column(String(45), default="")
+
+    user: Mapped[User] = relationship()
+
+    def can_be_ended_by(self, user: User) -> bool:
         return self.user_id == user.id

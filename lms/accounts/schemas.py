@@ -39,8 +39,10 @@ class TokenOutSchema(Schema):
     name = fields.String()
     prefix = fields.String(metadata={"description": "First characters of the token, to recognise it."})
     created_at = fields.DateTime()
-    last_used_at = fields.DateTime(allow_none=True)
+    last_used_at = fields.DateTime(allow_none=True, metadata={
+        "description": "When the token was last used (recorded at most every few minutes)."})
     revoked_at = fields.DateTime(allow_none=True)
+    expires_at = fields.DateTime(allow_none=True, metadata={"description": "null: it never expires."})
 
 
 class TokenCreatedSchema(TokenOutSchema):
@@ -49,6 +51,23 @@ class TokenCreatedSchema(TokenOutSchema):
 
 class TokenInSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    expires_in_days = fields.Integer(
+        allow_none=True, validate=validate.Range(min=1, max=3650),
+        metadata={"description": "Days the token works (default LMS_API_TOKEN_DAYS, 90); null: no limit."})
+
+
+class SessionOutSchema(Schema):
+    id = fields.Integer()
+    created_at = fields.DateTime()
+    last_seen_at = fields.DateTime(metadata={"description": "Recorded at most every few minutes."})
+    expires_at = fields.DateTime()
+    user_agent = fields.String()
+    ip_address = fields.String()
+    current = fields.Boolean(metadata={"description": "The session making this request."})
+
+
+class SessionsEndedSchema(Schema):
+    ended = fields.Integer(metadata={"description": "How many sessions were ended."})
 
 
 class OutboxMailSchema(Schema):

@@ -9,11 +9,20 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import (
+    DataError,
+    DisconnectionError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from lms.core.i18n import _l
+from lms.core.i18n import DATABASE_FAILED_KEY, _l
 from lms.core.schema_messages import translate_leaves
 from lms.core.unit_of_work import abandon
 
@@ -80,7 +89,10 @@ HTTP_MESSAGES = {
     422: _l("Some of the information given is not valid."),
     429: _l("Too many requests. Please wait a moment and try again."),
     500: _l("Something went wrong on our side. The error has been logged."),
+    503: _l("The service is unavailable for a moment. Please try again in a few seconds."),
 }
+# Seconds a client is asked to wait when the database is unavailable.
+RETRY_AFTER_SECONDS = 5
 
 
 def wants_json() -> bool:
@@ -104,7 +116,49 @@ def json_error(status: int, errors: dict, **extra):
 
 
 def _html_error(status: int, message):
-    return render_template("errors/error.html", status=status, message=message), status
+    try:
+        return render_template("errors/error.html", status=status, message=message), status
+    except Exception:  # the page itself failed (its layout asks for the user): the plain page
+        log.exception("The error page failed; answering with the plain one")
+        abandon_quietly()
+        return _plain_page(status, message), status
+
+
+def _plain_page(status: int, message) -> str:
+    """An error page rendered without context processors: nothing loads the user (Flask-Login's
+    ``current_user``), nothing reaches the database."""
+    return current_app.jinja_env.get_template("errors/plain.html").render(status=status, message=message)
+
+
+def abandon_quietly() -> None:
+    """Give up the request's changes; when the database is gone even that may fail."""
+    try:
+        abandon()
+    except Exception:
+        log.warning("Rolling back after a database failure failed too", exc_info=True)
+    from lms.extensions import db  # at call time: lms.extensions imports core modules
+
+    try:
+        db.session.remove()  # a fresh session (and connection) for whatever comes next
+    except Exception:
+        log.warning("Closing the session after a database failure failed", exc_info=True)
+
+
+def handle_database_unavailable(error: Exception):
+    """The database cannot be reached (stopped, restarting, connection cut): 503 with
+    Retry-After, JSON on /api/, a plain page elsewhere; the language is chosen from the
+    request (cookie, Accept-Language), never from the user's row. The connection pool
+    reconnects by itself (``pool_pre_ping``, and a cut connection invalidates the pool)."""
+    setattr(g, DATABASE_FAILED_KEY, True)
+    log.error("Database unavailable on %s %s: %s", request.method, request.path, error)
+    abandon_quietly()
+    message = HTTP_MESSAGES[503]
+    if wants_json():
+        response = json_error(503, {GENERAL: [message]})
+    else:
+        response = current_app.response_class(_plain_page(503, message), status=503, mimetype="text/html")
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def handle_domain_error(error: DomainError):
@@ -169,13 +223,12 @@ def handle_concurrent_change(error: Exception):
 
 
 def register_error_handlers(app: Flask) -> None:
-    from sqlalchemy.exc import DataError, IntegrityError
-    from sqlalchemy.orm.exc import StaleDataError
-
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(StaleDataError, handle_concurrent_change)
     app.register_error_handler(IntegrityError, handle_concurrent_change)
     app.register_error_handler(OverflowError, handle_value_out_of_range)
     app.register_error_handler(DataError, handle_value_out_of_range)
+    for unavailable in (OperationalError, InterfaceError, DisconnectionError, PoolTimeout):
+        app.register_error_handler(unavailable, handle_database_unavailable)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

@@ -64,6 +64,8 @@ SESSION_KEY = "language"
 # Where the language of this request (or of a ``use_language`` block) is kept, on ``g``.
 LANGUAGE_KEY = "lms_language"
 LOADING_USER_KEY = "lms_loading_user"
+# Set by the error handler when the database failed: the language is then chosen without it.
+DATABASE_FAILED_KEY = "lms_database_failed"
 CATALOGUE_KEY = "lms_catalogue"
 
 
@@ -84,8 +86,8 @@ def language_from_tag(tag: str) -> str | None:
 
 def _signed_in_user():
     """The current user, or None while Flask-Login is still loading it (no recursion)."""
-    if g.get(LOADING_USER_KEY):
-        return None
+    if g.get(LOADING_USER_KEY) or g.get(DATABASE_FAILED_KEY):
+        return None  # loading it, or it cannot be loaded: the database is what failed
     setattr(g, LOADING_USER_KEY, True)
     try:
         user = current_user._get_current_object()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import yaml
 
+from lms.core.input_gate import normalise, text_problem
+
 
 class LineDict(dict):
     line: int = 1
@@ -23,6 +25,16 @@ class LineList(list):
 
 class _Loader(yaml.SafeLoader):
     pass
+
+
+def _string(loader: _Loader, node: yaml.ScalarNode) -> str:
+    """Every text of a content file passes the input gate: an escape such as ``"\\0"`` or
+    ``"\\ud800"`` is refused at its line; the rest is normalised to NFC."""
+    value = loader.construct_scalar(node)
+    if text_problem(value):
+        raise YamlProblem(node.start_mark.line + 1,
+                          "a NUL character or half of a surrogate pair (not allowed in content)")
+    return normalise(value)
 
 
 class DuplicateKey(yaml.YAMLError):
@@ -74,3 +86,6 @@ def load_yaml(text: str):
         raise YamlProblem(line, f"invalid YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise YamlProblem(1, f"invalid YAML: {exc}") from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:str", _string)

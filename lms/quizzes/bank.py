@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from lms.core.errors import TooLarge
 from lms.core.i18n import _
+from lms.core.input_gate import FORBIDDEN_MESSAGE, first_bad_line, normalise
 from lms.courses.models import Course
 from lms.quizzes.gift import parse_gift
 from lms.quizzes.models import Question, QuestionCategory, QuestionFile
@@ -132,7 +133,12 @@ def parse_file(data: bytes, fmt: str) -> ParseResult:
         result.error(data[: exc.start].count(b"\n") + 1, _(
             "The file is not UTF-8 text; save it as UTF-8 and import it again."))
         return result
-    return parse_gift(text)
+    bad_line = first_bad_line(text)
+    if bad_line is not None:
+        result = ParseResult()
+        result.error(bad_line, str(FORBIDDEN_MESSAGE))
+        return result
+    return parse_gift(normalise(text))
 
 
 # --- import ----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from flask_babel import format_decimal, format_number, format_percent
 from markupsafe import Markup, escape
 from pygal.style import Style
 
+from lms.core.headers import csp_nonce
 from lms.reports.measures import COUNT, DAYS, HOURS, PERCENT, SCORE
 
 MAX_CATEGORIES = 40   # beyond this a chart helps nobody: the table says it all
@@ -30,6 +31,7 @@ STYLE = Style(
 
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+_STYLE = re.compile(r"<style\b")
 
 
 def formatter(kind: str) -> Callable[[float | None], str]:
@@ -48,8 +50,12 @@ def formatter(kind: str) -> Callable[[float | None], str]:
 
 
 def _accessible(svg: str, chart_id: str, title: str, description: str) -> Markup:
-    """Strip pygal's inline script and comments; give the image its accessible name."""
+    """Strip pygal's inline script and comments; give the image its accessible name; let its
+    style element apply under the Content-Security-Policy (this response's nonce)."""
     svg = _COMMENT.sub("", _SCRIPT.sub("", svg))
+    nonce = csp_nonce()
+    if nonce:  # the chart's own CSS applies under the Content-Security-Policy
+        svg = _STYLE.sub(f'<style nonce="{nonce}"', svg)
     head_end = svg.index(">")
     opening = svg[:head_end]
     label = (f' role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" focusable="false"'

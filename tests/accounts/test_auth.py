@@ -6,6 +6,7 @@ import logging
 import re
 
 from lms.accounts.models import User
+from lms.core.mail import OutboxMail
 from lms.extensions import db
 from tests.conftest import PASSWORD, login
 
@@ -18,13 +19,16 @@ def _register(client, reference, **overrides):
     return client.form("/register", data)
 
 
-def test_registration_creates_a_trainee_and_signs_in(client, session, reference):
+def test_registration_creates_a_trainee_who_then_signs_in(client, session, reference):
     response = _register(client, reference)
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
     user = session.scalar(db.select(User).where(User.email == "new.officer@example.org"))
     assert user.full_name == "Ana Nikolić" and user.roles == {"trainee"}
     assert user.password_hash.startswith("$argon2")
     assert user.language == "sr_Latn"
+    mail = session.scalars(db.select(OutboxMail).where(OutboxMail.recipient == user.email)).one()
+    assert "/login" in mail.text
+    login(client, user, "a long enough password")
     assert client.get("/dashboard").status_code == 200
 
 
@@ -49,11 +53,18 @@ def test_registration_refuses_an_institution_of_another_beneficiary(client, sess
     assert session.scalar(db.select(db.func.count(User.id))) == 0
 
 
-def test_registration_refuses_a_duplicate_email_whatever_its_case(client, make_user, reference, session):
-    make_user(email="taken@example.org")
-    html = _register(client, reference, email="Taken@Example.org").get_data(as_text=True)
-    assert "An account with this e-mail address already exists." in html
-    assert session.scalar(db.select(db.func.count(User.id))) == 1
+def test_registration_with_a_taken_address_answers_like_a_fresh_one_and_tells_the_owner(
+        client, make_user, reference, session):
+    owner = make_user(email="taken@example.org", language="mk")
+    fresh = _register(client, reference, email="fresh@example.org")
+    taken = _register(client, reference, email="Taken@Example.org", password="another long password")
+    assert (taken.status_code, taken.headers["Location"]) == (fresh.status_code, fresh.headers["Location"])
+    assert "We have sent a message" in client.get("/login").get_data(as_text=True)
+    assert session.scalar(db.select(db.func.count(User.id))) == 2  # the owner and the fresh one
+    session.refresh(owner)
+    assert owner.full_name != "Ana Nikolić" and login(client, owner, "another long password").status_code == 200
+    mail = session.scalars(db.select(OutboxMail).where(OutboxMail.recipient == "taken@example.org")).one()
+    assert "already has an account" in mail.text and "/login" in mail.text
 
 
 def test_login_failure_says_the_same_whether_or_not_the_account_exists(client, make_user):

@@ -59,7 +59,7 @@ def _enrolment(journey: Journey, slug: str) -> dict | None:
 # --- trainee: register, enrol, read, quiz, join a group, case study ------------------------
 
 TRAINEE_PAGES = (
-    "home", "register", "catalogue", "course-self-paced", "lesson", "lesson-next", "course-enrolled",
+    "home", "register", "registered", "catalogue", "course-self-paced", "lesson", "lesson-next", "course-enrolled",
     "quiz", "quiz-attempt", "quiz-summary", "quiz-review", "quiz-result",
     "course-tutored", "course-tutored-joined", "case-study", "case-study-submitted",
     "dashboard", "account",
@@ -120,10 +120,15 @@ def trainee(j: Journey) -> None:
     form.locator("select[name=profession]").select_option(professions[0])
     form.locator("select[name=language]").select_option(j.language)
     j.submit(form.locator("button[type=submit]").last)
+    # Registration answers the same whether or not the address had an account (the page
+    # says a message was sent); the new trainee then signs in with the password chosen.
+    j.check("registered")
+    j.sign_in(email, PASSWORD)
     registered = page.locator("form[action$='/logout']").count() > 0
-    j.outcome("registered", registered, f"after registering the browser is on {page.url}")
+    j.outcome("registered", registered, f"after registering and signing in the browser is on {page.url}")
     if not registered:
-        raise JourneyError("registration did not sign the trainee in")
+        raise JourneyError("the trainee could not sign in after registering")
+    j.goto("/")
     j.check("catalogue")
 
     # A self-paced course: enrol, read the first lesson, mark it done.

@@ -135,6 +135,7 @@ def test_csv_is_streamed_in_chunks_from_a_server_side_cursor(app, programme, man
     """The response body is a generator that writes a chunk every ROWS_PER_CHUNK rows."""
     from flask_login import login_user
 
+    from lms.accounts.operations import start_session
     from lms.core.models import utcnow
     from lms.extensions import db
     from lms.reports import exports
@@ -143,6 +144,7 @@ def test_csv_is_streamed_in_chunks_from_a_server_side_cursor(app, programme, man
     monkeypatch.setattr(exports, "ROWS_PER_CHUNK", 4)
     with app.test_request_context("/reports/export/trainees.csv"):
         manager = db.session.get(type(managers["regional"]), managers["regional"].id)
+        start_session(db.session, manager)
         login_user(manager)
         built = exports.trainee_export(db.session, manager, Filters(), generated_at=utcnow())
         response = exports.response(built, "csv")

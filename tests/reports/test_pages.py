@@ -107,3 +107,12 @@ def test_a_group_s_drill_down(client, programme, managers, min_group):
     assert genders.count('class="suppressed"') == 4 * 4
     assert re.search(r'<tfoot>\s*<tr>\s*<th scope="row">Total</th>\s*<td class="num">5</td>', genders)
     assert client.get("/reports/cohorts/999999").status_code == 404
+
+
+def test_the_charts_own_style_applies_under_the_content_security_policy(client, programme, managers):
+    login(client, managers["regional"])
+    response = client.get("/reports")
+    nonce = re.search(r"style-src 'self' 'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
+    styles = re.findall(r"<style[^>]*>", response.get_data(as_text=True))
+    assert styles and all(f'nonce="{nonce}"' in tag for tag in styles)
+    assert "nonce-" not in client.get("/account").headers["Content-Security-Policy"]  # no chart, no nonce

@@ -17,6 +17,17 @@ from lms.accounts.operations.profiles import (
     register_trainee,
     update_profile,
 )
+from lms.accounts.operations.sessions import (
+    active_sessions,
+    end_all_sessions,
+    end_session,
+    note_session_seen,
+    session_for_key,
+    session_id_of,
+    sign_out_everywhere,
+    start_session,
+    withdraw_credentials,
+)
 from lms.accounts.operations.sign_in import (
     MIN_PASSWORD_LENGTH,
     InvalidResetLink,
@@ -49,5 +60,7 @@ __all__ = [
     "hash_password", "normalize_email", "note_token_use", "password_reset_token",
     "password_reset_url", "queue_password_mail", "register_trainee", "request_password_reset",
     "reset_password", "revoke_api_token", "update_profile", "user_for_reset_token",
-    "valid_api_token", "verify_password",
+    "valid_api_token", "verify_password", "active_sessions", "end_all_sessions", "end_session",
+    "note_session_seen", "session_for_key", "session_id_of", "sign_out_everywhere", "start_session",
+    "withdraw_credentials",
 ]

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import Beneficiary, Institution, User, UserRole
+from lms.accounts.operations.sessions import withdraw_credentials
 from lms.accounts.reference import (
     BENEFICIARIES,
     DEFAULT_INSTITUTIONS,
@@ -58,7 +59,7 @@ def admin_update_user(session: Session, actor: User, user: User, *, roles: set[s
         if user.institution and user.institution.beneficiary_id != (beneficiary.id if beneficiary else None):
             user.institution = None
     if user.is_active_account and not active:
-        user.auth_version += 1
+        withdraw_credentials(session, user)
     user.is_active_account = active
     session.flush()
     after = _user_snapshot(user)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,7 +15,9 @@ from lms.accounts.operations.sign_in import (
 )
 from lms.accounts.reference import GENDERS, NATIONAL, PROFESSIONS, TRAINEE
 from lms.core.errors import ValidationFailed
-from lms.core.i18n import LANGUAGES, _
+from lms.core.i18n import LANGUAGES, _, use_language
+from lms.core.mail import Mail, queue_mail
+from lms.core.urls import absolute_url
 
 
 def beneficiaries_and_institutions(session: Session) -> tuple[list[Beneficiary], list[Institution]]:
@@ -57,8 +60,13 @@ def _check_profile(session: Session, *, full_name, beneficiary_id, institution_i
 
 def register_trainee(session: Session, *, email: str, password: str, full_name: str,
                      beneficiary_id: int | None, institution_id: int | None, profession: str,
-                     gender: str | None, language: str) -> User:
-    """Create a trainee account from the public registration form."""
+                     gender: str | None, language: str) -> User | None:
+    """Create a trainee account from the public registration form, and e-mail its address.
+
+    An address that already has an account answers the same (no one learns from this form
+    who has an account): nothing is created, the password is hashed all the same (the same
+    time is spent) and the owner of the address is told by e-mail. ``None`` in that case.
+    """
     errors: dict = {}
     try:
         email = normalize_email(email)
@@ -76,15 +84,27 @@ def register_trainee(session: Session, *, email: str, password: str, full_name: 
         errors.update(exc.errors)
     if errors:
         raise ValidationFailed(errors)
-    if find_user_by_email(session, email):
-        raise ValidationFailed(_("An account with this e-mail address already exists."), field="email")
-    user = User(email=email, password_hash=hash_password(password), full_name=profile["full_name"],
+    password_hash = hash_password(password)
+    owner = find_user_by_email(session, email)
+    if owner is not None:
+        _queue_registration_mail(session, owner, already=True)
+        return None
+    user = User(email=email, password_hash=password_hash, full_name=profile["full_name"],
                 beneficiary=profile["beneficiary"], institution=profile["institution"],
                 profession=profile["profession"], gender=profile["gender"],
                 language=profile["language"], role_rows=[UserRole(role=TRAINEE)])
     session.add(user)
     session.flush()
+    _queue_registration_mail(session, user, already=False)
     return user
+
+
+def _queue_registration_mail(session: Session, user: User, *, already: bool) -> None:
+    with use_language(user.language):
+        subject = _("Your account on the HELP course platform")
+        text = render_template("accounts/email/registered.txt", user=user, already=already,
+                               sign_in_url=absolute_url("accounts.login"))
+    queue_mail(session, Mail(to=user.email, subject=subject, text=text))
 
 
 def update_profile(session: Session, user: User, *, full_name: str, beneficiary_id: int | None,

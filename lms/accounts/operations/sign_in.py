@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
+from lms.accounts.operations.sessions import withdraw_credentials
 from lms.core.errors import DomainError, ValidationFailed
 from lms.core.i18n import _, use_language
 from lms.core.mail import Mail, queue_mail
@@ -105,8 +106,7 @@ def change_password(session: Session, user: User, *, current: str, new: str) -> 
         raise ValidationFailed(_("The current password is not correct."), field="current_password")
     check_new_password(new, email=user.email, field="new_password")
     user.password_hash = hash_password(new)
-    user.auth_version += 1
-    session.flush()
+    withdraw_credentials(session, user)
 
 
 # --- forgotten passwords ---------------------------------------------------------------
@@ -165,6 +165,5 @@ def reset_password(session: Session, token: str, new_password: str) -> User:
     user = user_for_reset_token(session, token)
     check_new_password(new_password, email=user.email)
     user.password_hash = hash_password(new_password)
-    user.auth_version += 1
-    session.flush()
+    withdraw_credentials(session, user)
     return user

@@ -32,13 +32,31 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_api_token(session: Session, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a personal token; the plain value is returned once and never stored."""
+# The longest life a token may be given, in days (or none: it never expires).
+MAX_TOKEN_DAYS = 3650
+CONFIGURED_DAYS = object()
+
+
+def create_api_token(session: Session, user: User, name: str,
+                     expires_in_days: int | None | object = CONFIGURED_DAYS) -> tuple[ApiToken, str]:
+    """Create a personal token; the plain value is returned once and never stored.
+
+    It expires after ``expires_in_days`` days (``LMS_API_TOKEN_DAYS`` unless given), or never
+    when that is ``None``.
+    """
     name = " ".join((name or "").split())
     if not name or len(name) > 100:
         raise ValidationFailed(_("Give the token a name (100 characters at most)."), field="name")
+    if expires_in_days is CONFIGURED_DAYS:
+        expires_in_days = current_app.config["LMS_API_TOKEN_DAYS"]
+    if expires_in_days is not None and not (isinstance(expires_in_days, int)
+                                            and 1 <= expires_in_days <= MAX_TOKEN_DAYS):
+        raise ValidationFailed(_("Choose how many days the token works: from 1 to {days}.").format(
+            days=MAX_TOKEN_DAYS), field="expires_in_days")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name, prefix=plain[:12], token_hash=_token_hash(plain))
+    now = utcnow()
+    token = ApiToken(user=user, name=name, prefix=plain[:12], token_hash=_token_hash(plain), created_at=now,
+                     expires_at=None if expires_in_days is None else now + timedelta(days=expires_in_days))
     session.add(token)
     session.flush()
     return token, plain
@@ -55,11 +73,12 @@ def revoke_api_token(session: Session, user: User, token_id: int) -> ApiToken:
 
 
 def valid_api_token(session: Session, plain: str) -> ApiToken | None:
-    """The token of this value if it may be used: not revoked, its owner active. Reads only."""
+    """The token of this value if it may be used: not revoked, not expired, its owner active.
+    Reads only."""
     if not plain or not plain.startswith(TOKEN_PREFIX):
         return None
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(plain)))
-    if token is None or token.revoked_at is not None or not token.user.is_active:
+    if token is None or not token.is_usable(utcnow()) or not token.user.is_active:
         return None
     return token
 

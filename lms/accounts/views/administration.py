@@ -57,7 +57,20 @@ def admin_user(user_id: int):
                                   beneficiary_id=form.beneficiary_id.data, active=form.active.data)
             flash(_("The account has been updated."), "success")
             return redirect(url_for("accounts.admin_user", user_id=user.id))
-    return render_template("accounts/admin_user.html", form=form, user=user), status_of(form)
+    return render_template("accounts/admin_user.html", form=form, user=user, action_form=EmptyForm(),
+                           sessions=ops.active_sessions(db.session, user)), status_of(form)
+
+
+@bp.post("/admin/users/<int:user_id>/sign-out")
+@roles_required(ADMIN)
+def sign_out_everywhere(user_id: int):
+    """End every session of the user (a lost phone, a shared computer); their tokens stay."""
+    user = db.get_or_404(User, user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    ops.sign_out_everywhere(db.session, current_user, user)
+    flash(_("{name} has been signed out everywhere.").format(name=user.full_name), "success")
+    return redirect(url_for("accounts.admin_user", user_id=user.id))
 
 
 @bp.get("/admin/mail")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, logout_user
 
 from lms.accounts import operations as ops
+from lms.accounts.authentication import sign_in_browser
 from lms.accounts.forms import (
     EmptyForm,
     LoginForm,
@@ -15,9 +16,11 @@ from lms.accounts.forms import (
     ResetRequestForm,
 )
 from lms.accounts.models import User
+from lms.accounts.tasks import tell_locked_out
 from lms.accounts.views.blueprint import bp
 from lms.core.forms import errors_on, status_of
 from lms.core.i18n import _, current_language
+from lms.core.tasks import enqueue
 from lms.core.unit_of_work import abandon
 from lms.core.web import safe_next
 from lms.extensions import db, limiter
@@ -29,8 +32,29 @@ def _home_for(user: User) -> str:
     return url_for("courses.dashboard")
 
 
+def _account_key() -> str:
+    """Rate limits per account: the address the form names, whoever sends it from wherever."""
+    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _locked_out(what: str):
+    def tell(_limit) -> None:
+        # Queued now, not after the commit: the refused request commits nothing.
+        try:
+            enqueue(tell_locked_out, (request.form.get("email") or "")[:254], what)
+        except Exception:  # the queue is unreachable: the refusal still stands
+            current_app.logger.warning("Could not queue a lock-out notice", exc_info=True)
+    return tell
+
+
+def _failed_sign_in(response) -> bool:
+    return response.status_code != 302  # a successful sign-in redirects
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute;60 per hour", methods=["POST"])
+@limiter.limit(lambda: current_app.config["LMS_SIGNIN_ACCOUNT_LIMIT"], key_func=_account_key,
+               methods=["POST"], deduct_when=_failed_sign_in, on_breach=_locked_out("sign_in"))
 def login():
     if current_user.is_authenticated:
         return redirect(_home_for(current_user))
@@ -38,7 +62,7 @@ def login():
     if form.validate_on_submit():
         user = ops.authenticate(db.session, form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            sign_in_browser(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next"), _home_for(user)))
         form.form_errors.append(_("The e-mail address or password is not correct."))
     return render_template("accounts/login.html", form=form)
@@ -48,6 +72,8 @@ def login():
 def logout():
     form = EmptyForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated and g.get("user_session_id"):
+            ops.end_session(db.session, current_user, g.user_session_id)
         logout_user()
         flash(_("You have signed out."), "info")
     return redirect(url_for("courses.catalogue"))
@@ -66,19 +92,22 @@ def register():
     ProfileFields.fill(form, *ops.beneficiaries_and_institutions(db.session))
     if form.validate_on_submit():
         with errors_on(form):
-            user = ops.register_trainee(
+            # The same answer whether or not the address already had an account.
+            ops.register_trainee(
                 db.session, email=form.email.data, password=form.password.data,
                 full_name=form.full_name.data, beneficiary_id=form.beneficiary_id.data,
                 institution_id=form.institution_id.data, profession=form.profession.data,
                 gender=form.gender.data, language=form.language.data)
-            login_user(user)
-            flash(_("Welcome! Your account has been created."), "success")
-            return redirect(url_for("courses.catalogue"))
+            flash(_("Thank you. We have sent a message to the address you gave: sign in with it and "
+                    "your password to start."), "success")
+            return redirect(url_for("accounts.login"))
     return render_template("accounts/register.html", form=form), status_of(form)
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])
 @limiter.limit("5 per minute;30 per hour", methods=["POST"])
+@limiter.limit(lambda: current_app.config["LMS_RESET_ACCOUNT_LIMIT"], key_func=_account_key,
+               methods=["POST"], on_breach=_locked_out("reset"))
 def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
@@ -96,7 +125,7 @@ def reset_password(token: str):
     if form.validate_on_submit():
         with errors_on(form):
             ops.reset_password(db.session, token, form.password.data)
-            login_user(user)
+            sign_in_browser(user)
             flash(_("Your password has been set."), "success")
             return redirect(_home_for(user))
     return render_template("accounts/reset_password.html", form=form, user=user), status_of(form)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lms.core.i18n import LANGUAGES
+from lms.core.input_gate import first_bad_line, normalise
 from lms.courses.yamlfile import LineDict, LineList
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -117,4 +118,8 @@ def read_text(path: Path, problems: Problems) -> str | None:
     except OSError as exc:
         problems.add(path, 1, f"cannot read the file: {exc.strerror}")
         return None
-    return text.replace("\r\n", "\n").lstrip("\ufeff")
+    bad_line = first_bad_line(text)
+    if bad_line is not None:
+        problems.add(path, bad_line, "a NUL character or half of a surrogate pair (not allowed in content)")
+        return None
+    return normalise(text.replace("\r\n", "\n").lstrip("\ufeff"))

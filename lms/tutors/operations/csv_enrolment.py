@@ -22,6 +22,7 @@ from lms.accounts.reference import GENDERS, PROFESSIONS, TRAINEE
 from lms.core import audit
 from lms.core.errors import NotAllowed, ValidationFailed
 from lms.core.i18n import LANGUAGES, _, ngettext, use_language
+from lms.core.input_gate import FORBIDDEN_MESSAGE, first_bad_line, normalise
 from lms.core.models import utcnow
 from lms.courses.models import Enrolment
 from lms.tutors.models import MEMBER_ACTIVE, VIA_IMPORT, Cohort, CohortMembership
@@ -92,6 +93,10 @@ def _read(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
                                    "“CSV UTF-8”."))]) from None
     if not text.strip():
         raise CsvInvalid([(None, _("The file is empty."))])
+    bad_line = first_bad_line(text)
+    if bad_line is not None:
+        raise CsvInvalid([(bad_line, str(FORBIDDEN_MESSAGE))])
+    text = normalise(text)
     first_line = text.lstrip().split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
     try:

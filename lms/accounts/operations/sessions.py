@@ -1,0 +1,153 @@
+"""Signed-in sessions the server can end.
+
+A session is a row (``UserSession``); the session cookie and the remember-me cookie carry
+``<id>.<secret>``, and a request is signed in only while the row exists, has not expired,
+was started under the user's current ``auth_version`` and belongs to an active user. The
+check is one look-up by primary key (the user and their roles joined in), and writes
+nothing: when a session was last seen is written by a task, at most once per
+``LMS_SESSION_SEEN_MINUTES``.
+
+Signing out deletes the row; a password change, a reset, a deactivation and an
+administrator's "sign out everywhere" delete every row of the user, and the first three
+revoke the user's API tokens as well (``withdraw_credentials``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session, joinedload
+
+from lms.accounts.models import ApiToken, User, UserSession
+from lms.accounts.tasks import record_session_seen
+from lms.core import audit
+from lms.core.errors import NotAllowed, NotFound
+from lms.core.models import utcnow
+from lms.core.tasks import enqueue
+
+log = logging.getLogger(__name__)
+
+# Sessions whose last-seen time this process has asked the queue to write, and when.
+_ASKED_KEY = "lms.accounts.session_seen_asked"
+_ASKED_LIMIT = 10_000
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def start_session(session: Session, user: User, *, remember: bool = False, user_agent: str = "",
+                  ip_address: str = "") -> str:
+    """Open a session for ``user`` (who has just proved who they are) and return its key,
+    which is also set on ``user.session_key`` for Flask-Login to put in the cookies."""
+    now = utcnow()
+    secret = secrets.token_urlsafe(32)
+    row = UserSession(user=user, secret_hash=_hash(secret), auth_version=user.auth_version,
+                      remember=remember, created_at=now, last_seen_at=now,
+                      expires_at=now + timedelta(days=current_app.config["LMS_SESSION_DAYS"]),
+                      user_agent=(user_agent or "")[:200], ip_address=(ip_address or "")[:45])
+    session.add(row)
+    session.flush()
+    user.session_key = f"{row.id}.{secret}"
+    return user.session_key
+
+
+def session_for_key(session: Session, key: str, now: datetime | None = None) -> UserSession | None:
+    """The live session of a cookie's key, with its user and their roles; reads only."""
+    row_id, _, secret = (key or "").partition(".")
+    if not row_id.isdigit() or not secret or len(row_id) > 18:
+        return None
+    row = session.get(UserSession, int(row_id),
+                      options=[joinedload(UserSession.user).joinedload(User.role_rows)])
+    if row is None or not hmac.compare_digest(row.secret_hash, _hash(secret)):
+        return None
+    user = row.user
+    if row.expires_at <= (now or utcnow()) or not user.is_active or row.auth_version != user.auth_version:
+        return None
+    user.session_key = key
+    return row
+
+
+def session_id_of(key: str | None) -> int | None:
+    row_id = (key or "").partition(".")[0]
+    return int(row_id) if row_id.isdigit() and len(row_id) <= 18 else None
+
+
+def active_sessions(session: Session, user: User) -> list[UserSession]:
+    """The user's sessions that have not expired, the most recently seen first."""
+    return list(session.scalars(
+        select(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at > utcnow(),
+                                  UserSession.auth_version == user.auth_version)
+        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())))
+
+
+def end_session(session: Session, user: User, session_id: int) -> None:
+    """End one of ``user``'s own sessions (another person's is as if it did not exist)."""
+    row = session.get(UserSession, session_id)
+    if row is None or not row.can_be_ended_by(user):
+        raise NotFound()
+    session.delete(row)
+    session.flush()
+
+
+def end_all_sessions(session: Session, user: User, *, keep: int | None = None) -> int:
+    """End every session of ``user`` (but the one whose id is ``keep``); how many ended."""
+    statement = delete(UserSession).where(UserSession.user_id == user.id)
+    if keep is not None:
+        statement = statement.where(UserSession.id != keep)
+    ended = session.execute(statement.execution_options(synchronize_session="fetch")).rowcount
+    session.flush()
+    return ended or 0
+
+
+def withdraw_credentials(session: Session, user: User) -> None:
+    """The password changed or the account was deactivated: every session, every remember-me
+    cookie and every API token of the user stop working at once."""
+    user.auth_version += 1
+    session.flush()
+    end_all_sessions(session, user)
+    session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                    .values(revoked_at=utcnow()).execution_options(synchronize_session="fetch"))
+    session.flush()
+
+
+def sign_out_everywhere(session: Session, actor: User, user: User) -> int:
+    """An administrator ends every session of ``user`` (a lost phone, a shared computer)."""
+    if not user.can_be_administered_by(actor):
+        raise NotAllowed()
+    ended = end_all_sessions(session, user)
+    audit.record(session, actor_id=actor.id, action="user.signed_out_everywhere", subject_type="user",
+                 subject_id=user.id, before={"sessions": ended}, after={"sessions": 0})
+    return ended
+
+
+def note_session_seen(row: UserSession, now: datetime | None = None) -> None:
+    """Have the queue write that ``row`` was seen now, at most once per session per
+    ``LMS_SESSION_SEEN_MINUTES``: the request never writes it (a GET writes nothing)."""
+    now = now or utcnow()
+    every = timedelta(minutes=current_app.config["LMS_SESSION_SEEN_MINUTES"])
+    if now - row.last_seen_at <= every:
+        return
+    asked = current_app.extensions.setdefault(_ASKED_KEY, {})
+    last = asked.get(row.secret_hash)
+    if last is not None and now - last <= every:
+        return  # already asked; the task may not have run yet
+    if len(asked) >= _ASKED_LIMIT:
+        asked.clear()
+    asked[row.secret_hash] = now
+    try:
+        enqueue(record_session_seen, row.id, now)
+    except Exception:  # the queue is unreachable: the request still answers; asked again next time
+        asked.pop(row.secret_hash, None)
+        log.warning("Could not queue the last-seen time of session %s", row.id, exc_info=True)
+
+
+def purge_expired_sessions(session: Session, now: datetime | None = None) -> int:
+    statement = delete(UserSession).where(UserSession.expires_at <= (now or utcnow()))
+    return session.execute(statement.execution_options(synchronize_session=False)).rowcount or 0

@@ -24,7 +24,6 @@ from lms.quizzes.gift_syntax import AnswerBlock, Block, protect, restore
 from lms.quizzes.parsed import CategoryDecl, ParsedQuestion, ParseResult, moodle_category
 from lms.quizzes.types import QUESTION_TYPES, QuestionType
 
-
 _ID_RE = re.compile(r"\[id:((?:\\\]|[^\]\[\x00-\x1f])+)\]")
 _TAG_RE = re.compile(r"\[tag:((?:\\\]|[^\]\[\x00-\x1f])+)\]")
 

@@ -12,8 +12,7 @@ from lms.core.i18n import _, localized
 from lms.quizzes.formats import MOODLE, plain_text
 from lms.quizzes.gift_syntax import AnswerBlock, escape, feedback_of
 from lms.quizzes.moodle_xml_elements import MoodleQuestion, XmlTexts
-from lms.quizzes.parsed import percent
-from lms.quizzes.parsed import ParsedAnswer, ParsedQuestion, SourceProblem
+from lms.quizzes.parsed import ParsedAnswer, ParsedQuestion, SourceProblem, percent
 from lms.quizzes.types.base import QuestionType, localize
 
 

@@ -3,8 +3,7 @@ feedback per pair (``####`` gives general feedback)."""
 
 from __future__ import annotations
 
-from lms.core.i18n import _
-from lms.core.i18n import localized
+from lms.core.i18n import _, localized
 from lms.quizzes.gift_syntax import BAD_WEIGHT_RE, WEIGHT_RE, AnswerBlock, escape
 from lms.quizzes.parsed import ParsedAnswer, ParsedQuestion
 from lms.quizzes.types.base import GiftMapping

@@ -20,9 +20,15 @@ from lms.quizzes.exported import ExportedBank, ExportedCategory, ExportedQuestio
 from lms.quizzes.gift_writer import write_gift
 from lms.quizzes.models import Question, QuestionCategory, QuestionFile
 from lms.quizzes.moodle_xml_writer import write_moodle_xml
+from lms.quizzes.parsed import join_path
 
 GIFT, XML = "gift", "xml"
 FORMATS = (GIFT, XML)
+
+
+def may_export(user) -> bool:
+    """Staff who manage content (managers, administrators): the same who may import."""
+    return user.is_authenticated and (user.is_manager or user.is_admin)
 
 
 @dataclass
@@ -54,6 +60,27 @@ def export_bank(session: Session, course: Course, fmt: str, *, category: Questio
         data, extension, mimetype = write_moodle_xml(bank), "moodle.xml", "application/xml"
     scope = course.slug if category is None else f"{course.slug}-{_slug(category.path)}"
     return ExportFile(f"{scope}-{language}.{extension}", mimetype, data, bank.question_count)
+
+
+def category_by_id(session: Session, course: Course, category_id: int | None) -> QuestionCategory | None:
+    """The category asked for by its id (None: the whole bank); one of another course is no category."""
+    if category_id is None:
+        return None
+    category = session.get(QuestionCategory, category_id)
+    if category is None or category.course_id != course.id:
+        raise ValidationFailed({"category": [_("This category is not in the course's question bank.")]})
+    return category
+
+
+def category_by_path(session: Session, course: Course, path: str | None) -> QuestionCategory | None:
+    """The category at a path such as "Moodle/Week 1" (None: the whole bank)."""
+    if not path:
+        return None
+    category = session.scalar(select(QuestionCategory).where(
+        QuestionCategory.course_id == course.id, QuestionCategory.path == join_path(path)))
+    if category is None:
+        raise ValidationFailed({"category": [_("This category is not in the course's question bank.")]})
+    return category
 
 
 def _categories(session: Session, course_id: int, root: QuestionCategory | None) -> list[ExportedCategory]:

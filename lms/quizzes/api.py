@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_login import current_user
+from marshmallow import RAISE
 
 from lms.core.api import AUTH_RESPONSES, api_blueprint, authenticated
 from lms.core.errors import GENERAL, json_error
@@ -242,7 +243,7 @@ def grade_essay(data, answer_id: int):
 
 @blp.get("/courses/<slug>/question-bank/export")
 @authenticated
-@blp.arguments(BankExportQuerySchema, location="query")
+@blp.arguments(BankExportQuerySchema, location="query", unknown=RAISE)
 @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/xml",
               description="The file, as an attachment: Moodle XML (application/xml) or GIFT (text/plain), "
                           "for Moodle's question import.")

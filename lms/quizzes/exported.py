@@ -1,8 +1,8 @@
 """What the GIFT and Moodle XML writers take: a part of a question bank, category by category.
 
 Questions are stored with every text as a ``{language: text}`` map; an export is in one
-language (``language``), each text taken in it or, where it has no translation, in the
-course's default language, as a trainee would read it.
+language (``language``), each text taken in it or, where it has no translation, as the
+pages show it (``lms.core.i18n.localized``: English, else the language it has).
 """
 
 from __future__ import annotations

@@ -1,16 +1,20 @@
 """JSON API for quizzes: start an attempt, save answers, submit, my attempts and their review,
-and grading an essay answer. The same operations as the pages."""
+grading an essay answer, and a question bank's export for Moodle. The same operations as the pages."""
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_login import current_user
+from marshmallow import RAISE
 
 from lms.core.api import AUTH_RESPONSES, api_blueprint, authenticated
 from lms.core.errors import GENERAL, json_error
 from lms.core.i18n import current_language, localized
+from lms.core.permissions import require
 from lms.courses import operations as course_ops
 from lms.courses.models import Course, Module
 from lms.extensions import db
+from lms.quizzes import bank_export
 from lms.quizzes import operations as ops
 from lms.quizzes.results import QuizResult, results_for, review_allowed
 from lms.quizzes.schemas import (
@@ -20,6 +24,7 @@ from lms.quizzes.schemas import (
     AttemptSchema,
     AttemptSubmitInSchema,
     AttemptSummarySchema,
+    BankExportQuerySchema,
     EssayAnswerSchema,
     EssayGradeInSchema,
     QuizSchema,
@@ -234,3 +239,23 @@ def grade_essay(data, answer_id: int):
     ops.grade_essay_answer(db.session, current_user, answer_id, fraction=data["fraction"],
                            feedback=data["feedback"], expected_version=data["expected_version"])
     return _essay_body(ops.essay_for_grading(db.session, current_user, answer_id))
+
+
+@blp.get("/courses/<slug>/question-bank/export")
+@authenticated
+@blp.arguments(BankExportQuerySchema, location="query", unknown=RAISE)
+@blp.response(200, {"type": "string", "format": "binary"}, content_type="application/xml",
+              description="The file, as an attachment: Moodle XML (application/xml) or GIFT (text/plain), "
+                          "for Moodle's question import.")
+@blp.alt_response(401, description=AUTH_RESPONSES[401])
+@blp.alt_response(403, description="Only managers and administrators export question banks.")
+@blp.alt_response(404, description="No such course.")
+@blp.alt_response(422, description="An unknown format, language or category; `errors` says which.")
+def export_question_bank(args, slug: str):
+    """Export a course's question bank, or one category with its subcategories, as Moodle XML or GIFT."""
+    require(bank_export.may_export(current_user))
+    course = course_ops.course_by_slug(db.session, slug)
+    exported = bank_export.export_bank(db.session, course, args["format"], language=args.get("language"),
+                                       category=bank_export.category_by_id(db.session, course, args.get("category")))
+    return current_app.response_class(exported.data, mimetype=exported.mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{exported.filename}"', "Cache-Control": "no-store"})

@@ -60,11 +60,14 @@ class StoredQuestion:
     general_feedback: dict
     definition: dict
     default_mark: float
+    moodle: dict = field(default_factory=dict)
     content_hash: str = ""
 
     def __post_init__(self):
-        payload = json.dumps([self.qtype, self.name, self.text, self.general_feedback, self.definition,
-                              self.default_mark], sort_keys=True, ensure_ascii=False)
+        fields = [self.qtype, self.name, self.text, self.general_feedback, self.definition, self.default_mark]
+        if self.moodle:  # only when there is some: a question without keeps the hash it always had
+            fields.append(self.moodle)
+        payload = json.dumps(fields, sort_keys=True, ensure_ascii=False)
         self.content_hash = hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -76,7 +79,8 @@ def build_question(variants: dict[str, ParsedQuestion], default: str) -> StoredQ
         text={lang: q.text for lang, q in variants.items() if q.text},
         general_feedback={lang: q.general_feedback for lang, q in variants.items() if q.general_feedback},
         definition=qtype.build(variants, default),
-        default_mark=0.0 if not qtype.gradable else round(base.default_mark or 1.0, 4))
+        default_mark=0.0 if not qtype.gradable else round(base.default_mark or 1.0, 4),
+        moodle=base.moodle)
 
 
 def ensure_category(session: Session, course_id: int, path: str, info: str = "") -> QuestionCategory:
@@ -235,7 +239,7 @@ def import_questions(session: Session, course_id: int, data: bytes, *, filename:
         session.add(Question(course_id=course_id, category_id=target.id, name=stored.name, qtype=stored.qtype,
                              text=stored.text, general_feedback=stored.general_feedback,
                              definition=stored.definition, default_mark=stored.default_mark,
-                             position=positions[target.id], source_line=parsed.line,
+                             moodle=stored.moodle, position=positions[target.id], source_line=parsed.line,
                              content_hash=stored.content_hash))
     report.rows.sort(key=lambda row: row.line)
     session.flush()

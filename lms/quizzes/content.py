@@ -200,8 +200,8 @@ def _sync_question(session: Session, course_id: int, category_id: int, old: Ques
         session.flush()
     question = Question(course_id=course_id, category_id=category_id, name=stored.name, qtype=stored.qtype,
                         text=stored.text, general_feedback=stored.general_feedback,
-                        definition=stored.definition, default_mark=stored.default_mark, position=position,
-                        source_key=source_key, source_line=line, content_hash=stored.content_hash)
+                        definition=stored.definition, default_mark=stored.default_mark, moodle=stored.moodle,
+                        position=position, source_key=source_key, source_line=line, content_hash=stored.content_hash)
     session.add(question)
     session.flush()
     return question

@@ -9,9 +9,14 @@ ends a question; answers and feedback may run over several lines.
 What is between the braces belongs to a question type: each type's GIFT mapping
 (``lms/quizzes/types/<type>/gift.py``) says which answers it claims and reads them.
 Text without braces is the question type that reads text alone (a description).
+
+Comments in a question's lines may give Moodle's idnumber and tags, ``// [id:Q-7] [tag:intake]``
+(a ``]`` inside is written ``\\]``); they are kept with the question and written back.
 """
 
 from __future__ import annotations
+
+import re
 
 from lms.core.i18n import _
 from lms.quizzes.formats import MOODLE, default_name, split_marker, to_html
@@ -19,41 +24,58 @@ from lms.quizzes.gift_syntax import AnswerBlock, Block, protect, restore
 from lms.quizzes.parsed import CategoryDecl, ParsedQuestion, ParseResult, moodle_category
 from lms.quizzes.types import QUESTION_TYPES, QuestionType
 
+_ID_RE = re.compile(r"\[id:((?:\\\]|[^\]\[\x00-\x1f])+)\]")
+_TAG_RE = re.compile(r"\[tag:((?:\\\]|[^\]\[\x00-\x1f])+)\]")
+
 
 def _blocks(text: str, result: ParseResult):
-    """Yield question blocks; record ``$CATEGORY:`` lines on the way."""
+    """Yield question blocks with their comment lines; record ``$CATEGORY:`` lines on the way."""
     current: list[tuple[int, str]] = []
+    comments: list[str] = []
     category: str | None = None
     lines = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
     for number, line in enumerate(lines, start=1):
         stripped = line.strip()
         if stripped.startswith("//"):
+            comments.append(stripped)
             continue
         if stripped.startswith("$CATEGORY:"):
             if current:
-                yield current, category
+                yield current, category, comments
                 current = []
+            comments = []
             category = moodle_category(restore(protect(stripped[len("$CATEGORY:"):])))
             result.categories.append(CategoryDecl(category, number))
             continue
         if not stripped:
             if current:
-                yield current, category
+                yield current, category, comments
                 current = []
+            comments = []
             continue
         current.append((number, line.rstrip()))
     if current:
-        yield current, category
+        yield current, category, comments
+
+
+def _kept_from_comments(question: ParsedQuestion, comments: list[str]) -> None:
+    """Moodle's ``[id:…]`` and ``[tag:…]`` in the comments of a question (the first id counts)."""
+    text = "\n".join(comments)
+    found = _ID_RE.search(text)
+    if found:
+        question.idnumber = found.group(1).replace("\\]", "]").strip()
+    question.tags = [tag.replace("\\]", "]").strip() for tag in _TAG_RE.findall(text) if tag.strip()]
 
 
 def parse_gift(text: str) -> ParseResult:
     """Parse GIFT text; every problem is collected with its line, nothing is raised."""
     result = ParseResult()
-    for lines, category in _blocks(text, result):
+    for lines, category, comments in _blocks(text, result):
         question = _parse_block(Block(lines), result)
         if question is None:
             continue
         question.category = category
+        _kept_from_comments(question, comments)
         problems = QUESTION_TYPES[question.qtype].validate(question)
         if problems:
             result.errors.extend(problems)

@@ -4,7 +4,8 @@ Escaped control characters become private-use characters while parsing, so that 
 ``str.find`` never mistakes them for syntax; ``restore`` puts them back. The answers
 between a question's braces reach the question type that claims them as an
 ``AnswerBlock``, with the helpers every type needs: markers, weights, feedback, text
-formats and errors at the right source line.
+formats and errors at the right source line. Writing GIFT uses the same rules backwards:
+``escape``, ``weight_of``, ``feedback_of``.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from lms.core.i18n import _
+from lms.core.i18n import _, localized
 from lms.quizzes.formats import split_marker, to_html
-from lms.quizzes.parsed import ParseResult
+from lms.quizzes.parsed import ParseResult, percent
 
 _ESCAPES = {":": "\ue000", "#": "\ue001", "=": "\ue002", "{": "\ue003", "}": "\ue004",
             "~": "\ue005", "\\": "\ue006", "n": "\ue007"}
@@ -134,3 +135,25 @@ class AnswerBlock:
     @staticmethod
     def restore(text: str) -> str:
         return restore(text)
+
+
+# --- writing ---------------------------------------------------------------------------
+
+_WRITE_ESCAPES = {"\\": "\\\\", "~": "\\~", "=": "\\=", "#": "\\#", "{": "\\{", "}": "\\}", ":": "\\:",
+                  "\n": "\\n", "\r": ""}
+
+
+def escape(text: str) -> str:
+    """Text as GIFT writes it: control characters escaped, line breaks as ``\\n``, on one line."""
+    return "".join(_WRITE_ESCAPES.get(char, char) for char in text or "")
+
+
+def weight_of(fraction: float) -> str:
+    """``%50%`` before an answer; nothing for 100%, the weight an ``=`` answer has without one."""
+    return "" if abs(fraction - 1.0) < 1e-9 else f"%{percent(fraction)}%"
+
+
+def feedback_of(feedback: dict, language: str) -> str:
+    """``#feedback`` after an answer, or nothing."""
+    text = localized(feedback or {}, language)
+    return f"#{escape(text)}" if text else ""

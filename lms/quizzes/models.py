@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.core.i18n import localized
@@ -68,6 +69,8 @@ class Question(Base):
     text: Mapped[dict] = mapped_column(JSONType)                 # {language: HTML}
     general_feedback: Mapped[dict] = mapped_column(JSONType, default=dict)
     definition: Mapped[dict] = mapped_column(JSONType)           # answers etc., per type (types/)
+    # Moodle's data this platform does not use (idnumber, tags): kept on import, written back on export.
+    moodle: Mapped[dict] = mapped_column(JSONType, default=dict, server_default=sql_text("'{}'"))
     default_mark: Mapped[float] = mapped_column(Float, default=1.0)
     position: Mapped[int] = mapped_column(default=0)
     # Questions from course content are found again by "<file>#<name>" on re-import.

@@ -1,6 +1,6 @@
 """Moodle XML as a tree of elements with their source lines, and the reading of what every
 question element has (name, text, marks, answers), for the Moodle XML reader and the
-question types' Moodle XML mappings.
+question types' Moodle XML mappings; ``XmlTexts`` writes the same elements back.
 
 The file is read with expat, which gives line numbers; a DOCTYPE or entity declaration
 is refused, so no entity expansion or external resource can be smuggled in.
@@ -8,18 +8,22 @@ is refused, so no entity expansion or external resource can be smuggled in.
 
 from __future__ import annotations
 
+import base64
 import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 from xml.parsers import expat
 
 from lms.core.i18n import _
 from lms.quizzes.formats import HTML, XML_FORMATS, to_html
-from lms.quizzes.parsed import EmbeddedFile, ParsedAnswer, ParsedQuestion, ParseResult
+from lms.quizzes.parsed import EmbeddedFile, ParsedAnswer, ParsedQuestion, ParseResult, percent
 
 FILES_PREFIX = "/quizzes/files/"
 PLUGINFILE = "@@PLUGINFILE@@/"
 _PLUGINFILE_RE = re.compile(re.escape(PLUGINFILE) + r"([^\"'\s>)]+)")
+_STORED_FILE_RE = re.compile(re.escape(FILES_PREFIX) + r"([0-9a-f]{64})/([^\"'\s>)]+)")
 
 
 @dataclass
@@ -160,10 +164,14 @@ class MoodleQuestion:
             default_mark = float(mark) if mark else 1.0
         except ValueError:
             default_mark = 1.0
+        tags = node.find("tags")
         return ParsedQuestion(
             qtype=qtype, name=" ".join(node.text_of("name/text").split()),
             text=self.html(node.find("questiontext")), line=node.line,
-            general_feedback=self.html(node.find("generalfeedback")), default_mark=max(default_mark, 0.0))
+            general_feedback=self.html(node.find("generalfeedback")), default_mark=max(default_mark, 0.0),
+            idnumber=node.text_of("idnumber").strip(),
+            tags=[tag.text_of("text").strip() for tag in (tags.findall("tag") if tags is not None else [])
+                  if tag.text_of("text").strip()])
 
     def answers(self, *, text_format: str = HTML, plain: bool = False) -> list[ParsedAnswer]:
         """The ``<answer>`` elements: text (HTML, or plain text), weight, feedback, line."""
@@ -173,3 +181,48 @@ class MoodleQuestion:
             answers.append(ParsedAnswer(text=text, fraction=self.fraction(answer),
                                         feedback=self.html(answer.find("feedback")), line=answer.line))
         return answers
+
+
+# --- writing ---------------------------------------------------------------------------
+
+class XmlTexts:
+    """Writes a question's elements as Moodle does: a text element carries its format, and
+    an image shown in it goes along as a base64 ``<file>``, its address ``@@PLUGINFILE@@/name``.
+
+    ``stored_file(sha256)`` gives an embedded image's (name, bytes), or None."""
+
+    def __init__(self, stored_file: Callable[[str], tuple[str, bytes] | None]):
+        self.stored_file = stored_file
+
+    def text(self, parent: ET.Element, tag: str, html: str, fmt: str = "html") -> ET.Element:
+        element = ET.SubElement(parent, tag, {"format": fmt})
+        self._fill(element, html)
+        return element
+
+    def value(self, parent: ET.Element, tag: str, value) -> ET.Element:
+        element = ET.SubElement(parent, tag)
+        element.text = "" if value is None else str(value)
+        return element
+
+    def answer(self, parent: ET.Element, fraction: float, html: str, feedback: str, fmt: str = "html") -> ET.Element:
+        """``<answer fraction="…" format="…"><text>…</text><feedback>…</feedback></answer>``."""
+        element = ET.SubElement(parent, "answer", {"fraction": percent(fraction), "format": fmt})
+        self._fill(element, html)
+        self.text(element, "feedback", feedback)
+        return element
+
+    def _fill(self, element: ET.Element, html: str) -> None:
+        embedded: dict[str, bytes] = {}
+
+        def replace(match):
+            found = self.stored_file(match.group(1))
+            if found is None:
+                return match.group(0)
+            name, data = found
+            embedded[name] = data
+            return PLUGINFILE + quote(name)
+
+        ET.SubElement(element, "text").text = _STORED_FILE_RE.sub(replace, html or "")
+        for name, data in embedded.items():
+            file = ET.SubElement(element, "file", {"name": name, "path": "/", "encoding": "base64"})
+            file.text = base64.b64encode(data).decode("ascii")

@@ -4,7 +4,9 @@ This reader knows the file: categories (nested paths), questions and their embed
 files. Each question element goes to the question type whose Moodle XML mapping
 (``lms/quizzes/types/<type>/moodle_xml.py``) claims it; other types (calculated, cloze,
 drag-and-drop…) are reported by name and skipped. Embedded base64 images are kept and
-shown; any other embedded file makes its question skipped, with the reason.
+shown; any other embedded file makes its question skipped, with the reason. A Moodle 1.9
+picture (``<image>`` with ``<image_base64>``) is shown below the question's text, as Moodle
+does when it imports one; an ``<image>`` without its data is named in the report.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+from urllib.parse import quote
 
 from lms.core.i18n import _
-from lms.quizzes.formats import default_name
-from lms.quizzes.moodle_xml_elements import MoodleQuestion, Node, text_html, tree
+from lms.quizzes.formats import HTML, default_name, to_html
+from lms.quizzes.moodle_xml_elements import FILES_PREFIX, MoodleQuestion, Node, text_html, tree
 from lms.quizzes.parsed import (
     CategoryDecl,
     EmbeddedFile,
@@ -75,6 +78,7 @@ def parse_moodle_xml(data: bytes) -> ParseResult:
             continue
         try:
             files = _files(node)
+            picture = _legacy_image(node)
         except ValueError as exc:
             result.skipped.append(SkippedQuestion(node.line, name, element_type, str(exc)))
             continue
@@ -84,6 +88,13 @@ def parse_moodle_xml(data: bytes) -> ParseResult:
         question = kind.moodle_xml.read(element)
         question.qtype = kind.name
         question.category = category
+        if picture is not None:
+            files[picture.name] = picture
+            question.text = to_html(f'{question.text} <p><img src="{FILES_PREFIX}{picture.sha256}/'
+                                    f'{quote(picture.name)}" alt=""></p>', HTML)
+        elif node.text_of("image").strip():
+            question.notes.append(_("The picture '{name}' (Moodle 1.9 <image>) is not in the file: the question "
+                                    "was imported without it.").format(name=node.text_of("image").strip()))
         question.files = list(files.values())
         if not question.name:
             question.name = default_name(question.text) or _("Question on line {line}").format(line=node.line)
@@ -117,3 +128,20 @@ def _files(question: Node) -> dict[str, EmbeddedFile]:
         key = f"{node.attrs.get('path', '/').strip('/')}/{name}".lstrip("/")
         files[key] = EmbeddedFile(name=name, mime=mime, data=data, sha256=hashlib.sha256(data).hexdigest())
     return files
+
+
+def _legacy_image(question: Node) -> EmbeddedFile | None:
+    """Moodle 1.9's picture of a question: ``<image>`` names it, ``<image_base64>`` holds it."""
+    encoded = "".join(question.text_of("image_base64").split())
+    if not encoded:
+        return None
+    name = question.text_of("image").strip().rsplit("/", 1)[-1] or "image"
+    try:
+        data = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError(_("The embedded file '{name}' is not valid base64.").format(name=name)) from None
+    mime = image_type(data)
+    if mime is None:
+        raise ValueError(_("The embedded file '{name}' is not an image this platform shows "
+                           "(PNG, JPEG, GIF or WebP); the question was not imported.").format(name=name))
+    return EmbeddedFile(name=name, mime=mime, data=data, sha256=hashlib.sha256(data).hexdigest())

@@ -43,6 +43,25 @@ class ParsedQuestion:
     named: bool = True          # the source gave a name (GIFT ``::name::``)
     notes: list[str] = field(default_factory=list)
     files: list[EmbeddedFile] = field(default_factory=list)
+    # Moodle's data this platform does not use, kept to be written back on export.
+    idnumber: str = ""
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def moodle(self) -> dict:
+        """The kept Moodle data as stored with the question ({} when there is none)."""
+        kept = {}
+        if self.idnumber:
+            kept["idnumber"] = self.idnumber
+        if self.tags:
+            kept["tags"] = list(self.tags)
+        return kept
+
+
+def percent(fraction: float) -> str:
+    """A weight as GIFT and Moodle XML write it, exact to the stored precision: 0.3333333 → "33.33333"."""
+    text = f"{round(fraction * 100, 5):.5f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 @dataclass(frozen=True)

@@ -178,3 +178,24 @@ def module_results(session: Session, enrolment_ids, course_id: int) -> dict[tupl
         results[key] = (_("{score} passed") if grade >= cell["pass_mark"] else _("{score} not passed")).format(
             score=text)
     return results
+
+
+def quiz_grades(session: Session, enrolment_ids, course_id: int, language: str
+                ) -> list[tuple[str, float, dict[int, float]]]:
+    """Each current quiz of the course (module quizzes, then the final assessment) with its
+    grade, by the quiz's grading method, for every enrolment of the SELECT that has one; one
+    query for the grades. Grades are percentages (0–100)."""
+    quizzes = quizzes_of(session, course_id)
+    scores: dict[tuple[int, int], list[float]] = {}
+    for enrolment_id, quiz_id, score in session.execute(
+            select(QuizAttempt.enrolment_id, QuizAttempt.quiz_id, QuizAttempt.score)
+            .where(QuizAttempt.quiz_id.in_([quiz.id for quiz in quizzes]), QuizAttempt.state == GRADED,
+                   QuizAttempt.score.is_not(None), QuizAttempt.enrolment_id.in_(enrolment_ids))
+            .order_by(QuizAttempt.enrolment_id, QuizAttempt.quiz_id, QuizAttempt.number)):
+        scores.setdefault((enrolment_id, quiz_id), []).append(score)
+    columns = []
+    for quiz in quizzes:
+        grades = {enrolment_id: quiz_grade(values, quiz.grading_method)
+                  for (enrolment_id, quiz_id), values in scores.items() if quiz_id == quiz.id}
+        columns.append((quiz.title_in(language), 100.0, grades))
+    return columns

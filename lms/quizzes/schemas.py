@@ -8,6 +8,7 @@ schema, filled only once the quiz's review setting allows it.
 from marshmallow import Schema, fields, validate
 
 from lms.courses.schemas import LocalizedField
+from lms.quizzes.bank_export import FORMATS
 from lms.quizzes.types import QUESTION_TYPES
 
 STATES = ["in_progress", "awaiting_grading", "graded"]
@@ -147,3 +148,12 @@ class EssayGradeInSchema(Schema):
                             metadata={"description": "0 to 1 of the question's marks."})
     feedback = fields.String(load_default="", validate=validate.Length(max=20000))
     expected_version = fields.Integer(required=True)
+
+
+class BankExportQuerySchema(Schema):
+    format = fields.String(required=True, validate=validate.OneOf(FORMATS), metadata={
+        "description": "`xml`: Moodle XML (keeps images, idnumbers, tags and essay options); `gift`: GIFT text."})
+    category = fields.Integer(metadata={"description": "Id of a category of the course's bank: it and its "
+                                                       "subcategories (default: the whole bank)."})
+    language = fields.String(validate=validate.Length(min=2, max=10), metadata={
+        "description": "Language of the texts, one of the course's (default: its default language)."})

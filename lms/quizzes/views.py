@@ -24,15 +24,15 @@ from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from lms.accounts.forms import EmptyForm
-from lms.core.errors import Conflict, NotAllowed
+from lms.core.errors import Conflict, NotAllowed, ValidationFailed
 from lms.core.forms import errors_on, status_of
-from lms.core.i18n import _, current_language
+from lms.core.i18n import LANGUAGES, _, current_language
 from lms.core.models import utcnow
 from lms.core.permissions import require
 from lms.courses import operations as course_ops
 from lms.courses.models import Course, Module
 from lms.extensions import csrf, db
-from lms.quizzes import bank
+from lms.quizzes import bank, bank_export
 from lms.quizzes import operations as ops
 from lms.quizzes.forms import AttemptForm, EssayGradeForm, QuestionImportForm
 from lms.quizzes.models import QuestionCategory, QuestionFile
@@ -193,7 +193,7 @@ def _int(value) -> int:
 # --- question bank ---------------------------------------------------------------------
 
 def _may_import(user) -> bool:
-    return user.is_authenticated and (user.is_manager or user.is_admin)
+    return bank_export.may_export(user)  # whoever may export a bank may import into it
 
 
 @bp.route("/quizzes/import", methods=["GET", "POST"])
@@ -257,7 +257,33 @@ def question_bank(slug: str):
             abort(404)
         questions = bank.questions_in(db.session, category, current_language())
     return render_template("quizzes/bank.html", course=course, categories=categories, selected=selected,
-                           questions=questions, may_import=_may_import(current_user))
+                           questions=questions, may_import=_may_import(current_user),
+                           export_language=current_language() if current_language() in (course.languages or [])
+                           else course.default_language,
+                           export_languages=[(code, LANGUAGES[code].native_name)
+                                             for code in course.languages or [] if code in LANGUAGES])
+
+
+@bp.get("/quizzes/bank/<slug>/export")
+@login_required
+def export_bank(slug: str):
+    """The bank, or one category of it, as a GIFT or Moodle XML file (staff who manage content)."""
+    require(_may_import(current_user))
+    course = course_ops.course_by_slug(db.session, slug)
+    category = bank_export.category_by_id(db.session, course, _category_arg())
+    exported = bank_export.export_bank(db.session, course, request.args.get("format", ""), category=category,
+                                       language=request.args.get("language") or None)
+    return current_app.response_class(exported.data, mimetype=exported.mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{exported.filename}"', "Cache-Control": "no-store"})
+
+
+def _category_arg() -> int | None:
+    value = request.args.get("category", "")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise ValidationFailed({"category": [_("This category is not in the course's question bank.")]})
+    return int(value)
 
 
 @bp.get("/quizzes/files/<sha256>/<path:name>")

@@ -18,7 +18,7 @@ def init_app(app: Flask) -> None:
     from lms.courses.extension_points import COMPLETION_KINDS, CONTENT_SECTIONS
     from lms.extensions import api as rest_api
     from lms.quizzes import operations as quiz_operations
-    from lms.quizzes.results import module_results
+    from lms.quizzes.results import module_results, quiz_grades
     from lms.tutors import access_rules, cli, tasks
     from lms.tutors.api import case_studies as case_studies_api
     from lms.tutors.api import cohorts as cohorts_api
@@ -27,12 +27,15 @@ def init_app(app: Flask) -> None:
     from lms.tutors.content import AssignmentContent
     from lms.tutors.demo import demo_cohort
     from lms.tutors.extension_points import (
+        GRADE_SOURCES,
         MODULE_RESULT_COLUMNS,
         QUEUE_SOURCES,
+        GradeSource,
         ModuleResultColumn,
         QueueSource,
     )
     from lms.tutors.operations.grading_queue import ASSIGNMENT_SOURCE
+    from lms.tutors.operations.moodle_grades import case_study_grades
     from lms.tutors.views import case_studies as case_studies_views
     from lms.tutors.views import cohorts as cohorts_views
     from lms.tutors.views import grading as grading_views
@@ -55,6 +58,9 @@ def init_app(app: Flask) -> None:
     QUEUE_SOURCES.add(app, QueueSource("essay", _l("Quiz essay"), quiz_operations.essay_queue_items,
                                        quiz_operations.essay_queue_describe))
     MODULE_RESULT_COLUMNS.add(app, ModuleResultColumn("quiz", _l("Quiz"), module_results))
+    # A group's grades for Moodle: each quiz's grade, then each case study's points.
+    GRADE_SOURCES.add(app, GradeSource("quiz", quiz_grades))
+    GRADE_SOURCES.add(app, GradeSource("case_study", case_study_grades))
     DEMO_DATA.add(app, demo_cohort)
 
     register_slot(app, "course.join", cohorts_views.join_slot)

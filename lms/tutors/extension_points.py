@@ -4,6 +4,8 @@
   ``tutors`` adds itself; ``quizzes`` adds its essay answers.
 - ``MODULE_RESULT_COLUMNS``: what a group's progress table shows per module besides lessons
   and case studies (``quizzes`` adds each module's quiz result).
+- ``GRADE_SOURCES``: the graded items of a group's grades export for Moodle (case studies are
+  the source ``tutors`` adds itself; ``quizzes`` adds each quiz's grade).
 """
 
 from __future__ import annotations
@@ -53,3 +55,19 @@ class ModuleResultColumn:
 
 MODULE_RESULT_COLUMNS: ExtensionPoint[ModuleResultColumn] = ExtensionPoint(
     "tutors.module_result_columns", key=lambda column: column.key)
+
+
+@dataclass(frozen=True)
+class GradeSource:
+    """Graded items of a course for the grades export.
+
+    ``fetch(session, enrolment_ids, course_id, language)`` gives, in the course's order,
+    ``[(column title in that language, highest grade possible, {enrolment id: grade})]`` for the
+    enrolments of the SELECT, in a fixed number of queries; an enrolment without a grade is left out.
+    """
+
+    kind: str
+    fetch: Callable[[Session, Select, int, str], list[tuple[str, float, dict[int, float]]]]
+
+
+GRADE_SOURCES: ExtensionPoint[GradeSource] = ExtensionPoint("tutors.grade_sources", key=lambda source: source.kind)

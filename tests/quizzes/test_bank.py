@@ -238,7 +238,17 @@ def test_the_upload_page_shows_errors_with_their_lines(client, session, make_use
     before = counts(session)
     page = upload(client, course, BAD_FILES["unbalanced braces"][1], "broken.gift")
     html = page.get_data(as_text=True)
-    assert page.status_code == 422 and "nothing was imported" in html and "Line 3:" in html
+    assert page.status_code == 422 and "nothing was imported" in html and "broken.gift, line 3:" in html
+    assert counts(session) == before
+
+
+def test_a_bad_file_is_explained_in_the_reader_s_language_and_imports_nothing(client, session, make_user, course):
+    login(client, make_user(roles=("admin",), language="sr_Latn"))
+    before = counts(session)
+    page = upload(client, course, BAD_FILES["a weight of 150%"][1], "tezine.gift")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422
+    assert "tezine.gift, red 5: Težina je van dozvoljenog opsega (150%)" in " ".join(html.split())
     assert counts(session) == before
 
 

@@ -5,8 +5,8 @@ A question type is one folder, ``lms/quizzes/types/<type>/``:
 
     __init__.py          the type: validation, the stored definition, what a trainee sees and
                          sends, grading, review, the rules of course content
-    gift.py              its GIFT mapping: which answers between braces it claims, and reading them
-    moodle_xml.py        its Moodle XML mapping: which <question> elements it claims, and reading them
+    gift.py              its GIFT mapping: which answers between braces it claims, reading and writing them
+    moodle_xml.py        its Moodle XML mapping: which <question> elements it claims, reading and writing them
     schema.py            its part of the API: the fields of a question while answering, the response
     templates/<type>.html  its template piece: the inputs, the review, the bank's answer key
 
@@ -51,24 +51,29 @@ class GiftMapping:
     ``claims(body)`` looks at the answers between the braces (escapes protected, spaces
     stripped); the types are asked by ``priority``, lowest first. ``read`` fills the parsed
     question from the ``AnswerBlock`` and says whether it could. ``text_alone`` marks the
-    type of a question written without braces."""
+    type of a question written without braces. ``write(definition, language)`` gives what
+    goes between the braces of a stored question (general feedback aside), in one language."""
 
     priority: int = 100
     claims: Callable[[str], bool] | None = None
     read: Callable[[ParsedQuestion, AnswerBlock], bool] | None = None
     text_alone: bool = False
+    write: Callable[[dict, str], str] | None = None
 
 
 @dataclass(frozen=True)
 class MoodleXmlMapping:
-    """How a question type is read from Moodle XML: the ``<question type="…">`` it comes
-    from, whether it claims one such element (types sharing an element type are asked by
-    ``priority``, lowest first), and reading it into a parsed question."""
+    """How a question type is read from and written to Moodle XML: the ``<question type="…">``
+    it comes from, whether it claims one such element (types sharing an element type are
+    asked by ``priority``, lowest first), reading it into a parsed question, and
+    ``write(definition, language, element, texts)``: the type's own children of a stored
+    question's element (``texts`` writes a text element with its embedded images)."""
 
     element_type: str
     read: Callable[[MoodleQuestion], ParsedQuestion]
     claims: Callable[[MoodleQuestion], bool] = lambda _element: True
     priority: int = 100
+    write: Callable[..., None] | None = None
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,18 @@
 """What single choice and multiple response share: answers to choose among, kept in an order
 that gives nothing away, shown shuffled or as written; their GIFT answers (``=`` and ``~``),
-Moodle's ``multichoice`` element, and their part of the API."""
+Moodle's ``multichoice`` element (read and written), and their part of the API."""
 
 from __future__ import annotations
+
+import xml.etree.ElementTree as ET
 
 from marshmallow import Schema, fields
 
 from lms.core.i18n import _, localized
 from lms.quizzes.formats import MOODLE, plain_text
-from lms.quizzes.gift_syntax import AnswerBlock
-from lms.quizzes.moodle_xml_elements import MoodleQuestion
-from lms.quizzes.parsed import ParsedAnswer, ParsedQuestion, SourceProblem
+from lms.quizzes.gift_syntax import AnswerBlock, escape, feedback_of
+from lms.quizzes.moodle_xml_elements import MoodleQuestion, XmlTexts
+from lms.quizzes.parsed import ParsedAnswer, ParsedQuestion, SourceProblem, percent
 from lms.quizzes.types.base import QuestionType, localize
 
 
@@ -95,6 +97,31 @@ def read_gift_choices(question: ParsedQuestion, answers: AnswerBlock) -> bool:
     return ok
 
 
+def authored(definition: dict) -> list[dict]:
+    """The answers in the order their author wrote them."""
+    answers = definition["answers"]
+    order = definition.get("authored") or range(len(answers))
+    return [answers[k] for k in order if 0 <= k < len(answers)]
+
+
+def write_gift_choices(definition: dict, language: str, single: bool) -> str:
+    """``=right`` (single choice), ``~%50%half``, ``~wrong``, each ``#feedback``, in the written order.
+
+    In a single choice the first answer worth 100% is written with ``=``, which is what makes
+    it a single choice; every other answer goes with ``~`` and its weight."""
+    lines, marked = [], not single
+    for answer in authored(definition):
+        if not marked and abs(answer["fraction"] - 1.0) < 1e-9:
+            marker, marked = "=", True
+        elif abs(answer["fraction"]) < 1e-9:
+            marker = "~"
+        else:
+            marker = f"~%{percent(answer['fraction'])}%"
+        lines.append(f"\n\t{marker}{escape(localized(answer['text'], language))}"
+                     f"{feedback_of(answer['feedback'], language)}")
+    return "".join(lines) + "\n"
+
+
 # --- Moodle XML: <question type="multichoice"> -----------------------------------------
 
 def moodle_single(element: MoodleQuestion) -> bool:
@@ -106,3 +133,12 @@ def read_multichoice(element: MoodleQuestion) -> ParsedQuestion:
     question.answers = element.answers(text_format=MOODLE)
     question.options["shuffle"] = element.flag("shuffleanswers", True)
     return question
+
+
+def write_multichoice(definition: dict, language: str, element: ET.Element, texts: XmlTexts, single: bool) -> None:
+    texts.value(element, "single", "true" if single else "false")
+    texts.value(element, "shuffleanswers", "true" if definition.get("shuffle", True) else "false")
+    texts.value(element, "answernumbering", "abc")
+    for answer in authored(definition):
+        texts.answer(element, answer["fraction"], localized(answer["text"], language),
+                     localized(answer["feedback"], language))

@@ -1,8 +1,9 @@
-"""JSON API of tutored groups: the groups, joining with a key, their progress table."""
+"""JSON API of tutored groups: the groups, joining with a key, their progress table, their
+grades for Moodle."""
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import Response, jsonify
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,7 +13,7 @@ from lms.core.permissions import require
 from lms.courses.models import Course
 from lms.extensions import db
 from lms.tutors.models import Cohort
-from lms.tutors.operations import cohorts
+from lms.tutors.operations import cohorts, moodle_grades
 from lms.tutors.operations.membership import join_with_key
 from lms.tutors.operations.progress import cohort_table
 from lms.tutors.schemas import (
@@ -125,6 +126,22 @@ def rotate_key(cohort_id: int):
 def cohort_progress(cohort_id: int):
     """Each member's progress per module, last activity and flags (tutors and managers)."""
     return cohort_table(db.session, _followed(cohort_id)).rows
+
+
+@blp.get("/cohorts/<int:cohort_id>/moodle-grades")
+@authenticated
+@blp.response(200, {"type": "string", "format": "binary"}, content_type="text/csv",
+              description="One row per active member: `Email address` (map it to the user's e-mail address "
+                          "in Moodle's grade import), the name, then each quiz (percent) and each case study "
+                          "(points); an empty cell where there is no grade yet.")
+@blp.alt_response(401, description=AUTH_RESPONSES[401])
+@blp.alt_response(404, description=NOT_YOURS)
+def cohort_moodle_grades(cohort_id: int):
+    """The group's grades as a CSV file for Moodle's grade import (tutors and managers of the group)."""
+    cohort = _followed(cohort_id)
+    return Response(moodle_grades.grades_csv(db.session, cohort), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{moodle_grades.grades_filename(cohort)}"',
+        "Cache-Control": "no-store"})
 
 
 @blp.post("/cohorts/join")

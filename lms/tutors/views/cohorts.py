@@ -14,7 +14,7 @@ from lms.core.permissions import require, roles_required
 from lms.extensions import db, limiter
 from lms.tutors.forms import CohortForm, CsvForm, JoinForm, WithdrawForm, version_of
 from lms.tutors.models import Cohort
-from lms.tutors.operations import cohorts, csv_enrolment
+from lms.tutors.operations import cohorts, csv_enrolment, moodle_grades
 from lms.tutors.operations.membership import (
     history_of,
     join_with_key,
@@ -243,3 +243,13 @@ def progress_csv(cohort_id: int):
     filename = f"group-{cohort.id}-progress.csv"
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+@bp.get("/cohorts/<int:cohort_id>/moodle-grades.csv")
+@login_required
+def moodle_grades_csv(cohort_id: int):
+    """The group's grades in the layout Moodle's grade import reads (its tutors and managers)."""
+    cohort = _followed(cohort_id)
+    return Response(moodle_grades.grades_csv(db.session, cohort), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{moodle_grades.grades_filename(cohort)}"',
+        "Cache-Control": "no-store"})

@@ -2,4 +2,4 @@
 
 from lms.quizzes.types.base import GiftMapping
 
-GIFT = GiftMapping(text_alone=True)
+GIFT = GiftMapping(text_alone=True)  # written as its text alone

@@ -13,4 +13,4 @@ def read(element: MoodleQuestion) -> ParsedQuestion:
     return question
 
 
-MOODLE_XML = MoodleXmlMapping("description", read=read)
+MOODLE_XML = MoodleXmlMapping("description", read=read, write=lambda _definition, _language, _element, _texts: None)

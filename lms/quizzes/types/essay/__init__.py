@@ -23,9 +23,12 @@ class Essay(QuestionType):
 
     def build(self, variants, default):
         base = variants[default]
-        return {"lines": int(base.options.get("lines") or DEFAULT_LINES),
-                "grader_info": localize(variants, lambda q: q.options.get("grader_info", "")),
-                "template": localize(variants, lambda q: q.options.get("template", ""))}
+        definition = {"lines": int(base.options.get("lines") or DEFAULT_LINES),
+                      "grader_info": localize(variants, lambda q: q.options.get("grader_info", "")),
+                      "template": localize(variants, lambda q: q.options.get("template", ""))}
+        if base.options.get("moodle"):
+            definition["moodle"] = dict(base.options["moodle"])  # Moodle's options, kept for export
+        return definition
 
     def public(self, definition, language, order):
         return {"lines": definition.get("lines", DEFAULT_LINES),

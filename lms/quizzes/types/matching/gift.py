@@ -3,8 +3,8 @@ feedback per pair (``####`` gives general feedback)."""
 
 from __future__ import annotations
 
-from lms.core.i18n import _
-from lms.quizzes.gift_syntax import BAD_WEIGHT_RE, WEIGHT_RE, AnswerBlock
+from lms.core.i18n import _, localized
+from lms.quizzes.gift_syntax import BAD_WEIGHT_RE, WEIGHT_RE, AnswerBlock, escape
 from lms.quizzes.parsed import ParsedAnswer, ParsedQuestion
 from lms.quizzes.types.base import GiftMapping
 
@@ -38,4 +38,14 @@ def read(question: ParsedQuestion, answers: AnswerBlock) -> bool:
     return ok
 
 
-GIFT = GiftMapping(priority=40, claims=claims, read=read)
+def write(definition: dict, language: str) -> str:
+    """Each item with its answer, then the answers no item has (distractors)."""
+    lines = [f"\n\t={escape(localized(stem['text'], language))} -> "
+             f"{escape(localized(definition['choices'][stem['choice']], language))}" for stem in definition["stems"]]
+    used = {stem["choice"] for stem in definition["stems"]}
+    lines += [f"\n\t= -> {escape(localized(choice, language))}"
+              for key, choice in enumerate(definition["choices"]) if key not in used]
+    return "".join(lines) + "\n"
+
+
+GIFT = GiftMapping(priority=40, claims=claims, read=read, write=write)

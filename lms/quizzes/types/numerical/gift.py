@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 
 from lms.core.i18n import _
-from lms.quizzes.gift_syntax import AnswerBlock
+from lms.quizzes.gift_syntax import AnswerBlock, escape, feedback_of, weight_of
 from lms.quizzes.parsed import ParsedAnswer, ParsedQuestion
 from lms.quizzes.types.base import GiftMapping
 
@@ -86,4 +86,21 @@ def read(question: ParsedQuestion, answers: AnswerBlock,
     return ok
 
 
-GIFT = GiftMapping(priority=20, claims=claims, read=read)
+def write(definition: dict, language: str, unit: str = "") -> str:
+    """``#`` then each accepted number as written (``=%50%1822:2#…``), then ``~#feedback`` for any other."""
+    lines = []
+    for answer in definition["answers"]:
+        if answer["low"] is None:
+            lines.append(f"\n\t~{feedback_of(answer['feedback'], language) or '#'}")
+        else:
+            written = answer.get("source") or _written(answer["low"], answer["high"])
+            lines.append(f"\n\t={weight_of(answer['fraction'])}{written}{' ' + escape(unit) if unit else ''}"
+                         f"{feedback_of(answer['feedback'], language)}")
+    return "#" + "".join(lines) + "\n"
+
+
+def _written(low: float, high: float) -> str:
+    return f"{low!r}" if low == high else f"{low!r}..{high!r}"
+
+
+GIFT = GiftMapping(priority=20, claims=claims, read=read, write=write)

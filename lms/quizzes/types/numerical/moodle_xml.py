@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
-from lms.core.i18n import _
-from lms.quizzes.moodle_xml_elements import MoodleQuestion
+import xml.etree.ElementTree as ET
+
+from lms.core.i18n import _, localized
+from lms.quizzes.moodle_xml_elements import MoodleQuestion, XmlTexts
 from lms.quizzes.parsed import ParsedAnswer, ParsedQuestion
 from lms.quizzes.types.base import MoodleXmlMapping
 
@@ -38,4 +40,36 @@ def read_numbers(element: MoodleQuestion) -> ParsedQuestion:
     return question
 
 
-MOODLE_XML = MoodleXmlMapping("numerical", read=read)
+def value_and_tolerance(answer: dict) -> tuple[str, str]:
+    """An accepted number as Moodle keeps it: a value and a tolerance (a range becomes its middle ± half)."""
+    source = answer.get("source") or ""
+    if answer["low"] is None:
+        return "*", "0"
+    value, colon, tolerance = source.partition(":")
+    if ".." not in source and _is_number(value) and (not colon or _is_number(tolerance)):
+        return value.strip(), (tolerance.strip() if colon else "0")
+    middle = (answer["low"] + answer["high"]) / 2
+    return f"{round(middle, 12)!r}", f"{round((answer['high'] - answer['low']) / 2, 12)!r}"
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def write_numbers(definition: dict, language: str, element: ET.Element, texts: XmlTexts) -> None:
+    for answer in definition["answers"]:
+        value, tolerance = value_and_tolerance(answer)
+        written = texts.answer(element, answer["fraction"], value, localized(answer["feedback"], language),
+                               fmt="moodle_auto_format")
+        # Moodle wants the tolerance before the feedback.
+        feedback = written.find("feedback")
+        written.remove(feedback)
+        texts.value(written, "tolerance", tolerance)
+        written.append(feedback)
+
+
+MOODLE_XML = MoodleXmlMapping("numerical", read=read, write=write_numbers)

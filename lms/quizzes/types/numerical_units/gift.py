@@ -60,5 +60,10 @@ def read(question: ParsedQuestion, answers: AnswerBlock) -> bool:
     return ok
 
 
+def write(definition: dict, language: str) -> str:
+    """Each accepted number followed by the answers' unit (GIFT has room for one unit only)."""
+    return numerical_gift.write(definition, language, unit=definition["units"][0]["name"])
+
+
 # Asked before numerical, which claims every answer that starts with '#'.
-GIFT = GiftMapping(priority=15, claims=claims, read=read)
+GIFT = GiftMapping(priority=15, claims=claims, read=read, write=write)

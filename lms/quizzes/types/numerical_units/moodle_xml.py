@@ -3,10 +3,12 @@ at least one unit, each with its ``<multiplier>``."""
 
 from __future__ import annotations
 
-from lms.quizzes.moodle_xml_elements import MoodleQuestion
+import xml.etree.ElementTree as ET
+
+from lms.quizzes.moodle_xml_elements import MoodleQuestion, XmlTexts
 from lms.quizzes.parsed import ParsedQuestion
 from lms.quizzes.types.base import MoodleXmlMapping
-from lms.quizzes.types.numerical.moodle_xml import read_numbers
+from lms.quizzes.types.numerical.moodle_xml import read_numbers, write_numbers
 
 
 def _units(element: MoodleQuestion) -> list[dict]:
@@ -34,5 +36,18 @@ def read(element: MoodleQuestion) -> ParsedQuestion:
     return question
 
 
+def write(definition: dict, language: str, element: ET.Element, texts: XmlTexts) -> None:
+    write_numbers(definition, language, element, texts)
+    units = ET.SubElement(element, "units")
+    for unit in definition["units"]:
+        written = ET.SubElement(units, "unit")
+        texts.value(written, "multiplier", repr(unit["multiplier"]))
+        texts.value(written, "unit_name", unit["name"])
+    texts.value(element, "unitgradingtype", 0)
+    texts.value(element, "unitpenalty", "0.1000000")
+    texts.value(element, "showunits", 3)
+    texts.value(element, "unitsleft", 0)
+
+
 # Asked before numerical, which reads the same element as a plain number.
-MOODLE_XML = MoodleXmlMapping("numerical", read=read, claims=claims, priority=90)
+MOODLE_XML = MoodleXmlMapping("numerical", read=read, claims=claims, priority=90, write=write)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from lms.quizzes.moodle_xml_elements import MoodleQuestion
+import xml.etree.ElementTree as ET
+
+from lms.core.i18n import localized
+from lms.quizzes.moodle_xml_elements import MoodleQuestion, XmlTexts
 from lms.quizzes.parsed import ParsedQuestion
 from lms.quizzes.types.base import MoodleXmlMapping
 
@@ -14,4 +17,11 @@ def read(element: MoodleQuestion) -> ParsedQuestion:
     return question
 
 
-MOODLE_XML = MoodleXmlMapping("shortanswer", read=read)
+def write(definition: dict, language: str, element: ET.Element, texts: XmlTexts) -> None:
+    texts.value(element, "usecase", 1 if definition.get("case_sensitive") else 0)
+    for answer in definition["answers"]:
+        texts.answer(element, answer["fraction"], localized(answer["text"], language),
+                     localized(answer["feedback"], language), fmt="moodle_auto_format")
+
+
+MOODLE_XML = MoodleXmlMapping("shortanswer", read=read, write=write)

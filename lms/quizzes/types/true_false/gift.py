@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from lms.quizzes.gift_syntax import AnswerBlock
+from lms.core.i18n import localized
+from lms.quizzes.gift_syntax import AnswerBlock, escape
 from lms.quizzes.parsed import ParsedQuestion
 from lms.quizzes.types.base import GiftMapping
 
@@ -26,4 +27,13 @@ def read(question: ParsedQuestion, answers: AnswerBlock) -> bool:
     return True
 
 
-GIFT = GiftMapping(priority=50, claims=claims, read=read)
+def write(definition: dict, language: str) -> str:
+    """``TRUE#feedback if wrong#feedback if right``, the feedback left out when there is none."""
+    correct = definition["correct"]
+    right = localized(definition["feedback"]["true" if correct else "false"], language)
+    wrong = localized(definition["feedback"]["false" if correct else "true"], language)
+    feedback = f"#{escape(wrong)}#{escape(right)}" if right or wrong else ""
+    return ("TRUE" if correct else "FALSE") + feedback
+
+
+GIFT = GiftMapping(priority=50, claims=claims, read=read, write=write)

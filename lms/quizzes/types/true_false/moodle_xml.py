@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from lms.quizzes.moodle_xml_elements import MoodleQuestion
+import xml.etree.ElementTree as ET
+
+from lms.core.i18n import localized
+from lms.quizzes.moodle_xml_elements import MoodleQuestion, XmlTexts
 from lms.quizzes.parsed import ParsedQuestion
 from lms.quizzes.types.base import MoodleXmlMapping
 
@@ -20,4 +23,11 @@ def read(element: MoodleQuestion) -> ParsedQuestion:
     return question
 
 
-MOODLE_XML = MoodleXmlMapping("truefalse", read=read)
+def write(definition: dict, language: str, element: ET.Element, texts: XmlTexts) -> None:
+    for value in (True, False):
+        texts.answer(element, 1.0 if definition["correct"] == value else 0.0, "true" if value else "false",
+                     localized(definition["feedback"]["true" if value else "false"], language),
+                     fmt="moodle_auto_format")
+
+
+MOODLE_XML = MoodleXmlMapping("truefalse", read=read, write=write)

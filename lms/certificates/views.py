@@ -18,8 +18,9 @@ from lms.certificates.forms import (
     VerifyForm,
     version_of,
 )
+from lms.certificates.content import DEFAULT_REMIND_DAYS
 from lms.certificates.limits import limit_lookups
-from lms.certificates.models import STATUSES, Certificate
+from lms.certificates.models import STATUSES, Certificate, CertificatePolicy
 from lms.core.audit import entries_for
 from lms.core.forms import errors_on, status_of
 from lms.core.i18n import _
@@ -84,7 +85,13 @@ def certificate_slot(enrolment=None, **_context) -> str:
     certificate = _holder_certificates().get(enrolment.id)
     if certificate is None:
         return ""
-    return render_template("certificates/_holder_slot.html", certificate=certificate)
+    refreshers, window = [], DEFAULT_REMIND_DAYS
+    if certificate.expires_at is not None and certificate.renewed_by_id is None:
+        refreshers = ops.refreshers_of(db.session, certificate.course)
+        policy = db.session.get(CertificatePolicy, certificate.course_id)
+        window = policy.remind_days if policy is not None else DEFAULT_REMIND_DAYS
+    return render_template("certificates/_holder_slot.html", certificate=certificate, refreshers=refreshers,
+                           renewal_window=window)
 
 
 # --- managers: certificates --------------------------------------------------------------

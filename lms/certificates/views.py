@@ -10,6 +10,7 @@ from lms.accounts.models import Beneficiary, User
 from lms.certificates import files
 from lms.certificates import operations as ops
 from lms.certificates.codes import format_code, normalise_code
+from lms.certificates.content import DEFAULT_REMIND_DAYS
 from lms.certificates.forms import (
     CertificateSearchForm,
     CompletionSearchForm,
@@ -18,7 +19,6 @@ from lms.certificates.forms import (
     VerifyForm,
     version_of,
 )
-from lms.certificates.content import DEFAULT_REMIND_DAYS
 from lms.certificates.limits import limit_lookups
 from lms.certificates.models import STATUSES, Certificate, CertificatePolicy
 from lms.core.audit import entries_for

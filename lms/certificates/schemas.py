@@ -1,5 +1,6 @@
 """Marshmallow schemas for certificates; input and output kept apart."""
 
+from flask import g, has_app_context
 from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import object_session
 
@@ -87,7 +88,14 @@ class CertificateSchema(Schema):
     verification_url = fields.Function(lambda c: verification_url(c.code), metadata={"type": "string"})
 
     def _renewal_courses(self, certificate) -> list[str]:
-        return [course.slug for course in refreshers_of(object_session(certificate), certificate.course)]
+        if certificate.expires_at is None:
+            return []  # a certificate that never expires needs no renewal
+        # Once per course in a request, not once per certificate of a list.
+        known = g.setdefault("renewal_courses", {}) if has_app_context() else {}
+        if certificate.course_id not in known:
+            known[certificate.course_id] = [
+                course.slug for course in refreshers_of(object_session(certificate), certificate.course)]
+        return known[certificate.course_id]
 
 
 class ManagedCertificateSchema(CertificateSchema):
@@ -110,7 +118,8 @@ class CertificatePageSchema(Schema):
 
 class CertificateQuerySchema(Schema):
     course = fields.String(validate=validate.Length(max=100), metadata={"description": "Course slug."})
-    status = fields.String(validate=validate.OneOf(STATUS_VALUES))
+    status = fields.String(validate=validate.OneOf(STATE_VALUES),
+                           metadata={"description": "valid (and in date), expired, or revoked."})
     beneficiary = fields.String(validate=validate.Length(equal=2), metadata={"description": "Beneficiary code."})
     cohort = fields.Integer(metadata={"description": "Group id."})
     issued_from = fields.Date()

@@ -20,7 +20,7 @@ from lms.certificates.forms import (
     version_of,
 )
 from lms.certificates.limits import limit_lookups
-from lms.certificates.models import STATUSES, Certificate, CertificatePolicy
+from lms.certificates.models import STATES, Certificate, CertificatePolicy
 from lms.core.audit import entries_for
 from lms.core.forms import errors_on, status_of
 from lms.core.i18n import _
@@ -111,7 +111,7 @@ def _search_form() -> tuple[CertificateSearchForm, ops.CertificateFilters]:
     if scope is not None:
         beneficiaries = [b for b in beneficiaries if b.id in scope]
     form.course.choices = [("", _("Any course"))] + [(c.slug, c.title_in()) for c in courses]
-    form.status.choices = [("", _("Any status"))] + [(key, str(label)) for key, label in STATUSES.items()]
+    form.status.choices = [("", _("Any status"))] + [(key, str(label)) for key, label in STATES.items()]
     form.beneficiary.choices = [("", _("Any beneficiary"))] + [(b.code, b.name) for b in beneficiaries]
     form.cohort.choices = [("", _("Any group"))] + [
         (str(cohort_id), name) for cohort_id, name in ops.cohorts_with_certificates(db.session, current_user)]

@@ -132,7 +132,7 @@ def test_an_expired_certificate_verifies_as_expired_not_revoked(client, session,
 def test_the_verification_page_says_expired_in_the_reader_s_language(client, session, safety, holder):
     certificate = _expire(session, certificate_of(session, complete_course(session, holder, safety["safety-basics"])))
     html = client.get(f"/verify/{certificate.grouped_code}", headers={"Accept-Language": "sq"}).get_data(as_text=True)
-    assert "Ka skaduar" in html
+    assert "Skaduar" in html and "nuk është shfuqizuar" in html
 
 
 def test_a_revoked_certificate_past_its_date_verifies_as_revoked(client, session, safety, holder, make_user):
@@ -251,3 +251,22 @@ def test_the_reminder_runs_as_a_periodic_task(app, session, safety, holder):
     queue_of(app).enqueue(remind_expiring_certificates)  # the test queue runs it at once, as the worker would
     session.expire_all()
     assert db.session.get(Certificate, soon.id).reminded_at is not None
+
+
+def test_managers_filter_certificates_by_valid_expired_and_revoked(client, session, safety, holder, make_user):
+    expired = _expire(session, certificate_of(session, complete_course(session, holder, safety["safety-basics"])))
+    in_date = certificate_of(session, complete_course(session, make_user(beneficiary="AL"), safety["safety-basics"]))
+    manager = make_user(roles=("manager",), beneficiary="AL", scope="national")
+    login(client, manager)
+
+    def codes(status):
+        body = client.api("GET", f"/api/v1/manage/certificates?status={status}&course=safety-basics").get_json()
+        return {item["code"] for item in body["items"]}
+
+    assert codes("expired") == {expired.grouped_code}
+    assert codes("valid") == {in_date.grouped_code}
+    assert codes("revoked") == set()
+    html = client.get("/manage/certificates?status=expired").get_data(as_text=True)
+    assert expired.grouped_code in html and in_date.grouped_code not in html and "tag-warn" in html
+    refused = client.api("GET", "/api/v1/manage/certificates?status=lapsed")
+    assert refused.status_code == 422 and "status" in refused.get_json()["errors"]

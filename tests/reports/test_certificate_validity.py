@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -86,3 +88,12 @@ def test_small_counts_of_expired_certificates_are_suppressed(client, small_progr
     assert cells["female"] == {"row": "female", "column": None, "value": None, "suppressed": True}
     assert cells["male"]["suppressed"] is True
     assert pivot["total"] == {"value": 3, "suppressed": False}
+
+
+def test_the_per_trainee_export_says_which_certificates_have_expired(client, small_programme, make_user):
+    login(client, make_user(roles=("manager",), beneficiary="AL", scope="national"))
+    response = client.get("/reports/export/trainees.csv", buffered=True)
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True)[1:])))
+    header = next(row for row in rows if row and row[0] == "Trainee")
+    data = [dict(zip(header, row, strict=True)) for row in rows[rows.index(header) + 1:] if len(row) == len(header)]
+    assert [row["Certificate status"] for row in data] == ["Expired"]

@@ -86,19 +86,22 @@ def send_expiry_reminders(session: Session, now: datetime) -> Reminders:
     as its e-mail, and its version makes the second run's update fail.
     """
     days_by_course = remind_days_of(session)
-    due = session.scalars(
+    refreshers: dict[int, list[Course]] = {}
+    due = list(session.scalars(
         select(Certificate).options(joinedload(Certificate.course), joinedload(Certificate.user))
         .where(Certificate.status == VALID, Certificate.renewed_by_id.is_(None),
                Certificate.reminded_at.is_(None), Certificate.expires_at > now,
                Certificate.expires_at <= now + timedelta(days=MAX_REMIND_DAYS))
-        .order_by(Certificate.expires_at, Certificate.id))
+        .order_by(Certificate.expires_at, Certificate.id)))
     sent = skipped = 0
     for certificate in due:
         days = days_by_course.get(certificate.course_id, DEFAULT_REMIND_DAYS)
         if certificate.expires_at > now + timedelta(days=days):
             continue
         certificate.reminded_at = now
-        if _tell_of_expiry(session, certificate):
+        if certificate.course_id not in refreshers:
+            refreshers[certificate.course_id] = refreshers_of(session, certificate.course)
+        if _tell_of_expiry(session, certificate, refreshers[certificate.course_id]):
             sent += 1
         else:
             skipped += 1
@@ -106,11 +109,10 @@ def send_expiry_reminders(session: Session, now: datetime) -> Reminders:
     return Reminders(sent, skipped)
 
 
-def _tell_of_expiry(session: Session, certificate: Certificate) -> bool:
+def _tell_of_expiry(session: Session, certificate: Certificate, refreshers: list[Course]) -> bool:
     user = certificate.user
     if not user.email or not user.is_active_account:
         return False
-    refreshers = refreshers_of(session, certificate.course)
     with use_language(user.language):
         text = render_template(
             "certificates/email/expiring.txt", certificate=certificate,

@@ -17,7 +17,7 @@ from lms.courses.content import check_content
 from lms.courses.importer import import_content
 from lms.courses.models import Course
 from lms.extensions import db
-from tests.certificates.conftest import certificate_of, complete_course, pdf_text
+from tests.certificates.conftest import certificate_of, complete_course, lessons_of, pdf_text
 from tests.conftest import FIXTURES, login
 
 RECERTIFICATION = FIXTURES / "recertification"
@@ -270,3 +270,32 @@ def test_managers_filter_certificates_by_valid_expired_and_revoked(client, sessi
     assert expired.grouped_code in html and in_date.grouped_code not in html and "tag-warn" in html
     refused = client.api("GET", "/api/v1/manage/certificates?status=lapsed")
     assert refused.status_code == 422 and "status" in refused.get_json()["errors"]
+
+
+def test_renewal_through_the_json_door_from_the_holder_s_certificates(client, session, safety, holder):
+    old = _expire(session, certificate_of(session, complete_course(session, holder, safety["safety-basics"])))
+    login(client, holder)
+    mine = client.api("GET", "/api/v1/me/certificates").get_json()
+    [refresher_slug] = mine[0]["renewal_courses"]
+    assert client.api("POST", "/api/v1/me/enrolments", json={"course": refresher_slug}).status_code == 201
+    [lesson] = lessons_of(session, safety[refresher_slug])
+    assert client.api("PUT", f"/api/v1/lessons/{lesson.id}/completion").status_code == 200
+    mine = client.api("GET", "/api/v1/me/certificates").get_json()
+    by_course = {item["course"]: item for item in mine}
+    assert len(mine) == 2 and by_course["safety-refresher"]["state"] == "valid"
+    assert by_course["safety-basics"]["renewed_by"] == by_course["safety-refresher"]["code"]
+    assert client.get(f"/api/v1/certificates/{old.code}").get_json()["renewed_by"]["code"] == \
+        by_course["safety-refresher"]["code"]
+
+
+def test_renewal_through_the_html_door_from_the_dashboard(client, session, safety, holder):
+    _expire(session, certificate_of(session, complete_course(session, holder, safety["safety-basics"])))
+    login(client, holder)
+    # Arta reads in Albanian, her profile's language.
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "Rinovojeni duke përfunduar një kurs rifreskimi" in dashboard and "/courses/safety-refresher" in dashboard
+    [lesson] = lessons_of(session, safety["safety-refresher"])
+    client.form("/courses/safety-refresher/enrol")
+    client.form(f"/courses/safety-refresher/lessons/{lesson.id}/done")
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "Rinovuar më" in dashboard and "Rinovojeni duke" not in dashboard

@@ -11,16 +11,18 @@ def init_app(app: Flask) -> None:
     # Imported here, when the application is built: importing the package (as any
     # ``lms.certificates.models`` import does) must not pull in its views and their imports.
     from lms.certificates import api, badges, operations, tasks, views
+    from lms.certificates.content import CertificateContent
     from lms.core.i18n import _l
     from lms.core.tasks import register
     from lms.core.web import register_nav, register_slot
-    from lms.courses.extension_points import COURSE_COMPLETED
+    from lms.courses.extension_points import CONTENT_SECTIONS, COURSE_COMPLETED
     from lms.extensions import api as rest_api
 
     app.register_blueprint(views.bp)
     app.register_blueprint(badges.bp)
     rest_api.register_blueprint(api.blp)
-    register(app, tasks.render_certificate_pdf)
+    register(app, tasks.render_certificate_pdf, tasks.remind_expiring_certificates)
+    CONTENT_SECTIONS.add(app, CertificateContent())
     # Issue inside the transaction that completes the enrolment.
     COURSE_COMPLETED.add(app, operations.on_course_completed)
     register_slot(app, "dashboard.enrolment", views.certificate_slot)

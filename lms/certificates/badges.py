@@ -3,7 +3,8 @@
 The platform is the Issuer; every course is a BadgeClass; every certificate is an
 Assertion at ``/badges/assertions/<code>.json`` naming its recipient by a salted hash of
 their e-mail address. A revoked assertion answers 410 Gone with ``revoked: true`` and the
-reason, as hosted verification expects. The assertion's address holds the verification
+reason, as hosted verification expects. A certificate with a validity period carries its
+``expires`` date; past it, the assertion is expired (not revoked) and verifiers say so. The assertion's address holds the verification
 code, so it is rate-limited like the verification page.
 """
 
@@ -80,6 +81,8 @@ def assertion_document(certificate: Certificate) -> dict:
         "issuedOn": certificate.issued_at.isoformat(),
         "evidence": verification_url(certificate.code),
     }
+    if certificate.expires_at is not None:
+        document["expires"] = certificate.expires_at.isoformat()
     if certificate.is_revoked:
         document["revoked"] = True
         document["revocationReason"] = certificate.revocation_reason

@@ -56,6 +56,7 @@ class PrintedCertificate:
     cohort_name: str | None
     beneficiary_code: str | None
     tutor_names: tuple[str, ...]
+    expires_at: datetime | None = None
 
     @classmethod
     def of(cls, certificate) -> PrintedCertificate:
@@ -67,7 +68,8 @@ class PrintedCertificate:
             issued_at=certificate.issued_at, revision=certificate.revision,
             reissued_at=certificate.reissued_at, cohort_name=certificate.cohort_name,
             beneficiary_code=certificate.beneficiary.code if (shows_group and certificate.beneficiary) else None,
-            tutor_names=tuple(certificate.tutor_names or ()) if shows_group else ())
+            tutor_names=tuple(certificate.tutor_names or ()) if shows_group else (),
+            expires_at=certificate.expires_at)
 
     @property
     def dated(self) -> datetime:
@@ -236,6 +238,8 @@ def _render(printed: PrintedCertificate, *, verify_url: str, issuer_name: str) -
     dates = [_("Issued on {date}").format(date=format_date(printed.issued_at, format="long"))]
     if printed.reissued_at:
         dates.append(_("Reissued on {date}").format(date=format_date(printed.reissued_at, format="long")))
+    if printed.expires_at:
+        dates.append(_("Valid until {date}").format(date=format_date(printed.expires_at, format="long")))
     pdf.set_xy(left, bottom - 11)
     pdf.cell(text_w, 5, " · ".join(dates))
     if footnote:

@@ -1,12 +1,16 @@
 """Marshmallow schemas for certificates; input and output kept apart."""
 
+from flask import g, has_app_context
 from marshmallow import Schema, fields, validate
+from sqlalchemy.orm import object_session
 
 from lms.certificates.codes import format_code
 from lms.certificates.files import verification_url
+from lms.certificates.operations.validity import refreshers_of
 
 TYPES = ["completion", "accomplishment"]
 STATUS_VALUES = ["valid", "revoked"]
+STATE_VALUES = ["valid", "expired", "revoked"]
 
 
 class VerifiedCourseSchema(Schema):
@@ -14,11 +18,23 @@ class VerifiedCourseSchema(Schema):
     title = fields.String(metadata={"description": "In the request's language."})
 
 
+class RenewalSchema(Schema):
+    """The certificate that renewed this one (a refresher course's)."""
+
+    code = fields.String()
+    course = fields.Nested(VerifiedCourseSchema)
+    issued_on = fields.Date()
+    status = fields.String(metadata={"enum": STATE_VALUES})
+    expires_on = fields.Date(allow_none=True)
+    verification_url = fields.String()
+
+
 class VerificationSchema(Schema):
     """What anyone may learn from a verification code."""
 
     code = fields.String(metadata={"example": "K7QM-3XJD-9PRA-T2HC"})
-    status = fields.String(metadata={"enum": STATUS_VALUES})
+    status = fields.String(metadata={"enum": STATE_VALUES, "description":
+                                     "expired: past its validity period (not revoked)."})
     type = fields.String(metadata={"enum": TYPES, "description":
                                    "completion: certificate of completion (tutored course); "
                                    "accomplishment: statement of accomplishment (self-paced course)."})
@@ -32,6 +48,8 @@ class VerificationSchema(Schema):
     revision = fields.Integer(metadata={"description": "1, raised by each reissue."})
     revoked_on = fields.Date(allow_none=True)
     revocation_reason = fields.String(allow_none=True)
+    expires_on = fields.Date(allow_none=True, metadata={"description": "None: the certificate never expires."})
+    renewed_by = fields.Nested(RenewalSchema, allow_none=True)
     verification_url = fields.String()
 
 
@@ -58,7 +76,26 @@ class CertificateSchema(Schema):
     reissued_at = fields.DateTime(allow_none=True)
     revoked_at = fields.DateTime(allow_none=True)
     revocation_reason = fields.String(allow_none=True)
+    state = fields.String(metadata={"enum": STATE_VALUES, "description": "The status, with expiry applied."})
+    expires_at = fields.DateTime(allow_none=True, metadata={"description": "None: never expires."})
+    renewed_at = fields.DateTime(allow_none=True)
+    renewed_by = fields.Function(lambda c: format_code(c.renewed_by.code) if c.renewed_by_id else None,
+                                 metadata={"type": "string", "nullable": True,
+                                           "description": "Code of the certificate that renewed this one."})
+    renewal_courses = fields.Method("_renewal_courses", metadata={
+        "type": "array", "items": {"type": "string"},
+        "description": "Slugs of the refresher courses that renew this certificate."})
     verification_url = fields.Function(lambda c: verification_url(c.code), metadata={"type": "string"})
+
+    def _renewal_courses(self, certificate) -> list[str]:
+        if certificate.expires_at is None:
+            return []  # a certificate that never expires needs no renewal
+        # Once per course in a request, not once per certificate of a list.
+        known = g.setdefault("renewal_courses", {}) if has_app_context() else {}
+        if certificate.course_id not in known:
+            known[certificate.course_id] = [
+                course.slug for course in refreshers_of(object_session(certificate), certificate.course)]
+        return known[certificate.course_id]
 
 
 class ManagedCertificateSchema(CertificateSchema):
@@ -81,7 +118,8 @@ class CertificatePageSchema(Schema):
 
 class CertificateQuerySchema(Schema):
     course = fields.String(validate=validate.Length(max=100), metadata={"description": "Course slug."})
-    status = fields.String(validate=validate.OneOf(STATUS_VALUES))
+    status = fields.String(validate=validate.OneOf(STATE_VALUES),
+                           metadata={"description": "valid (and in date), expired, or revoked."})
     beneficiary = fields.String(validate=validate.Length(equal=2), metadata={"description": "Beneficiary code."})
     cohort = fields.Integer(metadata={"description": "Group id."})
     issued_from = fields.Date()

@@ -10,6 +10,7 @@ from lms.accounts.models import Beneficiary, User
 from lms.certificates import files
 from lms.certificates import operations as ops
 from lms.certificates.codes import format_code, normalise_code
+from lms.certificates.content import DEFAULT_REMIND_DAYS
 from lms.certificates.forms import (
     CertificateSearchForm,
     CompletionSearchForm,
@@ -19,7 +20,7 @@ from lms.certificates.forms import (
     version_of,
 )
 from lms.certificates.limits import limit_lookups
-from lms.certificates.models import STATUSES, Certificate
+from lms.certificates.models import STATES, Certificate, CertificatePolicy
 from lms.core.audit import entries_for
 from lms.core.forms import errors_on, status_of
 from lms.core.i18n import _
@@ -84,7 +85,13 @@ def certificate_slot(enrolment=None, **_context) -> str:
     certificate = _holder_certificates().get(enrolment.id)
     if certificate is None:
         return ""
-    return render_template("certificates/_holder_slot.html", certificate=certificate)
+    refreshers, window = [], DEFAULT_REMIND_DAYS
+    if certificate.expires_at is not None and certificate.renewed_by_id is None:
+        refreshers = ops.refreshers_of(db.session, certificate.course)
+        policy = db.session.get(CertificatePolicy, certificate.course_id)
+        window = policy.remind_days if policy is not None else DEFAULT_REMIND_DAYS
+    return render_template("certificates/_holder_slot.html", certificate=certificate, refreshers=refreshers,
+                           renewal_window=window)
 
 
 # --- managers: certificates --------------------------------------------------------------
@@ -104,7 +111,7 @@ def _search_form() -> tuple[CertificateSearchForm, ops.CertificateFilters]:
     if scope is not None:
         beneficiaries = [b for b in beneficiaries if b.id in scope]
     form.course.choices = [("", _("Any course"))] + [(c.slug, c.title_in()) for c in courses]
-    form.status.choices = [("", _("Any status"))] + [(key, str(label)) for key, label in STATUSES.items()]
+    form.status.choices = [("", _("Any status"))] + [(key, str(label)) for key, label in STATES.items()]
     form.beneficiary.choices = [("", _("Any beneficiary"))] + [(b.code, b.name) for b in beneficiaries]
     form.cohort.choices = [("", _("Any group"))] + [
         (str(cohort_id), name) for cohort_id, name in ops.cohorts_with_certificates(db.session, current_user)]

@@ -32,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from lms.certificates.models import REVOKED
+from lms.certificates.models import REVOKED, VALID
 from lms.courses.models import ACTIVE, WITHDRAWN, Enrolment
 from lms.reports.facts import Joins, enrolment_joins, facts, population, tune, unrestricted
 from lms.reports.filters import Filters
@@ -87,6 +87,9 @@ def measure_expression(key: str, source, keys: Sequence[str], dialect: str, cuto
                                         Float),
         "certificates_issued": lambda: func.count(f.certificate_status),
         "certificates_revoked": lambda: _count_if(f.certificate_status == REVOKED),
+        "certificates_valid": lambda: _count_if(and_(f.certificate_status == VALID, f.certificate_expired == 0)),
+        "certificates_expired": lambda: _count_if(f.certificate_expired == 1),
+        "certificates_renewed": lambda: _count_if(f.certificate_renewed == 1),
         "average_final_score": lambda: cast(func.avg(f.final_score), Float),
         "awaiting_review": lambda: cast(func.coalesce(func.sum(f.awaiting), 0), Integer),
     }[key]()
@@ -201,7 +204,7 @@ def figures(session: Session, filters: Filters, scope: set[int] | None, *, dims:
     cutoff = now - timedelta(days=ACTIVE_DAYS)
     needed = {m for part in parts for m in part.measures}
     query, columns = statement(facts(filters, scope, dims=dims, measures=needed, dialect=dialect,
-                                     period=period, where=where),
+                                     period=period, where=where, now=now),
                                dims, parts, dialect, cutoff,
                                every_round=unrestricted(filters, scope, period) and not where)
     tune(session)

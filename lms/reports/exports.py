@@ -20,16 +20,17 @@ from datetime import date, datetime
 from flask import Response, current_app, stream_with_context
 from flask_babel import format_datetime
 from marshmallow import Schema
-from sqlalchemy import String, func, literal_column, select
+from sqlalchemy import String, case, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import Beneficiary, Institution, User
 from lms.accounts.reference import PROFESSIONS
 from lms.certificates.codes import GROUP
 from lms.certificates.codes import LENGTH as CODE_LENGTH
-from lms.certificates.models import STATUSES, Certificate
+from lms.certificates.models import EXPIRED, REVOKED, STATES, Certificate
 from lms.core.errors import NotFound
 from lms.core.i18n import LANGUAGES, _
+from lms.core.models import utcnow
 from lms.courses.models import Course, Enrolment
 from lms.reports import operations, schemas, tables
 from lms.reports.dimensions import DIMENSIONS
@@ -153,7 +154,9 @@ def trainee_query(filters: Filters, scope: set[int] | None, dialect: str):
                DIMENSIONS["language"].expression(), utc_day(Enrolment.enrolled_at, dialect),
                Enrolment.status, Enrolment.progress_percent, utc_day(Enrolment.last_activity_at, dialect),
                utc_day(Enrolment.completed_at, dialect), final.c.final_score, _grouped_code(Certificate.code),
-               Certificate.status),
+               # What the certificate is now: revoked, expired (past its date), or valid.
+               case((Certificate.status == REVOKED, REVOKED), (Certificate.expires_at <= utcnow(), EXPIRED),
+                    else_=Certificate.status)),
         Joins(course=Joins.needed(filters, scope).course))
     query = (query.outerjoin(Institution, Institution.id == User.institution_id)
              .outerjoin(Certificate, Certificate.enrolment_id == Enrolment.id)
@@ -176,7 +179,7 @@ def trainee_rows(session: Session, filters: Filters, scope: set[int] | None) -> 
     formats = {"tutored": _("Tutored"), "self-paced": _("Self-paced")}
     states = {"active": _("active"), "withdrawn": _("withdrawn")}
     completed_label = _("completed")
-    certificate_states = {key: str(label) for key, label in STATUSES.items()}
+    certificate_states = {key: str(label) for key, label in STATES.items()}
     query = trainee_query(filters, scope, dialect_of(session))
     tune(session)
     # Streamed with a server-side cursor for this statement only (the connection keeps its options).

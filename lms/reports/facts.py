@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app, has_app_context
-from sqlalchemy import Float, case, cast, false, func, select
+from sqlalchemy import Float, and_, case, cast, false, func, select
 from sqlalchemy.orm import Session, scoped_session
 
 from lms.accounts.models import User
-from lms.certificates.models import Certificate
+from lms.certificates.models import VALID, Certificate
+from lms.core.models import utcnow
 from lms.courses.models import Course, Enrolment
 from lms.quizzes.models import AVERAGE, FINAL_KEY, FIRST, GRADED, HIGHEST, LAST, Quiz, QuizAttempt
 from lms.reports.dimensions import COHORT, COUNTED_BENEFICIARY, COURSE, DIMENSIONS, USER
@@ -29,6 +30,8 @@ from lms.tutors.models import SUBMITTED, Cohort, CohortMembership, Submission
 # What each measure needs in the facts besides the enrolment itself.
 NEEDS = {
     "certificates_issued": "certificate", "certificates_revoked": "certificate",
+    "certificates_valid": "certificate", "certificates_expired": "certificate",
+    "certificates_renewed": "certificate",
     "average_final_score": "final_score", "median_final_score": "final_score",
     "median_days_to_completion": "days", "awaiting_review": "awaiting",
 }
@@ -140,8 +143,10 @@ def enrolment_joins(query, joins: Joins = Joins()):
 
 
 def facts(filters: Filters, scope: set[int] | None, *, dims: Sequence[str], measures: Iterable[str],
-          dialect: str, period: bool = True, where: Sequence = ()):
-    """One row per enrolment of the population, with the dimension keys and what the measures read."""
+          dialect: str, period: bool = True, where: Sequence = (), now: datetime | None = None):
+    """One row per enrolment of the population, with the dimension keys and what the measures read.
+
+    ``now`` is the moment a certificate's expiry is judged at (by default, the present)."""
     needs = {NEEDS[m] for m in measures if m in NEEDS}
     basis = basis_column(filters)
     columns = [Enrolment.id.label("enrolment_id"), Enrolment.user_id.label("user_id"),
@@ -151,7 +156,11 @@ def facts(filters: Filters, scope: set[int] | None, *, dims: Sequence[str], meas
     if "days" in needs:
         columns.append(days_between(Enrolment.enrolled_at, Enrolment.completed_at, dialect).label("days"))
     if "certificate" in needs:
-        columns.append(Certificate.status.label("certificate_status"))
+        moment = now or utcnow()
+        columns += [Certificate.status.label("certificate_status"),
+                    case((and_(Certificate.status == VALID, Certificate.expires_at <= moment), 1),
+                         else_=0).label("certificate_expired"),
+                    case((Certificate.renewed_by_id.is_not(None), 1), else_=0).label("certificate_renewed")]
     joins = Joins.needed(filters, scope, dims, cohort=bool(where))
     final = awaiting = None
     if "final_score" in needs:

@@ -49,6 +49,12 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
             _l("Certificates issued for the enrolments, revoked ones included.")),
     Measure("certificates_revoked", _l("Certificates revoked"), COUNT,
             _l("Certificates of the enrolments that are revoked now.")),
+    Measure("certificates_valid", _l("Certificates valid now"), COUNT,
+            _l("Certificates neither revoked nor past their validity period.")),
+    Measure("certificates_expired", _l("Certificates expired"), COUNT,
+            _l("Certificates past their validity period (not revoked).")),
+    Measure("certificates_renewed", _l("Certificates renewed"), COUNT,
+            _l("Certificates renewed by the holder's completion of a refresher course.")),
     Measure("average_final_score", _l("Average final score"), SCORE,
             _l("Mean grade of the final assessment, among enrolments with a graded attempt.")),
     Measure("median_final_score", _l("Median final score"), SCORE,
@@ -66,5 +72,6 @@ ROUND_MEASURES = {"median_grading_hours"}
 
 # The measures shown as headline figures, in order.
 HEADLINE = ("enrolled", "trainees", "active", "completed", "trainees_completed", "completion_rate",
-            "withdrawn", "certificates_issued", "certificates_revoked", "average_final_score",
+            "withdrawn", "certificates_issued", "certificates_revoked", "certificates_valid",
+            "certificates_expired", "certificates_renewed", "average_final_score",
             "median_final_score", "median_days_to_completion", "median_grading_hours", "awaiting_review")

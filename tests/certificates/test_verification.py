@@ -60,7 +60,7 @@ def test_the_answer_shows_only_what_verifies_the_certificate(client, certificate
     body = client.get(f"/api/v1/certificates/{certificate.code}").get_json()
     assert set(body) == {"code", "status", "type", "type_label", "holder_name", "course", "hours",
                          "completed_on", "issued_on", "reissued_on", "revision", "revoked_on",
-                         "revocation_reason", "verification_url"}
+                         "revocation_reason", "expires_on", "renewed_by", "verification_url"}
     assert body["status"] == "valid" and body["type"] == "accomplishment"
     flat = str(body)
     for private in ("jelena@example.org", "psychologist", "female", "Serbia", "user_id", "email"):

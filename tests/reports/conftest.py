@@ -361,6 +361,10 @@ def expected_measures(specs: list[EnrolmentSpec], now: datetime = NOW) -> dict:
         "completion_rate": 100.0 * len(completed) / len(specs) if specs else None,
         "certificates_issued": sum(1 for s in specs if s.certificate),
         "certificates_revoked": sum(1 for s in specs if s.certificate == "revoked"),
+        # The statistics fixture's courses give no validity period: nothing expires or is renewed.
+        "certificates_valid": sum(1 for s in specs if s.certificate == "valid"),
+        "certificates_expired": 0,
+        "certificates_renewed": 0,
         "average_final_score": sum(finals) / len(finals) if finals else None,
         "median_final_score": statistics.median(finals) if finals else None,
         "median_days_to_completion": statistics.median(days) if days else None,

@@ -39,9 +39,18 @@ from lms.certificates.operations.manual_completion import (
     enrolments_to_complete,
     record_manual_completion,
 )
+from lms.certificates.operations.validity import (
+    Reminders,
+    add_months,
+    expiry_date,
+    refreshers_of,
+    renew_earlier_certificates,
+    send_expiry_reminders,
+)
 
 __all__ = [
-    "MAX_REASON_LENGTH", "CertificateFilters", "ManualCompletion", "certificate_by_code", "certificate_by_id",
+    "MAX_REASON_LENGTH", "CertificateFilters", "ManualCompletion", "Reminders", "add_months", "expiry_date",
+    "refreshers_of", "renew_earlier_certificates", "send_expiry_reminders", "certificate_by_code", "certificate_by_id",
     "certificate_filters", "certificate_for_download", "certificate_language", "certificate_of_enrolment",
     "certificate_to_manage", "certificates_of_holder", "cohort_certificates", "cohorts_with_certificates",
     "enrolments_to_complete", "issue_certificate", "managed_certificates", "may_manage_certificates",

@@ -16,6 +16,7 @@ from lms.accounts.models import User
 from lms.certificates import files
 from lms.certificates.codes import generate_code
 from lms.certificates.models import ACCOMPLISHMENT, COMPLETION, VALID, Certificate
+from lms.certificates.operations.validity import expiry_date, renew_earlier_certificates
 from lms.certificates.tasks import render_certificate_pdf
 from lms.core.errors import Conflict
 from lms.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, use_language
@@ -74,7 +75,8 @@ def issue_certificate(session: Session, enrolment: Enrolment) -> Certificate:
             kind=COMPLETION if course.is_tutored else ACCOMPLISHMENT, code=generate_code(),
             status=VALID, issued_at=utcnow(), completed_at=enrolment.completed_at,
             course_version=enrolment.completed_version or course.version, revision=1,
-            badge_salt=salt, badge_identity=recipient_hash(enrolment.user.email, salt))
+            badge_salt=salt, badge_identity=recipient_hash(enrolment.user.email, salt),
+            expires_at=expiry_date(session, course.id, enrolment.completed_at))
         take_snapshot(session, certificate, enrolment)
         try:
             with session.begin_nested():
@@ -91,8 +93,10 @@ def issue_certificate(session: Session, enrolment: Enrolment) -> Certificate:
 
 
 def on_course_completed(session: Session, enrolment: Enrolment) -> None:
-    """Listener of ``COURSE_COMPLETED``: issue inside the completing transaction."""
-    issue_certificate(session, enrolment)
+    """Listener of ``COURSE_COMPLETED``: issue inside the completing transaction; a
+    refresher's certificate renews the holder's earlier ones it names."""
+    certificate = issue_certificate(session, enrolment)
+    renew_earlier_certificates(session, certificate)
 
 
 def tell_holder(session: Session, certificate: Certificate, event: str) -> None:

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from lms.accounts.models import Beneficiary
 from lms.certificates.codes import normalise_code
-from lms.certificates.models import REVOKED, VALID, Certificate
+from lms.certificates.models import EXPIRED, REVOKED, VALID, Certificate
 from lms.certificates.pdf import PrintedCertificate
 from lms.core.errors import NotAllowed
 from lms.core.i18n import _
+from lms.core.models import utcnow
 from lms.courses.extension_points import enrolments_of_cohort
 from lms.courses.models import Course
 
@@ -41,7 +42,7 @@ def certificate_filters(session: Session, *, course: str | None = None, status: 
         course_id = session.scalar(select(Course.id).where(Course.slug == course)) or -1
     if beneficiary:
         beneficiary_id = session.scalar(select(Beneficiary.id).where(Beneficiary.code == beneficiary.upper())) or -1
-    return CertificateFilters(course_id=course_id, status=status if status in (VALID, REVOKED) else None,
+    return CertificateFilters(course_id=course_id, status=status if status in (VALID, EXPIRED, REVOKED) else None,
                               beneficiary_id=beneficiary_id, cohort_id=cohort_id, issued_from=issued_from,
                               issued_to=issued_to, q=q)
 
@@ -84,8 +85,13 @@ def managed_certificates(user, filters: CertificateFilters) -> Select:
         query = query.where(Certificate.beneficiary_id == filters.beneficiary_id)
     if filters.course_id is not None:
         query = query.where(Certificate.course_id == filters.course_id)
-    if filters.status in (VALID, REVOKED):
-        query = query.where(Certificate.status == filters.status)
+    if filters.status == REVOKED:
+        query = query.where(Certificate.status == REVOKED)
+    elif filters.status in (VALID, EXPIRED):
+        now = utcnow()
+        in_date = or_(Certificate.expires_at.is_(None), Certificate.expires_at > now)
+        query = query.where(Certificate.status == VALID,
+                            in_date if filters.status == VALID else Certificate.expires_at <= now)
     if filters.cohort_id is not None:
         query = query.where(Certificate.cohort_id == filters.cohort_id)
     if filters.issued_from is not None:

@@ -60,7 +60,7 @@ def verification_facts(certificate: Certificate) -> dict:
     """What anyone may learn from a verification code — and nothing else about the holder."""
     return {
         "code": format_code(certificate.code),
-        "status": certificate.status,
+        "status": certificate.state,
         "type": certificate.kind,
         "type_label": certificate.kind_label,
         "holder_name": certificate.holder_name,
@@ -72,5 +72,16 @@ def verification_facts(certificate: Certificate) -> dict:
         "revision": certificate.revision,
         "revoked_on": certificate.revoked_at.date() if certificate.revoked_at else None,
         "revocation_reason": certificate.revocation_reason if certificate.is_revoked else None,
+        "expires_on": certificate.expires_at.date() if certificate.expires_at else None,
+        "renewed_by": _renewal(certificate.renewed_by) if certificate.renewed_by_id else None,
         "verification_url": files.verification_url(certificate.code),
     }
+
+
+def _renewal(renewal: Certificate) -> dict:
+    """The certificate that renewed one: its code and page, its course, how long it is valid."""
+    return {"code": format_code(renewal.code), "course": {"slug": renewal.course.slug,
+                                                         "title": renewal.course.title_in()},
+            "issued_on": renewal.issued_at.date(), "status": renewal.state,
+            "expires_on": renewal.expires_at.date() if renewal.expires_at else None,
+            "verification_url": files.verification_url(renewal.code)}

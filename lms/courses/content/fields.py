@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lms.core.i18n import LANGUAGES
+from lms.courses.content.translation_records import split_record
 from lms.courses.yamlfile import LineDict, LineList
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -117,4 +118,8 @@ def read_text(path: Path, problems: Problems) -> str | None:
     except OSError as exc:
         problems.add(path, 1, f"cannot read the file: {exc.strerror}")
         return None
-    return text.replace("\r\n", "\n").lstrip("\ufeff")
+    text = text.replace("\r\n", "\n").lstrip("\ufeff")
+    if path.suffix in (".md", ".gift"):
+        # A translation's record of its English source is not text: blanked, lines kept.
+        text = split_record(text)[1]
+    return text

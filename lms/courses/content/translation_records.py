@@ -1,6 +1,6 @@
 """Which English text each translation was made from, so that a stale one is found.
 
-Every translated Markdown or GIFT file starts with one line recording the English file it
+Every translated Markdown or GIFT file ends with one line recording the English file it
 translates, paragraph by paragraph (a paragraph is text between blank lines; in GIFT, a
 question):
 
@@ -11,6 +11,8 @@ question):
 ``lms content check`` compares it with the English file as it is now and names the
 paragraphs that changed since. The line survives the Serbian transliteration (an HTML
 comment and a GIFT comment are never converted) and is never shown: ``read_text`` blanks it.
+At the end, it leaves every line of the translation where it was, as a translator (and the
+checker's ``file:line``) expects.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ from pathlib import Path
 from lms.core.i18n import LANGUAGES
 
 SUFFIXES = (".md", ".gift")
-_RECORD = re.compile(r"\A(?:<!--|//) source (?P<language>[A-Za-z_]+) (?P<digest>[0-9a-f]{12}):"
-                     r"(?P<paragraphs>(?: [0-9a-f]{8})*) ?(?:-->)?[ \t]*(?:\n|\Z)")
+_RECORD = re.compile(r"(?m)^(?:<!--|//) source (?P<language>[A-Za-z_]+) (?P<digest>[0-9a-f]{12}):"
+                     r"(?P<paragraphs>(?: [0-9a-f]{8})*) ?(?:-->)?[ \t]*\n?\Z")
 _TRANSLATION = re.compile(r"^(?P<stem>.+)\.(?P<language>[A-Za-z_]+)(?P<suffix>\.md|\.gift)$")
 
 
@@ -65,11 +67,11 @@ class Translation:
 def split_record(text: str) -> tuple[Record | None, str]:
     """The record line of a translation (or None) and the text with that line blanked (line
     numbers stay as in the file)."""
-    match = _RECORD.match(text)
+    match = _RECORD.search(text)
     if match is None:
         return None, text
     record = Record(match["language"], match["digest"], tuple(match["paragraphs"].split()))
-    return record, "\n" + text[match.end():] if match.group().endswith("\n") else ""
+    return record, text[:match.start()]
 
 
 def paragraphs(text: str) -> list[Paragraph]:
@@ -145,10 +147,10 @@ def mark_reviewed(translation: Translation) -> bool:
     """Record that ``translation`` is in step with its English file as it is now; True if changed."""
     text = translation.path.read_text(encoding="utf-8").lstrip("\ufeff")
     _record, body = split_record(text)
-    if _record is not None:
-        body = body[1:] if body.startswith("\n") else body
-    line = record_line(translation.source.read_text(encoding="utf-8"), translation.source_language, translation.path.suffix)
-    updated = f"{line}\n{body}"
+    line = record_line(translation.source.read_text(encoding="utf-8"), translation.source_language,
+                       translation.path.suffix)
+    body = body.rstrip("\n")
+    updated = f"{body}\n\n{line}\n"
     if updated == text:
         return False
     translation.path.write_text(updated, encoding="utf-8")

@@ -20,7 +20,11 @@ class CourseSummarySchema(Schema):
     summary = LocalizedField(metadata={"type": "string"})
     hours = fields.Float()
     pass_mark = fields.Integer()
-    languages = fields.List(fields.String())
+    languages = fields.List(fields.String(), metadata={"description": "The languages the course declares."})
+    complete_languages = fields.List(fields.String(), metadata={
+        "description": "The languages every text of the course exists in, in step with the English."})
+    language_completeness = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "Per language, the percentage of the course's texts translated and in step with the English."})
     module_count = fields.Integer()
     lesson_count = fields.Integer()
 

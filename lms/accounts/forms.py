@@ -16,6 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from lms.accounts.reference import GENDERS, MANAGER_SCOPES, PROFESSIONS, ROLES
 from lms.core.forms import Form, coerce_id
 from lms.core.i18n import LANGUAGES, _l
+from lms.core.web import footnote_for
 
 
 class LoginForm(Form):
@@ -29,7 +30,7 @@ class ProfileFields:
 
     @staticmethod
     def fill(form, beneficiaries, institutions):
-        form.beneficiary_id.choices = [("", _l("Choose…"))] + [(str(b.id), b.name) for b in beneficiaries]
+        form.beneficiary_id.choices = [("", _l("Choose…"))] + [(str(b.id), b.name) for b in footnote_for(beneficiaries)]
         form.institution_id.choices = [("", _l("Not listed / none"))] + [
             # Institution names are data, as the administrator typed them (marked for the i18n checks).
             (str(i.id), i.name, {"data-beneficiary": str(i.beneficiary_id), "data-content": ""})

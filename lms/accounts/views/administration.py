@@ -15,6 +15,7 @@ from lms.core import mail
 from lms.core.forms import errors_on, status_of
 from lms.core.i18n import _
 from lms.core.permissions import roles_required
+from lms.core.web import footnote_for
 from lms.extensions import db
 
 
@@ -24,7 +25,7 @@ def admin_users():
     form = UserSearchForm(request.args)
     beneficiaries, _institutions = ops.beneficiaries_and_institutions(db.session)
     form.role.choices = [("", _("Any role"))] + list(ROLES.items())
-    form.beneficiary.choices = [("", _("Any beneficiary"))] + [(b.code, b.name) for b in beneficiaries]
+    form.beneficiary.choices = [("", _("Any beneficiary"))] + [(b.code, b.name) for b in footnote_for(beneficiaries)]
     query = select(User).order_by(User.full_name, User.id)
     if form.q.data:
         pattern = f"%{form.q.data.strip().lower()}%"
@@ -44,7 +45,7 @@ def admin_user(user_id: int):
     user = db.get_or_404(User, user_id)
     form = AdminUserForm()
     beneficiaries, _institutions = ops.beneficiaries_and_institutions(db.session)
-    form.beneficiary_id.choices = [("", _("None"))] + [(str(b.id), b.name) for b in beneficiaries]
+    form.beneficiary_id.choices = [("", _("None"))] + [(str(b.id), b.name) for b in footnote_for(beneficiaries)]
     if request.method == "GET":
         form.roles.data = sorted(user.roles)
         form.manager_scope.data = user.manager_scope or ""
@@ -83,7 +84,7 @@ def institutions():
     beneficiaries, all_institutions = ops.beneficiaries_and_institutions(db.session)
     beneficiaries = [b for b in beneficiaries if b.can_be_managed_by(current_user)]
     form = InstitutionForm()
-    form.beneficiary_id.choices = [(str(b.id), b.name) for b in beneficiaries]
+    form.beneficiary_id.choices = [(str(b.id), b.name) for b in footnote_for(beneficiaries)]
     if form.validate_on_submit():
         with errors_on(form):
             ops.create_institution(db.session, current_user, beneficiary_id=form.beneficiary_id.data,

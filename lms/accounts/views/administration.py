@@ -7,8 +7,15 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from lms.accounts import operations as ops
-from lms.accounts.forms import AdminUserForm, EmptyForm, InstitutionForm, UserSearchForm
+from lms.accounts.forms import (
+    AdminUserForm,
+    EmptyForm,
+    InstitutionForm,
+    InstitutionNamesForm,
+    UserSearchForm,
+)
 from lms.accounts.models import Beneficiary, User, UserRole
+from lms.accounts.operations.institution_names import TRANSLATED as TRANSLATED_NAMES
 from lms.accounts.reference import ADMIN, MANAGER, ROLES
 from lms.accounts.views.blueprint import bp
 from lms.core import mail
@@ -93,3 +100,21 @@ def institutions():
             return redirect(url_for("accounts.institutions"))
     grouped = {b: [i for i in all_institutions if i.beneficiary_id == b.id] for b in beneficiaries}
     return render_template("accounts/institutions.html", form=form, grouped=grouped), status_of(form)
+
+
+@bp.route("/admin/institutions/<int:institution_id>", methods=["GET", "POST"])
+@roles_required(ADMIN, MANAGER)
+def institution_names(institution_id: int):
+    """An institution's name in every language (registration, statistics and exports show it)."""
+    institution = ops.institution_for_translation(db.session, current_user, institution_id)
+    footnote_for([institution.beneficiary])
+    form = InstitutionNamesForm(data={"version": institution.version, **(institution.names or {})})
+    if form.validate_on_submit():
+        with errors_on(form):
+            ops.translate_institution(db.session, current_user, institution,
+                                      {code: form[code].data for code in TRANSLATED_NAMES},
+                                      form.version_read())
+            flash(_("The institution's names have been saved."), "success")
+            return redirect(url_for("accounts.institutions"))
+    return render_template("accounts/institution_names.html", form=form, institution=institution,
+                           languages=TRANSLATED_NAMES), status_of(form)

@@ -95,7 +95,8 @@ class LessonSchema(Schema):
     language = fields.String(attribute="page.language", metadata={"description": "Language of the text returned."})
     fallback = fields.Boolean(attribute="page.fallback",
                               metadata={"description": "True when the text is neither in the language asked for "
-                                                       "nor in the language of the reader's tutored group."})
+                                                       "nor in the language of the reader's tutored group, but "
+                                                       "in the closest language that has it (English last)."})
     html = fields.String(attribute="page.html", metadata={"description": "Sanitised HTML of the lesson."})
     completed = fields.Function(lambda view: None if view.preview else view.completed, allow_none=True,
                                 metadata={"type": "boolean", "description": "None when previewing (staff)."})

@@ -36,7 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
         hops = app.config["LMS_PROXY_FIX"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from lms.core.i18n import babel_locale_selector, install_jinja_gettext
+    from lms.core.i18n import babel_locale_selector, init_language_chains, install_jinja_gettext
     from lms.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -47,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=babel_locale_selector)
     install_jinja_gettext(app)
+    init_language_chains(app)
     csrf.init_app(app)
     limiter.init_app(app)
     app.config.setdefault("API_SPEC_OPTIONS", _api_spec_options())

@@ -71,6 +71,8 @@ def load_config(instance_path: Path) -> dict:
         "LMS_CONTENT_DIR": env("LMS_CONTENT_DIR") or str(PROJECT_ROOT / "content"),
         "LMS_TRANSLATIONS_DIR": env("LMS_TRANSLATIONS_DIR") or str(PROJECT_ROOT / "translations"),
         "LMS_DEFAULT_LANGUAGE": env("LMS_DEFAULT_LANGUAGE") or "en",
+        # Overrides of the languages read before English (lms.core.i18n.CLOSE_LANGUAGES).
+        "LMS_LANGUAGE_CHAINS": env("LMS_LANGUAGE_CHAINS") or "",
         "LMS_DEMO_ACCOUNTS": _bool(env("LMS_DEMO_ACCOUNTS"), default=database_url.startswith("sqlite")),
         "LMS_REGISTRATION_OPEN": _bool(env("LMS_REGISTRATION_OPEN"), default=True),
         "LMS_PASSWORD_RESET_MAX_AGE": _int("LMS_PASSWORD_RESET_MAX_AGE", 3 * 24 * 3600),

@@ -11,6 +11,8 @@ from lms.accounts import operations as ops
 from lms.accounts.models import ApiToken, User
 from lms.accounts.reference import ADMIN
 from lms.accounts.schemas import (
+    InstitutionNamesInSchema,
+    InstitutionNamesSchema,
     MeSchema,
     OutboxMailSchema,
     SessionOutSchema,
@@ -131,3 +133,25 @@ def retry_mail(mail_id: int):
     if row is None:
         raise NotFound()
     return mail.retry_mail(db.session, row)
+
+
+@blp.get("/institutions")
+@blp.response(200, InstitutionNamesSchema(many=True))
+def list_institutions():
+    """Every institution (public: registration offers them), named in the request's language."""
+    return ops.beneficiaries_and_institutions(db.session)[1]
+
+
+@blp.put("/admin/institutions/<int:institution_id>/names")
+@authenticated
+@blp.arguments(InstitutionNamesInSchema)
+@blp.response(200, InstitutionNamesSchema)
+@blp.alt_response(401, description=AUTH_RESPONSES[401])
+@blp.alt_response(403, description="Administrators, and the managers of the institution's beneficiary, only.")
+@blp.alt_response(404, description="No such institution.")
+@blp.alt_response(409, description="Someone changed the names since the version given.")
+@blp.alt_response(422, description="An unknown language code or a name that is too long.")
+def translate_institution(data, institution_id: int):
+    """Set an institution's names in the other languages (English is its own name)."""
+    institution = ops.institution_for_translation(db.session, current_user, institution_id)
+    return ops.translate_institution(db.session, current_user, institution, data["names"], data["version"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     PasswordField,
     SelectField,
     SelectMultipleField,
@@ -13,9 +14,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from lms.accounts.operations.institution_names import TRANSLATED as TRANSLATED_NAMES
 from lms.accounts.reference import GENDERS, MANAGER_SCOPES, PROFESSIONS, ROLES
 from lms.core.forms import Form, coerce_id
 from lms.core.i18n import LANGUAGES, _l
+from lms.core.web import footnote_for
 
 
 class LoginForm(Form):
@@ -29,11 +32,11 @@ class ProfileFields:
 
     @staticmethod
     def fill(form, beneficiaries, institutions):
-        form.beneficiary_id.choices = [("", _l("Choose…"))] + [(str(b.id), b.name) for b in beneficiaries]
+        form.beneficiary_id.choices = [("", _l("Choose…"))] + [(str(b.id), b.name) for b in footnote_for(beneficiaries)]
         form.institution_id.choices = [("", _l("Not listed / none"))] + [
-            # Institution names are data, as the administrator typed them (marked for the i18n checks).
-            (str(i.id), i.name, {"data-beneficiary": str(i.beneficiary_id), "data-content": ""})
-            for i in institutions]
+            # Institution names are data, in the reader's language when someone has translated them.
+            (str(i.id), i.name_in(), {"data-beneficiary": str(i.beneficiary_id), "data-content": ""})
+            for i in sorted(institutions, key=lambda i: i.name_in().casefold())]
         form.profession.choices = [("", _l("Choose…"))] + list(PROFESSIONS.items())
         form.gender.choices = [("", _l("Not given"))] + list(GENDERS.items())
         form.language.choices = [(code, lang.native_name) for code, lang in LANGUAGES.items()]
@@ -112,3 +115,22 @@ class AdminUserForm(Form):
 class InstitutionForm(Form):
     beneficiary_id = SelectField(_l("Beneficiary"), coerce=coerce_id, validate_choice=False)
     name = StringField(_l("Institution name"), validators=[DataRequired(message=_l("Enter the name.")), Length(max=200)])
+
+
+class InstitutionNamesForm(Form):
+    """The institution's name in each language but English (its ``name``): one field per language."""
+
+    version = HiddenField()
+
+    def version_read(self) -> int:
+        """The version the page showed; a missing or garbled one is 0, which no record has, so
+        the save is refused as stale rather than overwriting anything."""
+        try:
+            return int(self.version.data or 0)
+        except (TypeError, ValueError):
+            return 0
+
+
+for _code in TRANSLATED_NAMES:
+    setattr(InstitutionNamesForm, _code, StringField(
+        LANGUAGES[_code].native_name, validators=[Optional(), Length(max=200, message=_l("200 characters at most."))]))

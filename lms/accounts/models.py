@@ -17,6 +17,7 @@ from lms.accounts.reference import (
     REGIONAL,
     TUTOR,
 )
+from lms.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, localized
 from lms.core.models import Base, JSONType, utcnow
 
 
@@ -52,9 +53,33 @@ class Institution(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiary.id"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200))  # in English: the name every language falls back to
+    # The name in the other languages ({language: name}), kept by administrators and managers.
+    names: Mapped[dict | None] = mapped_column(JSONType)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     beneficiary: Mapped[Beneficiary] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def name_in(self, language: str | None = None) -> str:
+        """The name in ``language`` (the reader's), else in the closest language that has it."""
+        return institution_name(self.name, self.names, language)
+
+    @property
+    def missing_languages(self) -> list[str]:
+        """The languages (English aside) the name has not been written in yet."""
+        names = self.names or {}
+        return [code for code in LANGUAGES if code != DEFAULT_LANGUAGE and not names.get(code)]
+
+    def can_be_translated_by(self, user: User) -> bool:
+        """Who may keep its names: whoever looks after its beneficiary's data."""
+        return self.beneficiary.can_be_managed_by(user)
+
+
+def institution_name(name: str, names: dict | None, language: str | None = None) -> str:
+    """An institution's name in a language, from its two columns (for rows read without the model)."""
+    return localized({DEFAULT_LANGUAGE: name, **(names or {})}, language)
 
 
 class UserRole(Base):

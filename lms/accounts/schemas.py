@@ -16,7 +16,24 @@ class BeneficiarySchema(Schema):
 
 class InstitutionSchema(Schema):
     id = fields.Integer()
-    name = fields.String()
+    name = fields.Function(lambda institution: institution.name_in(), metadata={
+        "type": "string", "description": "In the request's language, else the closest one that has it."})
+
+
+class InstitutionNamesSchema(InstitutionSchema):
+    """An institution with its names in every language (English is ``english_name``)."""
+
+    beneficiary = fields.Function(lambda institution: institution.beneficiary.code, metadata={"type": "string"})
+    english_name = fields.String(attribute="name")
+    names = fields.Dict(keys=fields.String(), values=fields.String(), attribute="names", allow_none=True)
+    missing_languages = fields.List(fields.String())
+    version = fields.Integer()
+
+
+class InstitutionNamesInSchema(Schema):
+    names = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True), required=True, metadata={
+        "description": "Name by language code (sq, bs, sr_Latn, sr_Cyrl, mk, cnr); an empty name removes one."})
+    version = fields.Integer(required=True, metadata={"description": "The version read; a stale one is refused (409)."})
 
 
 class MeSchema(Schema):

@@ -17,7 +17,7 @@ from lms.certificates.files import verification_url
 from lms.certificates.limits import limit_lookups
 from lms.certificates.models import KINDS, Certificate
 from lms.core.errors import NotFound
-from lms.core.i18n import _, use_language
+from lms.core.i18n import LANGUAGES, _, use_language
 from lms.core.urls import absolute_url
 from lms.courses.models import Course
 from lms.extensions import db
@@ -32,7 +32,10 @@ def issuer_url() -> str:
     return absolute_url("badges.issuer")
 
 
-def badge_class_url(course: Course) -> str:
+def badge_class_url(course: Course, language: str | None = None) -> str:
+    """The course's badge; in one language (a certificate's) when ``language`` is given."""
+    if language and language != course.default_language and language in LANGUAGES:
+        return absolute_url("badges.badge_class_in", slug=course.slug, language=language)
     return absolute_url("badges.badge_class", slug=course.slug)
 
 
@@ -51,19 +54,20 @@ def issuer_document() -> dict:
     return document
 
 
-def badge_class_document(course: Course) -> dict:
-    """The course as a badge, described in the course's own language."""
+def badge_class_document(course: Course, language: str | None = None) -> dict:
+    """The course as a badge, described in ``language`` (a certificate's), else the course's own."""
+    language = language if language in LANGUAGES else course.default_language
     kind = "completion" if course.is_tutored else "accomplishment"
-    with use_language(course.default_language):
-        name = _("{kind}: {course}").format(kind=KINDS[kind], course=course.title_in(course.default_language))
-        description = course.summary_in(course.default_language) or name
+    with use_language(language):
+        name = _("{kind}: {course}").format(kind=KINDS[kind], course=course.title_in(language))
+        description = course.summary_in(language) or name
         if course.is_tutored:
             criteria = _("Complete every requirement of the tutored course in a group guided by a HELP "
                          "tutor: the lessons, the assessments and the case-study work the tutor accepts.")
         else:
             criteria = _("Complete every requirement of the self-paced course: its lessons and assessments.")
     return {
-        "@context": CONTEXT, "type": "BadgeClass", "id": badge_class_url(course),
+        "@context": CONTEXT, "type": "BadgeClass", "id": badge_class_url(course, language),
         "name": name, "description": description,
         "image": absolute_url("badges.static", filename=BADGE_IMAGE),
         "criteria": {"id": absolute_url("courses.course", slug=course.slug), "narrative": criteria},
@@ -76,7 +80,7 @@ def assertion_document(certificate: Certificate) -> dict:
         "@context": CONTEXT, "type": "Assertion", "id": assertion_url(certificate),
         "recipient": {"type": "email", "hashed": True, "salt": certificate.badge_salt,
                       "identity": certificate.badge_identity},
-        "badge": badge_class_url(certificate.course),
+        "badge": badge_class_url(certificate.course, certificate.language),
         "verification": {"type": "HostedBadge"},
         "issuedOn": certificate.issued_at.isoformat(),
         "evidence": verification_url(certificate.code),
@@ -108,6 +112,15 @@ def badge_class(slug: str):
     if course is None:
         raise NotFound()
     return _json(badge_class_document(course))
+
+
+@bp.get("/classes/<slug>/<language>.json")
+def badge_class_in(slug: str, language: str):
+    """The badge in one of the course's languages (a certificate's badge names this one)."""
+    course = db.session.scalar(db.select(Course).where(Course.slug == slug))
+    if course is None or language not in LANGUAGES or not course.offers(language):
+        raise NotFound()
+    return _json(badge_class_document(course, language))
 
 
 @bp.get("/assertions/<code>.json")

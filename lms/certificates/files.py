@@ -24,6 +24,7 @@ from flask import Flask, Response, current_app, send_file
 from lms.certificates.codes import format_code
 from lms.certificates.models import Certificate
 from lms.certificates.pdf import LAYOUT_VERSION, PrintedCertificate, render_certificate
+from lms.core.transliteration import to_plain_latin
 
 log = logging.getLogger(__name__)
 VERIFY_PATH = "/verify/"
@@ -98,8 +99,9 @@ _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 
 
 def file_name(printed: PrintedCertificate) -> str:
-    """``Jelena Marković K7QM-3XJD-9PRA-T2HC.pdf``: the name as printed, safe in any file system."""
-    name = " ".join(_UNSAFE.sub(" ", printed.holder_name).split())[:80].strip(" .")
+    """``Jelena Markovic K7QM-3XJD-9PRA-T2HC.pdf``: the name as printed, in plain Latin letters
+    (Đorđe Šćekić → Dorde Scekic, Cyrillic → Latin), safe in any file system and mail client."""
+    name = " ".join(_UNSAFE.sub(" ", to_plain_latin(printed.holder_name)).split())[:80].strip(" .")
     return f"{name} {format_code(printed.code)}.pdf" if name else f"{format_code(printed.code)}.pdf"
 
 

@@ -25,6 +25,7 @@ from lms.core.audit import entries_for
 from lms.core.forms import errors_on, status_of
 from lms.core.i18n import _
 from lms.core.permissions import roles_required
+from lms.core.web import footnote_for
 from lms.courses.completion import enrolment_to_complete, progress_of
 from lms.courses.models import Course
 from lms.extensions import db
@@ -112,7 +113,7 @@ def _search_form() -> tuple[CertificateSearchForm, ops.CertificateFilters]:
         beneficiaries = [b for b in beneficiaries if b.id in scope]
     form.course.choices = [("", _("Any course"))] + [(c.slug, c.title_in()) for c in courses]
     form.status.choices = [("", _("Any status"))] + [(key, str(label)) for key, label in STATES.items()]
-    form.beneficiary.choices = [("", _("Any beneficiary"))] + [(b.code, b.name) for b in beneficiaries]
+    form.beneficiary.choices = [("", _("Any beneficiary"))] + [(b.code, b.name) for b in footnote_for(beneficiaries)]
     form.cohort.choices = [("", _("Any group"))] + [
         (str(cohort_id), name) for cohort_id, name in ops.cohorts_with_certificates(db.session, current_user)]
     form.validate()  # a date that is not one is left out, not refused

@@ -60,6 +60,20 @@ SHIPPED: tuple[str, ...] = ("en", "sq", "bs", "sr_Latn", "sr_Cyrl", "mk", "cnr")
 
 # ``sr_Cyrl`` is never translated by hand: ``make translations`` transliterates ``sr_Latn``.
 GENERATED_FROM = {"sr_Cyrl": "sr_Latn"}
+# The close languages a reader of each language reads before English, nearest first: a text
+# missing in Montenegrin is shown in Serbian (Latin), then Bosnian; never in English while a
+# close language has it. English ends every chain. ``LMS_LANGUAGE_CHAINS`` overrides a
+# language's chain: ``cnr=sr_Latn,bs;mk=sr_Cyrl`` (see docs/translations.md).
+CLOSE_LANGUAGES: dict[str, tuple[str, ...]] = {
+    "en": (),
+    "sq": (),
+    "bs": ("sr_Latn", "cnr", "sr_Cyrl"),
+    "sr_Latn": ("sr_Cyrl", "cnr", "bs"),
+    "sr_Cyrl": ("sr_Latn", "cnr", "bs"),
+    "mk": ("sr_Cyrl", "sr_Latn", "bs", "cnr"),
+    "cnr": ("sr_Latn", "bs", "sr_Cyrl"),
+}
+CHAINS_KEY = "lms_language_chains"
 SESSION_KEY = "language"
 # Where the language of this request (or of a ``use_language`` block) is kept, on ``g``.
 LANGUAGE_KEY = "lms_language"
@@ -67,6 +81,50 @@ LOADING_USER_KEY = "lms_loading_user"
 # Set by the error handler when the database failed: the language is then chosen without it.
 DATABASE_FAILED_KEY = "lms_database_failed"
 CATALOGUE_KEY = "lms_catalogue"
+
+
+def parse_language_chains(setting: str | None) -> dict[str, tuple[str, ...]]:
+    """Every language's chain (itself, its close languages, English), with ``setting``'s
+    overrides (``cnr=sr_Latn,bs;bs=sr_Latn,cnr``); an unknown code is a configuration error."""
+    close = dict(CLOSE_LANGUAGES)
+    for part in (setting or "").split(";"):
+        if not part.strip():
+            continue
+        code, equals, rest = part.partition("=")
+        code = code.strip()
+        others = tuple(item.strip() for item in rest.split(",") if item.strip())
+        unknown = [item for item in (code, *others) if item not in LANGUAGES]
+        if not equals or unknown:
+            raise RuntimeError(f"LMS_LANGUAGE_CHAINS: cannot read {part.strip()!r} "
+                               f"(unknown language {', '.join(unknown) or code!r}; write e.g. cnr=sr_Latn,bs)")
+        close[code] = others
+    return {code: tuple(dict.fromkeys((code, *close.get(code, ()), DEFAULT_LANGUAGE))) for code in LANGUAGES}
+
+
+def init_language_chains(app) -> None:
+    """Read the chains once, when the application is made (a bad setting stops it starting)."""
+    app.extensions[CHAINS_KEY] = parse_language_chains(app.config.get("LMS_LANGUAGE_CHAINS"))
+
+
+_DEFAULT_CHAINS = parse_language_chains(None)
+
+
+def language_chain(code: str | None) -> tuple[str, ...]:
+    """The languages a text is looked for in, for a reader of ``code``: itself, the close
+    languages, English last."""
+    chains = current_app.extensions.get(CHAINS_KEY, _DEFAULT_CHAINS) if has_app_context() else _DEFAULT_CHAINS
+    return chains.get(code) or (DEFAULT_LANGUAGE,)
+
+
+def first_available(available, *wanted: str | None) -> str | None:
+    """The first language ``available`` has, following each wanted language's own choice
+    first, then their chains in the same order (English, the end of every chain, last)."""
+    seen = tuple(dict.fromkeys(code for code in wanted if code))
+    order = dict.fromkeys(seen)
+    for code in seen:
+        order.update(dict.fromkeys(c for c in language_chain(code) if c != DEFAULT_LANGUAGE))
+    order[DEFAULT_LANGUAGE] = None
+    return next((code for code in order if code in available), None)
 
 
 def language_from_tag(tag: str) -> str | None:
@@ -245,11 +303,22 @@ def install_jinja_gettext(app) -> None:
 
 
 def localized(texts: dict[str, str] | None, language: str | None = None) -> str:
-    """Pick a text from a locale map: the language asked for, else English, else any."""
+    """Pick a text from a locale map: the language asked for, else the closest one that has
+    it (``language_chain``: English last), else any."""
     if not texts:
         return ""
-    language = language or current_language()
-    return texts.get(language) or texts.get(DEFAULT_LANGUAGE) or next(iter(texts.values()))
+    for code in language_chain(language or current_language()):
+        if texts.get(code):
+            return texts[code]
+    return next(iter(texts.values()))
+
+
+def localized_language(texts: dict[str, str] | None, language: str | None = None) -> str | None:
+    """The language ``localized`` picks its text in (None for an empty map)."""
+    if not texts:
+        return None
+    return next((code for code in language_chain(language or current_language()) if texts.get(code)),
+                next(iter(texts)))
 
 
 def has_language(texts: dict[str, str] | None, language: str | None = None) -> bool:

@@ -282,3 +282,40 @@ def transliterate_content(root: Path, rules: Rules | None = None) -> list[Change
         else:
             change.path.write_text(change.text, encoding="utf-8")
     return changes
+
+
+# --- any name → plain Latin letters (file names) ----------------------------------------
+
+_CYRILLIC_TO_LATIN = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ђ": "d", "е": "e", "ж": "z", "з": "z",
+    "и": "i", "ј": "j", "к": "k", "л": "l", "љ": "lj", "м": "m", "н": "n", "њ": "nj", "о": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "ћ": "c", "у": "u", "ф": "f", "х": "h", "ц": "c",
+    "ч": "c", "џ": "dz", "ш": "s", "ѓ": "gj", "ќ": "kj", "ѕ": "dz", "й": "j", "ы": "y", "э": "e",
+    "ю": "ju", "я": "ja", "щ": "sc", "ё": "jo", "ъ": "", "ь": "", "і": "i", "ї": "ji", "є": "je",
+}
+# Latin letters that are not a base letter with a mark (NFKD cannot take them apart).
+_LATIN_LETTERS = {"đ": "d", "ł": "l", "ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ħ": "h", "ı": "i", "þ": "th"}
+
+
+def _plain_letter(char: str, following: str) -> str:
+    lower = char.lower()
+    plain = _CYRILLIC_TO_LATIN.get(lower, _LATIN_LETTERS.get(lower))
+    if plain is None:
+        return char
+    if char != lower and plain:  # Љубица → Ljubica; ЉУБИЦА → LJUBICA
+        return plain.upper() if following.isupper() else plain[0].upper() + plain[1:]
+    return plain
+
+
+def to_plain_latin(text: str) -> str:
+    """Any name in Latin or Cyrillic letters as plain ASCII Latin, for file names:
+    Đorđe Šćekić → Dorde Scekic, Јелена Ђукић → Jelena Dukic, Ëndrit Çela → Endrit Cela.
+
+    A name gets the same file name in either Serbian script: ђ is d as đ is (Ђорђе → Dorde),
+    џ is dz as dž is.
+    """
+    text = unicodedata.normalize("NFC", text)
+    letters = "".join(_plain_letter(char, text[i + 1:i + 2]) for i, char in enumerate(text))
+    decomposed = unicodedata.normalize("NFKD", letters)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).encode(
+        "ascii", "ignore").decode("ascii")

@@ -6,7 +6,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, g, jsonify, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    g,
+    has_request_context,
+    jsonify,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import format_date, format_datetime, format_decimal, format_number
 from flask_login import current_user
 from markupsafe import Markup
@@ -147,6 +158,15 @@ def content_span(text, language: str | None = None) -> Markup:
     if language in LANGUAGES:
         return Markup('<span data-content lang="{}">{}</span>').format(LANGUAGES[language].html_lang, text)
     return Markup("<span data-content>{}</span>").format(text)
+
+
+def footnote_for(beneficiaries) -> list:
+    """The beneficiaries a page names (in a list or a choice); the layout then adds Kosovo*'s
+    footnote if one of them carries it."""
+    beneficiaries = list(beneficiaries)
+    if has_request_context() and any(getattr(b, "has_footnote", False) for b in beneficiaries):
+        g.show_kosovo_footnote = True
+    return beneficiaries
 
 
 def _beneficiary_label(beneficiary) -> str:

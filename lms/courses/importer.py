@@ -22,6 +22,7 @@ from lms.courses.content import (
     completion_requirements,
     load_content,
 )
+from lms.courses.content.translation_records import completeness
 from lms.courses.extension_points import CONTENT_FILES, CONTENT_SECTIONS
 from lms.courses.models import (
     ACTIVE,
@@ -96,6 +97,8 @@ def _apply_course(session: Session, course: Course | None, spec: CourseSpec) -> 
     course.imported_at = utcnow()
     course.module_count = len(spec.modules)
     course.lesson_count = sum(len(m.lessons) for m in spec.modules)
+    shares = completeness(spec.path, spec.default_language)
+    course.language_completeness = {code: shares[code].percent for code in spec.languages}
     session.flush()
 
     modules = {m.slug: m for m in session.scalars(select(Module).where(Module.course_id == course.id))}

@@ -47,6 +47,8 @@ class Course(Base):
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
     module_count: Mapped[int] = mapped_column(default=0)
     lesson_count: Mapped[int] = mapped_column(default=0)
+    # {language: percent of the course's text files translated and in step with the English}
+    language_completeness: Mapped[dict | None] = mapped_column(JSONType)  # None until imported
 
     modules: Mapped[list[Module]] = relationship(
         back_populates="course", order_by="Module.position",
@@ -66,6 +68,12 @@ class Course(Base):
 
     def summary_in(self, language: str | None = None) -> str:
         return localized(self.summary, language)
+
+    @property
+    def complete_languages(self) -> list[str]:
+        """The languages every text of the course exists in, in step with the English."""
+        shares = self.language_completeness or {}
+        return [code for code in self.languages or [] if shares.get(code, 100) == 100]
 
     def offers(self, language: str) -> bool:
         return language in (self.languages or [])

@@ -20,7 +20,11 @@ class CourseSummarySchema(Schema):
     summary = LocalizedField(metadata={"type": "string"})
     hours = fields.Float()
     pass_mark = fields.Integer()
-    languages = fields.List(fields.String())
+    languages = fields.List(fields.String(), metadata={"description": "The languages the course declares."})
+    complete_languages = fields.List(fields.String(), metadata={
+        "description": "The languages every text of the course exists in, in step with the English."})
+    language_completeness = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "Per language, the percentage of the course's texts translated and in step with the English."})
     module_count = fields.Integer()
     lesson_count = fields.Integer()
 
@@ -91,7 +95,8 @@ class LessonSchema(Schema):
     language = fields.String(attribute="page.language", metadata={"description": "Language of the text returned."})
     fallback = fields.Boolean(attribute="page.fallback",
                               metadata={"description": "True when the text is neither in the language asked for "
-                                                       "nor in the language of the reader's tutored group."})
+                                                       "nor in the language of the reader's tutored group, but "
+                                                       "in the closest language that has it (English last)."})
     html = fields.String(attribute="page.html", metadata={"description": "Sanitised HTML of the lesson."})
     completed = fields.Function(lambda view: None if view.preview else view.completed, allow_none=True,
                                 metadata={"type": "boolean", "description": "None when previewing (staff)."})

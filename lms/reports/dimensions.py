@@ -17,7 +17,7 @@ defines each). Keys are part of the API (``?rows=beneficiary``, ``?beneficiary=R
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from flask import url_for
@@ -26,7 +26,7 @@ from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from lms.accounts.models import Beneficiary, Institution, User
+from lms.accounts.models import Beneficiary, Institution, User, institution_name
 from lms.accounts.reference import GENDERS, PROFESSIONS
 from lms.core.i18n import LANGUAGES, _, _l
 from lms.courses.models import SELF_PACED, TUTORED, Course, Enrolment
@@ -221,12 +221,14 @@ class InstitutionDimension(Dimension):
 
     @staticmethod
     def _query():
-        return select(Institution.id, Institution.name, Beneficiary.code, Institution.beneficiary_id).join(
+        return select(Institution.id, Institution.name, Beneficiary.code, Institution.beneficiary_id,
+                      Institution.names).join(
             Beneficiary, Beneficiary.id == Institution.beneficiary_id)
 
     @staticmethod
     def _member(row, label: str | None = None) -> Member:
-        institution_id, name, code, beneficiary_id = row
+        institution_id, english, code, beneficiary_id, names = row
+        name = institution_name(english, names)  # in the reader's language
         return Member(institution_id, str(institution_id), label or name, (0, code, name.lower()),
                       beneficiary_id=beneficiary_id)
 
@@ -242,7 +244,10 @@ class InstitutionDimension(Dimension):
         query = self._query().order_by(Beneficiary.code, Institution.name)
         if scope is not None:
             query = query.where(Institution.beneficiary_id.in_(sorted(scope)))
-        return [self._member(row, f"{row[1]} ({row[2]})") for row in session.execute(query)]
+        # The filter's choices, named in the reader's language, by beneficiary then name.
+        members = [self._member(row) for row in session.execute(query)]
+        return sorted((replace(member, label=f"{member.label} ({member.order[1]})") for member in members),
+                      key=lambda member: member.order)
 
 
 class CourseDimension(Dimension):

@@ -149,7 +149,7 @@ def trainee_query(filters: Filters, scope: set[int] | None, dialect: str):
     """Every enrolment of the scope and filters with its trainee's profile; never their gender."""
     final = final_scores(dialect)
     query = enrolment_joins(
-        select(User.full_name, User.email, User.beneficiary_id, Institution.name, User.profession, User.language,
+        select(User.full_name, User.email, User.beneficiary_id, User.institution_id, User.profession, User.language,
                Enrolment.course_id, Cohort.name, DIMENSIONS["beneficiary"].expression(),
                DIMENSIONS["language"].expression(), utc_day(Enrolment.enrolled_at, dialect),
                Enrolment.status, Enrolment.progress_percent, utc_day(Enrolment.last_activity_at, dialect),
@@ -158,8 +158,7 @@ def trainee_query(filters: Filters, scope: set[int] | None, dialect: str):
                case((Certificate.status == REVOKED, REVOKED), (Certificate.expires_at <= utcnow(), EXPIRED),
                     else_=Certificate.status)),
         Joins(course=Joins.needed(filters, scope).course))
-    query = (query.outerjoin(Institution, Institution.id == User.institution_id)
-             .outerjoin(Certificate, Certificate.enrolment_id == Enrolment.id)
+    query = (query.outerjoin(Certificate, Certificate.enrolment_id == Enrolment.id)
              .outerjoin(final, final.c.enrolment_id == Enrolment.id))
     # By trainee, then enrolment: a trainee's enrolments together, in an order the database can
     # produce from its indexes instead of sorting every row before the first is sent.
@@ -173,6 +172,7 @@ def trainee_rows(session: Session, filters: Filters, scope: set[int] | None) -> 
     database; only the text people typed (names, e-mail, institution, group) is made safe.
     """
     beneficiaries = {b.id: b.name for b in session.scalars(select(Beneficiary))}
+    institutions = {i.id: i.name_in() for i in session.scalars(select(Institution))}  # the reader's language
     courses = {c.id: (c.title_in(), c.format) for c in session.scalars(select(Course))}
     professions = {key: str(label) for key, label in PROFESSIONS.items()}
     languages = {code: language.native_name for code, language in LANGUAGES.items()}
@@ -188,7 +188,7 @@ def trainee_rows(session: Session, filters: Filters, scope: set[int] | None) -> 
          enrolled_on, status, progress, last_activity, completed_on, score, code, certificate) in (
             row for batch in result.partitions() for row in batch):
         title, course_format = courses.get(course_id, ("", ""))
-        yield [_safe(name), _safe(email), beneficiaries.get(profile, ""), _safe(institution or ""),
+        yield [_safe(name), _safe(email), beneficiaries.get(profile, ""), _safe(institutions.get(institution, "")),
                professions.get(profession, profession or ""), languages.get(language, language),
                title, formats.get(course_format, course_format), _safe(cohort or ""), beneficiaries.get(counted, ""),
                languages.get(studied, studied or ""), enrolled_on,

@@ -110,3 +110,24 @@ def test_a_reissue_follows_a_changed_email_address(client, session, certificate,
     recipient = client.get(f"/badges/assertions/{certificate.code}.json").get_json()["recipient"]
     expected = hashlib.sha256(("arben@new.example.org" + recipient["salt"]).encode()).hexdigest()
     assert recipient["identity"] == "sha256$" + expected
+
+
+@pytest.mark.parametrize(("language", "title"), [
+    ("mk", "Динамичка безбедност во секојдневната работа во затворот"),
+    ("cnr", "Dinamička bezbjednost u svakodnevnom radu u zatvoru"),
+    ("sq", "Siguria dinamike në punën e përditshme në burg"),
+])
+def test_a_certificates_badge_is_described_in_the_certificates_language(
+        app, client, session, courses, make_user, language, title):
+    certificate = issued_certificate(session, make_user(language=language), courses["seven-languages"])
+    assertion = client.get(f"/badges/assertions/{certificate.code}.json").get_json()
+    assert assertion["badge"].endswith(f"/badges/classes/seven-languages/{language}.json")
+    badge_class = client.get(assertion["badge"].removeprefix(app.config["LMS_BASE_URL"])).get_json()
+    _check(badge_class, "BadgeClass")
+    assert title in badge_class["name"] and badge_class["id"] == assertion["badge"]
+
+
+def test_a_badge_class_in_a_language_the_course_lacks_is_not_found(client, courses):
+    assert client.get("/badges/classes/self-paced-basics/mk.json").status_code == 404
+    assert client.get("/badges/classes/self-paced-basics/xx.json").status_code == 404
+    assert client.get("/badges/classes/self-paced-basics/sr_Latn.json").status_code == 200

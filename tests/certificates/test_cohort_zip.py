@@ -32,9 +32,9 @@ def test_a_manager_downloads_every_valid_certificate_of_a_group_as_one_streamed_
     assert archive.testzip() is None
     names = sorted(archive.namelist())
     assert names == sorted([f"Ilir Berisha {certificates[0].grouped_code}.pdf",
-                            f"Ëndrit Çela {certificates[1].grouped_code}.pdf"])
-    for certificate in certificates[:2]:
-        text = pdf_text(archive.read(f"{certificate.holder_name} {certificate.grouped_code}.pdf"))
+                            f"Endrit Cela {certificates[1].grouped_code}.pdf"])  # plain Latin file names
+    for certificate, plain in zip(certificates[:2], ("Ilir Berisha", "Endrit Cela"), strict=True):
+        text = pdf_text(archive.read(f"{plain} {certificate.grouped_code}.pdf"))
         assert certificate.holder_name in text and "Prishtinë 2026/2" in text
 
 

@@ -77,15 +77,19 @@ def test_rendering_the_same_revision_twice_gives_the_same_bytes(session, courses
     assert files.render(printed) == files.render(printed)
 
 
-def test_the_pdf_is_in_the_holders_language_when_the_course_has_it_else_the_courses(
+def test_the_pdf_is_in_the_holders_language_when_the_course_has_it_else_a_close_one_else_the_courses(
         session, courses, make_user):
     serbian = _issue(session, make_user(language="sr_Latn"), courses["self-paced-basics"])
     assert serbian.language == "sr_Latn"
     assert "Osnove probacije" in pdf_text(_pdf(serbian))
 
-    macedonian = _issue(session, make_user(language="mk"), courses["self-paced-basics"])
-    assert macedonian.language == "en"  # the course has no Macedonian
-    assert "Probation basics" in pdf_text(_pdf(macedonian))
+    montenegrin = _issue(session, make_user(language="cnr"), courses["self-paced-basics"])
+    assert montenegrin.language == "sr_Latn"  # no Montenegrin: the closest language, before English
+    assert "Osnove probacije" in pdf_text(_pdf(montenegrin))
+
+    albanian = _issue(session, make_user(language="sq"), courses["self-paced-basics"])
+    assert albanian.language == "en"  # no Albanian, and no language close to it
+    assert "Probation basics" in pdf_text(_pdf(albanian))
 
 
 @pytest.mark.parametrize(("language", "expected"), [

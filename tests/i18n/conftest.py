@@ -86,7 +86,7 @@ def world(session, imported, i18n_content, make_user, make_cohort, add_member, c
                 "slug": cohort.course.slug, "module": "assessment", "lesson": "indicators",
                 "assignment": "assessment-case", "cohort_id": cohort.id, "membership_id": membership.id,
                 "submission_id": awaiting.id, "certificate_id": certificate.id,
-                "enrolment_id": waiting_enrolment.id, "user_id": trainee.id, "code": certificate.code,
+                "enrolment_id": waiting_enrolment.id, "user_id": trainee.id, "institution_id": trainee.institution_id, "code": certificate.code,
                 "token": password_reset_token(waiting),
                 "quiz_id": quiz.id, "attempt_id": open_attempt.id, "answer_id": essay,
                 # Review is of a submitted attempt; the attempt page and summary of an open one.

@@ -24,7 +24,7 @@ ROLES = ("anonymous", "trainee", "tutor", "manager", "admin")
 
 # Routes that are not pages: files, JSON, redirects.
 NOT_PAGES = {
-    "static", "core.healthz", "core.readyz", "api-docs.openapi_json", "badges.assertion", "badges.badge_class", "badges.issuer",
+    "static", "core.healthz", "core.readyz", "api-docs.openapi_json", "badges.assertion", "badges.badge_class", "badges.badge_class_in", "badges.issuer",
     "badges.static", "certificates.download", "certificates.manager_download", "certificates.cohort_zip",
     "tutors.progress_csv", "assignments.attachment", "courses.continue_course", "quizzes.question_file",
     "reports.export", "quizzes.export_bank", "tutors.moodle_grades_csv",

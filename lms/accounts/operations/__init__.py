@@ -12,6 +12,10 @@ from lms.accounts.operations.administration import (
     create_institution,
     ensure_reference_data,
 )
+from lms.accounts.operations.institution_names import (
+    institution_for_translation,
+    translate_institution,
+)
 from lms.accounts.operations.profiles import (
     beneficiaries_and_institutions,
     register_trainee,
@@ -57,10 +61,10 @@ __all__ = [
     "MIN_PASSWORD_LENGTH", "TOKEN_PREFIX", "InvalidResetLink", "admin_update_user", "authenticate",
     "beneficiaries_and_institutions", "beneficiary_by_code", "change_password", "check_new_password",
     "create_api_token", "create_institution", "ensure_reference_data", "find_user_by_email",
-    "hash_password", "normalize_email", "note_token_use", "password_reset_token",
+    "hash_password", "institution_for_translation", "normalize_email", "note_token_use", "password_reset_token",
     "password_reset_url", "queue_password_mail", "register_trainee", "request_password_reset",
     "reset_password", "revoke_api_token", "update_profile", "user_for_reset_token",
-    "valid_api_token", "verify_password", "active_sessions", "end_all_sessions", "end_session",
+    "translate_institution", "valid_api_token", "verify_password", "active_sessions", "end_all_sessions", "end_session",
     "note_session_seen", "session_for_key", "session_id_of", "sign_out_everywhere", "start_session",
     "withdraw_credentials",
 ]

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import Beneficiary, Institution, User, UserRole
+from lms.accounts.operations.institution_names import fill_default_names
 from lms.accounts.operations.sessions import withdraw_credentials
 from lms.accounts.reference import (
     BENEFICIARIES,
@@ -109,6 +110,7 @@ def ensure_reference_data(session: Session) -> int:
                 session.add(Institution(beneficiary=existing[code], name=name))
                 added += 1
     session.flush()
+    fill_default_names(session)
     return added
 
 

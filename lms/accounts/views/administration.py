@@ -7,14 +7,22 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from lms.accounts import operations as ops
-from lms.accounts.forms import AdminUserForm, EmptyForm, InstitutionForm, UserSearchForm
+from lms.accounts.forms import (
+    AdminUserForm,
+    EmptyForm,
+    InstitutionForm,
+    InstitutionNamesForm,
+    UserSearchForm,
+)
 from lms.accounts.models import Beneficiary, User, UserRole
+from lms.accounts.operations.institution_names import TRANSLATED as TRANSLATED_NAMES
 from lms.accounts.reference import ADMIN, MANAGER, ROLES
 from lms.accounts.views.blueprint import bp
 from lms.core import mail
 from lms.core.forms import errors_on, status_of
 from lms.core.i18n import _
 from lms.core.permissions import roles_required
+from lms.core.web import footnote_for
 from lms.extensions import db
 
 
@@ -24,7 +32,7 @@ def admin_users():
     form = UserSearchForm(request.args)
     beneficiaries, _institutions = ops.beneficiaries_and_institutions(db.session)
     form.role.choices = [("", _("Any role"))] + list(ROLES.items())
-    form.beneficiary.choices = [("", _("Any beneficiary"))] + [(b.code, b.name) for b in beneficiaries]
+    form.beneficiary.choices = [("", _("Any beneficiary"))] + [(b.code, b.name) for b in footnote_for(beneficiaries)]
     query = select(User).order_by(User.full_name, User.id)
     if form.q.data:
         pattern = f"%{form.q.data.strip().lower()}%"
@@ -44,7 +52,7 @@ def admin_user(user_id: int):
     user = db.get_or_404(User, user_id)
     form = AdminUserForm()
     beneficiaries, _institutions = ops.beneficiaries_and_institutions(db.session)
-    form.beneficiary_id.choices = [("", _("None"))] + [(str(b.id), b.name) for b in beneficiaries]
+    form.beneficiary_id.choices = [("", _("None"))] + [(str(b.id), b.name) for b in footnote_for(beneficiaries)]
     if request.method == "GET":
         form.roles.data = sorted(user.roles)
         form.manager_scope.data = user.manager_scope or ""
@@ -96,7 +104,7 @@ def institutions():
     beneficiaries, all_institutions = ops.beneficiaries_and_institutions(db.session)
     beneficiaries = [b for b in beneficiaries if b.can_be_managed_by(current_user)]
     form = InstitutionForm()
-    form.beneficiary_id.choices = [(str(b.id), b.name) for b in beneficiaries]
+    form.beneficiary_id.choices = [(str(b.id), b.name) for b in footnote_for(beneficiaries)]
     if form.validate_on_submit():
         with errors_on(form):
             ops.create_institution(db.session, current_user, beneficiary_id=form.beneficiary_id.data,
@@ -105,3 +113,21 @@ def institutions():
             return redirect(url_for("accounts.institutions"))
     grouped = {b: [i for i in all_institutions if i.beneficiary_id == b.id] for b in beneficiaries}
     return render_template("accounts/institutions.html", form=form, grouped=grouped), status_of(form)
+
+
+@bp.route("/admin/institutions/<int:institution_id>", methods=["GET", "POST"])
+@roles_required(ADMIN, MANAGER)
+def institution_names(institution_id: int):
+    """An institution's name in every language (registration, statistics and exports show it)."""
+    institution = ops.institution_for_translation(db.session, current_user, institution_id)
+    footnote_for([institution.beneficiary])
+    form = InstitutionNamesForm(data={"version": institution.version, **(institution.names or {})})
+    if form.validate_on_submit():
+        with errors_on(form):
+            ops.translate_institution(db.session, current_user, institution,
+                                      {code: form[code].data for code in TRANSLATED_NAMES},
+                                      form.version_read())
+            flash(_("The institution's names have been saved."), "success")
+            return redirect(url_for("accounts.institutions"))
+    return render_template("accounts/institution_names.html", form=form, institution=institution,
+                           languages=TRANSLATED_NAMES), status_of(form)

@@ -19,7 +19,7 @@ from lms.certificates.models import ACCOMPLISHMENT, COMPLETION, VALID, Certifica
 from lms.certificates.operations.validity import expiry_date, renew_earlier_certificates
 from lms.certificates.tasks import render_certificate_pdf
 from lms.core.errors import Conflict
-from lms.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, use_language
+from lms.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, first_available, use_language
 from lms.core.mail import Mail, queue_mail
 from lms.core.models import utcnow
 from lms.core.tasks import enqueue_after_commit
@@ -30,11 +30,12 @@ CODE_ATTEMPTS = 5
 
 
 def certificate_language(user: User, course: Course, details: dict) -> str:
-    """The holder's preferred language when the course has it, then the group's, else the course's."""
+    """The holder's preferred language when the course has it, then the group's, then the
+    closest the course has (``language_chain``), else the course's."""
     offered = [code for code in (course.languages or []) if code in LANGUAGES]
-    for code in (user.language, details.get("language")):
-        if code in offered:
-            return code
+    found = first_available(offered, user.language, details.get("language"))
+    if found is not None:
+        return found
     return course.default_language if course.default_language in LANGUAGES else DEFAULT_LANGUAGE
 
 

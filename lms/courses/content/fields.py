@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lms.core.i18n import LANGUAGES
+from lms.courses.content.translation_records import split_record
 from lms.core.input_gate import first_bad_line, normalise
 from lms.courses.yamlfile import LineDict, LineList
 
@@ -122,4 +123,8 @@ def read_text(path: Path, problems: Problems) -> str | None:
     if bad_line is not None:
         problems.add(path, bad_line, "a NUL character or half of a surrogate pair (not allowed in content)")
         return None
-    return normalise(text.replace("\r\n", "\n").lstrip("\ufeff"))
+    text = normalise(text.replace("\r\n", "\n").lstrip("\ufeff"))
+    if path.suffix in (".md", ".gift"):
+        # A translation's record of its English source is not text: blanked, lines kept.
+        text = split_record(text)[1]
+    return text

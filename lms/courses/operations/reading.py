@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 from lms.accounts.models import User
 from lms.core.app_cache import app_cache
 from lms.core.errors import NotAllowed, NotFound
-from lms.core.i18n import LANGUAGES, _, localized
+from lms.core.i18n import LANGUAGES, _, first_available, language_chain, localized
 from lms.courses.models import ACTIVE, Course, Enrolment, LessonBody, LessonCompletion
 from lms.courses.operations.outlines import OutlineLesson, outline_of
 
-# Why a lesson is shown in the language it is shown in.
+# Why a lesson is shown in the language it is shown in: FALLBACK is a close language from the
+# reader's chain (lms.core.i18n.language_chain), or English at its end.
 READER, CHOSEN, GROUP, FALLBACK = "reader", "chosen", "group", "fallback"
 
 
@@ -89,8 +90,9 @@ def _build_lesson_page(session: Session, course: Course, module_slug: str, lesso
         raise NotFound()
     bodies = dict(session.execute(select(LessonBody.language, LessonBody.html).where(
         LessonBody.lesson_id == lesson.id)).all())
-    wanted = tuple(dict.fromkeys(code for code in (chosen, group, language, course.default_language) if code))
-    shown = next((code for code in wanted if code in bodies), course.default_language)
+    shown = first_available(bodies, chosen, group, language) or course.default_language
+    if shown not in bodies and bodies:
+        shown = next(iter(bodies))
     if shown == chosen:
         reason = CHOSEN
     elif shown == language:
@@ -99,7 +101,9 @@ def _build_lesson_page(session: Session, course: Course, module_slug: str, lesso
         reason = GROUP
     else:
         reason = FALLBACK
-    titles = (*wanted, shown)  # titles are short: in the reader's language whenever it has them
+    # Titles are short: in the reader's language whenever it has them, else as the text.
+    titles = tuple(dict.fromkeys(code for code in (chosen, group, language, shown) if code)) + tuple(
+        code for code in language_chain(language) if code not in (chosen, group, language, shown))
     previous, following = outline.neighbours(lesson.id)
     linked = [item for item in (previous, following, *module.lessons) if item is not None]
     urls = {item.id: url_for("courses.lesson", slug=course.slug, module=item.module_slug, lesson=item.slug)

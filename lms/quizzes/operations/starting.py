@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
 from lms.core.errors import Conflict, NotAllowed
-from lms.core.i18n import _
+from lms.core.i18n import _, first_available
 from lms.core.models import utcnow
 from lms.courses.completion import record_event
 from lms.courses.models import Course
@@ -34,8 +34,9 @@ QUIZ_STARTED = "quiz_attempt_started"
 
 
 def attempt_language(course: Course, wanted: str | None) -> str:
-    """The trainee's language when the course offers it, else the course's default."""
-    return wanted if wanted and course.offers(wanted) else course.default_language
+    """The trainee's language when the course offers it, else the closest it offers
+    (``language_chain``), else the course's default."""
+    return first_available(course.languages or [], wanted) or course.default_language
 
 
 def _pool_query(session: Session, quiz: Quiz) -> Select:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
 from lms.core.errors import NotAllowed, NotFound
-from lms.core.i18n import _, current_language
+from lms.core.i18n import _, current_language, first_available
 from lms.courses.models import Course, Enrolment
 from lms.courses.operations import enrolment_of
 from lms.tutors.models import Assignment, Submission
@@ -83,10 +83,10 @@ def scenario_language(assignment: Assignment, group_language: str | None, asked:
     """The language the reader asked for, if the case study has it; else the group's (the course
     runs in it), else the reader's, else the course's default."""
     scenarios = assignment.scenario_html or {}
-    for code in (asked, group_language, current_language(), assignment.course.default_language):
-        if code and code in scenarios:
-            return code
-    return next(iter(scenarios or {"en": ""}))
+    found = first_available(scenarios, asked, group_language, current_language())
+    if found is None and assignment.course.default_language in scenarios:
+        found = assignment.course.default_language
+    return found or next(iter(scenarios or {"en": ""}))
 
 
 def _refused() -> NotAllowed:

@@ -141,8 +141,10 @@ def parse(session: Session, cohort: Cohort, data: bytes) -> list[_Row]:
     if len(records) > MAX_ROWS:
         raise CsvInvalid([(None, _("The file has more than {max} rows; split it.").format(max=MAX_ROWS))])
 
-    institutions = {_key(i.name): i for i in session.scalars(
-        select(Institution).where(Institution.beneficiary_id == cohort.beneficiary_id))}
+    institutions = {}
+    for institution in session.scalars(select(Institution).where(Institution.beneficiary_id == cohort.beneficiary_id)):
+        for name in (*(institution.names or {}).values(), institution.name):  # any language's name
+            institutions[_key(name)] = institution
     professions, genders = _choice_map(PROFESSIONS), _choice_map(GENDERS)
     languages = {code.casefold(): code for code in LANGUAGES}
     rows: list[_Row] = []

@@ -17,7 +17,7 @@ from flask_babel import format_date, format_datetime, format_number
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lms.accounts.models import Institution, User
+from lms.accounts.models import Institution, User, institution_name
 from lms.core.i18n import _, _l
 from lms.core.models import utcnow
 from lms.courses.models import Enrolment, Lesson, LessonCompletion
@@ -108,7 +108,7 @@ def cohort_table(session: Session, cohort: Cohort, *, now: datetime | None = Non
     people = session.execute(
         select(CohortMembership.id, CohortMembership.status, CohortMembership.joined_at, Enrolment.id,
                Enrolment.progress_percent, Enrolment.completed_at, Enrolment.last_activity_at,
-               User.id, User.full_name, User.email, Institution.name)
+               User.id, User.full_name, User.email, Institution.name, Institution.names)
         .join(Enrolment, Enrolment.id == CohortMembership.enrolment_id)
         .join(User, User.id == Enrolment.user_id)
         .outerjoin(Institution, Institution.id == User.institution_id)
@@ -134,7 +134,7 @@ def cohort_table(session: Session, cohort: Cohort, *, now: datetime | None = Non
 
     rows = []
     for (membership_id, status, joined_at, enrolment_id, percent, completed_at, last_activity, user_id, name,
-         email, institution) in people:
+         email, institution, institution_names) in people:
         cells = {}
         for module in modules:
             cell = ModuleCell(module.slug, lessons_done.get((enrolment_id, module.id), 0), len(module.lessons))
@@ -152,7 +152,8 @@ def cohort_table(session: Session, cohort: Cohort, *, now: datetime | None = Non
         since = last_activity or joined_at
         behind = (status == MEMBER_ACTIVE and completed_at is None and now.date() >= cohort.starts_on
                   and since is not None and now - since > timedelta(days=behind_days))
-        rows.append(TraineeRow(membership_id, enrolment_id, user_id, name, email, institution or "", status,
+        institution = institution_name(institution, institution_names) if institution else ""
+        rows.append(TraineeRow(membership_id, enrolment_id, user_id, name, email, institution, status,
                                percent, completed_at, last_activity, behind, awaiting.get(enrolment_id, 0),
                                cells))
     return CohortTable(cohort, modules, set(assignment_modules), list(MODULE_RESULT_COLUMNS), rows, behind_days)

@@ -1,12 +1,19 @@
-"""Short answer: typed text, graded by the best accepted answer it matches, case-insensitively
-unless the question says otherwise; ``*`` matches any text, ``\\*`` is a literal asterisk
-(``{=dynamic security =%50%dynamic*}``)."""
+"""Short answer: typed text, graded by the best accepted answer it matches
+(``{=dynamic security =%50%dynamic*}``).
+
+One matching policy in every language (docs/quizzes.md): spaces collapsed; punctuation
+around the answer ignored; letter case ignored unless the question says otherwise;
+diacritics ignored (č, ć → c; ë → e; đ → d); the script ignored (Cyrillic and Latin are the
+same letters: ``пробација`` = ``probacija``); ``*`` matches any text, ``\\*`` is a literal
+asterisk, and a translation must use the same wildcards as the original answer.
+"""
 
 from __future__ import annotations
 
 import re
 
 from lms.core.i18n import _, _l, localized
+from lms.core.transliteration import to_plain_latin
 from lms.quizzes.parsed import SourceProblem
 from lms.quizzes.types.base import (
     MAX_TEXT_ANSWER,
@@ -20,6 +27,36 @@ from lms.quizzes.types.base import (
 from lms.quizzes.types.short_answer import gift, moodle_xml, schema
 
 NAME = "short_answer"
+
+
+# Punctuation around an answer ("Dynamic security." or «sigurnost») is not part of it.
+_AROUND = re.compile(r"^[\W_]+|[\W_]+$")
+_DJ = re.compile(r"([dD])[jJ]")
+
+
+def _compared(text: str, case_sensitive: bool) -> str:
+    """The text as the policy compares it: plain Latin letters, case folded unless it counts."""
+    plain = _DJ.sub(r"\1", to_plain_latin(normalise(text)))  # đ typed as dj is d, as đ is
+    return plain if case_sensitive else plain.casefold()
+
+
+def _trimmed_pattern(pattern: str) -> str:
+    """The key without punctuation around it, its wildcards (and escaped asterisks) kept."""
+    start, end = 0, len(pattern)
+    while start < end and not pattern[start].isalnum() and pattern[start] not in "*\\":
+        start += 1
+    while end > start and not pattern[end - 1].isalnum() and pattern[end - 1] != "*":
+        end -= 1
+    return pattern[start:end]
+
+
+def wildcards_of(pattern: str) -> tuple[bool, int, bool]:
+    """Where an answer has wildcards: (at its start, inside it, at its end)."""
+    bare = normalise(pattern).replace("\\*", "")
+    if not bare:
+        return (False, 0, False)
+    inner = bare[1:-1].count("*") if len(bare) > 1 else 0
+    return (bare.startswith("*"), inner, len(bare) > 1 and bare.endswith("*"))
 
 
 def wildcard_regex(pattern: str) -> re.Pattern:
@@ -39,9 +76,11 @@ def wildcard_regex(pattern: str) -> re.Pattern:
 
 
 def short_answer_matches(pattern: str, response: str, case_sensitive: bool = False) -> bool:
-    pattern, response = normalise(pattern), normalise(response)
-    if not case_sensitive:
-        pattern, response = pattern.casefold(), response.casefold()
+    """Whether ``response`` matches the accepted answer ``pattern`` under the one policy."""
+    pattern = _compared(_trimmed_pattern(normalise(pattern)), case_sensitive)
+    response = _compared(_AROUND.sub("", normalise(response)), case_sensitive)
+    if not response:
+        return False
     return wildcard_regex(pattern).fullmatch(response) is not None
 
 
@@ -65,6 +104,16 @@ class ShortAnswer(QuestionType):
         if q.answers and max(a.fraction for a in q.answers) < 1.0 - 1e-6:
             problems.append(SourceProblem(q.line, _("No accepted answer is worth 100%.")))
         return problems
+
+    def signature(self, q):
+        """A translation keeps the weights and each answer's wildcards: no language's key
+        accepts more than the original's (``*sigurnost*`` for ``dynamic security``)."""
+        return (*super().signature(q), tuple(wildcards_of(a.text) for a in q.answers))
+
+    def describe(self, q):
+        kinds = ", ".join(f"{a.text.strip()!r} {'with' if any(wildcards_of(a.text)) else 'without'} wildcards"
+                          for a in q.answers)
+        return f"{super().describe(q)}: {kinds}"
 
     def build(self, variants, default):
         base = variants[default]

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lms.core.i18n import LANGUAGES
-from lms.courses.content.translation_records import split_record
 from lms.core.input_gate import first_bad_line, normalise
+from lms.courses.content.translation_records import split_record
 from lms.courses.yamlfile import LineDict, LineList
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -15,6 +15,7 @@ from lms.courses.schemas import (
     EnrolInSchema,
     EnrolmentSchema,
     LessonSchema,
+    OutlineModuleSchema,
     ProgressSchema,
     TutorGuideSchema,
 )
@@ -45,6 +46,18 @@ def course_detail(slug: str):
     body["outcomes"] = course.outcomes
     body["modules"] = outline.modules
     return body
+
+
+@blp.get("/courses/<slug>/modules/<module>")
+@blp.response(200, OutlineModuleSchema)
+@blp.alt_response(404, description="No such course or module, or another beneficiary's national annex "
+                                   "(to a trainee).")
+def module_detail(slug: str, module: str):
+    """A module: its learning outcomes, the beneficiaries it is limited to, its lessons (public,
+    but a trainee is not shown another beneficiary's national annex)."""
+    course = ops.course_by_slug(db.session, slug)
+    enrolment = ops.enrolment_of(db.session, current_user, course.id)
+    return ops.module_for_viewer(db.session, current_user, course, enrolment, module)
 
 
 @blp.get("/courses/<slug>/modules/<module>/tutor-guide")

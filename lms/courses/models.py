@@ -97,8 +97,9 @@ class Module(Base):
     # A national annex: the beneficiary codes whose trainees are shown it; empty for everyone.
     beneficiaries: Mapped[list] = mapped_column(JSONType, default=list)
     # The tutor guide (tutors and managers only): {locale: Markdown} and the same as HTML.
-    tutor_guide: Mapped[dict] = mapped_column(JSONType, default=dict)
-    tutor_guide_html: Mapped[dict] = mapped_column(JSONType, default=dict)
+    # Long texts in every language: loaded only when read (the guide page), never with the module.
+    tutor_guide: Mapped[dict] = mapped_column(JSONType, default=dict, deferred=True)
+    tutor_guide_html: Mapped[dict] = mapped_column(JSONType, default=dict, deferred=True)
     is_retired: Mapped[bool] = mapped_column(Boolean, default=False)
 
     course: Mapped[Course] = relationship(back_populates="modules")

@@ -90,6 +90,18 @@ def complete_lesson(slug: str, lesson_id: int):
     return redirect(url_for("courses.course", slug=slug))
 
 
+@bp.get("/courses/<slug>/modules/<module>")
+def module(slug: str, module: str):
+    course = ops.course_by_slug(db.session, slug)
+    enrolment = ops.enrolment_of(db.session, current_user, course.id)
+    found = ops.module_for_viewer(db.session, current_user, course, enrolment, module)
+    standing = None
+    if enrolment is not None:
+        standing = ops.progress_for(db.session, current_user, enrolment, language=current_language())
+    return render_template("courses/module.html", course=course, module=found, enrolment=enrolment,
+                           standing=standing, staff=course.can_be_previewed_by(current_user))
+
+
 @bp.get("/courses/<slug>/tutor-guide/<module>")
 @login_required
 def tutor_guide(slug: str, module: str):

@@ -148,3 +148,41 @@ def test_outcomes_are_imported_and_shown_in_the_readers_language(client, session
     detail = client.get("/api/v1/courses/tutored-annexes", headers={"Accept-Language": "sq"}).get_json()
     assert detail["outcomes"] == ["Të zbatoni standardet e përbashkëta evropiane në shërbimin tuaj."]
     assert detail["modules"][0]["outcomes"] == ["Të emërtoni rregullat që zbatohen në çdo burg të rajonit."]
+
+
+def test_module_page_shows_outcomes_first_and_refuses_another_annex(client, members):
+    user, _enrolment, group = members["AL"]
+    login(client, user)
+    page = client.get("/courses/tutored-annexes/modules/annex-al")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "National annex for Albania" in text
+    assert text.index("Name the General Directorate of Prisons") < text.index("Institutions in Albania")
+    assert client.get("/courses/tutored-annexes/modules/annex-rs").status_code == 404
+    assert client.get("/api/v1/courses/tutored-annexes/modules/annex-rs").status_code == 404
+    body = client.get("/api/v1/courses/tutored-annexes/modules/annex-al").get_json()
+    assert body["outcomes"] == ["Name the General Directorate of Prisons and its role."]
+    assert [lesson["slug"] for lesson in body["lessons"]] == ["institutions"]
+    client.form("/logout")
+    login(client, group.tutors[0])
+    staff_page = client.get("/courses/tutored-annexes/modules/annex-rs").get_data(as_text=True)
+    assert "National annex for Serbia" in staff_page and "Case study: a transfer in Serbia" in staff_page
+    assert "/courses/tutored-annexes/tutor-guide/annex-rs" in staff_page
+
+
+def test_another_annexs_case_study_is_not_there_for_a_trainee(client, session, members):
+    from lms.tutors.models import Assignment
+
+    serbian_case = session.scalar(db.select(Assignment).where(Assignment.slug == "serbian-case"))
+    user, _enrolment, _group = members["AL"]
+    login(client, user)
+    assert client.get("/courses/tutored-annexes/assignments/serbian-case").status_code == 404
+    assert client.get(f"/api/v1/assignments/{serbian_case.id}").status_code == 404
+    submitted = client.api("POST", f"/api/v1/assignments/{serbian_case.id}/submission", json={"body": "My answer."})
+    assert submitted.status_code == 404
+    assert client.get("/api/v1/courses/tutored-annexes/assignments").get_json() == []
+    client.form("/logout")
+    user, _enrolment, _group = members["RS"]
+    login(client, user)
+    assert client.get("/courses/tutored-annexes/assignments/serbian-case").status_code == 200
+    listed = client.get("/api/v1/courses/tutored-annexes/assignments").get_json()
+    assert [item["slug"] for item in listed] == ["serbian-case"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
+from lms.core.errors import NotFound
 from lms.courses.annexes import beneficiaries_of
 from lms.courses.models import Course, Enrolment
 from lms.courses.operations.outlines import Outline, OutlineModule, outline_of
@@ -30,3 +31,12 @@ def outline_for_viewer(session: Session, user: User, course: Course, enrolment: 
     if enrolment is None or course.can_be_previewed_by(user):
         return outline_of(session, course)
     return outline_for(session, enrolment)
+
+
+def module_for_viewer(session: Session, user: User, course: Course, enrolment: Enrolment | None,
+                      module_slug: str) -> OutlineModule:
+    """A module as ``user`` is shown it; NotFound for another beneficiary's annex (a trainee)."""
+    module = outline_for_viewer(session, user, course, enrolment).module(module_slug)
+    if module is None:
+        raise NotFound()
+    return module

@@ -57,6 +57,7 @@ def tutor_guide(session: Session, user: User, course_slug: str, module_slug: str
     course = course_by_slug(session, course_slug)
     if not course.can_be_previewed_by(user):
         raise NotAllowed(_("The tutor guide is for the tutors and programme managers of this course."))
+    # Every module, for moving between guides; only the one shown loads its guide (deferred).
     modules = tuple(course.modules)
     module = next((m for m in modules if m.slug == module_slug), None)
     if module is None:

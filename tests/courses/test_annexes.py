@@ -119,8 +119,8 @@ def test_completion_counts_only_the_annex_a_trainee_is_shown(client, session, me
     assert "lessons_done" in body, body
     assert (body["lessons_done"], body["lessons_total"]) == (2, 2)
     assert [(r["kind"], r["ref"], r["met"]) for r in body["requirements"]] == [
-        ("lessons", "", True), ("assignment", "serbian-case", False)]
-    assert body["completed"] is False and body["percent"] == 66
+        ("lessons", "", True), ("quiz", "annex-rs", False), ("assignment", "serbian-case", False)]
+    assert body["completed"] is False and body["percent"] == 50
 
 
 def test_continue_and_next_lead_to_the_trainees_own_annex(client, session, members):
@@ -169,7 +169,8 @@ def test_module_page_shows_outcomes_first_and_refuses_another_annex(client, memb
     assert "/courses/tutored-annexes/tutor-guide/annex-rs" in staff_page
 
 
-def test_another_annexs_case_study_is_not_there_for_a_trainee(client, session, members):
+def test_another_annexs_case_study_and_quiz_are_not_there_for_a_trainee(client, session, members):
+    from lms.quizzes.models import Quiz
     from lms.tutors.models import Assignment
 
     serbian_case = session.scalar(db.select(Assignment).where(Assignment.slug == "serbian-case"))
@@ -180,9 +181,18 @@ def test_another_annexs_case_study_is_not_there_for_a_trainee(client, session, m
     submitted = client.api("POST", f"/api/v1/assignments/{serbian_case.id}/submission", json={"body": "My answer."})
     assert submitted.status_code == 404
     assert client.get("/api/v1/courses/tutored-annexes/assignments").get_json() == []
+    serbian_quiz = session.scalar(db.select(Quiz).where(Quiz.key == "annex-rs"))
+    assert client.api("POST", f"/api/v1/quizzes/{serbian_quiz.id}/attempts").status_code == 404
     client.form("/logout")
     user, _enrolment, _group = members["RS"]
     login(client, user)
     assert client.get("/courses/tutored-annexes/assignments/serbian-case").status_code == 200
     listed = client.get("/api/v1/courses/tutored-annexes/assignments").get_json()
     assert [item["slug"] for item in listed] == ["serbian-case"]
+
+
+def test_a_groups_progress_table_has_only_its_beneficiarys_annex(session, members):
+    from lms.tutors.operations.progress import cohort_table
+
+    _user, _enrolment, group = members["AL"]
+    assert [module.slug for module in cohort_table(session, group).modules] == ["core", "annex-al"]

@@ -15,7 +15,9 @@ from lms.courses.schemas import (
     EnrolInSchema,
     EnrolmentSchema,
     LessonSchema,
+    OutlineModuleSchema,
     ProgressSchema,
+    TutorGuideSchema,
 )
 from lms.extensions import db
 
@@ -33,12 +35,41 @@ def list_courses():
 @blp.response(200, CourseDetailSchema)
 @blp.alt_response(404, description="No such course.")
 def course_detail(slug: str):
-    """A course with its outline of modules and lessons (public)."""
+    """A course with its learning outcomes and its outline of modules and lessons (public).
+
+    A trainee of the course is given the modules they are shown: their own beneficiary's
+    national annex, no other's."""
     course = ops.course_by_slug(db.session, slug)
-    outline = ops.outline_of(db.session, course)
+    enrolment = ops.enrolment_of(db.session, current_user, course.id)
+    outline = ops.outline_for_viewer(db.session, current_user, course, enrolment)
     body = {name: getattr(course, name) for name in CourseSummarySchema().fields}
+    body["outcomes"] = course.outcomes
     body["modules"] = outline.modules
     return body
+
+
+@blp.get("/courses/<slug>/modules/<module>")
+@blp.response(200, OutlineModuleSchema)
+@blp.alt_response(404, description="No such course or module, or another beneficiary's national annex "
+                                   "(to a trainee).")
+def module_detail(slug: str, module: str):
+    """A module: its learning outcomes, the beneficiaries it is limited to, its lessons (public,
+    but a trainee is not shown another beneficiary's national annex)."""
+    course = ops.course_by_slug(db.session, slug)
+    enrolment = ops.enrolment_of(db.session, current_user, course.id)
+    return ops.module_for_viewer(db.session, current_user, course, enrolment, module)
+
+
+@blp.get("/courses/<slug>/modules/<module>/tutor-guide")
+@authenticated
+@blp.response(200, TutorGuideSchema)
+@blp.alt_response(401, description=AUTH_RESPONSES[401])
+@blp.alt_response(403, description="Not a tutor or programme manager of the course.")
+@blp.alt_response(404, description="No such course or module.")
+def tutor_guide(slug: str, module: str):
+    """A module's tutor guide in the request's language (else the course's default), with its
+    learning outcomes and the prompts for the group's discussion."""
+    return ops.tutor_guide(db.session, current_user, slug, module, current_language())
 
 
 @blp.get("/me/enrolments")

@@ -20,6 +20,7 @@ from lms.core import audit
 from lms.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from lms.core.i18n import _
 from lms.core.models import utcnow
+from lms.courses.annexes import hidden_modules
 from lms.courses.extension_points import COMPLETION_KINDS, COURSE_COMPLETED
 from lms.courses.models import (
     ACTIVE,
@@ -46,6 +47,10 @@ class RequirementKind:
     labels: Callable[[Session, list[CompletionRequirement], str | None], dict[int, str]]
     # (session, requirements of this kind) -> {requirement id: url}; optional
     links: Callable[[Session, list[CompletionRequirement]], dict[int, str]] | None = None
+    # (session, requirements of this kind) -> {requirement id: slug of its module}, for those
+    # that belong to a module (a module's quiz, a case study); optional. A requirement of a module
+    # the trainee is not shown (another beneficiary's annex) does not count for them.
+    modules: Callable[[Session, list[CompletionRequirement]], dict[int, str]] | None = None
 
 
 @dataclass
@@ -113,12 +118,14 @@ def requirements_of(session: Session, course_id: int) -> list[CompletionRequirem
 
 def progress_of(session: Session, enrolment: Enrolment, *, language: str | None = None,
                 with_labels: bool = False) -> Progress:
+    hidden = hidden_modules(session, enrolment)
+    shown = Lesson.module_id.not_in(list(hidden)) if hidden else Lesson.is_retired.is_(False)
     completed = set(session.scalars(
         select(LessonCompletion.lesson_id)
         .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
-        .where(LessonCompletion.enrolment_id == enrolment.id, Lesson.is_retired.is_(False))))
+        .where(LessonCompletion.enrolment_id == enrolment.id, Lesson.is_retired.is_(False), shown)))
     total = session.scalar(select(func.count(Lesson.id)).where(
-        Lesson.course_id == enrolment.course_id, Lesson.is_retired.is_(False))) or 0
+        Lesson.course_id == enrolment.course_id, Lesson.is_retired.is_(False), shown)) or 0
     progress = Progress(lessons_done=len(completed), lessons_total=total, completed_lesson_ids=completed)
     by_kind: dict[str, list[CompletionRequirement]] = {}
     for requirement in requirements_of(session, enrolment.course_id):
@@ -131,6 +138,9 @@ def progress_of(session: Session, enrolment: Enrolment, *, language: str | None 
             links = {}
         else:
             kind = COMPLETION_KINDS.get(kind_name)
+            if kind and kind.modules and hidden:
+                of_module = kind.modules(session, requirements)
+                requirements = [r for r in requirements if of_module.get(r.id) not in hidden.values()]
             met = kind.met(session, enrolment, requirements) if kind else set()
             labels = kind.labels(session, requirements, language) if (kind and with_labels) else {}
             links = kind.links(session, requirements) if (kind and kind.links and with_labels) else {}

@@ -31,6 +31,9 @@ COURSE_PREVIEWERS: ExtensionPoint[Callable] = ExtensionPoint("courses.course_pre
 # provider(session, enrolment) -> dict: what other features know of an enrolment, e.g.
 # {"cohort": "…", "beneficiary": <Beneficiary>, "tutors": ["…"], "language": "sq"} from ``tutors``
 ENROLMENT_DETAILS: ExtensionPoint[Callable] = ExtensionPoint("courses.enrolment_details")
+# provider(session, enrolment) -> set of beneficiary codes ({"AL"}): the beneficiaries of the groups
+# the enrolment is taken in (``tutors``), whose national annexes the trainee is shown
+ENROLMENT_BENEFICIARIES: ExtensionPoint[Callable] = ExtensionPoint("courses.enrolment_beneficiaries")
 # provider(session, user, cohort_id) -> Select of Enrolment.id, or None when the cohort is not
 # this provider's or ``user`` may not see it (certificates put a group's certificates in one ZIP)
 COHORT_ENROLMENTS: ExtensionPoint[Callable] = ExtensionPoint("courses.cohort_enrolments")

@@ -13,11 +13,13 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from lms.core.markdown import render_markdown
 from lms.core.models import utcnow
 from lms.courses.completion import evaluate_completion
 from lms.courses.content import (
     ContentInvalid,
     CourseSpec,
+    ModuleSpec,
     Problems,
     completion_requirements,
     load_content,
@@ -28,6 +30,7 @@ from lms.courses.models import (
     ACTIVE,
     CompletionRequirement,
     Course,
+    DiscussionPrompt,
     Enrolment,
     Lesson,
     LessonBody,
@@ -92,6 +95,7 @@ def _apply_course(session: Session, course: Course | None, spec: CourseSpec) -> 
     course.pass_mark = spec.pass_mark
     course.title = dict(spec.title)
     course.summary = dict(spec.summary)
+    course.outcomes = [dict(outcome) for outcome in spec.outcomes]
     course.completion_rules = {key: value for key, value in spec.completion.items()}
     course.content_hash = spec.content_hash
     course.imported_at = utcnow()
@@ -113,9 +117,14 @@ def _apply_course(session: Session, course: Course | None, spec: CourseSpec) -> 
         module.position = module_spec.position
         module.title = dict(module_spec.title)
         module.summary = dict(module_spec.summary)
+        module.outcomes = [dict(outcome) for outcome in module_spec.outcomes]
+        module.beneficiaries = list(module_spec.beneficiaries)
+        module.tutor_guide = dict(module_spec.tutor_guide)
+        module.tutor_guide_html = {code: render_markdown(text) for code, text in module_spec.tutor_guide.items()}
         module.is_retired = False
         session.flush()
         kept_modules.add(module.id)
+        _replace_discussion(session, course, module, module_spec)
         for lesson_spec in module_spec.lessons:
             lesson = lessons.get((module.id, lesson_spec.slug))
             if lesson is None:
@@ -145,6 +154,24 @@ def _apply_course(session: Session, course: Course | None, spec: CourseSpec) -> 
     if not created:
         _reevaluate(session, course)
     return course
+
+
+def _replace_discussion(session: Session, course: Course, module: Module, spec: ModuleSpec) -> None:
+    """A module's discussion prompts, updated in place by slug; one that disappears is retired
+    (a forum thread may already have been opened from it)."""
+    existing = {p.slug: p for p in session.scalars(select(DiscussionPrompt).where(
+        DiscussionPrompt.module_id == module.id))}
+    for position, item in enumerate(spec.discussion, start=1):
+        prompt = existing.pop(item.slug, None)
+        if prompt is None:
+            prompt = DiscussionPrompt(course_id=course.id, module_id=module.id, slug=item.slug)
+            session.add(prompt)
+        prompt.position = position
+        prompt.title = dict(item.title)
+        prompt.prompt = dict(item.prompt)
+        prompt.is_retired = False
+    for prompt in existing.values():
+        prompt.is_retired = True
 
 
 def _replace_bodies(session: Session, lesson: Lesson, spec) -> None:

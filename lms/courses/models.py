@@ -43,6 +43,8 @@ class Course(Base):
     title: Mapped[dict] = mapped_column(JSONType)
     summary: Mapped[dict] = mapped_column(JSONType, default=dict)
     completion_rules: Mapped[dict] = mapped_column(JSONType, default=dict)
+    # Learning outcomes of the whole course: a list of {locale: text}.
+    outcomes: Mapped[list] = mapped_column(JSONType, default=list)
     content_hash: Mapped[str] = mapped_column(String(64))
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
     module_count: Mapped[int] = mapped_column(default=0)
@@ -98,6 +100,14 @@ class Module(Base):
     position: Mapped[int] = mapped_column()
     title: Mapped[dict] = mapped_column(JSONType)
     summary: Mapped[dict] = mapped_column(JSONType, default=dict)
+    # Learning outcomes: a list of {locale: text}, in the order they are shown.
+    outcomes: Mapped[list] = mapped_column(JSONType, default=list)
+    # A national annex: the beneficiary codes whose trainees are shown it; empty for everyone.
+    beneficiaries: Mapped[list] = mapped_column(JSONType, default=list)
+    # The tutor guide (tutors and managers only): {locale: Markdown} and the same as HTML.
+    # Long texts in every language: loaded only when read (the guide page), never with the module.
+    tutor_guide: Mapped[dict] = mapped_column(JSONType, default=dict, deferred=True)
+    tutor_guide_html: Mapped[dict] = mapped_column(JSONType, default=dict, deferred=True)
     is_retired: Mapped[bool] = mapped_column(Boolean, default=False)
 
     course: Mapped[Course] = relationship(back_populates="modules")
@@ -107,6 +117,30 @@ class Module(Base):
 
     def summary_in(self, language: str | None = None) -> str:
         return localized(self.summary, language)
+
+
+class DiscussionPrompt(Base):
+    """A prompt that opens a module's discussion thread in every group forum, from the content."""
+
+    __tablename__ = "discussion_prompt"
+    __table_args__ = (UniqueConstraint("module_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id"))
+    slug: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[dict] = mapped_column(JSONType)
+    prompt: Mapped[dict] = mapped_column(JSONType)
+    is_retired: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    module: Mapped[Module] = relationship()
+
+    def title_in(self, language: str | None = None) -> str:
+        return localized(self.title, language)
+
+    def prompt_in(self, language: str | None = None) -> str:
+        return localized(self.prompt, language)
 
 
 class Lesson(Base):

@@ -36,16 +36,51 @@ class OutlineLessonSchema(Schema):
     minutes = fields.Integer(allow_none=True)
 
 
+class LocalizedListField(fields.Field):
+    """Dump a list of ``{locale: text}`` maps (learning outcomes) as texts in the request's language."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return [localized(item) for item in value or ()]
+
+
 class OutlineModuleSchema(Schema):
     id = fields.Integer()
     slug = fields.String()
     title = LocalizedField(metadata={"type": "string"})
     summary = LocalizedField(metadata={"type": "string"}, allow_none=True)
+    outcomes = LocalizedListField(metadata={"type": "array", "items": {"type": "string"},
+                                            "description": "Learning outcomes, in order."})
+    beneficiaries = fields.List(fields.String(), metadata={
+        "description": "A national annex: the beneficiary codes whose trainees are shown it; empty for all."})
     lessons = fields.List(fields.Nested(OutlineLessonSchema))
 
 
 class CourseDetailSchema(CourseSummarySchema):
-    modules = fields.List(fields.Nested(OutlineModuleSchema))
+    outcomes = LocalizedListField(metadata={"type": "array", "items": {"type": "string"},
+                                            "description": "Learning outcomes of the whole course."})
+    modules = fields.List(fields.Nested(OutlineModuleSchema), metadata={
+        "description": "Every module for visitors and staff; a trainee's own modules for a trainee "
+                       "(no other beneficiary's national annex)."})
+
+
+class DiscussionPromptSchema(Schema):
+    slug = fields.String()
+    title = LocalizedField(metadata={"type": "string"})
+    prompt = LocalizedField(metadata={"type": "string"})
+
+
+class TutorGuideSchema(Schema):
+    """Dumped from a ``TutorGuide``."""
+
+    course = fields.String(attribute="course.slug")
+    module = fields.String(attribute="module.slug")
+    title = LocalizedField(attribute="module.title", metadata={"type": "string"})
+    beneficiaries = fields.List(fields.String())
+    language = fields.String(metadata={"description": "Language of the guide returned; empty when there is none."})
+    fallback = fields.Boolean(metadata={"description": "True when the guide is not in the language asked for."})
+    html = fields.String(metadata={"description": "Sanitised HTML of the guide."})
+    outcomes = fields.List(fields.String())
+    discussion = fields.List(fields.Nested(DiscussionPromptSchema))
 
 
 class EnrolmentSchema(Schema):

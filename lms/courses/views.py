@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from lms.accounts.forms import EmptyForm
+from lms.accounts.reference import BENEFICIARIES, KOSOVO
 from lms.core.i18n import _, current_language
 from lms.courses import operations as ops
 from lms.extensions import db
@@ -25,13 +26,13 @@ def catalogue():
 @bp.get("/courses/<slug>")
 def course(slug: str):
     course = ops.course_by_slug(db.session, slug)
-    outline = ops.outline_of(db.session, course)
     enrolment = ops.enrolment_of(db.session, current_user, course.id)
+    outline = ops.outline_for_viewer(db.session, current_user, course, enrolment)
     standing = None
     if enrolment is not None:
         standing = ops.progress_for(db.session, current_user, enrolment, language=current_language())
     return render_template("courses/course.html", course=course, outline=outline, enrolment=enrolment,
-                           standing=standing, form=EmptyForm())
+                           standing=standing, form=EmptyForm(), staff=course.can_be_previewed_by(current_user))
 
 
 @bp.post("/courses/<slug>/enrol")
@@ -81,10 +82,40 @@ def complete_lesson(slug: str, lesson_id: int):
         enrolment, _progress = ops.complete_lesson(db.session, current_user, lesson)
         if enrolment.is_completed:
             flash(_("Congratulations: you have completed the course."), "success")
-    _previous, following = ops.outline_of(db.session, course).neighbours(lesson.id)
+    enrolment = ops.enrolment_of(db.session, current_user, course.id)
+    outline = ops.outline_for(db.session, enrolment) if enrolment else ops.outline_of(db.session, course)
+    _previous, following = outline.neighbours(lesson.id)
     if following is not None:
         return redirect(url_for("courses.lesson", slug=slug, module=following.module_slug, lesson=following.slug))
     return redirect(url_for("courses.course", slug=slug))
+
+
+@bp.get("/courses/<slug>/modules/<module>")
+def module(slug: str, module: str):
+    course = ops.course_by_slug(db.session, slug)
+    enrolment = ops.enrolment_of(db.session, current_user, course.id)
+    found = ops.module_for_viewer(db.session, current_user, course, enrolment, module)
+    standing = None
+    if enrolment is not None:
+        standing = ops.progress_for(db.session, current_user, enrolment, language=current_language())
+    return render_template("courses/module.html", course=course, module=found, enrolment=enrolment,
+                           standing=standing, staff=course.can_be_previewed_by(current_user))
+
+
+@bp.get("/courses/<slug>/tutor-guide/<module>")
+@login_required
+def tutor_guide(slug: str, module: str):
+    guide = ops.tutor_guide(db.session, current_user, slug, module, current_language())
+    return render_template("courses/tutor_guide.html", guide=guide, course=guide.course, module=guide.module)
+
+
+@bp.app_template_global()
+def annex_label(codes) -> str:
+    """The beneficiaries a national annex is for, named; Kosovo* brings its footnote to the page."""
+    if KOSOVO in codes:
+        g.show_kosovo_footnote = True
+    return ", ".join(str(BENEFICIARIES[code][0]) + ("*" if code == KOSOVO else "")
+                     for code in codes if code in BENEFICIARIES)
 
 
 @bp.get("/dashboard")

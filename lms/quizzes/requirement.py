@@ -50,4 +50,9 @@ def quiz_links(session: Session, requirements: list[CompletionRequirement]) -> d
     return {r.id: url_for("quizzes.quiz_page", quiz_id=quizzes[r.ref].id) for r in requirements if r.ref in quizzes}
 
 
-QUIZ_KIND = RequirementKind(REQUIREMENT_KIND, quizzes_met, quiz_labels, quiz_links)
+def quiz_modules(session: Session, requirements: list[CompletionRequirement]) -> dict[int, str]:
+    """A module's quiz belongs to its module (ref = module slug); the final to none."""
+    return {r.id: r.ref for r in requirements if r.ref != FINAL_KEY}
+
+
+QUIZ_KIND = RequirementKind(REQUIREMENT_KIND, quizzes_met, quiz_labels, quiz_links, quiz_modules)

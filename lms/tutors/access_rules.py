@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy import exists, select
 
+from lms.accounts.models import Beneficiary
 from lms.courses.extension_points import (
     COHORT_ENROLMENTS,
     COURSE_PREVIEWERS,
+    ENROLMENT_BENEFICIARIES,
     ENROLMENT_DETAILS,
     ENROLMENT_GRADERS,
     ENROLMENT_VIEWERS,
@@ -47,6 +49,14 @@ def cohort_details(session, enrolment) -> dict:
             "tutors": [row.user.full_name for row in cohort.tutor_rows], "language": cohort.language}
 
 
+def cohort_beneficiaries(session, enrolment) -> set[str]:
+    """The beneficiary of the group the course is taken in: its national annex is the trainee's."""
+    code = session.scalar(select(Beneficiary.code).join(Cohort, Cohort.beneficiary_id == Beneficiary.id)
+                          .join(CohortMembership, CohortMembership.cohort_id == Cohort.id)
+                          .where(CohortMembership.enrolment_id == enrolment.id))
+    return {code} if code else set()
+
+
 def tutor_previews_course(session, user, course) -> bool:
     """A tutor of any group of the course reads its lessons without being enrolled."""
     if not user.is_tutor:
@@ -67,5 +77,6 @@ def register(app) -> None:
     ENROLMENT_VIEWERS.add(app, tutor_or_manager_views_enrolment)
     ENROLMENT_GRADERS.add(app, tutor_grades_enrolment)
     ENROLMENT_DETAILS.add(app, cohort_details)
+    ENROLMENT_BENEFICIARIES.add(app, cohort_beneficiaries)
     COURSE_PREVIEWERS.add(app, tutor_previews_course)
     COHORT_ENROLMENTS.add(app, cohort_members)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from lms.core.i18n import _, localized
 from lms.courses.completion import RequirementKind
-from lms.courses.models import Course
+from lms.courses.models import Course, Module
 from lms.tutors.content import ASSIGNMENT_KIND
 from lms.tutors.models import ACCEPTED, Assignment, Submission
 
@@ -46,4 +46,13 @@ def _links(session, requirements) -> dict[int, str]:
     return {r.id: url_for("assignments.assignment", slug=slug, assignment=r.ref) for r in requirements}
 
 
-ASSIGNMENT_REQUIREMENT = RequirementKind(ASSIGNMENT_KIND, _met, _labels, _links)
+def _modules(session, requirements) -> dict[int, str]:
+    if not requirements:
+        return {}
+    by_ref = {r.ref: r.id for r in requirements}
+    return {by_ref[slug]: module_slug for slug, module_slug in session.execute(
+        select(Assignment.slug, Module.slug).join(Module, Module.id == Assignment.module_id).where(
+            Assignment.course_id == requirements[0].course_id, Assignment.slug.in_(list(by_ref))))}
+
+
+ASSIGNMENT_REQUIREMENT = RequirementKind(ASSIGNMENT_KIND, _met, _labels, _links, _modules)

@@ -207,8 +207,8 @@ def trainee(j: Journey) -> None:
 
 # --- tutor: groups, progress, grading queue, grade the trainee's case study --------------
 
-TUTOR_PAGES = ("sign-in", "dashboard", "my-groups", "group", "group-progress", "grading-queue", "submission",
-               "submission-errors", "submission-graded")
+TUTOR_PAGES = ("sign-in", "dashboard", "my-groups", "group", "group-progress", "annex-module", "tutor-guide",
+               "grading-queue", "submission", "submission-errors", "submission-graded")
 TUTOR_OUTCOMES = ("graded",)
 
 
@@ -238,6 +238,10 @@ def tutor(j: Journey) -> None:
     j.check("group")
     j.goto(group_href + "/progress")
     j.check("group-progress")
+    j.goto(f"/courses/{TUTORED}/modules/annex-al")
+    j.check("annex-module")
+    j.goto(f"/courses/{TUTORED}/tutor-guide/concepts")
+    j.check("tutor-guide")
     j.goto("/tutor/queue")
     j.check("grading-queue")
     submission_id = j.need("submission_id")

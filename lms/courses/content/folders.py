@@ -17,14 +17,14 @@ from lms.courses.content.fields import (
     read_text,
     whole_number,
 )
-from lms.courses.content.modules import BODY_FILE_RE, load_modules
+from lms.courses.content.modules import BODY_FILE_RE, check_outcomes, load_modules
 from lms.courses.content.specs import CourseSpec
 from lms.courses.extension_points import CONTENT_FILES, CONTENT_SECTIONS
 from lms.courses.models import SELF_PACED, TUTORED
 from lms.courses.yamlfile import LineDict, LineList, YamlProblem, load_yaml
 
 COURSE_KEYS = {"slug", "version", "format", "default_language", "languages", "hours",
-               "pass_mark", "title", "summary", "modules", "completion"}
+               "pass_mark", "title", "summary", "outcomes", "modules", "completion"}
 
 
 def load_course(folder: Path, problems: Problems) -> CourseSpec | None:
@@ -100,6 +100,7 @@ def load_course(folder: Path, problems: Problems) -> CourseSpec | None:
     if "summary" in data:
         spec.summary = check_locale_map(data["summary"], path=yaml_path, line=data.line_of("summary"),
                                         what="summary", required=spec.default_language, problems=problems)
+    spec.outcomes = check_outcomes(data, path=yaml_path, required=spec.default_language, problems=problems)
     for key in extension_course_keys & set(data):
         spec.sections[key] = data[key]
         spec.section_lines[key] = data.line_of(key)

@@ -111,18 +111,7 @@ def _load_module_extras(spec: CourseSpec, module: ModuleSpec, raw: LineDict, pro
     """Learning outcomes, the tutor guide, the beneficiaries a module is limited to, and the
     prompts that open its discussion threads."""
     path = module.yaml_path
-    outcomes = raw.get("outcomes")
-    if outcomes is not None:
-        if not isinstance(outcomes, list) or not outcomes:
-            problems.add(path, raw.line_of("outcomes"), "outcomes must be a non-empty list of texts, "
-                                                        "each a map of language → text")
-        else:
-            for index, outcome in enumerate(outcomes):
-                item_line = outcomes.line_of(index) if isinstance(outcomes, LineList) else raw.line_of("outcomes")
-                text = check_locale_map(outcome, path=path, line=item_line, what=f"outcome {index + 1}",
-                                        required=spec.default_language, problems=problems)
-                if text:
-                    module.outcomes.append(text)
+    module.outcomes = check_outcomes(raw, path=path, required=spec.default_language, problems=problems)
     if "tutor_guide" in raw:
         _load_tutor_guide(spec, module, raw["tutor_guide"], raw.line_of("tutor_guide"), problems)
     beneficiaries = raw.get("beneficiaries")
@@ -155,6 +144,25 @@ def _load_module_extras(spec: CourseSpec, module: ModuleSpec, raw: LineDict, pro
                                       what=f"discussion prompt '{slug}' prompt",
                                       required=spec.default_language, problems=problems)
             module.discussion.append(DiscussionPrompt(slug, title, prompt))
+
+
+def check_outcomes(raw: LineDict, *, path: Path, required: str, problems: Problems) -> list[dict]:
+    """The ``outcomes`` of a module or a course: a list of locale maps, each one outcome."""
+    outcomes = raw.get("outcomes")
+    if outcomes is None:
+        return []
+    if not isinstance(outcomes, list) or not outcomes:
+        problems.add(path, raw.line_of("outcomes"), "outcomes must be a non-empty list of texts, "
+                                                    "each a map of language → text")
+        return []
+    found = []
+    for index, outcome in enumerate(outcomes):
+        item_line = outcomes.line_of(index) if isinstance(outcomes, LineList) else raw.line_of("outcomes")
+        text = check_locale_map(outcome, path=path, line=item_line, what=f"outcome {index + 1}",
+                                required=required, problems=problems)
+        if text:
+            found.append(text)
+    return found
 
 
 def _load_tutor_guide(spec: CourseSpec, module: ModuleSpec, name, line: int, problems: Problems) -> None:

@@ -76,6 +76,7 @@ class CourseSpec:
     pass_mark: int = 0
     title: dict = field(default_factory=dict)
     summary: dict = field(default_factory=dict)
+    outcomes: list[dict] = field(default_factory=list)
     modules: list[ModuleSpec] = field(default_factory=list)
     sections: dict[str, Any] = field(default_factory=dict)
     section_lines: dict[str, int] = field(default_factory=dict)

@@ -1,12 +1,19 @@
 """Course rules, by use case: finding things (``lookups``), outlines, enrolment, reading
 lessons, progress. Both doors, and the features built on courses, use them from here."""
 
+from lms.courses.operations.annexes import (
+    module_for_viewer,
+    modules_for,
+    outline_for,
+    outline_for_viewer,
+)
 from lms.courses.operations.enrolment import (
     ensure_enrolment,
     self_enrol,
     set_content_language,
     withdraw,
 )
+from lms.courses.operations.guides import TutorGuide, discussion_prompts, tutor_guide
 from lms.courses.operations.lookups import (
     catalogue,
     course_by_slug,
@@ -24,7 +31,7 @@ from lms.courses.operations.progress import (
 from lms.courses.operations.reading import LessonPage, LessonView, open_lesson
 
 __all__ = [
-    "LESSON_COMPLETED", "LessonPage", "LessonView", "Outline", "OutlineLesson", "OutlineModule", "catalogue",
+    "LESSON_COMPLETED", "LessonPage", "TutorGuide", "discussion_prompts", "tutor_guide", "LessonView", "Outline", "OutlineLesson", "OutlineModule", "catalogue",
     "complete_lesson", "continue_target", "course_by_slug", "ensure_enrolment", "enrolment_of", "enrolments_of",
-    "lesson_by_id", "open_lesson", "outline_of", "progress_for", "self_enrol", "set_content_language", "withdraw",
+    "lesson_by_id", "module_for_viewer", "modules_for", "open_lesson", "outline_for", "outline_for_viewer", "outline_of", "progress_for", "self_enrol", "set_content_language", "withdraw",
 ]

@@ -10,10 +10,12 @@ from lms.accounts.models import User
 from lms.core.errors import NotAllowed, NotFound
 from lms.core.i18n import _
 from lms.core.models import utcnow
+from lms.courses.annexes import hidden_modules
 from lms.courses.completion import EnrolmentProgress, Progress, progress_of, record_event
 from lms.courses.models import Course, Enrolment, Lesson, LessonCompletion
+from lms.courses.operations.annexes import outline_for
 from lms.courses.operations.lookups import enrolment_of
-from lms.courses.operations.outlines import OutlineLesson, outline_of
+from lms.courses.operations.outlines import OutlineLesson
 
 LESSON_COMPLETED = "lesson_completed"
 
@@ -26,6 +28,8 @@ def complete_lesson(session: Session, user: User, lesson: Lesson) -> tuple[Enrol
     enrolment = enrolment_of(session, user, course.id)
     if enrolment is None or not enrolment.is_active:
         raise NotAllowed(_("Enrol in the course to record your progress."))
+    if lesson.module_id in hidden_modules(session, enrolment):
+        raise NotFound()  # another beneficiary's annex: not there for this trainee
     exists = session.scalar(select(LessonCompletion.id).where(
         LessonCompletion.enrolment_id == enrolment.id, LessonCompletion.lesson_id == lesson.id))
     if exists is None:
@@ -51,7 +55,7 @@ def progress_for(session: Session, viewer: User, enrolment: Enrolment, *,
 def continue_target(session: Session, enrolment: Enrolment) -> OutlineLesson | None:
     """Where to continue: the first unfinished lesson after the last one marked done (or the
     last lesson itself if it is unfinished, as older enrolments recorded lessons opened)."""
-    outline = outline_of(session, enrolment.course)
+    outline = outline_for(session, enrolment)
     if not outline.lessons:
         return None
     done = set(session.scalars(select(LessonCompletion.lesson_id).where(

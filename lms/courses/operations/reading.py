@@ -16,6 +16,7 @@ from lms.accounts.models import User
 from lms.core.app_cache import app_cache
 from lms.core.errors import NotAllowed, NotFound
 from lms.core.i18n import LANGUAGES, _, first_available, language_chain, localized
+from lms.courses.annexes import beneficiaries_of
 from lms.courses.models import ACTIVE, Course, Enrolment, LessonBody, LessonCompletion
 from lms.courses.operations.outlines import OutlineLesson, outline_of
 
@@ -51,6 +52,7 @@ class LessonPage:
     following: OutlineLesson | None
     module_lessons: tuple[OutlineLesson, ...]
     title_languages: tuple[str, ...] = ()  # the order titles are looked for in
+    has_annexes: bool = False  # some module of the course is limited to some beneficiaries
     urls: dict[int, str] = field(default_factory=dict)  # lesson id -> address, built once with the page
 
     def title_of(self, texts: dict) -> str:
@@ -82,9 +84,11 @@ def _first(texts: dict, languages: tuple[str, ...]) -> str:
 
 
 def _build_lesson_page(session: Session, course: Course, module_slug: str, lesson_slug: str,
-                       language: str, chosen: str | None, group: str | None) -> LessonPage:
-    outline = outline_of(session, course)
-    module = next((m for m in outline.modules if m.slug == module_slug), None)
+                       language: str, chosen: str | None, group: str | None,
+                       codes: frozenset[str] | None) -> LessonPage:
+    full = outline_of(session, course)
+    outline = full.limited_to(codes)  # the neighbours a trainee of these beneficiaries is shown
+    module = outline.module(module_slug)
     lesson = next((le for le in module.lessons if le.slug == lesson_slug), None) if module else None
     if lesson is None:
         raise NotFound()
@@ -115,17 +119,20 @@ def _build_lesson_page(session: Session, course: Course, module_slug: str, lesso
         lesson_title=_first(lesson.title, titles), language=shown, reason=reason,
         available=tuple(code for code in LANGUAGES if code in bodies), html=bodies.get(shown, ""),
         previous=previous, following=following, module_lessons=module.lessons, title_languages=titles,
-        urls=urls)
+        has_annexes=full.has_annexes, urls=urls)
 
 
 def _cached_page(session: Session, course_id: int, content_hash: str, module_slug: str, lesson_slug: str,
-                 language: str, chosen: str | None = None, group: str | None = None) -> LessonPage:
+                 language: str, chosen: str | None = None, group: str | None = None,
+                 codes: frozenset[str] | None = None) -> LessonPage:
     cache = app_cache("courses.lesson_pages")
-    key = (course_id, content_hash, module_slug, lesson_slug, language, chosen, group)
+    key = (course_id, content_hash, module_slug, lesson_slug, language, chosen, group,
+           tuple(sorted(codes)) if codes is not None else None)
     page = cache.get(key)
     if page is None:
         course = session.get(Course, course_id)
-        page = cache[key] = _build_lesson_page(session, course, module_slug, lesson_slug, language, chosen, group)
+        page = cache[key] = _build_lesson_page(session, course, module_slug, lesson_slug, language, chosen, group,
+                                               codes)
     return page
 
 
@@ -165,12 +172,24 @@ def open_lesson(session: Session, user: User, course_slug: str, module_slug: str
     if row is None:
         raise NotFound()
     offered = row.languages or []
-    page = _cached_page(session, row.id, row.content_hash, module_slug, lesson_slug, language,
-                        chosen if chosen in offered else None,
-                        row.content_language if row.content_language in offered else None)
+    chosen = chosen if chosen in offered else None
+    group = row.content_language if row.content_language in offered else None
+    page = _cached_page(session, row.id, row.content_hash, module_slug, lesson_slug, language, chosen, group)
     state = session.connection().execute(_READER_STATE, {
         "user_id": user.id, "course_id": page.course_id, "lesson_id": page.lesson_id}).first()
     if state is None or state.status != ACTIVE:
         _refuse_unless_preview(session, user, session.get(Course, page.course_id))
         return LessonView(page, None, False)
+    if page.has_annexes and not _sees_every_module(session, user, page.course_id):
+        # A trainee is shown their own beneficiary's annex only: another's is not there for them.
+        codes = beneficiaries_of(session, session.get(Enrolment, state.id))
+        page = _cached_page(session, row.id, row.content_hash, module_slug, lesson_slug, language, chosen, group,
+                            codes)
     return LessonView(page, state.id, bool(state.completed))
+
+
+def _sees_every_module(session: Session, user: User, course_id: int) -> bool:
+    """Staff enrolled in a course still see all of it (a trainee has no staff role: no query)."""
+    if not (user.is_admin or user.is_manager or user.is_tutor):
+        return False
+    return session.get(Course, course_id).can_be_previewed_by(user)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, joinedload
 from lms.accounts.models import User
 from lms.core.errors import NotAllowed, NotFound
 from lms.core.i18n import _
+from lms.courses.annexes import hidden_modules
 from lms.courses.models import Enrolment
 from lms.quizzes.models import Quiz, QuizAttempt
 from lms.quizzes.results import QuizResult, quizzes_of, results_for
@@ -37,6 +38,8 @@ def trainee_enrolment(session: Session, user: User, quiz: Quiz) -> Enrolment:
     enrolment = active_enrolment(session, user, quiz.course_id)
     if enrolment is None:
         raise NotAllowed(_("Enrol in the course to take its quizzes."))
+    if quiz.module_id is not None and quiz.module_id in hidden_modules(session, enrolment):
+        raise NotFound()  # the quiz of another beneficiary's national annex: not there for this trainee
     return enrolment
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from lms.accounts.models import User
 from lms.core.errors import NotAllowed, NotFound
 from lms.core.i18n import _, current_language, first_available
+from lms.courses.annexes import hidden_modules
 from lms.courses.models import Course, Enrolment
 from lms.courses.operations import enrolment_of
 from lms.tutors.models import Assignment, Submission
@@ -112,6 +113,11 @@ def read_case_study(session: Session, reader: User, assignment: Assignment, *,
     """The case study as ``reader`` may read it (``language``: one they asked for); refused otherwise."""
     enrolment = enrolment_of(session, reader, assignment.course_id)
     submission = submission_of(session, enrolment.id, assignment.id) if enrolment is not None else None
+    if enrolment is not None and assignment.module_id in hidden_modules(session, enrolment):
+        # Another beneficiary's national annex: not there for this trainee (staff preview it).
+        if assignment.course.can_be_previewed_by(reader):
+            return _as_preview(assignment, language)
+        raise NotFound()
     reading = _as_trainee(assignment, enrolment, submission, language)
     if reading is not None:
         return reading
@@ -128,9 +134,12 @@ def course_case_studies(session: Session, reader: User, course: Course) -> list[
         raise _refused()
     submissions = {s.assignment_id: s for s in session.scalars(select(Submission).where(
         Submission.enrolment_id == enrolment.id))} if enrolment is not None else {}
+    hidden = hidden_modules(session, enrolment) if enrolment is not None and not may_preview else {}
     readings = []
     for assignment in session.scalars(select(Assignment).where(
             Assignment.course_id == course.id, Assignment.is_retired.is_(False)).order_by(Assignment.position)):
+        if assignment.module_id in hidden:
+            continue  # another beneficiary's national annex
         reading = _as_trainee(assignment, enrolment, submissions.get(assignment.id), None)
         if reading is None and may_preview:
             reading = _as_preview(assignment, None)

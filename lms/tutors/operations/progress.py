@@ -101,7 +101,8 @@ class CohortTable:
 def cohort_table(session: Session, cohort: Cohort, *, now: datetime | None = None) -> CohortTable:
     now = now or utcnow()
     behind_days = int(current_app.config["LMS_BEHIND_SCHEDULE_DAYS"])
-    outline = outline_of(session, cohort.course)
+    # The group's members are shown their own beneficiary's national annex only: so is the table.
+    outline = outline_of(session, cohort.course).limited_to(frozenset({cohort.beneficiary.code}))
     modules = list(outline.modules)
     members = select(CohortMembership.enrolment_id).where(CohortMembership.cohort_id == cohort.id)
 

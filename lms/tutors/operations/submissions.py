@@ -21,6 +21,7 @@ from lms.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from lms.core.i18n import _
 from lms.core.markdown import render_markdown
 from lms.core.models import utcnow
+from lms.courses.annexes import hidden_modules
 from lms.courses.completion import record_event
 from lms.courses.models import Enrolment
 from lms.courses.operations import enrolment_of
@@ -72,6 +73,8 @@ def trainee_enrolment(session: Session, user: User, assignment: Assignment) -> E
     membership = membership_of(session, enrolment.id) if enrolment is not None else None
     if enrolment is None or not enrolment.is_active or membership is None or not membership.is_active:
         raise NotAllowed(_("Case studies are submitted by the members of a tutored group of this course."))
+    if assignment.module_id in hidden_modules(session, enrolment):
+        raise NotFound()  # another beneficiary's national annex: not there for this trainee
     return enrolment
 
 

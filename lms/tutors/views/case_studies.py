@@ -84,18 +84,22 @@ def send_attachment(found):
 
 # --- the course page's module slot -----------------------------------------------------
 
-def _module_assignments(course, enrolment) -> dict[int, tuple[Assignment, str | None]]:
-    """All of a course's assignments and the trainee's statuses, read once per request."""
+def _module_assignments(course, enrolment) -> dict[int, list[tuple[Assignment, str | None]]]:
+    """All of a course's assignments, module by module in order, and the trainee's statuses,
+    read once per request."""
     cache = g.setdefault("_tutors_module_assignments", {})
     key = (course.id, enrolment.id if enrolment else None)
     if key not in cache:
         assignments = list(db.session.scalars(select(Assignment).where(
-            Assignment.course_id == course.id, Assignment.is_retired.is_(False))))
+            Assignment.course_id == course.id, Assignment.is_retired.is_(False)).order_by(Assignment.position)))
         statuses = {}
         if enrolment is not None:
             statuses = dict(db.session.execute(select(Submission.assignment_id, Submission.status).where(
                 Submission.enrolment_id == enrolment.id)).all())
-        cache[key] = {a.module_id: (a, statuses.get(a.id)) for a in assignments}
+        by_module: dict[int, list] = {}
+        for assignment in assignments:
+            by_module.setdefault(assignment.module_id, []).append((assignment, statuses.get(assignment.id)))
+        cache[key] = by_module
     return cache[key]
 
 
@@ -112,8 +116,7 @@ def module_slot(course, module, enrolment=None, **_context) -> str:
     if enrolment is None and not _may_preview(course):
         return ""
     found = _module_assignments(course, enrolment).get(module.id)
-    if found is None:
+    if not found:
         return ""
-    assignment, status = found
-    return Markup(render_template("tutors/_module_assignment.html", course=course, assignment=assignment,
-                                  status=status, enrolment=enrolment))
+    return Markup(render_template("tutors/_module_assignment.html", course=course, assignments=found,
+                                  enrolment=enrolment))

@@ -33,8 +33,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from lms.certificates.models import REVOKED
-from lms.courses.models import ACTIVE, WITHDRAWN, Enrolment
-from lms.reports.facts import Joins, enrolment_joins, facts, population, tune, unrestricted
+from lms.courses.models import ACTIVE, WITHDRAWN
+from lms.reports.facts import FACT, fact_population, facts, tune, unrestricted
 from lms.reports.filters import Filters
 from lms.reports.measures import ACTIVE_DAYS, COUNT, MEASURES, ROUND_MEASURES
 from lms.reports.sql_dialects import dialect_of, period_key, seconds_between
@@ -235,16 +235,15 @@ def monthly_counts(session: Session, filters: Filters, scope: set[int] | None, s
     """{"enrolments": {month: n}, "completions": {month: n}}: enrolments begun and completions
     achieved in each month of [start, end), whatever the period basis; other filters apply."""
     dialect = dialect_of(session)
-    joins = Joins.needed(filters, scope)
 
     def series(name: str, column):
         # The month is computed only for the rows in the window.
-        months = population(enrolment_joins(select(period_key(column, "month", dialect).label("month")), joins),
-                            filters, scope, period=False).where(column >= start, column < end).subquery()
+        months = fact_population(select(period_key(column, "month", dialect).label("month")),
+                                 filters, scope, period=False).where(column >= start, column < end).subquery()
         return (select(literal_column(f"'{name}'").label("series"), months.c.month, func.count())
                 .group_by(months.c.month))
 
-    query = union_all(series("enrolments", Enrolment.enrolled_at), series("completions", Enrolment.completed_at))
+    query = union_all(series("enrolments", FACT.enrolled_at), series("completions", FACT.completed_at))
     counts: dict[str, dict[str, int]] = {"enrolments": {}, "completions": {}}
     tune(session)
     for series, month, n in session.execute(query):
@@ -258,13 +257,12 @@ PROGRESS_BANDS = ("withdrawn", "not_started", "started", "halfway", "nearly", "c
 def progress_bands(session: Session, filters: Filters, scope: set[int] | None) -> dict[str, int]:
     """How many enrolments stand at each stage: withdrawn, 0 %, 1–49 %, 50–89 %, 90–99 %, completed."""
     band = case(
-        (Enrolment.completed_at.is_not(None), "completed"),
-        (Enrolment.status == WITHDRAWN, "withdrawn"),
-        (Enrolment.progress_percent <= 0, "not_started"),
-        (Enrolment.progress_percent < 50, "started"),
-        (Enrolment.progress_percent < 90, "halfway"),
+        (FACT.completed_at.is_not(None), "completed"),
+        (FACT.status == WITHDRAWN, "withdrawn"),
+        (FACT.progress_percent <= 0, "not_started"),
+        (FACT.progress_percent < 50, "started"),
+        (FACT.progress_percent < 90, "halfway"),
         else_="nearly")
-    bands = population(enrolment_joins(select(band.label("band")), Joins.needed(filters, scope)),
-                       filters, scope).subquery()
+    bands = fact_population(select(band.label("band")), filters, scope).subquery()
     found = dict(session.execute(select(bands.c.band, func.count()).group_by(bands.c.band)).all())
     return {name: found.get(name, 0) for name in PROGRESS_BANDS}

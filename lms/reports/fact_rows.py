@@ -4,7 +4,8 @@ After every flush, the enrolments whose facts the flushed changes alter are foun
 enrolment enrolled, progressing, completing or withdrawn; an attempt graded; a certificate
 issued or revoked; a submission sent or reviewed; a membership of a group; an account's
 beneficiary, institution, profession, gender or language; a group's beneficiary or language;
-a course's format; a quiz's grading method) and their rows are derived again from the
+a course's format; a quiz's grading method; a case-study round submitted or reviewed) and
+their rows are derived again from the
 records by ``truth`` — the same statement the migration back-fills with and
 ``lms reports rebuild-facts`` rebuilds with — in the same transaction. A rolled-back change
 takes its fact rows with it.
@@ -27,11 +28,12 @@ from lms.courses.models import Course, Enrolment
 from lms.quizzes.models import Quiz, QuizAttempt
 from lms.reports.dimensions import DIMENSIONS
 from lms.reports.facts import Joins, awaiting_reviews, enrolment_joins, final_scores
-from lms.reports.models import EnrolmentFact
-from lms.reports.sql_dialects import dialect_of
-from lms.tutors.models import Cohort, CohortMembership, Submission
+from lms.reports.models import EnrolmentFact, ReviewFact
+from lms.reports.sql_dialects import dialect_of, seconds_between
+from lms.tutors.models import Cohort, CohortMembership, Submission, SubmissionRound
 
 FACT_TABLE = EnrolmentFact.__table__
+REVIEW_TABLE = ReviewFact.__table__
 EVERY_JOIN = Joins(user=True, cohort=True, course=True)
 DIMENSION_COLUMNS = ("beneficiary", "institution", "profession", "gender", "course", "format", "cohort", "language")
 
@@ -44,6 +46,10 @@ def _attempting(keys):
     return Enrolment.id.in_(select(QuizAttempt.enrolment_id).where(QuizAttempt.quiz_id.in_(keys)))
 
 
+def _submitting(keys):
+    return Enrolment.id.in_(select(Submission.enrolment_id).where(Submission.id.in_(keys)))
+
+
 # For each record that facts are derived from: its attribute naming what it belongs to, the
 # enrolments a change of it alters (a condition on the joined records, given the values of
 # that attribute), and the attributes whose change does. A new or deleted record always counts.
@@ -53,6 +59,7 @@ WATCHED = {
     QuizAttempt: ("enrolment_id", _by(Enrolment.id), {"enrolment_id", "quiz_id", "number", "state", "score"}),
     Certificate: ("enrolment_id", _by(Enrolment.id), {"enrolment_id", "status"}),
     Submission: ("enrolment_id", _by(Enrolment.id), {"enrolment_id", "status"}),
+    SubmissionRound: ("submission_id", _submitting, {"submission_id", "submitted_at", "reviewed_at"}),
     CohortMembership: ("enrolment_id", _by(Enrolment.id), {"enrolment_id", "cohort_id"}),
     User: ("id", _by(Enrolment.user_id), {"beneficiary_id", "institution_id", "profession", "gender", "language"}),
     Cohort: ("id", _by(CohortMembership.cohort_id), {"beneficiary_id", "language"}),
@@ -84,10 +91,26 @@ def truth(dialect: str, *conditions):
     return query
 
 
+def review_truth(dialect: str, within=None):
+    """Every column of ``ReviewFact``, derived from the reviewed rounds (of the enrolments
+    ``within`` selects, or of all)."""
+    query = (select(SubmissionRound.id.label("submission_round_id"), Submission.enrolment_id,
+                    seconds_between(SubmissionRound.submitted_at, SubmissionRound.reviewed_at, dialect)
+                    .label("seconds"))
+             .join(Submission, Submission.id == SubmissionRound.submission_id)
+             .where(SubmissionRound.reviewed_at.is_not(None)))
+    if within is not None:
+        query = query.where(Submission.enrolment_id.in_(within))
+    return query
+
+
 def fill(connection, dialect: str, *conditions) -> None:
     """Insert the fact rows of the enrolments that meet ``conditions`` (every one without)."""
     connection.execute(insert(FACT_TABLE).from_select([c.name for c in FACT_TABLE.columns],
                                                       truth(dialect, *conditions)))
+    within = enrolment_joins(select(Enrolment.id), EVERY_JOIN).where(or_(*conditions)) if conditions else None
+    connection.execute(insert(REVIEW_TABLE).from_select([c.name for c in REVIEW_TABLE.columns],
+                                                        review_truth(dialect, within)))
 
 
 def refresh(connection, dialect: str, conditions: Iterable) -> None:
@@ -96,6 +119,7 @@ def refresh(connection, dialect: str, conditions: Iterable) -> None:
     if not conditions:
         return
     chosen = enrolment_joins(select(Enrolment.id), EVERY_JOIN).where(or_(*conditions))
+    connection.execute(delete(REVIEW_TABLE).where(REVIEW_TABLE.c.enrolment_id.in_(chosen)))
     connection.execute(delete(FACT_TABLE).where(FACT_TABLE.c.enrolment_id.in_(chosen)))
     fill(connection, dialect, *conditions)
 
@@ -103,6 +127,7 @@ def refresh(connection, dialect: str, conditions: Iterable) -> None:
 def rebuild(session: Session) -> int:
     """Every fact row derived again from the records, in the session's transaction; how many."""
     connection = session.connection()
+    connection.execute(delete(REVIEW_TABLE))
     connection.execute(delete(FACT_TABLE))
     fill(connection, dialect_of(session))
     return session.scalar(select(func.count()).select_from(FACT_TABLE))

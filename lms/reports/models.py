@@ -3,7 +3,8 @@ on other features' tables.
 
 ``EnrolmentFact`` holds, for each enrolment, everything a figure of programme statistics
 counts or groups by: its value of each dimension (a column named as the dimension's key),
-its state and dates, its final score, its certificate and its submissions awaiting review.
+its state and dates, its final score, its certificate and its submissions awaiting review;
+``ReviewFact`` holds the turnaround of each of its reviewed case-study rounds.
 ``lms.reports.fact_rows`` keeps each row current in the same transaction as the change
 that alters it, so that a report reads one table instead of joining attempts, submissions,
 certificates, groups and accounts on every request.
@@ -60,3 +61,16 @@ class EnrolmentFact(Base):
     final_score: Mapped[float | None] = mapped_column(Float)
     certificate_status: Mapped[str | None] = mapped_column(String(16))
     awaiting_review: Mapped[int] = mapped_column()
+
+
+class ReviewFact(Base):
+    """A reviewed case-study round as the grading turnaround counts it: whose enrolment, and
+    the whole seconds from its submission to its review. Kept with the enrolment's fact row."""
+
+    __tablename__ = "review_fact"
+    __table_args__ = (Index("ix_review_fact_seconds", "seconds"),)    # the median of every round
+
+    submission_round_id: Mapped[int] = mapped_column(ForeignKey("submission_round.id", ondelete="CASCADE"),
+                                                     primary_key=True, autoincrement=False)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id", ondelete="CASCADE"), index=True)
+    seconds: Mapped[int] = mapped_column()

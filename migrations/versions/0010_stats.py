@@ -1,4 +1,4 @@
-"""Statistics' fact table: one row per enrolment, kept current with every change, back-filled
+"""Statistics' fact tables: a row per enrolment and per reviewed round, kept current, back-filled
 
 Revision ID: 0010_stats
 Revises: 0009_quizzes
@@ -46,6 +46,20 @@ def upgrade():
         batch_op.create_index('ix_enrolment_fact_enrolled_at', ['enrolled_at'], unique=False)
         batch_op.create_index('ix_enrolment_fact_user_id', ['user_id'], unique=False)
 
+    op.create_table('review_fact',
+    sa.Column('submission_round_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('enrolment_id', sa.Integer(), nullable=False),
+    sa.Column('seconds', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['enrolment_id'], ['enrolment.id'], name=op.f('fk_review_fact_enrolment_id_enrolment'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['submission_round_id'], ['submission_round.id'],
+                            name=op.f('fk_review_fact_submission_round_id_submission_round'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('submission_round_id', name=op.f('pk_review_fact'))
+    )
+    with op.batch_alter_table('review_fact', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_review_fact_enrolment_id'), ['enrolment_id'], unique=False)
+        batch_op.create_index('ix_review_fact_seconds', ['seconds'], unique=False)
+
     # Back-fill: every enrolment's row derived from the records by the statement that keeps
     # them current afterwards (imported here, when the migration runs, as the one definition).
     from lms.reports.fact_rows import fill
@@ -55,6 +69,11 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('review_fact', schema=None) as batch_op:
+        batch_op.drop_index('ix_review_fact_seconds')
+        batch_op.drop_index(batch_op.f('ix_review_fact_enrolment_id'))
+
+    op.drop_table('review_fact')
     with op.batch_alter_table('enrolment_fact', schema=None) as batch_op:
         batch_op.drop_index('ix_enrolment_fact_user_id')
         batch_op.drop_index('ix_enrolment_fact_enrolled_at')

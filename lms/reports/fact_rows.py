@@ -119,6 +119,10 @@ def refresh(connection, dialect: str, conditions: Iterable) -> None:
     if not conditions:
         return
     chosen = enrolment_joins(select(Enrolment.id), EVERY_JOIN).where(or_(*conditions))
+    # Two transactions changing one enrolment's records at once derive its rows one after the
+    # other (PostgreSQL): the second, once the first has committed, reads what it wrote.
+    connection.execute(select(Enrolment.id).where(Enrolment.id.in_(chosen)).order_by(Enrolment.id)
+                       .with_for_update())
     connection.execute(delete(REVIEW_TABLE).where(REVIEW_TABLE.c.enrolment_id.in_(chosen)))
     connection.execute(delete(FACT_TABLE).where(FACT_TABLE.c.enrolment_id.in_(chosen)))
     fill(connection, dialect, *conditions)

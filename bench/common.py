@@ -99,7 +99,7 @@ def gunicorn(env: dict, workers: int = 2, app: str = "wsgi:app", ready: str = "/
          app], env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90      # a loaded machine imports the application slowly
+        deadline = time.monotonic() + 300     # a loaded machine imports the application slowly
         while True:
             with contextlib.suppress(OSError):
                 urllib.request.urlopen(base + ready, timeout=5).read()

@@ -70,6 +70,7 @@ def _cache_headers(response: Response) -> Response:
     if path is None or response.status_code not in (200, 304):
         return response
     if request.args.get(VERSION_ARG) == fingerprint(path):
+        response.cache_control.no_cache = None      # send_file's default for a file without max-age
         response.cache_control.public = True
         response.cache_control.max_age = current_app.config["LMS_STATIC_MAX_AGE"]
         response.cache_control.immutable = True

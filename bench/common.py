@@ -99,17 +99,22 @@ def gunicorn(env: dict, workers: int = 2, app: str = "wsgi:app", ready: str = "/
          app], env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _attempt in range(100):
+        deadline = time.monotonic() + 300     # a loaded machine imports the application slowly
+        while True:
             with contextlib.suppress(OSError):
-                urllib.request.urlopen(base + ready, timeout=1).read()
+                urllib.request.urlopen(base + ready, timeout=5).read()
                 break
-            time.sleep(0.1)
-        else:
-            raise SystemExit("gunicorn did not start")
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise SystemExit("gunicorn did not start")
+            time.sleep(0.2)
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 class Browser:

@@ -4,6 +4,7 @@
     python -m bench.pages --database-url postgresql+psycopg://postgres@127.0.0.1:5432/lms
     python -m bench.pages --both                           # SQLite, then PostgreSQL
     python -m bench.pages --seconds 3 --pages lesson,dashboard   # a quick look at a few pages
+    python -m bench.pages --weight-only                    # the page weight alone (no wrk)
 
 A PostgreSQL URL names a server and a database name to derive from: the benchmark creates
 its own database beside it and drops it afterwards (``--both`` without a URL uses
@@ -31,7 +32,8 @@ Then the page weight of each HTML page as urllib fetches it like a browser
 stylesheet, script and image it links (and what the stylesheets link), on a first load
 with an empty cache and on a repeat load that keeps what Cache-Control (max-age, Expires)
 lets it keep and revalidates with If-None-Match / If-Modified-Since what it may not (no
-heuristic freshness). Writes bench/results/pages-*.json.
+heuristic freshness), with what the same responses would weigh uncompressed. Writes
+bench/results/pages-*.json.
 """
 
 from __future__ import annotations
@@ -264,7 +266,8 @@ def _freshness(headers) -> float:
 def page_weight(base: str, page: Page) -> dict:
     """A first load with an empty cache, then a repeat load with what it kept."""
     cache: dict[str, dict] = {}
-    first = {"requests": 0, "bytes": 0, "html_bytes": 0, "html_encoding": "", "resources": []}
+    first = {"requests": 0, "bytes": 0, "html_bytes": 0, "html_encoding": "", "decoded_bytes": 0,
+             "html_decoded_bytes": 0, "resources": []}
     queue, seen = [base + page.path], set()
     while queue:
         url = queue.pop(0)
@@ -277,8 +280,11 @@ def page_weight(base: str, page: Page) -> dict:
         first["bytes"] += size
         content_type = headers.get("Content-Type") or ""
         encoding = headers.get("Content-Encoding") or "identity"
+        plain = decoded(body, headers, url, page.headers) if status == 200 else body
+        first["decoded_bytes"] += wire_bytes(status, headers, plain)    # what it would weigh uncompressed
         if url == base + page.path:
             first["html_bytes"], first["html_encoding"] = size, encoding
+            first["html_decoded_bytes"] = wire_bytes(status, headers, plain)
         else:
             first["resources"].append({"url": url[len(base):], "status": status, "bytes": size,
                                        "encoding": encoding, "cache_control": headers.get("Cache-Control"),
@@ -289,7 +295,7 @@ def page_weight(base: str, page: Page) -> dict:
             cache[url] = {"until": time.time() + keep, "etag": headers.get("ETag"),
                           "last_modified": headers.get("Last-Modified")}
         if status == 200 and content_type.startswith(("text/html", "text/css")):
-            text = decoded(body, headers, url, page.headers).decode("utf-8", "replace")
+            text = plain.decode("utf-8", "replace")
             queue.extend(linked(url, content_type, text))
 
     repeat = {"requests": 0, "bytes": 0, "full": 0, "not_modified": 0, "cached": 0}
@@ -372,6 +378,10 @@ def run(database_url: str | None, args) -> dict:
                         fetch(either + ready, {})
                 return figures
 
+            if args.weight_only:
+                return {"database": label, "setup_seconds": round(setup_seconds, 1), "wrk": None,
+                        "pages": [{"key": p.key, "label": p.label, "who": p.who, "path": p.path} for p in pages],
+                        "weight": {page.key: page_weight(base, page) for page in pages if page.html}}
             print(f"[{label}] warming up …", flush=True)
             load(bare + "/", {}, args.warmup)
             for page in pages:
@@ -399,6 +409,10 @@ def _kb(size: int) -> str:
 
 
 def report(result: dict, args) -> str:
+    return "\n".join(([throughput(result, args)] if result["wrk"] else []) + ([weight(result)] if result["weight"] else []))
+
+
+def throughput(result: dict, args) -> str:
     wrk_results = result["wrk"]
     before, after = wrk_results["bare (before)"], wrk_results["bare (after)"]
     base = {key: (before[key] + after[key]) / 2 for key in ("rps", "p50_ms", "p99_ms", "cpu_ms")}
@@ -422,6 +436,11 @@ def report(result: dict, args) -> str:
              "CPU ms/req: gunicorn's CPU time (user + system) per answered request, with PostgreSQL's backends "
              "when on PostgreSQL; CPU ratio: the bare app's over the page's, a measure that other work on "
              "the machine hardly moves."]
+    return "\n".join(lines)
+
+
+def weight(result: dict) -> str:
+    lines = []
     if result["weight"]:
         rows = []
         for page in result["pages"]:
@@ -429,13 +448,17 @@ def report(result: dict, args) -> str:
             if weight is None:
                 continue
             first, repeat = weight["first"], weight["repeat"]
-            rows.append([page["label"], first["requests"], _kb(first["bytes"]), _kb(first["html_bytes"]),
+            rows.append([page["label"], first["requests"], _kb(first["bytes"]),
+                         _kb(first.get("decoded_bytes", first["bytes"])), _kb(first["html_bytes"]),
+                         _kb(first.get("html_decoded_bytes", first["html_bytes"])),
                          first["html_encoding"], _kb(repeat["bytes"]),
                          f"{repeat['full']}/{repeat['not_modified']}/{repeat['cached']}"])
         lines += [f"\n{result['database']}: page weight (on the wire, headers included, "
                   f"Accept-Encoding: {ACCEPT_ENCODING}; repeat load right after the first)",
-                  table(rows, ["page", "requests", "first load kB", "HTML kB", "HTML encoding", "repeat load kB",
-                               "repeat full/304/cached"])]
+                  table(rows, ["page", "requests", "first load kB", "uncompressed", "HTML kB", "uncompressed",
+                               "HTML encoding", "repeat load kB", "repeat full/304/cached"]),
+                  "uncompressed: the same responses without Content-Encoding (what compression saves); "
+                  "repeat: static files named by their content are kept (cached) without asking."]
     return "\n".join(lines)
 
 
@@ -460,10 +483,11 @@ def main() -> None:
     parser.add_argument("--both", action="store_true", help=f"SQLite, then PostgreSQL (default {DEFAULT_POSTGRES})")
     parser.add_argument("--pages", default=None, help="comma-separated keys of the pages to measure (default all)")
     parser.add_argument("--content", default=str(ROOT / "content"))
+    parser.add_argument("--weight-only", action="store_true", help="only the page weight (no wrk needed)")
     args = parser.parse_args()
     if args.threads > args.connections:
         parser.error("--threads may not exceed --connections")
-    if not shutil.which("wrk"):
+    if not args.weight_only and not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk (Debian's package). Nothing was measured.")
 
     databases = [None, args.database_url or DEFAULT_POSTGRES] if args.both else [args.database_url]

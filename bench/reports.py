@@ -2,6 +2,7 @@
 per-trainee CSV export, each against a bare ``SELECT count(*) FROM enrolment`` in the same run.
 
     python -m bench.reports --trainees 100000 [--database-url postgresql+psycopg://…] [--seed 1]
+    python -m bench.reports --no-sqlite --database-url postgresql+psycopg://…   # PostgreSQL alone
 
 The synthetic programme (``lms demo generate``: 100,000 trainees give 2,000 groups and
 about three million progress events) is generated once per database: the SQLite file is
@@ -9,6 +10,8 @@ kept in bench/results/ and reused; a PostgreSQL database is used as it is if it 
 holds the same programme, and must otherwise be empty. Without ``--database-url`` only
 SQLite is measured; with it, both.
 
+The programme is written with COPY (PostgreSQL) or executemany (SQLite), past the ORM, and
+the statistics' fact rows are then derived in one statement (``lms.reports.fact_rows``).
 Pages are requested through the application (routing, sign-in, aggregate queries, charts,
 templates) as a regional manager sees them: every beneficiary. The export is read as it
 streams, in a subprocess whose peak RSS (getrusage) is compared with its RSS just before.
@@ -215,6 +218,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--database-url", default=None, help="PostgreSQL (or another) database, measured after SQLite")
     parser.add_argument("--samples", type=int, default=7, help="requests per page for the median")
+    parser.add_argument("--no-sqlite", action="store_true", help="measure only the --database-url database")
     parser.add_argument("--child-export", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--instance", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--session-id", default=None, help=argparse.SUPPRESS)
@@ -229,7 +233,10 @@ def main(argv=None) -> int:
     instance = RESULTS / f"reports-instance-{args.trainees}-seed{args.seed}"
     instance.mkdir(parents=True, exist_ok=True)
     sqlite_url = f"sqlite:///{instance / 'programme.sqlite3'}"
-    runs = [run_database("SQLite", sqlite_url, instance, args.trainees, args.seed, args.samples)]
+    if args.no_sqlite and not args.database_url:
+        parser.error("--no-sqlite needs --database-url")
+    runs = [] if args.no_sqlite else [run_database("SQLite", sqlite_url, instance, args.trainees, args.seed,
+                                                   args.samples)]
     if args.database_url:
         name = "PostgreSQL" if args.database_url.startswith("postgresql") else args.database_url.split(":")[0]
         runs.append(run_database(name, args.database_url, instance, args.trainees, args.seed, args.samples))

@@ -53,12 +53,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("API_SPEC_OPTIONS", _api_spec_options())
     api.init_app(app)
 
-    from lms.core import errors, headers, input_gate, mail, tasks, web
+    from lms.core import compression, errors, headers, input_gate, mail, static_files, tasks, web
 
     errors.register_error_handlers(app)
     headers.init_app(app)
     input_gate.init_app(app)
     web.init_app(app)
+    static_files.init_app(app)
+    compression.init_app(app)
     tasks.init_app(app)
     tasks.register(app, mail.deliver_mail, mail.send_due_mail)
 

@@ -89,6 +89,10 @@ def load_config(instance_path: Path) -> dict:
         # to disk (SET LOCAL work_mem, for the report's transaction only).
         "LMS_REPORT_WORK_MEM": env("LMS_REPORT_WORK_MEM") or "32MB",
         "LMS_PROXY_FIX": _int("LMS_PROXY_FIX", 0),
+        # Responses gzip-compressed for clients that accept it (0 turns it off; 1–9 the level).
+        "LMS_COMPRESS_LEVEL": _int("LMS_COMPRESS_LEVEL", 6),
+        # How long a browser keeps a static file named with its content's fingerprint.
+        "LMS_STATIC_MAX_AGE": _int("LMS_STATIC_MAX_AGE", 365 * 24 * 3600),
         # Certificates: who issues them (printed on the PDF and published as the Open Badges
         # issuer), where rendered PDFs are cached, and how hard public verification may be hit.
         "LMS_ISSUER_NAME": env("LMS_ISSUER_NAME") or "HELP courses",

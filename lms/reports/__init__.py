@@ -12,7 +12,7 @@ def init_app(app: Flask) -> None:
     from lms.core.i18n import _l
     from lms.core.web import register_nav, register_slot
     from lms.extensions import api as rest_api
-    from lms.reports import api, cli, models, views  # noqa: F401  (models: the indexes)
+    from lms.reports import api, cli, fact_rows, models, views  # noqa: F401  (the table, its upkeep)
     from lms.reports.filters import may_view_reports
     from lms.reports.measures import HEADLINE, MEASURES
     from lms.reports.tables import report_cell
@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     rest_api.register_blueprint(api.blp)
     app.cli.add_command(cli.demo_cli)
+    app.cli.add_command(cli.reports_cli)
     app.jinja_env.globals.update(
         report_cell=report_cell,
         measure_label=lambda key: MEASURES[key].label,

@@ -5,12 +5,12 @@ expression and aggregated by any dimensions, several groupings at once (a table'
 its row and column totals and its grand total) united in one statement. Medians are
 exact: PostgreSQL's ``percentile_cont(0.5)``; on SQLite, which has no median aggregate,
 the middle one or two values picked out with ``row_number()`` and ``count()`` windows
-over the same groups. Nothing is fetched per row and aggregated in Python.
+over the same groups. Grading turnarounds are read from ``ReviewFact``, joined to the facts
+only when some enrolments are left out. Nothing is fetched per row and aggregated in Python.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,12 +33,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from lms.certificates.models import REVOKED, VALID
-from lms.courses.models import ACTIVE, WITHDRAWN, Enrolment
-from lms.reports.facts import Joins, enrolment_joins, facts, population, tune, unrestricted
+from lms.courses.models import ACTIVE, WITHDRAWN
+from lms.reports.facts import FACT, fact_population, facts, tune, unrestricted
 from lms.reports.filters import Filters
 from lms.reports.measures import ACTIVE_DAYS, COUNT, MEASURES, ROUND_MEASURES
-from lms.reports.sql_dialects import dialect_of, period_key, seconds_between
-from lms.tutors.models import Submission, SubmissionRound
+from lms.reports.models import ReviewFact
+from lms.reports.sql_dialects import dialect_of, month_of
 
 # Grouping levels of a two-dimensional table, in the order ``figures`` is asked for them.
 CELLS, ROW_TOTALS, COLUMN_TOTALS, GRAND_TOTAL = 0, 1, 2, 3
@@ -107,13 +107,6 @@ def _grouped_select(source_cte, dims: Sequence[str], level: int, keys: Sequence[
     return select(*selected).group_by(*[source.c[f"d_{k}"] for k in keys])
 
 
-def _can_materialize(dialect: str) -> bool:
-    """``WITH … AS MATERIALIZED``: PostgreSQL 12+, SQLite 3.35+ (older SQLite decides itself)."""
-    if dialect == "postgresql":
-        return True
-    return sqlite3.sqlite_version_info >= (3, 35)
-
-
 @dataclass(frozen=True)
 class Part:
     """One grouping of a statement and the measures it needs."""
@@ -139,9 +132,9 @@ def statement(facts_query, dims: Sequence[str], parts: Sequence[Part], dialect: 
     columns = ["enrolled", *dict.fromkeys(m for part in parts for m in part.measures
                                           if m not in ROUND_MEASURES and m != "enrolled")]
     rounds = [level for level, part in enumerate(parts) if any(m in ROUND_MEASURES for m in part.measures)]
-    facts_cte = facts_query.cte("facts")
-    if (rounds or len(parts) > 1) and _can_materialize(dialect):
-        facts_cte = facts_cte.prefix_with("MATERIALIZED")
+    # Not materialised: the fact table is already what a materialised CTE would hold, and
+    # each part scanning it is cheaper than writing and reading a copy.
+    facts_cte = facts_query.cte("facts").prefix_with("NOT MATERIALIZED", dialect="postgresql")
 
     def enrolment_select(level: int, part: Part):
         wanted = {"enrolled", *part.measures}
@@ -155,20 +148,21 @@ def statement(facts_query, dims: Sequence[str], parts: Sequence[Part], dialect: 
 
     selects = [enrolment_select(level, part) for level, part in enumerate(parts)]
     if rounds:
-        seconds = seconds_between(SubmissionRound.submitted_at, SubmissionRound.reviewed_at, dialect)
         joined = None
 
         def round_source(keys):
             nonlocal joined
             if every_round and not keys:
-                return (select(seconds.label("seconds")).where(SubmissionRound.reviewed_at.is_not(None))
-                        .cte("all_rounds"))
+                # The median of every round is that of the one or two in the middle, read
+                # along the index on seconds rather than sorting them all.
+                counted = select(func.count().label("n")).select_from(ReviewFact).cte("round_count")
+                count = select(counted.c.n).scalar_subquery()
+                return (select(ReviewFact.seconds).order_by(ReviewFact.seconds)
+                        .offset(case((count > 0, (count - 1) // 2), else_=0)).limit(2 - count % 2)
+                        .cte("middle_rounds"))
             if joined is None:
-                joined = (select(*[facts_cte.c[f"d_{d}"] for d in dims], seconds.label("seconds"))
-                          .select_from(SubmissionRound)
-                          .join(Submission, Submission.id == SubmissionRound.submission_id)
-                          .join(facts_cte, facts_cte.c.enrolment_id == Submission.enrolment_id)
-                          .where(SubmissionRound.reviewed_at.is_not(None))).cte("rounds")
+                joined = (select(*[facts_cte.c[f"d_{d}"] for d in dims], ReviewFact.seconds)
+                          .join(facts_cte, facts_cte.c.enrolment_id == ReviewFact.enrolment_id)).cte("rounds")
             return joined
 
         def build_rounds(source):
@@ -238,16 +232,16 @@ def monthly_counts(session: Session, filters: Filters, scope: set[int] | None, s
     """{"enrolments": {month: n}, "completions": {month: n}}: enrolments begun and completions
     achieved in each month of [start, end), whatever the period basis; other filters apply."""
     dialect = dialect_of(session)
-    joins = Joins.needed(filters, scope)
 
     def series(name: str, column):
-        # The month is computed only for the rows in the window.
-        months = population(enrolment_joins(select(period_key(column, "month", dialect).label("month")), joins),
-                            filters, scope, period=False).where(column >= start, column < end).subquery()
-        return (select(literal_column(f"'{name}'").label("series"), months.c.month, func.count())
-                .group_by(months.c.month))
+        # Grouped by the start of the month, written out once per month rather than per row.
+        month = month_of(column, dialect)
+        grouped = (fact_population(select(month.grouped.label("month"), func.count().label("n")),
+                                   filters, scope, period=False)
+                   .where(column >= start, column < end).group_by(month.grouped).subquery())
+        return select(literal_column(f"'{name}'").label("series"), month.written(grouped.c.month), grouped.c.n)
 
-    query = union_all(series("enrolments", Enrolment.enrolled_at), series("completions", Enrolment.completed_at))
+    query = union_all(series("enrolments", FACT.enrolled_at), series("completions", FACT.completed_at))
     counts: dict[str, dict[str, int]] = {"enrolments": {}, "completions": {}}
     tune(session)
     for series, month, n in session.execute(query):
@@ -261,13 +255,12 @@ PROGRESS_BANDS = ("withdrawn", "not_started", "started", "halfway", "nearly", "c
 def progress_bands(session: Session, filters: Filters, scope: set[int] | None) -> dict[str, int]:
     """How many enrolments stand at each stage: withdrawn, 0 %, 1–49 %, 50–89 %, 90–99 %, completed."""
     band = case(
-        (Enrolment.completed_at.is_not(None), "completed"),
-        (Enrolment.status == WITHDRAWN, "withdrawn"),
-        (Enrolment.progress_percent <= 0, "not_started"),
-        (Enrolment.progress_percent < 50, "started"),
-        (Enrolment.progress_percent < 90, "halfway"),
+        (FACT.completed_at.is_not(None), "completed"),
+        (FACT.status == WITHDRAWN, "withdrawn"),
+        (FACT.progress_percent <= 0, "not_started"),
+        (FACT.progress_percent < 50, "started"),
+        (FACT.progress_percent < 90, "halfway"),
         else_="nearly")
-    bands = population(enrolment_joins(select(band.label("band")), Joins.needed(filters, scope)),
-                       filters, scope).subquery()
+    bands = fact_population(select(band.label("band")), filters, scope).subquery()
     found = dict(session.execute(select(bands.c.band, func.count()).group_by(bands.c.band)).all())
     return {name: found.get(name, 0) for name in PROGRESS_BANDS}

@@ -3,7 +3,9 @@
 A dimension holds, in one place, everything the generic code asks of it:
 
 - ``expression``: an enrolment's value in SQL, and ``reads``: the tables it needs joined
-  to the enrolment (the figures query, the filters);
+  to the enrolment (the fact rows derived from the records, the per-trainee export);
+  ``fact``: the same value in the fact table, where figures and filters read it (a column
+  of ``EnrolmentFact`` named as the key: a new dimension adds one there);
 - ``find``: the value a query-string code names, or None (the filter, in the schema);
 - ``members``: the names and order of the values found in a table (the label lookup);
 - ``sensitive``: small groups of it are hidden (suppression);
@@ -30,6 +32,7 @@ from lms.accounts.models import Beneficiary, Institution, User, institution_name
 from lms.accounts.reference import GENDERS, PROFESSIONS
 from lms.core.i18n import LANGUAGES, _, _l
 from lms.courses.models import SELF_PACED, TUTORED, Course, Enrolment
+from lms.reports.models import EnrolmentFact
 from lms.reports.sql_dialects import period_key
 from lms.tutors.models import Cohort, CohortMembership
 
@@ -94,6 +97,10 @@ class Dimension:
     def expression(self, basis=None, dialect: str | None = None) -> ColumnElement:
         """An enrolment's value; ``basis`` (its period date) and ``dialect`` only for periods."""
         raise NotImplementedError
+
+    def fact(self, basis=None, dialect: str | None = None) -> ColumnElement:
+        """An enrolment's value in the fact table: its column named as this dimension's key."""
+        return EnrolmentFact.__table__.c[self.key]
 
     def members(self, session: Session, keys: Iterable) -> dict[object, Member]:
         """The values ``keys`` stand for, named; ``None`` (no value recorded) included."""
@@ -335,6 +342,9 @@ class Period(Dimension):
     period = True
 
     def expression(self, basis=None, dialect=None):
+        return period_key(basis, self.key, dialect)
+
+    def fact(self, basis=None, dialect=None):
         return period_key(basis, self.key, dialect)
 
     def _label(self, code: str) -> str:

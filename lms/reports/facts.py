@@ -2,8 +2,12 @@
 
 One row per enrolment of the population (the viewer's scope, the filters, the period):
 who, where, which course and group, which dates, its final score, its certificate, its
-submissions awaiting review, and its value of each dimension asked for. Only the tables
-the dimensions, filters and scope read are joined. ``lms.reports.aggregates`` groups them.
+submissions awaiting review, and its value of each dimension asked for, read from the
+fact table (``lms.reports.models.EnrolmentFact``); ``lms.reports.aggregates`` groups them.
+
+The same facts derived from the records themselves (``final_scores``, ``awaiting_reviews``,
+``population`` over ``enrolment_joins``) keep the fact table current
+(``lms.reports.fact_rows``) and serve the per-trainee export, which reads every row anyway.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from lms.courses.models import Course, Enrolment
 from lms.quizzes.models import AVERAGE, FINAL_KEY, FIRST, GRADED, HIGHEST, LAST, Quiz, QuizAttempt
 from lms.reports.dimensions import COHORT, COUNTED_BENEFICIARY, COURSE, DIMENSIONS, USER
 from lms.reports.filters import COMPLETION, Filters
+from lms.reports.models import EnrolmentFact
 from lms.reports.sql_dialects import days_between, dialect_of, round2
 from lms.tutors.models import SUBMITTED, Cohort, CohortMembership, Submission
 
@@ -82,9 +87,13 @@ def final_scores(dialect: str, within=None):
             .group_by(graded.c.enrolment_id, graded.c.grading_method)).subquery("final_scores")
 
 
-def _awaiting():
-    return (select(Submission.enrolment_id, func.count(Submission.id).label("awaiting"))
-            .where(Submission.status == SUBMITTED).group_by(Submission.enrolment_id)).subquery("awaiting")
+def awaiting_reviews(within=None):
+    """One row per enrolment with case-study submissions awaiting a tutor's review: how many."""
+    query = select(Submission.enrolment_id, func.count(Submission.id).label("awaiting")).where(
+        Submission.status == SUBMITTED)
+    if within is not None:
+        query = query.where(Submission.enrolment_id.in_(within))
+    return query.group_by(Submission.enrolment_id).subquery("awaiting")
 
 
 @dataclass(frozen=True)
@@ -142,47 +151,60 @@ def enrolment_joins(query, joins: Joins = Joins()):
     return query
 
 
+# --- reading the fact table ---------------------------------------------------------------------
+
+FACT = EnrolmentFact
+
+
+def fact_basis(filters: Filters):
+    """The fact column the period and the period dimensions apply to."""
+    return FACT.completed_at if filters.basis == COMPLETION else FACT.enrolled_at
+
+
+def fact_population(query, filters: Filters, scope: set[int] | None, *, period: bool = True):
+    """Restrict a select over ``EnrolmentFact`` to the viewer's scope and the filters; the
+    period applies to the basis date."""
+    if scope is not None:
+        query = query.where(FACT.beneficiary.in_(sorted(scope)) if scope else false())
+    for key, member in filters.chosen.items():
+        query = query.where(DIMENSIONS[key].fact() == member.key)
+    if period:
+        column = fact_basis(filters)
+        start, end = period_bounds(filters)
+        if filters.basis == COMPLETION:
+            query = query.where(FACT.completed_at.is_not(None))
+        if start is not None:
+            query = query.where(column >= start)
+        if end is not None:
+            query = query.where(column < end)
+    return query
+
+
 def facts(filters: Filters, scope: set[int] | None, *, dims: Sequence[str], measures: Iterable[str],
           dialect: str, period: bool = True, where: Sequence = (), now: datetime | None = None):
-    """One row per enrolment of the population, with the dimension keys and what the measures read.
-
-    ``now`` is the moment a certificate's expiry is judged at (by default, the present)."""
+    """One row per enrolment of the population, with the dimension keys and what the measures
+    read: a select over the fact table (and, for certificate measures, the certificate itself,
+    whose expiry is judged at ``now``, by default the present)."""
     needs = {NEEDS[m] for m in measures if m in NEEDS}
-    basis = basis_column(filters)
-    columns = [Enrolment.id.label("enrolment_id"), Enrolment.user_id.label("user_id"),
-               Enrolment.status.label("status"), Enrolment.completed_at.label("completed_at"),
-               Enrolment.last_activity_at.label("last_activity_at")]
-    columns += [DIMENSIONS[key].expression(basis, dialect).label(f"d_{key}") for key in dims]
+    basis = fact_basis(filters)
+    columns = [FACT.enrolment_id, FACT.user_id, FACT.status, FACT.completed_at, FACT.last_activity_at]
+    columns += [DIMENSIONS[key].fact(basis, dialect).label(f"d_{key}") for key in dims]
     if "days" in needs:
-        columns.append(days_between(Enrolment.enrolled_at, Enrolment.completed_at, dialect).label("days"))
+        columns.append(days_between(FACT.enrolled_at, FACT.completed_at, dialect).label("days"))
     if "certificate" in needs:
         moment = now or utcnow()
-        columns += [Certificate.status.label("certificate_status"),
+        columns += [FACT.certificate_status,
                     case((and_(Certificate.status == VALID, Certificate.expires_at <= moment), 1),
                          else_=0).label("certificate_expired"),
                     case((Certificate.renewed_by_id.is_not(None), 1), else_=0).label("certificate_renewed")]
-    joins = Joins.needed(filters, scope, dims, cohort=bool(where))
-    final = awaiting = None
     if "final_score" in needs:
-        # A few enrolments (a group's): their attempts by index, not every final attempt.
-        small = bool(where) or any(DIMENSIONS[key].narrow for key in filters.chosen)
-        within = population(enrolment_joins(select(Enrolment.id), joins).where(*where), filters, scope,
-                            period=period) if small else None
-        final = final_scores(dialect, within)
-        columns.append(final.c.final_score)
+        columns.append(FACT.final_score)
     if "awaiting" in needs:
-        awaiting = _awaiting()
-        columns.append(awaiting.c.awaiting)
-    query = enrolment_joins(select(*columns), joins)
+        columns.append(FACT.awaiting_review.label("awaiting"))
+    query = select(*columns).where(*where)
     if "certificate" in needs:
-        query = query.outerjoin(Certificate, Certificate.enrolment_id == Enrolment.id)
-    if final is not None:
-        query = query.outerjoin(final, final.c.enrolment_id == Enrolment.id)
-    if awaiting is not None:
-        query = query.outerjoin(awaiting, awaiting.c.enrolment_id == Enrolment.id)
-    for condition in where:
-        query = query.where(condition)
-    return population(query, filters, scope, period=period)
+        query = query.outerjoin(Certificate, Certificate.enrolment_id == FACT.enrolment_id)
+    return fact_population(query, filters, scope, period=period)
 
 
 WORK_MEM = re.compile(r"^\d{1,6}\s?(kB|MB|GB)$")

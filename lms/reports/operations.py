@@ -19,10 +19,11 @@ from lms.core.errors import NotFound
 from lms.core.pagination import Page, page_count
 from lms.reports import aggregates
 from lms.reports.dimensions import DIMENSIONS, Dimension, Member, ordered
+from lms.reports.facts import FACT
 from lms.reports.filters import Filters, in_scope, out_of_scope, scope_of, scoped_filters
 from lms.reports.measures import HEADLINE, MEASURES, Measure
 from lms.reports.suppression import TOTAL, Protection, protect
-from lms.tutors.models import Cohort, CohortMembership
+from lms.tutors.models import Cohort
 
 COHORTS_PER_PAGE = 50
 TREND_MONTHS = 24          # shown when no period is chosen
@@ -243,7 +244,7 @@ def cohort_figures(session: Session, filters: Filters, scope: set[int] | None, c
     """Figures of each group's members (all of them: the period chose the groups)."""
     found = aggregates.figures(session, filters, scope, dims=["cohort"], groupings=[("cohort",)],
                                measures=measures, now=now, period=False,
-                               where=[CohortMembership.cohort_id.in_(cohort_ids)])
+                               where=[FACT.cohort.in_(cohort_ids)])
     return {key[0]: _values(cell, measures, False) for key, cell in found.at(0).items()}
 
 

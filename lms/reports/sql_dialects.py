@@ -3,6 +3,9 @@ days and seconds between two, a rounded average."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from sqlalchemy import Date, Float, Integer, Numeric, String, cast, func, literal_column
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -28,6 +31,22 @@ def period_key(column, unit: str, dialect: str) -> ColumnElement:
         return year
     month = cast(func.strftime(literal_column("'%m'"), column), Integer)
     return year + literal_column("'-Q'", String) + cast((month + 2) // 3, String)
+
+
+@dataclass(frozen=True)
+class MonthOf:
+    """A timestamp's UTC month: ``grouped``, an expression to group rows by (cheap per row), and
+    ``written(grouped)``, the month as 'YYYY-MM' (once per group)."""
+
+    grouped: ColumnElement
+    written: Callable[[ColumnElement], ColumnElement]
+
+
+def month_of(column, dialect: str) -> MonthOf:
+    if dialect == "postgresql":
+        return MonthOf(func.date_trunc(literal_column("'month'"), func.timezone(UTC_NAME, column)),
+                       lambda grouped: func.to_char(grouped, literal_column("'YYYY-MM'"), type_=String))
+    return MonthOf(period_key(column, "month", dialect), lambda grouped: grouped)
 
 
 def utc_day(column, dialect: str) -> ColumnElement:

@@ -1,0 +1,168 @@
+"""Keeping ``EnrolmentFact`` current: one mechanism, the session's flush.
+
+After every flush, the enrolments whose facts the flushed changes alter are found (an
+enrolment enrolled, progressing, completing or withdrawn; an attempt graded; a certificate
+issued or revoked; a submission sent or reviewed; a membership of a group; an account's
+beneficiary, institution, profession, gender or language; a group's beneficiary or language;
+a course's format; a quiz's grading method; a case-study round submitted or reviewed) and
+their rows are derived again from the
+records by ``truth`` — the same statement the migration back-fills with and
+``lms reports rebuild-facts`` rebuilds with — in the same transaction. A rolled-back change
+takes its fact rows with it.
+
+Writes that bypass the session's unit of work (``lms.reports.bulk_insert``) call
+``rebuild`` when they are done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import Integer, cast, delete, event, func, insert, inspect, or_, select
+from sqlalchemy.orm import Session
+
+from lms.accounts.models import User
+from lms.certificates.models import Certificate
+from lms.courses.models import Course, Enrolment
+from lms.quizzes.models import Quiz, QuizAttempt
+from lms.reports.dimensions import DIMENSIONS
+from lms.reports.facts import Joins, awaiting_reviews, enrolment_joins, final_scores
+from lms.reports.models import EnrolmentFact, ReviewFact
+from lms.reports.sql_dialects import dialect_of, seconds_between
+from lms.tutors.models import Cohort, CohortMembership, Submission, SubmissionRound
+
+FACT_TABLE = EnrolmentFact.__table__
+REVIEW_TABLE = ReviewFact.__table__
+EVERY_JOIN = Joins(user=True, cohort=True, course=True)
+DIMENSION_COLUMNS = ("beneficiary", "institution", "profession", "gender", "course", "format", "cohort", "language")
+
+
+def _by(column):
+    return lambda keys: column.in_(keys)
+
+
+def _attempting(keys):
+    return Enrolment.id.in_(select(QuizAttempt.enrolment_id).where(QuizAttempt.quiz_id.in_(keys)))
+
+
+def _submitting(keys):
+    return Enrolment.id.in_(select(Submission.enrolment_id).where(Submission.id.in_(keys)))
+
+
+# For each record that facts are derived from: its attribute naming what it belongs to, the
+# enrolments a change of it alters (a condition on the joined records, given the values of
+# that attribute), and the attributes whose change does. A new or deleted record always counts.
+WATCHED = {
+    Enrolment: ("id", _by(Enrolment.id), {"user_id", "course_id", "status", "enrolled_at", "completed_at",
+                                          "last_activity_at", "progress_percent"}),
+    QuizAttempt: ("enrolment_id", _by(Enrolment.id), {"enrolment_id", "quiz_id", "number", "state", "score"}),
+    Certificate: ("enrolment_id", _by(Enrolment.id), {"enrolment_id", "status"}),
+    Submission: ("enrolment_id", _by(Enrolment.id), {"enrolment_id", "status"}),
+    SubmissionRound: ("submission_id", _submitting, {"submission_id", "submitted_at", "reviewed_at"}),
+    CohortMembership: ("enrolment_id", _by(Enrolment.id), {"enrolment_id", "cohort_id"}),
+    User: ("id", _by(Enrolment.user_id), {"beneficiary_id", "institution_id", "profession", "gender", "language"}),
+    Cohort: ("id", _by(CohortMembership.cohort_id), {"beneficiary_id", "language"}),
+    Course: ("id", _by(Enrolment.course_id), {"format"}),
+    Quiz: ("id", _attempting, {"key", "module_id", "grading_method"}),
+}
+
+
+def truth(dialect: str, *conditions):
+    """Every column of ``EnrolmentFact``, derived from the records, for the enrolments that
+    meet ``conditions`` on Enrolment ⋈ User ⟕ CohortMembership ⟕ Cohort ⋈ Course (all of them
+    without)."""
+    within = None
+    if conditions:
+        within = enrolment_joins(select(Enrolment.id), EVERY_JOIN).where(or_(*conditions))
+    final = final_scores(dialect, within)
+    awaiting = awaiting_reviews(within)
+    columns = [Enrolment.id.label("enrolment_id"), Enrolment.user_id.label("user_id")]
+    columns += [DIMENSIONS[key].expression().label(key) for key in DIMENSION_COLUMNS]
+    columns += [Enrolment.status, Enrolment.enrolled_at, Enrolment.completed_at, Enrolment.last_activity_at,
+                Enrolment.progress_percent, final.c.final_score, Certificate.status.label("certificate_status"),
+                cast(func.coalesce(awaiting.c.awaiting, 0), Integer).label("awaiting_review")]
+    query = (enrolment_joins(select(*columns), EVERY_JOIN)
+             .outerjoin(final, final.c.enrolment_id == Enrolment.id)
+             .outerjoin(Certificate, Certificate.enrolment_id == Enrolment.id)
+             .outerjoin(awaiting, awaiting.c.enrolment_id == Enrolment.id))
+    if conditions:
+        query = query.where(or_(*conditions))
+    return query
+
+
+def review_truth(dialect: str, within=None):
+    """Every column of ``ReviewFact``, derived from the reviewed rounds (of the enrolments
+    ``within`` selects, or of all)."""
+    query = (select(SubmissionRound.id.label("submission_round_id"), Submission.enrolment_id,
+                    seconds_between(SubmissionRound.submitted_at, SubmissionRound.reviewed_at, dialect)
+                    .label("seconds"))
+             .join(Submission, Submission.id == SubmissionRound.submission_id)
+             .where(SubmissionRound.reviewed_at.is_not(None)))
+    if within is not None:
+        query = query.where(Submission.enrolment_id.in_(within))
+    return query
+
+
+def fill(connection, dialect: str, *conditions) -> None:
+    """Insert the fact rows of the enrolments that meet ``conditions`` (every one without)."""
+    connection.execute(insert(FACT_TABLE).from_select([c.name for c in FACT_TABLE.columns],
+                                                      truth(dialect, *conditions)))
+    within = enrolment_joins(select(Enrolment.id), EVERY_JOIN).where(or_(*conditions)) if conditions else None
+    connection.execute(insert(REVIEW_TABLE).from_select([c.name for c in REVIEW_TABLE.columns],
+                                                        review_truth(dialect, within)))
+
+
+def refresh(connection, dialect: str, conditions: Iterable) -> None:
+    """Derive again the fact rows of the enrolments that meet any of ``conditions``."""
+    conditions = list(conditions)
+    if not conditions:
+        return
+    chosen = enrolment_joins(select(Enrolment.id), EVERY_JOIN).where(or_(*conditions))
+    # Two transactions changing one enrolment's records at once derive its rows one after the
+    # other (PostgreSQL): the second, once the first has committed, reads what it wrote.
+    connection.execute(select(Enrolment.id).where(Enrolment.id.in_(chosen)).order_by(Enrolment.id)
+                       .with_for_update())
+    connection.execute(delete(REVIEW_TABLE).where(REVIEW_TABLE.c.enrolment_id.in_(chosen)))
+    connection.execute(delete(FACT_TABLE).where(FACT_TABLE.c.enrolment_id.in_(chosen)))
+    fill(connection, dialect, *conditions)
+
+
+def rebuild(session: Session) -> int:
+    """Every fact row derived again from the records, in the session's transaction; how many."""
+    connection = session.connection()
+    connection.execute(delete(REVIEW_TABLE))
+    connection.execute(delete(FACT_TABLE))
+    fill(connection, dialect_of(session))
+    return session.scalar(select(func.count()).select_from(FACT_TABLE))
+
+
+def _changed(state, attributes: set[str]) -> bool:
+    return any(state.attrs[name].history.has_changes() for name in attributes)
+
+
+def _keys(state, attribute: str) -> set:
+    """The record's value of ``attribute``, and the one it had before this flush (nothing is loaded)."""
+    values = {state.dict.get(attribute), *state.attrs[attribute].history.deleted}
+    return {value for value in values if value is not None}
+
+
+def changed_enrolments(session: Session) -> list:
+    """Conditions naming the enrolments whose facts the changes being flushed alter."""
+    found: dict[type, set] = {}
+    for records, always in ((session.new, True), (session.deleted, True), (session.dirty, False)):
+        for record in records:
+            watched = WATCHED.get(type(record))
+            if watched is None:
+                continue
+            state = inspect(record)
+            if always or _changed(state, watched[2]):
+                found.setdefault(type(record), set()).update(_keys(state, watched[0]))
+    return [WATCHED[model][1](sorted(keys)) for model, keys in found.items() if keys]
+
+
+@event.listens_for(FlaskSession, "after_flush")
+def _refresh_facts(session: Session, _flush_context) -> None:
+    conditions = changed_enrolments(session)
+    if conditions:
+        refresh(session.connection(), dialect_of(session), conditions)

@@ -15,7 +15,7 @@ def init_app(app: Flask) -> None:
     from lms.core.i18n import _l
     from lms.core.tasks import register
     from lms.core.web import register_nav, register_slot
-    from lms.courses.extension_points import COMPLETION_KINDS, CONTENT_SECTIONS
+    from lms.courses.extension_points import COMPLETION_KINDS, CONTENT_SECTIONS, LEARNING_STEPS
     from lms.extensions import api as rest_api
     from lms.quizzes import operations as quiz_operations
     from lms.quizzes.results import module_results
@@ -33,6 +33,7 @@ def init_app(app: Flask) -> None:
         QueueSource,
     )
     from lms.tutors.operations.grading_queue import ASSIGNMENT_SOURCE
+    from lms.tutors.path_steps import case_study_steps
     from lms.tutors.views import case_studies as case_studies_views
     from lms.tutors.views import cohorts as cohorts_views
     from lms.tutors.views import grading as grading_views
@@ -50,6 +51,7 @@ def init_app(app: Flask) -> None:
     access_rules.register(app)
     CONTENT_SECTIONS.add(app, AssignmentContent())
     COMPLETION_KINDS.add(app, ASSIGNMENT_REQUIREMENT)
+    LEARNING_STEPS.add(app, case_study_steps)
     QUEUE_SOURCES.add(app, ASSIGNMENT_SOURCE)
     # Quiz essays wait in the same queue; the cohort table shows each module's quiz result.
     QUEUE_SOURCES.add(app, QueueSource("essay", _l("Quiz essay"), quiz_operations.essay_queue_items,

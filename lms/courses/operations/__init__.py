@@ -15,16 +15,25 @@ from lms.courses.operations.lookups import (
     lesson_by_id,
 )
 from lms.courses.operations.outlines import Outline, OutlineLesson, OutlineModule, outline_of
+from lms.courses.operations.path import (
+    LESSON,
+    LearningPath,
+    Step,
+    learning_path,
+    next_step,
+    next_step_for,
+    step_after_lesson,
+)
 from lms.courses.operations.progress import (
     LESSON_COMPLETED,
     complete_lesson,
-    continue_target,
     progress_for,
 )
 from lms.courses.operations.reading import LessonPage, LessonView, open_lesson
 
 __all__ = [
-    "LESSON_COMPLETED", "LessonPage", "LessonView", "Outline", "OutlineLesson", "OutlineModule", "catalogue",
-    "complete_lesson", "continue_target", "course_by_slug", "ensure_enrolment", "enrolment_of", "enrolments_of",
+    "LESSON", "LESSON_COMPLETED", "LearningPath", "Step", "learning_path", "next_step", "next_step_for",
+    "step_after_lesson", "LessonPage", "LessonView", "Outline", "OutlineLesson", "OutlineModule", "catalogue",
+    "complete_lesson", "course_by_slug", "ensure_enrolment", "enrolment_of", "enrolments_of",
     "lesson_by_id", "open_lesson", "outline_of", "progress_for", "self_enrol", "set_content_language", "withdraw",
 ]

@@ -69,6 +69,11 @@ def test_every_missing_part_of_a_grade_is_reported(client, session, submitted):
     assert "Choose a level for “Proportionate next steps”." in html
     assert "Write feedback for the trainee." in html
     assert "Give a date by which the trainee should resubmit." in html
+    # The errors are summed up above everything else, each a link to its field.
+    summary = html[html.index('id="grade-errors"'):html.index("</div>", html.index('id="grade-errors"'))]
+    assert html.index('id="grade-errors"') < html.index("<dl class=\"facts\">")
+    assert 'href="#grade-action-' in summary and "Choose a level for “Proportionate next steps”." in summary
+    assert 'href="#feedback"' in summary and 'href="#due_on"' in summary
     with pytest.raises(ValidationFailed) as caught:
         grading.grade_submission(session, tutor, submission, version=submission.version,
                                  levels={"analysis": 1, "action": 3}, feedback="x", outcome="accepted", due_on=None)

@@ -21,6 +21,7 @@ from lms.core.i18n import (
     format_percent_value,
     has_language,
     localized,
+    one_full_stop,
 )
 from lms.core.tasks import queue_of
 
@@ -176,5 +177,6 @@ def init_app(app: Flask) -> None:
         format_number=format_number,
         format_decimal=format_decimal,
     )
+    app.add_template_filter(one_full_stop, "one_full_stop")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

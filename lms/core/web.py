@@ -129,6 +129,12 @@ def safe_next(target: str | None, fallback: str) -> str:
     return fallback
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links to: the site's icon."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
+
+
 @bp.post("/language")
 def switch_language():
     code = request.form.get("language", "")

@@ -27,7 +27,7 @@ NOT_PAGES = {
     "static", "core.healthz", "core.readyz", "api-docs.openapi_json", "badges.assertion", "badges.badge_class", "badges.issuer",
     "badges.static", "certificates.download", "certificates.manager_download", "certificates.cohort_zip",
     "tutors.progress_csv", "assignments.attachment", "courses.continue_course", "quizzes.question_file",
-    "reports.export",
+    "reports.export", "core.favicon",
 }
 
 # Pages worth seeing in another state than the bare URL gives (a search, a filter, a preview).

@@ -37,7 +37,9 @@ install-browser: $(VENV)/.installed-browser
 	@if [ ! -x "$(CHROMIUM)" ]; then \
 	  echo "$(CHROMIUM) is missing: installing Debian's chromium and fonts with apt-get."; \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	  $$SUDO apt-get update && $$SUDO apt-get install -y chromium fonts-dejavu-core fonts-liberation; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	    chromium fonts-dejavu-core fonts-liberation; \
 	fi
 
 ## Re-resolve every dependency to the newest version pyproject.toml allows.

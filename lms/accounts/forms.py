@@ -46,7 +46,9 @@ class ProfileForm(Form):
     # No field validators here: the operation checks every field and reports all problems at once.
     full_name = StringField(_l("Full name, as it must appear on a certificate"),
                             render_kw={"required": True, "maxlength": 200})
-    beneficiary_id = SelectField(_l("Beneficiary"), coerce=coerce_id, validate_choice=False)
+    # js/institutions.js then offers only the institutions of the chosen beneficiary.
+    beneficiary_id = SelectField(_l("Beneficiary"), coerce=coerce_id, validate_choice=False,
+                                 render_kw={"data-filters-institutions": "institution_id"})
     institution_id = SelectField(_l("Institution"), coerce=coerce_id, validate_choice=False)
     profession = SelectField(_l("Profession"), validate_choice=False)
     gender = SelectField(_l("Gender (optional, used only in anonymous statistics)"), validate_choice=False)
@@ -108,12 +110,16 @@ class AdminUserForm(Form):
     roles = MultiCheckboxField(_l("Roles"), choices=list(ROLES.items()), validate_choice=False)
     manager_scope = SelectField(_l("Manager scope"), validate_choice=False,
                                 choices=[("", _l("Not a manager"))] + list(MANAGER_SCOPES.items()))
-    beneficiary_id = SelectField(_l("Beneficiary"), coerce=coerce_id, validate_choice=False)
+    # js/institutions.js then offers only the institutions of the chosen beneficiary.
+    beneficiary_id = SelectField(_l("Beneficiary"), coerce=coerce_id, validate_choice=False,
+                                 render_kw={"data-filters-institutions": "institution_id"})
     active = BooleanField(_l("Account active"))
 
 
 class InstitutionForm(Form):
-    beneficiary_id = SelectField(_l("Beneficiary"), coerce=coerce_id, validate_choice=False)
+    # js/institutions.js then offers only the institutions of the chosen beneficiary.
+    beneficiary_id = SelectField(_l("Beneficiary"), coerce=coerce_id, validate_choice=False,
+                                 render_kw={"data-filters-institutions": "institution_id"})
     name = StringField(_l("Institution name"), validators=[DataRequired(message=_l("Enter the name.")), Length(max=200)])
 
 

@@ -22,6 +22,7 @@ from lms.certificates.forms import (
 from lms.certificates.limits import limit_lookups
 from lms.certificates.models import STATES, Certificate, CertificatePolicy
 from lms.core.audit import entries_for
+from lms.core.errors import NotFound
 from lms.core.forms import errors_on, status_of
 from lms.core.i18n import _
 from lms.core.permissions import roles_required
@@ -59,7 +60,14 @@ def verify_form():
 @bp.get("/verify/<code>")
 @limit_lookups
 def verify(code: str):
-    certificate = ops.certificate_by_code(db.session, code)
+    try:
+        certificate = ops.certificate_by_code(db.session, code)
+    except NotFound:
+        # The form again, saying no certificate has this code (not a generic "page not found").
+        form = VerifyForm(data={"code": code})
+        form.code.errors = [_("No certificate has this verification code. Check the code on the certificate "
+                              "and type it again.")]
+        return _private_page(Response(render_template("certificates/verify_form.html", form=form), status=404))
     return _private_page(Response(render_template("certificates/verify.html", certificate=certificate,
                                                   facts=ops.verification_facts(certificate))))
 

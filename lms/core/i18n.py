@@ -325,6 +325,13 @@ def has_language(texts: dict[str, str] | None, language: str | None = None) -> b
     return bool(texts) and (language or current_language()) in texts
 
 
+def one_full_stop(text: str) -> str:
+    """A sentence that ends with a date or time written with its own full stop (``20. 12. 2026.``
+    in Serbian, ``p.d.`` in Albanian) ends with one full stop, not two."""
+    text = str(text)
+    return text[:-1] if text.endswith("..") and not text.endswith("...") else text
+
+
 def format_percent_value(value: float | None) -> str:
     """Format a 0..100 number as a percentage for the active locale."""
     if value is None:

@@ -32,6 +32,7 @@ from lms.core.i18n import (
     format_percent_value,
     has_language,
     localized,
+    one_full_stop,
 )
 from lms.core.tasks import queue_of
 
@@ -139,6 +140,12 @@ def safe_next(target: str | None, fallback: str) -> str:
     return fallback
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links to: the site's icon."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
+
+
 @bp.post("/language")
 def switch_language():
     code = request.form.get("language", "")
@@ -196,5 +203,6 @@ def init_app(app: Flask) -> None:
         format_number=format_number,
         format_decimal=format_decimal,
     )
+    app.add_template_filter(one_full_stop, "one_full_stop")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -15,6 +15,7 @@ from lms.courses.schemas import (
     EnrolInSchema,
     EnrolmentSchema,
     LessonSchema,
+    NextStepSchema,
     OutlineModuleSchema,
     ProgressSchema,
     TutorGuideSchema,
@@ -139,3 +140,16 @@ def enrolment_progress(enrolment_id: int):
     if enrolment is None:
         raise NotFound()
     return ops.progress_for(db.session, current_user, enrolment)
+
+
+@blp.get("/enrolments/<int:enrolment_id>/next-step")
+@authenticated
+@blp.response(200, NextStepSchema)
+@blp.alt_response(404, description="No such enrolment, or not yours to see.")
+def enrolment_next_step(enrolment_id: int):
+    """Where the trainee goes on: the next lesson, quiz or case study in course order (what
+    "Continue where you left off" opens); null when nothing is left to do."""
+    enrolment = db.session.get(Enrolment, enrolment_id)
+    if enrolment is None:
+        raise NotFound()
+    return {"step": ops.next_step_for(db.session, current_user, enrolment)}

@@ -41,6 +41,10 @@ COHORT_ENROLMENTS: ExtensionPoint[Callable] = ExtensionPoint("courses.cohort_enr
 # tutors ("lessons", every lesson read, is courses' own: ``lms.courses.completion.progress_of``).
 COMPLETION_KINDS: ExtensionPoint[RequirementKind] = ExtensionPoint(
     "courses.completion_kinds", key=lambda kind: kind.name)
+# provider(session, course, enrolment | None) -> [Step]: what a feature adds to the learning path
+# (``lms.courses.operations.path``): a module's quiz, its case study, the final assessment, each with
+# the trainee's state; the path puts them after their module's lessons, in course order.
+LEARNING_STEPS: ExtensionPoint[Callable] = ExtensionPoint("courses.learning_steps")
 # listener(session, enrolment): called once, inside the transaction that completes an enrolment.
 COURSE_COMPLETED: ExtensionPoint[Callable] = ExtensionPoint("courses.course_completed")
 # Parts of the content format that belong to other features (quiz, assignment sections).

@@ -135,3 +135,21 @@ class LessonSchema(Schema):
     html = fields.String(attribute="page.html", metadata={"description": "Sanitised HTML of the lesson."})
     completed = fields.Function(lambda view: None if view.preview else view.completed, allow_none=True,
                                 metadata={"type": "boolean", "description": "None when previewing (staff)."})
+
+
+class StepSchema(Schema):
+    """Dumped from a ``Step`` of the learning path."""
+
+    kind = fields.String(metadata={"enum": ["lesson", "quiz", "case_study"]})
+    id = fields.Integer()
+    module_id = fields.Integer(allow_none=True)
+    title = LocalizedField(metadata={"type": "string"})
+    url = fields.String(allow_none=True)
+    done = fields.Boolean()
+    waiting = fields.Boolean()
+
+
+class NextStepSchema(Schema):
+    """Where the trainee goes on; ``step`` is null when nothing is left to do."""
+
+    step = fields.Nested(StepSchema, allow_none=True)

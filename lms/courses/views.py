@@ -9,6 +9,7 @@ from lms.accounts.forms import EmptyForm
 from lms.accounts.reference import BENEFICIARIES, KOSOVO
 from lms.core.i18n import _, current_language
 from lms.courses import operations as ops
+from lms.courses.models import Enrolment
 from lms.extensions import db
 
 bp = Blueprint("courses", __name__, template_folder="templates")
@@ -31,8 +32,11 @@ def course(slug: str):
     standing = None
     if enrolment is not None:
         standing = ops.progress_for(db.session, current_user, enrolment, language=current_language())
+    active = enrolment if enrolment is not None and enrolment.is_active else None
+    path = ops.learning_path(db.session, course, active) if active is not None else None
     return render_template("courses/course.html", course=course, outline=outline, enrolment=enrolment,
-                           standing=standing, form=EmptyForm(), staff=course.can_be_previewed_by(current_user))
+                           standing=standing, path=path, form=EmptyForm(),
+                           staff=course.can_be_previewed_by(current_user))
 
 
 @bp.post("/courses/<slug>/enrol")
@@ -45,10 +49,12 @@ def enrol(slug: str):
     enrolment, changed = ops.self_enrol(db.session, current_user, course)
     if changed:
         flash(_("You are enrolled. Welcome to the course!"), "success")
-    target = ops.continue_target(db.session, enrolment)
-    if target is None:
-        return redirect(url_for("courses.course", slug=slug))
-    return redirect(url_for("courses.lesson", slug=slug, module=target.module_slug, lesson=target.slug))
+    return _go_to(ops.next_step(db.session, enrolment), slug)
+
+
+def _go_to(step, slug: str):
+    """To a step of the learning path, or to the course page when there is none."""
+    return redirect(step.url if step is not None and step.url else url_for("courses.course", slug=slug))
 
 
 @bp.get("/courses/<slug>/continue")
@@ -56,10 +62,7 @@ def enrol(slug: str):
 def continue_course(slug: str):
     course = ops.course_by_slug(db.session, slug)
     enrolment = ops.enrolment_of(db.session, current_user, course.id)
-    target = ops.continue_target(db.session, enrolment) if enrolment else None
-    if target is None:
-        return redirect(url_for("courses.course", slug=slug))
-    return redirect(url_for("courses.lesson", slug=slug, module=target.module_slug, lesson=target.slug))
+    return _go_to(ops.next_step(db.session, enrolment) if enrolment else None, slug)
 
 
 @bp.get("/courses/<slug>/<module>/<lesson>")
@@ -67,7 +70,12 @@ def continue_course(slug: str):
 def lesson(slug: str, module: str, lesson: str):
     view = ops.open_lesson(db.session, current_user, slug, module, lesson, current_language(),
                            chosen=request.args.get("language"))
-    return render_template("courses/lesson.html", view=view, page=view.page)
+    course = ops.course_by_slug(db.session, slug)
+    enrolment = db.session.get(Enrolment, view.enrolment_id) if view.enrolment_id else None
+    path = ops.learning_path(db.session, course, enrolment)
+    return render_template("courses/lesson.html", view=view, page=view.page,
+                           module_steps=path.added_to_module(view.page.module_id),
+                           following=path.following(ops.LESSON, view.page.lesson_id))
 
 
 @bp.post("/courses/<slug>/lessons/<int:lesson_id>/done")
@@ -78,16 +86,13 @@ def complete_lesson(slug: str, lesson_id: int):
     course = ops.course_by_slug(db.session, slug)
     if lesson.course_id != course.id:
         return redirect(url_for("courses.course", slug=slug))
+    enrolment = None
     if form.validate_on_submit():
         enrolment, _progress = ops.complete_lesson(db.session, current_user, lesson)
         if enrolment.is_completed:
             flash(_("Congratulations: you have completed the course."), "success")
-    enrolment = ops.enrolment_of(db.session, current_user, course.id)
-    outline = ops.outline_for(db.session, enrolment) if enrolment else ops.outline_of(db.session, course)
-    _previous, following = outline.neighbours(lesson.id)
-    if following is not None:
-        return redirect(url_for("courses.lesson", slug=slug, module=following.module_slug, lesson=following.slug))
-    return redirect(url_for("courses.course", slug=slug))
+    # After a module's last lesson comes its quiz or case study, then the next module.
+    return _go_to(ops.step_after_lesson(db.session, enrolment, course, lesson.id), slug)
 
 
 @bp.get("/courses/<slug>/modules/<module>")

@@ -11,9 +11,9 @@ def init_app(app: Flask) -> None:
     from lms.core.i18n import _l
     from lms.core.tasks import register
     from lms.core.web import register_nav, register_slot
-    from lms.courses.extension_points import COMPLETION_KINDS, CONTENT_SECTIONS
+    from lms.courses.extension_points import COMPLETION_KINDS, CONTENT_SECTIONS, LEARNING_STEPS
     from lms.extensions import api as rest_api
-    from lms.quizzes import api, cli, content, requirement, tasks, views
+    from lms.quizzes import api, cli, content, path_steps, requirement, tasks, views
 
     app.register_blueprint(views.bp)
     rest_api.register_blueprint(api.blp)
@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     register(app, tasks.close_overdue_attempts)
     CONTENT_SECTIONS.add(app, content.QuizContent())
     COMPLETION_KINDS.add(app, requirement.QUIZ_KIND)
+    LEARNING_STEPS.add(app, path_steps.quiz_steps)
     register_slot(app, "course.module", views.render_module_quiz)
     register_slot(app, "course.end", views.render_final_assessment)
     register_nav(app, "quizzes.import_questions", _l("Question import"),

@@ -249,6 +249,13 @@ def monthly_counts(session: Session, filters: Filters, scope: set[int] | None, s
     return counts
 
 
+def earliest_enrolment(session: Session, filters: Filters, scope: set[int] | None) -> datetime | None:
+    """When the first enrolment the filters and scope select (whatever the period) began."""
+    query = fact_population(select(func.min(FACT.enrolled_at)), filters, scope, period=False)
+    tune(session)
+    return session.scalar(query)
+
+
 PROGRESS_BANDS = ("withdrawn", "not_started", "started", "halfway", "nearly", "completed")
 
 

@@ -246,9 +246,21 @@ def build(session: Session, viewer, name: str, fmt: str, args: Mapping, *, now: 
 
 # --- writers ---------------------------------------------------------------------------------
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _safe(text: str) -> str:
     """Spreadsheets run cells that start with = + - @ as formulas: neutralise them."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return "'" + text if text[:1] in FORMULA_STARTS else text
+
+
+def _unsafe_text(text: str, ready: bool) -> str | None:
+    """The text of a cell that would start a formula, as typed (without the apostrophe ``_safe``
+    put before it in rows made ready for a file); None for any other text. An XLSX cell holds it
+    as text with the quote-prefix style, which shows no apostrophe and never runs it."""
+    if ready and text[:1] == "'" and text[1:2] in FORMULA_STARTS:
+        return text[1:]
+    return text if text[:1] in FORMULA_STARTS else None
 
 
 def _csv_value(value):
@@ -294,6 +306,7 @@ def write_xlsx(export: Export, path: str) -> None:
         sheet = workbook.add_worksheet(_("Data")[:31])
         bold = workbook.add_format({"bold": True})
         title = workbook.add_format({"bold": True, "font_size": 14})
+        quoted = workbook.add_format({"quote_prefix": True})
         formats = {
             DATE: workbook.add_format({"num_format": "yyyy-mm-dd"}),
             PERCENT: workbook.add_format({"num_format": "0.0"}),
@@ -321,7 +334,12 @@ def write_xlsx(export: Export, path: str) -> None:
                 if isinstance(value, datetime | date):
                     sheet.write_datetime(row_number, column, value, formats[DATE])
                 elif isinstance(value, bool | str):
-                    sheet.write_string(row_number, column, str(value))
+                    text = str(value)
+                    typed = _unsafe_text(text, export.ready) if isinstance(value, str) else None
+                    if typed is None:
+                        sheet.write_string(row_number, column, text)
+                    else:
+                        sheet.write_string(row_number, column, typed, quoted)
                 else:
                     sheet.write_number(row_number, column, value, formats.get(kinds[column]))
             row_number += 1

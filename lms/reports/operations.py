@@ -16,10 +16,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms.core.errors import NotFound
+from lms.core.i18n import _
 from lms.core.pagination import Page, page_count
 from lms.reports import aggregates
 from lms.reports.dimensions import DIMENSIONS, Dimension, Member, ordered
-from lms.reports.facts import FACT
+from lms.reports.facts import FACT, period_bounds
 from lms.reports.filters import Filters, in_scope, out_of_scope, scope_of, scoped_filters
 from lms.reports.measures import HEADLINE, MEASURES, Measure
 from lms.reports.suppression import TOTAL, Protection, protect
@@ -177,31 +178,47 @@ def _month_codes(first: date, last: date) -> list[str]:
     while (year, month) <= (last.year, last.month):
         codes.append(f"{year:04d}-{month:02d}")
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return codes[-MAX_TREND_MONTHS:]
+    return codes
 
 
-def trend_months(filters: Filters, now: datetime) -> list[str]:
-    """The months a trend covers: those of the period (its last five years at most); without a
-    period, the last two years to this month."""
+def trend_months(filters: Filters, now: datetime, earliest: date | None = None) -> list[str]:
+    """The months a trend covers: those of the period; without a period, from the month of the
+    ``earliest`` enrolment (the last two years at least) to this month."""
     last = filters.end or now.date()
     if filters.start:
         first = filters.start
     else:
         back = last.year * 12 + last.month - 1 - (TREND_MONTHS - 1)
         first = date(back // 12, back % 12 + 1, 1)
+        if earliest is not None and earliest < first:
+            first = earliest
     return _month_codes(first, last) if first <= last else []
 
 
+EARLIER = "earlier"
+
+
 def trend(session: Session, filters: Filters, scope: set[int] | None, *, now: datetime) -> Trend:
-    codes = trend_months(filters, now)
+    """Enrolments and completions month by month over exactly the report's period, so that the
+    months add up to the headline: no month is left out (beyond five years, the oldest months
+    are added up in one row "Before …")."""
+    earliest = None if filters.start else aggregates.earliest_enrolment(session, filters, scope)
+    codes = trend_months(filters, now, earliest.date() if earliest else None)
     if not codes:
         return Trend([], {}, {})
-    start = datetime(int(codes[0][:4]), int(codes[0][5:]), 1, tzinfo=UTC)
+    period_start, period_end = period_bounds(filters)
+    start = period_start or datetime(int(codes[0][:4]), int(codes[0][5:]), 1, tzinfo=UTC)
     year, month = int(codes[-1][:4]), int(codes[-1][5:])
-    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=UTC)
+    end = period_end or datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=UTC)
     counts = aggregates.monthly_counts(session, filters, scope, start, end)
-    members = DIMENSIONS["month"].members(session, codes)
-    return Trend([members[code] for code in codes], counts["enrolments"], counts["completions"])
+    shown, older = codes[-MAX_TREND_MONTHS:], codes[:-MAX_TREND_MONTHS]
+    members = DIMENSIONS["month"].members(session, shown)
+    months = [members[code] for code in shown]
+    if older:
+        for series in counts.values():
+            series[EARLIER] = sum(series.pop(code, 0) for code in older)
+        months.insert(0, Member(EARLIER, EARLIER, _("Before {month}").format(month=members[shown[0]].label), (0,)))
+    return Trend(months, counts["enrolments"], counts["completions"])
 
 
 COHORT_MEASURES = ("enrolled", "active", "completed", "completion_rate", "withdrawn", "certificates_issued",

@@ -15,7 +15,7 @@ def init_app(app: Flask) -> None:
     from lms.core.i18n import _l
     from lms.core.tasks import register
     from lms.core.web import register_nav, register_slot
-    from lms.courses.extension_points import COMPLETION_KINDS, CONTENT_SECTIONS
+    from lms.courses.extension_points import COMPLETION_KINDS, CONTENT_SECTIONS, LEARNING_STEPS
     from lms.extensions import api as rest_api
     from lms.quizzes import operations as quiz_operations
     from lms.quizzes.results import module_results, quiz_grades
@@ -36,6 +36,7 @@ def init_app(app: Flask) -> None:
     )
     from lms.tutors.operations.grading_queue import ASSIGNMENT_SOURCE
     from lms.tutors.operations.moodle_grades import case_study_grades
+    from lms.tutors.path_steps import case_study_steps
     from lms.tutors.views import case_studies as case_studies_views
     from lms.tutors.views import cohorts as cohorts_views
     from lms.tutors.views import grading as grading_views
@@ -53,6 +54,7 @@ def init_app(app: Flask) -> None:
     access_rules.register(app)
     CONTENT_SECTIONS.add(app, AssignmentContent())
     COMPLETION_KINDS.add(app, ASSIGNMENT_REQUIREMENT)
+    LEARNING_STEPS.add(app, case_study_steps)
     QUEUE_SOURCES.add(app, ASSIGNMENT_SOURCE)
     # Quiz essays wait in the same queue; the cohort table shows each module's quiz result.
     QUEUE_SOURCES.add(app, QueueSource("essay", _l("Quiz essay"), quiz_operations.essay_queue_items,
@@ -65,6 +67,7 @@ def init_app(app: Flask) -> None:
 
     register_slot(app, "course.join", cohorts_views.join_slot)
     register_slot(app, "course.module", case_studies_views.module_slot)
+    register_slot(app, "dashboard.enrolment", case_studies_views.dashboard_enrolment_slot)
     register_slot(app, "dashboard.top", grading_views.dashboard_slot)
     register_nav(app, "grading.queue", _l("Grading queue"), lambda user: user.is_tutor, order=20)
     register_nav(app, "tutors.my_groups", _l("My groups"), lambda user: user.is_tutor, order=21)

@@ -35,7 +35,7 @@ def _labels(session, requirements, language) -> dict[int, str]:
     for requirement in requirements:
         assignment = assignments.get(requirement.ref)
         title = localized(assignment.title, language) if assignment else requirement.ref
-        labels[requirement.id] = _("Case study accepted: {title}").format(title=title)
+        labels[requirement.id] = _("Accepted by your tutor: {title}").format(title=title)
     return labels
 
 

@@ -195,3 +195,17 @@ def test_anonymous_user_is_sent_to_sign_in(client):
     response = client.get("/account")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_the_set_password_page_speaks_the_language_of_its_email(client, make_user):
+    from lms.accounts.operations.sign_in import password_reset_token
+
+    user = make_user(email="albanian@example.org", beneficiary="AL", language="sq")
+    token = password_reset_token(user)
+    reader = client.application.test_client()
+    html = reader.get(f"/reset-password/{token}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="sq">' in html and "Choose a password" not in html
+    # Someone who chose another language on this site keeps it.
+    reader.post("/language", data={"language": "en", "csrf_token": reader.csrf_token()})
+    html = reader.get(f"/reset-password/{token}").get_data(as_text=True)
+    assert '<html lang="en">' in html and "Choose a password" in html

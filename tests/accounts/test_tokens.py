@@ -120,3 +120,11 @@ def test_a_token_still_signs_in_when_the_queue_is_unreachable(app, make_user, se
     monkeypatch.setattr(queue_of(app), "enqueue", unreachable)
     response = app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {plain}"})
     assert response.status_code == 200
+
+
+def test_a_trainee_is_not_offered_api_tokens_but_staff_are(client, make_user):
+    login(client, make_user(email="plain-trainee@example.org"))
+    assert "Personal API tokens" not in client.get("/account").get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": client.csrf_token()})
+    login(client, make_user(roles=("tutor",), email="integrating-tutor@example.org"))
+    assert "Personal API tokens" in client.get("/account").get_data(as_text=True)

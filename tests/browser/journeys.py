@@ -64,7 +64,7 @@ TRAINEE_PAGES = (
     "course-tutored", "course-tutored-joined", "case-study", "case-study-submitted",
     "dashboard", "account",
 )
-TRAINEE_OUTCOMES = ("registered", "enrolled-self-paced", "lesson-done", "quiz-graded", "joined-group",
+TRAINEE_OUTCOMES = ("institutions-filtered", "registered", "enrolled-self-paced", "lesson-done", "quiz-graded", "joined-group",
                     "case-study-submitted")
 
 
@@ -112,6 +112,11 @@ def trainee(j: Journey) -> None:
     form.locator("input[name=full_name]").fill(name)
     serbia = str(_serbia_id(j))
     form.locator("select[name=beneficiary_id]").select_option(serbia)
+    offered = form.locator("select[name=institution_id] option").evaluate_all(
+        "options => options.filter(o => o.dataset.beneficiary && !o.hidden && !o.disabled)"
+        ".map(o => o.dataset.beneficiary)")
+    j.outcome("institutions-filtered", bool(offered) and set(offered) == {serbia},
+              f"institutions offered after choosing Serbia ({serbia}) belong to {sorted(set(offered))}")
     institutions = form.locator(f"select[name=institution_id] option[data-beneficiary='{serbia}']")
     if institutions.count():
         form.locator("select[name=institution_id]").select_option(institutions.first.get_attribute("value"))

@@ -84,7 +84,11 @@ def test_an_unknown_code_is_a_plain_404_with_no_hint(client, certificate):
     assert unknown.get_json() == malformed.get_json() == client.get("/api/v1/no-such-thing").get_json()
     page = client.get(f"/verify/{near}")
     assert page.status_code == 404
-    assert certificate.code not in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert certificate.code not in html
+    # The page says what is wrong, and offers the form again with the code typed.
+    assert "No certificate has this verification code." in html and "Page not found" not in html
+    assert f'value="{near}"' in html
 
 
 def test_guessed_codes_find_nothing_and_meet_the_rate_limit(client, certificate, rate_limited):

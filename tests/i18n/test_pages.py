@@ -27,7 +27,7 @@ NOT_PAGES = {
     "static", "core.healthz", "core.readyz", "api-docs.openapi_json", "badges.assertion", "badges.badge_class", "badges.badge_class_in", "badges.issuer",
     "badges.static", "certificates.download", "certificates.manager_download", "certificates.cohort_zip",
     "tutors.progress_csv", "assignments.attachment", "courses.continue_course", "quizzes.question_file",
-    "reports.export", "quizzes.export_bank", "tutors.moodle_grades_csv",
+    "reports.export", "quizzes.export_bank", "tutors.moodle_grades_csv", "core.favicon",
 }
 
 # Pages worth seeing in another state than the bare URL gives (a search, a filter, a preview).

@@ -362,3 +362,18 @@ def test_an_answer_of_the_wrong_shape_is_refused(client, session, trainee, quiz_
         {"position": items["b-tf"]["position"], "response": {"choice": key}}]})
     assert response.status_code == 422
     assert "true or false" in response.get_json()["errors"][f"answers.{items['b-tf']['position']}"][0]
+
+
+def test_the_review_marks_a_wrong_choice_wrong(client, session, trainee, quiz_course, token_for):
+    token = token_for(trainee)
+    body = start(client, quiz_course["basics"], token).get_json()
+    single = questions_by_name(body, session)["b-single"]
+    wrong = choice_key(single, "European Social Charter")
+    client.api("POST", f"/api/v1/attempts/{body['id']}/submit", token=token,
+               json={"answers": [{"position": single["position"], "response": {"choice": wrong}}]})
+    login(client, trainee)
+    html = client.get(f"/quizzes/attempts/{body['id']}/review").get_data(as_text=True)
+    marked = html[html.index('class="wrong-answer"'):]
+    assert "European Social Charter" in marked[:marked.index("</li>")]
+    assert "wrong answer" in marked[:marked.index("</li>")]
+    assert html.count('class="wrong-answer"') == 1

@@ -92,6 +92,13 @@ def test_text_that_a_spreadsheet_would_run_is_neutralised(client, session, progr
     login(client, managers["AL"])
     rows = _csv(client, "/reports/export/trainees.csv")
     assert any(row and row[0].startswith("'=HYPERLINK") for row in rows)
+    # In XLSX the cell holds the name as typed, as text with the quote-prefix style: no apostrophe
+    # shows, and the spreadsheet never runs it.
+    response = client.get("/reports/export/trainees.xlsx", buffered=True)
+    sheet = load_workbook(io.BytesIO(response.get_data())).active
+    cell = next(row[0] for row in sheet.iter_rows() if row[0].value and "HYPERLINK" in str(row[0].value))
+    assert cell.value == "=HYPERLINK(\"http://evil.example\")" and cell.data_type == "s"
+    assert cell.quotePrefix is True
 
 
 def test_xlsx_holds_the_same_table_with_numbers_as_numbers(client, programme, managers):

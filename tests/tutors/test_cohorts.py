@@ -330,3 +330,13 @@ def test_guessing_keys_is_rate_limited_across_page_and_api(client, make_cohort, 
                  for n in range(20)]
     assert statuses[:30] == [422] * 30
     assert statuses[30:] == [429] * 10
+
+
+def test_two_tutors_of_the_same_name_are_told_apart_in_the_group_form(client, casework, make_user):
+    manager = make_user(roles=("manager",), beneficiary="AL", scope="national")
+    for email in ("arben.hoxha@example.org", "arben.hoxha2@example.org"):
+        make_user(roles=("tutor",), beneficiary="AL", email=email, full_name="Arben Hoxha")
+    login(client, manager)
+    html = client.get("/cohorts/new").get_data(as_text=True)
+    assert "Arben Hoxha (Albania, arben.hoxha@example.org)" in html
+    assert "Arben Hoxha (Albania, arben.hoxha2@example.org)" in html

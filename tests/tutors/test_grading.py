@@ -11,7 +11,7 @@ from lms.core.audit import AuditEntry
 from lms.core.errors import ValidationFailed
 from lms.courses.extension_points import COURSE_COMPLETED
 from lms.courses.models import Enrolment, Lesson
-from lms.courses.operations import complete_lesson
+from lms.courses.operations import complete_lesson, learning_path
 from lms.extensions import db
 from lms.tutors.models import Submission
 from lms.tutors.operations import grading
@@ -69,6 +69,11 @@ def test_every_missing_part_of_a_grade_is_reported(client, session, submitted):
     assert "Choose a level for “Proportionate next steps”." in html
     assert "Write feedback for the trainee." in html
     assert "Give a date by which the trainee should resubmit." in html
+    # The errors are summed up above everything else, each a link to its field.
+    summary = html[html.index('id="grade-errors"'):html.index("</div>", html.index('id="grade-errors"'))]
+    assert html.index('id="grade-errors"') < html.index("<dl class=\"facts\">")
+    assert 'href="#grade-action-' in summary and "Choose a level for “Proportionate next steps”." in summary
+    assert 'href="#feedback"' in summary and 'href="#due_on"' in summary
     with pytest.raises(ValidationFailed) as caught:
         grading.grade_submission(session, tutor, submission, version=submission.version,
                                  levels={"analysis": 1, "action": 3}, feedback="x", outcome="accepted", due_on=None)
@@ -325,3 +330,22 @@ def test_two_grade_requests_with_the_same_version_on_postgresql(app, session, su
     assert sorted(statuses) == [200, 409]
     session.expire_all()
     assert len(_audit(session, submission.id)) == 1
+
+
+def test_a_returned_case_study_is_named_on_the_trainees_dashboard(client, session, submitted):
+    _cohort, tutor, trainee, _enrolment, case, submission = submitted
+    login(client, tutor)
+    response = client.form(f"/submissions/{submission.id}", _grade_form(
+        submission, case, {"analysis": 2, "action": 3}, outcome="returned", due_on="2031-01-15"))
+    assert response.status_code == 303
+    client.post("/logout", data={"csrf_token": client.csrf_token()})
+    login(client, trainee)
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert "Your tutor asked you to revise a case study:" in html
+    assert case.title_in("en") in html and "Resubmit by" in html
+    # On the learning path it is to do again (it was "awaiting review" while submitted).
+    session.expire_all()
+    enrolment = session.get(Enrolment, submission.enrolment_id)
+    step = next(s for s in learning_path(session, enrolment.course, enrolment).steps if s.id == case.id
+                and s.kind == "case_study")
+    assert not step.done and not step.waiting

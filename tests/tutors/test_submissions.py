@@ -57,7 +57,7 @@ def test_trainee_saves_a_draft_then_submits(client, session, casework, assignmen
     assert "Marko, 24, arrives" in html or "Marko, 24 godine" in html
     assert "Analysis of the situation" in html or "Analiza situacije" in html
     course_page = client.get(f"/courses/{casework.slug}").get_data(as_text=True)
-    assert course_page.count('class="module-assignment"') == 2 and "Case study accepted: " in course_page
+    assert course_page.count('class="module-assignment"') == 2 and "Accepted by your tutor: " in course_page
 
     response = _post(client, _page(casework, case), body="First thoughts", action="save")
     assert response.status_code == 303

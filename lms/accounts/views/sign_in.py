@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 
 from lms.accounts import operations as ops
@@ -19,7 +19,7 @@ from lms.accounts.models import User
 from lms.accounts.tasks import tell_locked_out
 from lms.accounts.views.blueprint import bp
 from lms.core.forms import errors_on, status_of
-from lms.core.i18n import _, current_language
+from lms.core.i18n import SESSION_KEY, _, current_language, use_language
 from lms.core.tasks import enqueue
 from lms.core.unit_of_work import abandon
 from lms.core.web import safe_next
@@ -121,14 +121,17 @@ def request_reset():
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     user = ops.user_for_reset_token(db.session, token)
-    form = ResetPasswordForm()
-    if form.validate_on_submit():
-        with errors_on(form):
-            ops.reset_password(db.session, token, form.password.data)
-            sign_in_browser(user)
-            flash(_("Your password has been set."), "success")
-            return redirect(_home_for(user))
-    return render_template("accounts/reset_password.html", form=form, user=user), status_of(form)
+    # The page is in the language of the e-mail that brought the person here (their own),
+    # unless they chose another on this site.
+    with use_language(current_language() if session.get(SESSION_KEY) else user.language):
+        form = ResetPasswordForm()
+        if form.validate_on_submit():
+            with errors_on(form):
+                ops.reset_password(db.session, token, form.password.data)
+                sign_in_browser(user)
+                flash(_("Your password has been set."), "success")
+                return redirect(_home_for(user))
+        return render_template("accounts/reset_password.html", form=form, user=user), status_of(form)
 
 
 @bp.errorhandler(ops.InvalidResetLink)

@@ -22,16 +22,26 @@ from lms.courses.operations.lookups import (
     lesson_by_id,
 )
 from lms.courses.operations.outlines import Outline, OutlineLesson, OutlineModule, outline_of
+from lms.courses.operations.path import (
+    LESSON,
+    LearningPath,
+    Step,
+    learning_path,
+    next_step,
+    next_step_for,
+    step_after_lesson,
+)
 from lms.courses.operations.progress import (
     LESSON_COMPLETED,
     complete_lesson,
-    continue_target,
     progress_for,
 )
 from lms.courses.operations.reading import LessonPage, LessonView, open_lesson
 
 __all__ = [
-    "LESSON_COMPLETED", "LessonPage", "TutorGuide", "discussion_prompts", "tutor_guide", "LessonView", "Outline", "OutlineLesson", "OutlineModule", "catalogue",
-    "complete_lesson", "continue_target", "course_by_slug", "ensure_enrolment", "enrolment_of", "enrolments_of",
-    "lesson_by_id", "module_for_viewer", "modules_for", "open_lesson", "outline_for", "outline_for_viewer", "outline_of", "progress_for", "self_enrol", "set_content_language", "withdraw",
+    "LESSON", "LESSON_COMPLETED", "LearningPath", "Step", "learning_path", "next_step", "next_step_for",
+    "step_after_lesson", "LessonPage", "TutorGuide", "discussion_prompts", "tutor_guide", "LessonView", "Outline",
+    "OutlineLesson", "OutlineModule", "catalogue", "complete_lesson", "course_by_slug", "ensure_enrolment",
+    "enrolment_of", "enrolments_of", "lesson_by_id", "module_for_viewer", "modules_for", "open_lesson", "outline_for",
+    "outline_for_viewer", "outline_of", "progress_for", "self_enrol", "set_content_language", "withdraw",
 ]

@@ -13,9 +13,7 @@ from lms.core.models import utcnow
 from lms.courses.annexes import hidden_modules
 from lms.courses.completion import EnrolmentProgress, Progress, progress_of, record_event
 from lms.courses.models import Course, Enrolment, Lesson, LessonCompletion
-from lms.courses.operations.annexes import outline_for
 from lms.courses.operations.lookups import enrolment_of
-from lms.courses.operations.outlines import OutlineLesson
 
 LESSON_COMPLETED = "lesson_completed"
 
@@ -50,22 +48,3 @@ def progress_for(session: Session, viewer: User, enrolment: Enrolment, *,
     if not enrolment.can_be_read_by(viewer):
         raise NotFound()
     return EnrolmentProgress(enrolment, progress_of(session, enrolment, language=language, with_labels=True))
-
-
-def continue_target(session: Session, enrolment: Enrolment) -> OutlineLesson | None:
-    """Where to continue: the first unfinished lesson after the last one marked done (or the
-    last lesson itself if it is unfinished, as older enrolments recorded lessons opened)."""
-    outline = outline_for(session, enrolment)
-    if not outline.lessons:
-        return None
-    done = set(session.scalars(select(LessonCompletion.lesson_id).where(
-        LessonCompletion.enrolment_id == enrolment.id)))
-    by_id = {lesson.id: lesson for lesson in outline.lessons}
-    last = by_id.get(enrolment.last_lesson_id)
-    if last is not None and last.id not in done:
-        return last
-    start = last.index + 1 if last is not None else 0
-    for lesson in outline.lessons[start:] + outline.lessons[:start]:
-        if lesson.id not in done:
-            return lesson
-    return last or outline.lessons[0]

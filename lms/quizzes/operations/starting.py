@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
 from lms.core.errors import Conflict, NotAllowed
-from lms.core.i18n import _, first_available
+from lms.core.i18n import _, first_available, one_full_stop
 from lms.core.models import utcnow
 from lms.courses.completion import record_event
 from lms.courses.models import Course
@@ -83,9 +83,9 @@ def refusal_to_start(quiz: Quiz, result: QuizResult, now: datetime) -> str | Non
     if result.open_attempt is not None:
         return None
     if quiz.opens_at and now < quiz.opens_at:
-        return _("This quiz opens on {date}.").format(date=format_datetime(quiz.opens_at, "medium"))
+        return one_full_stop(_("This quiz opens on {date}.").format(date=format_datetime(quiz.opens_at, "medium")))
     if quiz.closes_at and now > quiz.closes_at:
-        return _("This quiz closed on {date}.").format(date=format_datetime(quiz.closes_at, "medium"))
+        return one_full_stop(_("This quiz closed on {date}.").format(date=format_datetime(quiz.closes_at, "medium")))
     if quiz.attempts_allowed and result.used >= quiz.attempts_allowed:
         return _("You have used all {count} attempts at this quiz.").format(count=quiz.attempts_allowed)
     return None

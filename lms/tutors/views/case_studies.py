@@ -12,10 +12,11 @@ from sqlalchemy import select
 from lms.core.errors import NotAllowed
 from lms.core.forms import errors_on, status_of
 from lms.core.i18n import _
+from lms.courses.models import Enrolment
 from lms.extensions import db
 from lms.tutors import uploads
 from lms.tutors.forms import ResponseForm, version_of
-from lms.tutors.models import Assignment, AttachmentContent, Submission
+from lms.tutors.models import RETURNED, Assignment, AttachmentContent, Submission
 from lms.tutors.operations import submissions
 from lms.tutors.operations.case_studies import assignment_by_slugs, read_case_study
 
@@ -120,3 +121,31 @@ def module_slot(course, module, enrolment=None, **_context) -> str:
         return ""
     return Markup(render_template("tutors/_module_assignment.html", course=course, assignments=found,
                                   enrolment=enrolment))
+
+
+# --- the trainee's dashboard -----------------------------------------------------------
+
+def _returned_case_studies() -> dict[int, list[tuple[Assignment, Submission]]]:
+    """The signed-in trainee's case studies sent back for resubmission, by enrolment; one query."""
+    if "_tutors_returned" not in g:
+        rows = db.session.execute(
+            select(Assignment, Submission).join(Submission, Submission.assignment_id == Assignment.id)
+            .join(Enrolment, Enrolment.id == Submission.enrolment_id)
+            .where(Enrolment.user_id == current_user.id, Submission.status == RETURNED,
+                   Assignment.is_retired.is_(False))
+            .order_by(Assignment.position, Assignment.id)).all()
+        found: dict[int, list] = {}
+        for assignment, submission in rows:
+            found.setdefault(submission.enrolment_id, []).append((assignment, submission))
+        g._tutors_returned = found
+    return g._tutors_returned
+
+
+def dashboard_enrolment_slot(enrolment=None, **_context) -> str:
+    """On the trainee's dashboard: a case study the tutor sent back, with its date."""
+    if enrolment is None or not current_user.is_authenticated or not enrolment.is_active:
+        return ""
+    returned = _returned_case_studies().get(enrolment.id)
+    if not returned:
+        return ""
+    return Markup(render_template("tutors/_dashboard_returned.html", course=enrolment.course, returned=returned))

@@ -84,8 +84,10 @@ def _fill(form: CohortForm) -> None:
     form.beneficiary_id.choices = [("", _("Choose…"))] + [(str(b.id), b.name) for b in beneficiaries]
     form.language.choices = [(code, lang.native_name) for code, lang in LANGUAGES.items()]
     tutors = cohorts.tutor_candidates(db.session)
+    # Two tutors may share a name: each is told apart by their e-mail address.
     form.tutor_ids.choices = [
-        (t.id, f"{t.full_name} ({t.beneficiary.name})" if t.beneficiary else t.full_name) for t in tutors]
+        (t.id, f"{t.full_name} ({t.beneficiary.name}, {t.email})" if t.beneficiary else f"{t.full_name} ({t.email})")
+        for t in tutors]
     if any(b.has_footnote for b in beneficiaries) or any(t.beneficiary and t.beneficiary.has_footnote
                                                          for t in tutors):
         g.show_kosovo_footnote = True  # Kosovo* is named on the page: the layout adds its footnote

@@ -1,0 +1,28 @@
+"""A course's quizzes on the learning path: after their module's lessons, the final assessment last."""
+
+from __future__ import annotations
+
+from flask import has_request_context, url_for
+from sqlalchemy.orm import Session
+
+from lms.courses.models import Course, Enrolment
+from lms.courses.operations import Step
+from lms.quizzes.operations.lookups import course_quiz_results
+
+QUIZ_STEP = "quiz"
+
+
+def quiz_steps(session: Session, course: Course, enrolment: Enrolment | None) -> list[Step]:
+    """Passed is done; awaiting a tutor, or every attempt used, leaves the trainee nothing to do."""
+    active = enrolment if enrolment is not None and enrolment.is_active else None
+    quizzes, results = course_quiz_results(session, active, course.id)
+    links = has_request_context()
+    steps = []
+    for quiz in quizzes:
+        result = results.get(quiz.id)
+        done = bool(result and result.passed)
+        waiting = bool(result and not done and not result.open_attempt and (result.awaiting or result.finished_all))
+        steps.append(Step(QUIZ_STEP, quiz.id, quiz.module_id, quiz.title,
+                          url_for("quizzes.quiz_page", quiz_id=quiz.id) if links else None,
+                          done=done, waiting=waiting, position=1))
+    return steps

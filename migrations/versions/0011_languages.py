@@ -1,7 +1,7 @@
 """Languages: how complete each course is in each language; institution names in every language
 
-Revision ID: 0010_languages
-Revises: 0009_quizzes
+Revision ID: 0011_languages
+Revises: 0010_sessions
 Create Date: 2026-12-06 20:45:00
 
 """
@@ -10,8 +10,8 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '0010_languages'
-down_revision = '0009_quizzes'
+revision = '0011_languages'
+down_revision = '0010_sessions'
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """Curriculum: learning outcomes of courses and modules, national annexes limited to
 beneficiaries, tutor guides, and the discussion prompts of each module
 
-Revision ID: 0010_curriculum
-Revises: 0009_quizzes
+Revision ID: 0013_curriculum
+Revises: 0012_moodle
 Create Date: 2026-12-06 20:30:00
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '0010_curriculum'
-down_revision = '0009_quizzes'
+revision = '0013_curriculum'
+down_revision = '0012_moodle'
 branch_labels = None
 depends_on = None
 

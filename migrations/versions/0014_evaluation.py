@@ -1,8 +1,8 @@
 """Certificate validity and recertification: an expiry date, a reminder, a renewal, and each
 course's certificate policy
 
-Revision ID: 0010_evaluation
-Revises: 0009_quizzes
+Revision ID: 0014_evaluation
+Revises: 0013_curriculum
 Create Date: 2026-12-06 20:40:00
 
 """
@@ -11,8 +11,8 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '0010_evaluation'
-down_revision = '0009_quizzes'
+revision = '0014_evaluation'
+down_revision = '0013_curriculum'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Questions keep Moodle's data this platform does not use (idnumber, tags) for export
 
-Revision ID: 0010_moodle
-Revises: 0009_quizzes
+Revision ID: 0012_moodle
+Revises: 0011_languages
 Create Date: 2026-12-06 20:45:00
 
 """
@@ -10,8 +10,8 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '0010_moodle'
-down_revision = '0009_quizzes'
+revision = '0012_moodle'
+down_revision = '0011_languages'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Statistics' fact tables: a row per enrolment and per reviewed round, kept current, back-filled
 
-Revision ID: 0010_stats
-Revises: 0009_quizzes
+Revision ID: 0015_stats
+Revises: 0014_evaluation
 Create Date: 2026-12-06 20:30:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0010_stats'
-down_revision = '0009_quizzes'
+revision = '0015_stats'
+down_revision = '0014_evaluation'
 branch_labels = None
 depends_on = None
 

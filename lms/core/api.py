@@ -11,6 +11,8 @@ the rules that keep the OpenAPI document exact.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from copy import deepcopy
 from functools import wraps
 
@@ -25,7 +27,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import Unauthorized
 from wtforms import ValidationError
 
-from lms.core.errors import ErrorSchema
+from lms.core.errors import ErrorSchema, ValidationFailed
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 AUTH_RESPONSES = {401: "Not signed in, or the token is missing, revoked or wrong."}
@@ -100,3 +102,14 @@ def authenticated(view):
     wrapped._apidoc = doc
     wrapped._lms_authenticated = True
     return wrapped
+
+
+@contextmanager
+def fields_named(names: dict[str, str]) -> Iterator[None]:
+    """An operation's refusal names the fields as the API body does (``beneficiary_id`` of a
+    form becomes ``beneficiary`` of a JSON body that sends a code)."""
+    try:
+        yield
+    except ValidationFailed as error:
+        error.errors = {names.get(key, key): value for key, value in error.errors.items()}
+        raise

@@ -7,14 +7,17 @@ Their public functions are named here too, so that other features import them fr
 """
 
 from lms.accounts.operations.administration import (
+    admin_create_user,
     admin_update_user,
     beneficiary_by_code,
     create_institution,
     ensure_reference_data,
+    find_users,
 )
 from lms.accounts.operations.profiles import (
     beneficiaries_and_institutions,
     register_trainee,
+    require_open_registration,
     update_profile,
 )
 from lms.accounts.operations.sign_in import (
@@ -43,11 +46,11 @@ from lms.accounts.operations.tokens import (
 )
 
 __all__ = [
-    "MIN_PASSWORD_LENGTH", "TOKEN_PREFIX", "InvalidResetLink", "admin_update_user", "authenticate",
+    "MIN_PASSWORD_LENGTH", "TOKEN_PREFIX", "InvalidResetLink", "admin_create_user", "admin_update_user", "authenticate",
     "beneficiaries_and_institutions", "beneficiary_by_code", "change_password", "check_new_password",
-    "create_api_token", "create_institution", "ensure_reference_data", "find_user_by_email",
+    "create_api_token", "create_institution", "ensure_reference_data", "find_user_by_email", "find_users",
     "hash_password", "normalize_email", "note_token_use", "password_reset_token",
-    "password_reset_url", "queue_password_mail", "register_trainee", "request_password_reset",
+    "password_reset_url", "queue_password_mail", "register_trainee", "request_password_reset", "require_open_registration",
     "reset_password", "revoke_api_token", "update_profile", "user_for_reset_token",
     "valid_api_token", "verify_password",
 ]

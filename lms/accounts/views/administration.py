@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, or_, select
 
 from lms.accounts import operations as ops
 from lms.accounts.forms import AdminUserForm, EmptyForm, InstitutionForm, UserSearchForm
-from lms.accounts.models import Beneficiary, User, UserRole
+from lms.accounts.models import User
 from lms.accounts.reference import ADMIN, MANAGER, ROLES
 from lms.accounts.views.blueprint import bp
 from lms.core import mail
@@ -25,15 +24,7 @@ def admin_users():
     beneficiaries, _institutions = ops.beneficiaries_and_institutions(db.session)
     form.role.choices = [("", _("Any role"))] + list(ROLES.items())
     form.beneficiary.choices = [("", _("Any beneficiary"))] + [(b.code, b.name) for b in beneficiaries]
-    query = select(User).order_by(User.full_name, User.id)
-    if form.q.data:
-        pattern = f"%{form.q.data.strip().lower()}%"
-        query = query.where(or_(func.lower(User.full_name).like(pattern), User.email.like(pattern)))
-    if form.role.data in ROLES:
-        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == form.role.data)))
-    if form.beneficiary.data:
-        query = query.join(Beneficiary, Beneficiary.id == User.beneficiary_id).where(
-            Beneficiary.code == form.beneficiary.data)
+    query = ops.find_users(text=form.q.data, role=form.role.data, beneficiary=form.beneficiary.data)
     page = db.paginate(query, per_page=50, error_out=False)
     return render_template("accounts/admin_users.html", form=form, page=page)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from lms.accounts import operations as ops
@@ -53,11 +53,14 @@ def logout():
     return redirect(url_for("courses.catalogue"))
 
 
+# Accounts are opened from the page and from the API on one budget per address.
+REGISTER_LIMIT = limiter.shared_limit("20 per hour", scope="register", methods=["POST"])
+
+
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"])
+@REGISTER_LIMIT
 def register():
-    if not current_app.config["LMS_REGISTRATION_OPEN"]:
-        abort(404)
+    ops.require_open_registration()
     if current_user.is_authenticated:
         return redirect(_home_for(current_user))
     form = RegistrationForm()

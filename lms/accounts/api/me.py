@@ -1,4 +1,4 @@
-"""JSON API: who am I, personal API tokens, the e-mail outbox (administrators)."""
+"""JSON API: registering, who am I, personal API tokens."""
 
 from __future__ import annotations
 
@@ -7,21 +7,35 @@ from sqlalchemy import select
 
 from lms.accounts import operations as ops
 from lms.accounts.models import ApiToken
-from lms.accounts.reference import ADMIN
 from lms.accounts.schemas import (
     MeSchema,
-    OutboxMailSchema,
+    RegistrationInSchema,
     TokenCreatedSchema,
     TokenInSchema,
     TokenOutSchema,
 )
-from lms.core import mail
+from lms.accounts.views.sign_in import REGISTER_LIMIT
 from lms.core.api import AUTH_RESPONSES, api_blueprint, authenticated
-from lms.core.errors import NotFound
-from lms.core.permissions import require
 from lms.extensions import db
 
-blp = api_blueprint("accounts_api", __name__, "The signed-in user and their API tokens.")
+blp = api_blueprint("accounts_api", __name__, "Registering, the signed-in user and their API tokens.")
+
+
+@blp.post("/accounts")
+@REGISTER_LIMIT
+@blp.arguments(RegistrationInSchema)
+@blp.response(201, MeSchema)
+@blp.alt_response(404, description="Registration is closed on this platform (`LMS_REGISTRATION_OPEN=0`).")
+@blp.alt_response(422, description="Invalid fields, or an account with this e-mail exists; `errors` says which.")
+@blp.alt_response(429, description="Too many registrations from this address; try again later.")
+def register(data):
+    """Register as a trainee (public, where registration is open), as the registration page does.
+
+    The account signs in on the sign-in page; a personal token is then made under /me/tokens."""
+    return ops.register_trainee(
+        db.session, email=data["email"], password=data["password"], full_name=data["full_name"],
+        beneficiary_id=data.get("beneficiary_id"), institution_id=data.get("institution_id"),
+        profession=data.get("profession"), gender=data.get("gender"), language=data["language"])
 
 
 @blp.get("/me")
@@ -59,28 +73,3 @@ def create_token(data):
 def revoke_token(token_id: int):
     """Revoke one of your tokens."""
     ops.revoke_api_token(db.session, current_user, token_id)
-
-
-@blp.get("/admin/mail")
-@authenticated
-@blp.response(200, OutboxMailSchema(many=True))
-@blp.alt_response(403, description="Administrators only.")
-def list_troubled_mail():
-    """E-mail not sent yet after a failed attempt, or given up: recipient, attempts, last error."""
-    require(current_user.has_role(ADMIN))
-    return mail.troubled_mail(db.session)
-
-
-@blp.post("/admin/mail/<int:mail_id>/retry")
-@authenticated
-@blp.response(200, OutboxMailSchema)
-@blp.alt_response(403, description="Administrators only.")
-@blp.alt_response(404, description="No such e-mail.")
-@blp.alt_response(409, description="The e-mail is already sent or being sent.")
-def retry_mail(mail_id: int):
-    """Send a pending or failed e-mail again now."""
-    require(current_user.has_role(ADMIN))
-    row = db.session.get(mail.OutboxMail, mail_id)
-    if row is None:
-        raise NotFound()
-    return mail.retry_mail(db.session, row)

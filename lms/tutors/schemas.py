@@ -88,7 +88,7 @@ class MembershipSchema(Schema):
     joined_at = fields.DateTime()
 
 
-class MemberSchema(Schema):
+class CohortMemberSchema(Schema):
     """A member of a group as its tutors and managers see it; ``id`` is the membership's."""
 
     id = fields.Integer(attribute="membership.id", metadata={"description": "The membership (for withdraw, re-admit)."})

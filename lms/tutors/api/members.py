@@ -25,9 +25,9 @@ from lms.tutors.operations.membership import (
     withdraw_member,
 )
 from lms.tutors.schemas import (
+    CohortMemberSchema,
     CsvImportInSchema,
     ImportReportSchema,
-    MemberSchema,
     WithdrawalInSchema,
 )
 
@@ -51,7 +51,7 @@ def _member(cohort: Cohort, membership_id: int) -> Member:
 
 @blp.get("/cohorts/<int:cohort_id>/members")
 @authenticated
-@blp.response(200, MemberSchema(many=True))
+@blp.response(200, CohortMemberSchema(many=True))
 @blp.alt_response(404, description=NOT_YOURS)
 def list_members(cohort_id: int):
     """Everyone who joined the group, active members first, by name, with their membership ids."""
@@ -61,7 +61,7 @@ def list_members(cohort_id: int):
 @blp.post("/cohorts/<int:cohort_id>/members/<int:membership_id>/withdrawal")
 @authenticated
 @blp.arguments(WithdrawalInSchema)
-@blp.response(200, MemberSchema)
+@blp.response(200, CohortMemberSchema)
 @blp.alt_response(403, description=MANAGERS_ONLY)
 @blp.alt_response(404, description=NOT_YOURS)
 @blp.alt_response(422, description="The reason is too long.")
@@ -74,7 +74,7 @@ def withdraw(data, membership_id: int, cohort_id: int):
 
 @blp.post("/cohorts/<int:cohort_id>/members/<int:membership_id>/readmission")
 @authenticated
-@blp.response(200, MemberSchema)
+@blp.response(200, CohortMemberSchema)
 @blp.alt_response(403, description=MANAGERS_ONLY)
 @blp.alt_response(404, description=NOT_YOURS)
 @blp.alt_response(409, description="The group is full.")

@@ -83,6 +83,7 @@ def managed_certificates(args):
 @blp.get("/manage/certificates/<int:certificate_id>")
 @authenticated
 @blp.response(200, ManagedCertificateSchema)
+@blp.alt_response(403, description="Not a manager.")
 @blp.alt_response(404, description="No such certificate in your scope.")
 def managed_certificate(certificate_id: int):
     """One certificate you manage."""
@@ -100,6 +101,7 @@ def _change(certificate_id: int, operation, data: dict):
 @authenticated
 @blp.arguments(ReasonInSchema)
 @blp.response(200, ManagedCertificateSchema)
+@blp.alt_response(403, description="Not a manager.")
 @blp.alt_response(404, description="No such certificate in your scope.")
 @blp.alt_response(409, description="Already revoked, or changed by someone else (version).")
 @blp.alt_response(422, description="No reason given.")
@@ -112,6 +114,7 @@ def revoke(data, certificate_id: int):
 @authenticated
 @blp.arguments(ReasonInSchema)
 @blp.response(200, ManagedCertificateSchema)
+@blp.alt_response(403, description="Not a manager.")
 @blp.alt_response(404, description="No such certificate in your scope.")
 @blp.alt_response(409, description="Not revoked, or changed by someone else (version).")
 @blp.alt_response(422, description="No reason given.")
@@ -124,6 +127,7 @@ def reinstate(data, certificate_id: int):
 @authenticated
 @blp.arguments(ReasonInSchema)
 @blp.response(200, ManagedCertificateSchema)
+@blp.alt_response(403, description="Not a manager.")
 @blp.alt_response(404, description="No such certificate in your scope.")
 @blp.alt_response(409, description="Changed by someone else (version).")
 @blp.alt_response(422, description="No reason given, or the certificate is revoked.")

@@ -355,3 +355,11 @@ class AuditEntrySchema(Schema):
     before = fields.Dict(allow_none=True)
     after = fields.Dict(allow_none=True)
     reason = fields.String(allow_none=True)
+
+
+class NotificationSettingSchema(Schema):
+    """How a tutor is told about new work to review; the same setting as their page's."""
+
+    notify = fields.String(required=True, metadata={
+        "enum": ["immediate", "daily"],
+        "description": "immediate: one e-mail per submission; daily: a digest once a day."})

@@ -141,3 +141,32 @@ def test_managers_add_institutions_within_their_scope_only(client, session, make
                             json={"beneficiary_id": reference["RS"].id, "name": "Mine"})
     assert as_trainee.status_code == 403
     assert not session.scalar(db.select(Institution).where(Institution.name.in_(["Somewhere", "Mine"])))
+
+
+def test_an_administrator_opens_an_account_on_the_page_with_the_same_rules(client, session, make_user, reference):
+    from tests.conftest import login
+
+    admin = make_user(roles=("admin",), beneficiary=None)
+    login(client, admin)
+    assert client.get("/admin/users/new").status_code == 200
+    refused = client.form("/admin/users/new", {"email": "tutor@example.org", "full_name": "Tea Tutor",
+                                                "roles": ["manager"], "manager_scope": "national",
+                                                "language": "en"})
+    assert refused.status_code == 422
+    assert session.scalar(db.select(User).where(User.email == "tutor@example.org")) is None
+    opened = client.form("/admin/users/new", {"email": "tutor@example.org", "full_name": "Tea Tutor",
+                                               "roles": ["tutor"], "beneficiary_id": str(reference["BA"].id),
+                                               "language": "bs"})
+    assert opened.status_code == 302
+    user = session.scalar(db.select(User).where(User.email == "tutor@example.org"))
+    assert user.roles == {"tutor"} and user.password_hash is None and user.beneficiary.code == "BA"
+
+
+def test_only_administrators_open_accounts_on_the_page(client, make_user, regional_manager):
+    from tests.conftest import login
+
+    login(client, regional_manager)
+    assert client.get("/admin/users/new").status_code == 403
+    assert client.form("/admin/users/new", {"email": "x@example.org", "full_name": "X", "roles": ["admin"],
+                                            "language": "en"}).status_code == 403
+    assert db.session.scalar(db.select(User).where(User.email == "x@example.org")) is None

@@ -141,3 +141,28 @@ def test_an_unknown_multipart_field_is_refused(client, session, make_cohort, reg
                        note="hello")
     assert response.status_code == 422 and "note" in response.get_json()["errors"]
     assert session.scalar(db.select(User).where(User.email == "ok@example.org")) is None
+
+
+def test_a_tutor_reads_and_sets_their_notification_setting_through_the_api(client, session, make_user):
+    tutor, trainee = make_user(roles=("tutor",)), make_user()
+    token = _token(session, tutor)
+    assert client.api("GET", "/api/v1/tutor/notifications", token=token).get_json() == {"notify": "immediate"}
+    saved = client.api("PUT", "/api/v1/tutor/notifications", token=token, json={"notify": "daily"})
+    assert saved.status_code == 200 and saved.get_json() == {"notify": "daily"}
+    assert client.api("GET", "/api/v1/tutor/notifications", token=token).get_json() == {"notify": "daily"}
+    wrong = client.api("PUT", "/api/v1/tutor/notifications", token=token, json={"notify": "hourly"})
+    assert wrong.status_code == 422 and "notify" in wrong.get_json()["errors"]
+    assert client.api("PUT", "/api/v1/tutor/notifications", token=_token(session, trainee),
+                      json={"notify": "daily"}).status_code == 403
+
+
+def test_managers_list_the_enrolments_they_may_complete_within_their_scope(client, session, make_cohort,
+                                                                           add_member, make_user, casework):
+    cohort = make_cohort(beneficiary="RS")
+    trainee, enrolment = add_member(cohort, full_name="Ivana Offline")
+    serbian = _token(session, make_user(roles=("manager",), beneficiary="RS", scope="national"))
+    found = client.api("GET", f"/api/v1/manage/completions?q=offline&course={casework.slug}", token=serbian).get_json()
+    assert [(e["enrolment_id"], e["user_id"]) for e in found["items"]] == [(enrolment.id, trainee.id)]
+    albanian = _token(session, make_user(roles=("manager",), beneficiary="AL", scope="national"))
+    assert client.api("GET", "/api/v1/manage/completions", token=albanian).get_json()["items"] == []
+    assert client.api("GET", "/api/v1/manage/completions", token=_token(session, trainee)).status_code == 403

@@ -6,13 +6,20 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from lms.accounts import operations as ops
-from lms.accounts.forms import AdminUserForm, EmptyForm, InstitutionForm, UserSearchForm
+from lms.accounts.forms import (
+    AdminUserForm,
+    EmptyForm,
+    InstitutionForm,
+    NewUserForm,
+    ProfileFields,
+    UserSearchForm,
+)
 from lms.accounts.models import User
 from lms.accounts.reference import ADMIN, MANAGER, ROLES
 from lms.accounts.views.blueprint import bp
 from lms.core import mail
 from lms.core.forms import errors_on, status_of
-from lms.core.i18n import _
+from lms.core.i18n import _, current_language
 from lms.core.permissions import roles_required
 from lms.extensions import db
 
@@ -27,6 +34,28 @@ def admin_users():
     query = ops.find_users(text=form.q.data, role=form.role.data, beneficiary=form.beneficiary.data)
     page = db.paginate(query, per_page=50, error_out=False)
     return render_template("accounts/admin_users.html", form=form, page=page)
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def new_user():
+    """Open an account with its roles; its owner is e-mailed a link to choose a password."""
+    form = NewUserForm()
+    ProfileFields.fill(form, *ops.beneficiaries_and_institutions(db.session))
+    if request.method == "GET":
+        form.language.data = current_language()
+    if form.validate_on_submit():
+        with errors_on(form):
+            user = ops.admin_create_user(
+                db.session, current_user, email=form.email.data, full_name=form.full_name.data,
+                roles=set(form.roles.data or []), manager_scope=form.manager_scope.data or None,
+                beneficiary_id=form.beneficiary_id.data, institution_id=form.institution_id.data,
+                profession=form.profession.data or None, gender=form.gender.data or None,
+                language=form.language.data)
+            flash(_("The account has been opened. Its owner has been e-mailed a link to choose a password."),
+                  "success")
+            return redirect(url_for("accounts.admin_user", user_id=user.id))
+    return render_template("accounts/admin_user_new.html", form=form), status_of(form)
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])

@@ -5,12 +5,13 @@ manager and an administrator of the demo data.
 
 Each role starts from a fresh copy of the same database (``lms setup`` with the demo
 accounts and their demo group). For every operation of ``/api/v1/openapi.json`` Schemathesis
-generates requests (valid and invalid) and checks each answer: no server error (5xx), a
+generates valid requests and invalid ones (negative data) and checks each answer: no server error (5xx), a
 documented status code, a documented content type, a body that matches the documented
 schema. Any failure is printed with the request that caused it, and the exit status is 1.
 
 Left out: revoking one's own API token (``DELETE /me/tokens/{id}``), which would sign the
-run itself out part-way. ``--examples`` bounds the run (default 25 per operation and role).
+run itself out part-way. ``--examples`` bounds the run (default 25 of each kind per operation
+and role).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pathlib import Path
 
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, seed, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -96,14 +98,16 @@ def run_role(role: str, base: Path, examples: int, chosen_seed: int) -> list[str
             operation = result.ok()
             if (operation.method.upper(), operation.path) in LEFT_OUT:
                 continue
-            failures.extend(_run_operation(operation, token, examples, chosen_seed, statuses))
+            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+                failures.extend(_run_operation(operation, mode, token, examples, chosen_seed, statuses))
         print(f"  {role}: answers by status {dict(sorted(statuses.items()))}", flush=True)
         return failures
     finally:
         shutil.rmtree(instance, ignore_errors=True)
 
 
-def _run_operation(operation, token: str, examples: int, chosen_seed: int, statuses: Counter) -> list[str]:
+def _run_operation(operation, mode, token: str, examples: int, chosen_seed: int, statuses: Counter) -> list[str]:
+    """``examples`` requests: valid ones (positive) or ones the document says are invalid (negative)."""
     found: dict[str, str] = {}
     headers = {"Authorization": f"Bearer {token}"}
 
@@ -111,7 +115,7 @@ def _run_operation(operation, token: str, examples: int, chosen_seed: int, statu
     @settings(max_examples=examples, deadline=None, database=None, derandomize=False,
               phases=[Phase.explicit, Phase.generate],
               suppress_health_check=list(HealthCheck))
-    @given(case=operation.as_strategy())
+    @given(case=operation.as_strategy(generation_mode=mode))
     def check(case):
         response = case.call(headers=headers)
         statuses[response.status_code] += 1

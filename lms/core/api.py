@@ -6,7 +6,8 @@ the rules that keep the OpenAPI document exact.
   that is not declares no security at all (public operations: certificate verification,
   the course catalogue, registration).
 - Unknown fields are refused (422) wherever input is read: JSON body, query string, form and
-  multipart fields.
+  multipart fields; an operation that takes no query string or no body refuses any field
+  sent in one (``refuse_undeclared_input``), and documents that 422.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from copy import deepcopy
 from functools import wraps
 
 import marshmallow as ma
-from flask import g, request
+from flask import current_app, g, request
 from flask_login import current_user
 from flask_smorest import Blueprint
 from flask_wtf.csrf import CSRFError, validate_csrf
@@ -28,10 +29,13 @@ from werkzeug.exceptions import Unauthorized
 from wtforms import ValidationError
 
 from lms.core.errors import ErrorSchema, ValidationFailed
+from lms.core.i18n import _
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 AUTH_RESPONSES = {401: "Not signed in, or the token is missing, revoked or wrong."}
 SECURITY = [{"bearerAuth": []}, {"cookieAuth": []}]
+UNDECLARED = "A field the operation does not take (in the query string or the body); `errors` names it."
+BODY_LOCATIONS = {"json", "form", "files", "json_or_form"}
 
 
 class StrictParser(FlaskParser):
@@ -50,10 +54,42 @@ class StrictParser(FlaskParser):
         return MultiDictProxy(fields, schema)
 
 
+def _declared_locations(view) -> set[str]:
+    """Where an operation reads input: its ``arguments`` and the parameters it documents by hand."""
+    doc = getattr(view, "_apidoc", {})
+    parameters = [*doc.get("arguments", {}).get("parameters", []),
+                  *doc.get("manual_doc", {}).get("parameters", [])]
+    return {parameter.get("in") for parameter in parameters}
+
+
+def refuse_undeclared_input() -> None:
+    """Before an API operation: a query string or body field it does not take is refused (422)."""
+    view = current_app.view_functions.get(request.endpoint)
+    if view is None:
+        return
+    declared = _declared_locations(view)
+    unknown = [] if "query" in declared else list(request.args)
+    if not declared & BODY_LOCATIONS and request.method not in SAFE_METHODS:
+        body = request.get_json(silent=True) if request.is_json else None
+        unknown += [*request.form, *request.files, *(body if isinstance(body, dict) else [])]
+    if unknown:
+        raise ValidationFailed({name: [_("Unknown field.")] for name in unknown})
+
+
 class ApiBlueprint(Blueprint):
     """A flask-smorest blueprint whose documented refusals carry the error body actually sent."""
 
     ARGUMENTS_PARSER = StrictParser()
+
+    def _store_endpoint_docs(self, endpoint, obj, parameters, tags, **options):
+        """Every operation may be sent a field it does not take: its 422 is documented."""
+        if callable(obj) and not isinstance(obj, type):
+            doc = deepcopy(getattr(obj, "_apidoc", {}))
+            responses = doc.setdefault("response", {}).setdefault("responses", {})
+            if "arguments" not in doc and 422 not in responses and "422" not in responses:
+                responses[422] = [_refusal(UNDECLARED)]
+                obj._apidoc = doc
+        return super()._store_endpoint_docs(endpoint, obj, parameters, tags, **options)
 
     def alt_response(self, status_code, response=None, *, schema=None, **kwargs):
         if response is None and schema is None and int(status_code) >= 400:
@@ -66,6 +102,7 @@ def api_blueprint(name: str, import_name: str, description: str) -> ApiBlueprint
 
     blp = ApiBlueprint(name, import_name, url_prefix="/api/v1", description=description)
     csrf.exempt(blp)  # checked in ``authenticated`` for cookie sessions only
+    blp.before_request(refuse_undeclared_input)
     return blp
 
 

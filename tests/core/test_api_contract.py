@@ -120,3 +120,15 @@ def test_a_gender_filter_on_a_groups_figures_is_refused_by_page_and_api(client, 
     assert api.status_code == 422 and "gender" in api.get_json()["errors"]
     login(client, regional_manager)
     assert client.get(f"/reports/cohorts/{cohort.id}?gender=female").status_code == 422
+
+
+def test_an_operation_that_takes_no_input_refuses_fields_sent_to_it(client, session, make_user):
+    trainee = make_user()
+    _row, token = create_api_token(session, trainee, "t")
+    session.commit()
+    query = client.api("GET", "/api/v1/me?colour=red", token=token)
+    assert query.status_code == 422 and query.get_json()["errors"] == {"colour": ["Unknown field."]}
+    body = client.api("DELETE", "/api/v1/me/tokens/999999", token=token, json={"colour": "red"})
+    assert body.status_code == 422 and "colour" in body.get_json()["errors"]
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert "422" in document["paths"]["/api/v1/me"]["get"]["responses"]

@@ -46,6 +46,10 @@ class StrictParser(FlaskParser):
         "query": ma.RAISE, "querystring": ma.RAISE, "form": ma.RAISE, "files": ma.RAISE,
     }
 
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
+        """A body that is not JSON is bad input like any other: 422, naming the body."""
+        raise ValidationFailed({"json": [_("Invalid JSON body.")]})
+
     def load_files(self, req, schema):
         """A multipart body's files and text fields together, so that a stray field is refused too."""
         fields = MultiDict(req.files)

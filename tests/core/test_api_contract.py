@@ -132,3 +132,9 @@ def test_an_operation_that_takes_no_input_refuses_fields_sent_to_it(client, sess
     assert body.status_code == 422 and "colour" in body.get_json()["errors"]
     document = client.get("/api/v1/openapi.json").get_json()
     assert "422" in document["paths"]["/api/v1/me"]["get"]["responses"]
+
+
+def test_a_body_that_is_not_json_is_refused_with_422(client, reference):
+    answer = client.post("/api/v1/accounts", data="{not json", content_type="application/json")
+    assert answer.status_code == 422 and answer.get_json() == {"errors": {"json": ["Invalid JSON body."]},
+                                                              "status": 422}

@@ -60,7 +60,7 @@ test: install-test compile-translations
 
 ## Schemathesis against /api/v1/openapi.json as trainee, tutor, manager and admin of the demo data:
 ## no 5xx, every status, content type and body as documented. EXAMPLES per operation and role.
-EXAMPLES ?= 10
+EXAMPLES ?= 5
 test-contract: install-test compile-translations
 	$(BIN)/python -m tests.contract.schemathesis_run --examples $(EXAMPLES)
 

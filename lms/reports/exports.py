@@ -211,8 +211,7 @@ def arguments_schema(name: str) -> Schema:
     return schemas.FilterArgsSchema()
 
 
-def build(session: Session, viewer, name: str, fmt: str, args: Mapping, *, now: datetime,
-          strict: bool = False) -> Export:
+def build(session: Session, viewer, name: str, fmt: str, args: Mapping, *, now: datetime) -> Export:
     """The table called ``name`` with the request's arguments, for a file in ``fmt``: 404 for
     no such table or format, 403/422 as for the page the table comes from."""
     if name not in tables.EXPORTABLE:
@@ -220,7 +219,7 @@ def build(session: Session, viewer, name: str, fmt: str, args: Mapping, *, now: 
     if fmt not in FORMATS:
         raise NotFound(_("Choose CSV or XLSX."))
     scope_name = scope_label(session, viewer)
-    asked = schemas.load(arguments_schema(name), args, strict=strict)
+    asked = schemas.load(arguments_schema(name), args)
     if name in tables.COHORT_TABLES:
         report = operations.cohort_report(session, viewer, asked, now=now)
         return table_export(tables.cohort_tables(report)[name], generated_at=now, scope=scope_name)

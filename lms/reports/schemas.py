@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from marshmallow import (
     EXCLUDE,
-    RAISE,
     Schema,
     ValidationError,
     fields,
@@ -44,20 +43,17 @@ def _messages(errors: dict) -> dict[str, list[str]]:
             for name, found in translate_leaves(errors).items()}
 
 
-def read(schema: Schema, args: Mapping, *, strict: bool = False) -> tuple[object | None, dict[str, list[str]]]:
-    """What a query string asks for, and ``{}``; or None and the messages of each wrong field.
-
-    ``strict`` (the API) refuses an argument the report does not take; a page ignores one
-    (its forms and links may carry others)."""
+def read(schema: Schema, args: Mapping) -> tuple[object | None, dict[str, list[str]]]:
+    """What a query string asks for, and ``{}``; or None and the messages of each wrong field."""
     try:
-        return schema.load(args, unknown=RAISE if strict else None), {}
+        return schema.load(args), {}
     except ValidationError as error:
         return None, _messages(error.normalized_messages())
 
 
-def load(schema: Schema, args: Mapping, *, strict: bool = False):
+def load(schema: Schema, args: Mapping):
     """What a query string asks for; 422 with the messages of each wrong field otherwise."""
-    value, errors = read(schema, args, strict=strict)
+    value, errors = read(schema, args)
     if errors:
         raise ValidationFailed(errors)
     return value

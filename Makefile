@@ -9,7 +9,7 @@ UV     := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON=$(BIN)/python $(BIN)/uv
 SYNC   := $(UV) sync --frozen --inexact --no-progress
 LOCALES_DIR := translations
 
-.PHONY: run test test-browser install install-test install-browser lock translations compile-translations lint bench clean
+.PHONY: run test test-contract test-browser install install-test install-browser lock translations compile-translations lint bench clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,12 @@ run: install compile-translations
 ## Install what the tests need and run them (SQLite; PostgreSQL with LMS_TEST_DATABASE_URL).
 test: install-test compile-translations
 	$(BIN)/pytest
+
+## Schemathesis against /api/v1/openapi.json as trainee, tutor, manager and admin of the demo data:
+## no 5xx, every status, content type and body as documented. EXAMPLES per operation and role.
+EXAMPLES ?= 5
+test-contract: install-test compile-translations
+	$(BIN)/python -m tests.contract.schemathesis_run --examples $(EXAMPLES)
 
 ## Browser journeys of every role at 1,280 and 390 px in en, sq and sr_Cyrl: overflow and axe-core
 ## checks on each page. Screenshots and report.md in tests/browser/artifacts/ (or $BROWSER_ARTIFACTS).

@@ -86,7 +86,8 @@ def _api_spec_options() -> dict:
             "bearerAuth": {"type": "http", "scheme": "bearer"},
             "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "session"},
         }},
-        "security": [{"bearerAuth": []}, {"cookieAuth": []}],
+        # No document-wide security: ``lms.core.api.authenticated`` declares it per operation,
+        # so that a public one (verification, the catalogue, registration) needs none.
     }
 
 

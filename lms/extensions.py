@@ -9,12 +9,20 @@ from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
+from lms.core.errors import ErrorSchema
 from lms.core.i18n import CATALOGUES
 from lms.core.models import Base
 
 
 class LmsApi(Api):
-    """flask-smorest Api whose errors are rendered by ``lms.core.errors`` for /api/ only."""
+    """flask-smorest Api whose errors are rendered by ``lms.core.errors`` for /api/ only.
+
+    Its documented error body is the one sent (``ErrorSchema``), and an operation documents
+    each status it answers: there is no catch-all ``default`` response to hide one.
+    """
+
+    ERROR_SCHEMA = ErrorSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _register_error_handlers(self):
         # flask-smorest would turn every HTTP error of the app, HTML pages too, into JSON.

@@ -8,7 +8,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     # Imported when the application is built: any module of this package imports the
     # package first, and these import the package's models.
-    from lms.accounts import api, tasks, views
+    from lms.accounts import tasks, views
+    from lms.accounts.api import administration, me, organisations
     from lms.accounts.authentication import init_login
     from lms.accounts.reference import ADMIN, GENDERS, PROFESSIONS, ROLES
     from lms.core.i18n import _l
@@ -18,7 +19,8 @@ def init_app(app: Flask) -> None:
     from lms.extensions import login_manager
 
     app.register_blueprint(views.bp)
-    rest_api.register_blueprint(api.blp)
+    for door in (me, administration, organisations):
+        rest_api.register_blueprint(door.blp)
     register(app, tasks.record_token_use, tasks.record_session_seen, tasks.purge_expired_sessions,
              tasks.tell_locked_out)
     app.jinja_env.globals.update(role_names=ROLES, professions=PROFESSIONS, genders=GENDERS)

@@ -116,6 +116,13 @@ class AdminUserForm(Form):
     active = BooleanField(_l("Account active"))
 
 
+class NewUserForm(ProfileForm):
+    email = EmailField(_l("E-mail address"), render_kw={"required": True})
+    roles = MultiCheckboxField(_l("Roles"), choices=list(ROLES.items()), validate_choice=False)
+    manager_scope = SelectField(_l("Manager scope"), validate_choice=False,
+                                choices=[("", _l("Not a manager"))] + list(MANAGER_SCOPES.items()))
+
+
 class InstitutionForm(Form):
     # js/institutions.js then offers only the institutions of the chosen beneficiary.
     beneficiary_id = SelectField(_l("Beneficiary"), coerce=coerce_id, validate_choice=False,

@@ -2,10 +2,21 @@
 
 from marshmallow import Schema, fields, validate
 
-from lms.accounts.reference import KOSOVO, KOSOVO_FOOTNOTE
+from lms.accounts.reference import (
+    GENDERS,
+    KOSOVO,
+    KOSOVO_FOOTNOTE,
+    MANAGER_SCOPES,
+    PROFESSIONS,
+    ROLES,
+)
+from lms.core.i18n import LANGUAGES
+
+ID = validate.Range(min=1, max=2**31 - 1)
 
 
 class BeneficiarySchema(Schema):
+    id = fields.Integer()
     code = fields.String()
     name = fields.String()
     footnote = fields.Method("_footnote", allow_none=True)
@@ -18,12 +29,12 @@ class InstitutionSchema(Schema):
     id = fields.Integer()
     name = fields.Function(lambda institution: institution.name_in(), metadata={
         "type": "string", "description": "In the request's language, else the closest one that has it."})
+    beneficiary = fields.Function(lambda institution: institution.beneficiary.code, metadata={"type": "string"})
 
 
 class InstitutionNamesSchema(InstitutionSchema):
     """An institution with its names in every language (English is ``english_name``)."""
 
-    beneficiary = fields.Function(lambda institution: institution.beneficiary.code, metadata={"type": "string"})
     english_name = fields.String(attribute="name")
     names = fields.Dict(keys=fields.String(), values=fields.String(), attribute="names", allow_none=True)
     missing_languages = fields.List(fields.String())
@@ -34,6 +45,10 @@ class InstitutionNamesInSchema(Schema):
     names = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True), required=True, metadata={
         "description": "Name by language code (sq, bs, sr_Latn, sr_Cyrl, mk, cnr); an empty name removes one."})
     version = fields.Integer(required=True, metadata={"description": "The version read; a stale one is refused (409)."})
+
+
+class RegistrationAcceptedSchema(Schema):
+    message = fields.String(metadata={"description": "The same whether or not the address already had an account."})
 
 
 class MeSchema(Schema):
@@ -97,3 +112,72 @@ class OutboxMailSchema(Schema):
     next_attempt_at = fields.DateTime()
     sent_at = fields.DateTime(allow_none=True)
     last_error = fields.String(allow_none=True)
+
+
+# --- registering and administering accounts --------------------------------------------
+
+class _ProfileInSchema(Schema):
+    full_name = fields.String(required=True, validate=validate.Length(max=400),
+                              metadata={"description": "As it must appear on a certificate."})
+    beneficiary_id = fields.Integer(allow_none=True, validate=ID, metadata={"description": "See GET /beneficiaries."})
+    institution_id = fields.Integer(allow_none=True, validate=ID,
+                                    metadata={"description": "An institution of that beneficiary; GET /institutions."})
+    profession = fields.String(allow_none=True, metadata={"enum": list(PROFESSIONS)})
+    gender = fields.String(allow_none=True, metadata={"enum": list(GENDERS),
+                                                      "description": "Optional; used only in anonymous statistics."})
+    language = fields.String(load_default="en", metadata={"enum": list(LANGUAGES)})
+
+
+class RegistrationInSchema(_ProfileInSchema):
+    email = fields.String(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, validate=validate.Length(max=1000),
+                             metadata={"description": "At least 10 characters."})
+
+
+class UserInSchema(_ProfileInSchema):
+    email = fields.String(required=True, validate=validate.Length(max=254))
+    roles = fields.List(fields.String(metadata={"enum": list(ROLES)}), required=True)
+    manager_scope = fields.String(allow_none=True, metadata={"enum": list(MANAGER_SCOPES),
+                                                             "description": "Managers only."})
+
+
+class UserPatchSchema(Schema):
+    """What an administrator changes; fields left out keep their values."""
+
+    roles = fields.List(fields.String(metadata={"enum": list(ROLES)}))
+    manager_scope = fields.String(allow_none=True, metadata={"enum": list(MANAGER_SCOPES)})
+    beneficiary_id = fields.Integer(allow_none=True, validate=ID)
+    active = fields.Boolean(metadata={"description": "false deactivates the account (signed out everywhere); "
+                                                     "true reactivates it."})
+
+
+class UserQuerySchema(Schema):
+    q = fields.String(validate=validate.Length(max=200), metadata={"description": "Part of the name or e-mail."})
+    role = fields.String(validate=validate.OneOf(list(ROLES)))
+    beneficiary = fields.String(validate=validate.Length(equal=2), metadata={"description": "Beneficiary code."})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class UserSchema(MeSchema):
+    """An account as administrators see it."""
+
+    active = fields.Boolean(attribute="is_active_account")
+    created_at = fields.DateTime()
+    last_login_at = fields.DateTime(allow_none=True)
+
+
+class UserPageSchema(Schema):
+    items = fields.List(fields.Nested(UserSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    pages = fields.Integer()
+
+
+class InstitutionQuerySchema(Schema):
+    beneficiary = fields.String(validate=validate.Length(equal=2), metadata={"description": "Beneficiary code."})
+
+
+class InstitutionInSchema(Schema):
+    beneficiary_id = fields.Integer(required=True, validate=ID)
+    name = fields.String(required=True, validate=validate.Length(max=400))

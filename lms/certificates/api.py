@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_login import current_user
+from sqlalchemy import select
 
 from lms.certificates import files
 from lms.certificates import operations as ops
@@ -12,6 +13,8 @@ from lms.certificates.schemas import (
     CertificateQuerySchema,
     CertificateSchema,
     CompletionInSchema,
+    CompletionQuerySchema,
+    EnrolmentToCompletePageSchema,
     ManagedCertificateSchema,
     ManualCompletionSchema,
     ReasonInSchema,
@@ -20,6 +23,7 @@ from lms.certificates.schemas import (
 from lms.core.api import AUTH_RESPONSES, api_blueprint, authenticated
 from lms.core.errors import NotAllowed
 from lms.courses.completion import enrolment_to_complete
+from lms.courses.models import Course
 from lms.extensions import db
 
 blp = api_blueprint("certificates_api", __name__,
@@ -83,6 +87,7 @@ def managed_certificates(args):
 @blp.get("/manage/certificates/<int:certificate_id>")
 @authenticated
 @blp.response(200, ManagedCertificateSchema)
+@blp.alt_response(403, description="Not a manager.")
 @blp.alt_response(404, description="No such certificate in your scope.")
 def managed_certificate(certificate_id: int):
     """One certificate you manage."""
@@ -100,6 +105,7 @@ def _change(certificate_id: int, operation, data: dict):
 @authenticated
 @blp.arguments(ReasonInSchema)
 @blp.response(200, ManagedCertificateSchema)
+@blp.alt_response(403, description="Not a manager.")
 @blp.alt_response(404, description="No such certificate in your scope.")
 @blp.alt_response(409, description="Already revoked, or changed by someone else (version).")
 @blp.alt_response(422, description="No reason given.")
@@ -112,6 +118,7 @@ def revoke(data, certificate_id: int):
 @authenticated
 @blp.arguments(ReasonInSchema)
 @blp.response(200, ManagedCertificateSchema)
+@blp.alt_response(403, description="Not a manager.")
 @blp.alt_response(404, description="No such certificate in your scope.")
 @blp.alt_response(409, description="Not revoked, or changed by someone else (version).")
 @blp.alt_response(422, description="No reason given.")
@@ -124,6 +131,7 @@ def reinstate(data, certificate_id: int):
 @authenticated
 @blp.arguments(ReasonInSchema)
 @blp.response(200, ManagedCertificateSchema)
+@blp.alt_response(403, description="Not a manager.")
 @blp.alt_response(404, description="No such certificate in your scope.")
 @blp.alt_response(409, description="Changed by someone else (version).")
 @blp.alt_response(422, description="No reason given, or the certificate is revoked.")
@@ -141,6 +149,23 @@ def reissue(data, certificate_id: int):
 def cohort_certificates(cohort_id: int):
     """Every valid certificate of a tutored group, as one ZIP of PDFs."""
     return files.zip_download(ops.cohort_certificates(db.session, current_user, cohort_id), cohort_id)
+
+
+@blp.get("/manage/completions")
+@authenticated
+@blp.arguments(CompletionQuerySchema, location="query")
+@blp.response(200, EnrolmentToCompletePageSchema)
+@blp.alt_response(403, description="Not a manager.")
+def enrolments_to_complete(args):
+    """Active enrolments not completed yet, in your scope, by trainee's name: those whose completion
+    achieved outside the platform you may record (`POST /enrolments/{id}/manual-completion`)."""
+    _manager()
+    course_id = None
+    if args.get("course"):
+        course_id = db.session.scalar(select(Course.id).where(Course.slug == args["course"])) or -1
+    page = db.paginate(ops.enrolments_to_complete(current_user, course_id=course_id, q=args.get("q")),
+                       page=args["page"], per_page=args["per_page"], error_out=False)
+    return {"items": page.items, "total": page.total, "page": page.page, "pages": page.pages}
 
 
 @blp.post("/enrolments/<int:enrolment_id>/manual-completion")

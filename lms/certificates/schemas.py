@@ -148,3 +148,31 @@ class ManualCompletionSchema(Schema):
     completed_version = fields.Integer(attribute="enrolment.completed_version")
     completion_source = fields.String(attribute="enrolment.completion_source")
     certificate = fields.Nested(CertificateSchema, allow_none=True)
+
+
+class CompletionQuerySchema(Schema):
+    course = fields.String(validate=validate.Length(max=100), metadata={"description": "Course slug."})
+    q = fields.String(validate=validate.Length(max=200), metadata={"description": "Part of the trainee's name or e-mail."})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class EnrolmentToCompleteSchema(Schema):
+    """An active enrolment not completed yet, which a manager may record as completed."""
+
+    enrolment_id = fields.Integer(attribute="id")
+    user_id = fields.Integer()
+    full_name = fields.Function(lambda e: e.user.full_name, metadata={"type": "string"})
+    email = fields.Function(lambda e: e.user.email, metadata={"type": "string"})
+    beneficiary = fields.Function(lambda e: e.user.beneficiary.code if e.user.beneficiary else None,
+                                  metadata={"type": "string", "nullable": True})
+    course = fields.Function(lambda e: e.course.slug, metadata={"type": "string"})
+    enrolled_at = fields.DateTime()
+    progress_percent = fields.Integer()
+
+
+class EnrolmentToCompletePageSchema(Schema):
+    items = fields.List(fields.Nested(EnrolmentToCompleteSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    pages = fields.Integer()

@@ -11,6 +11,7 @@ import logging
 
 from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from marshmallow import Schema, fields
 from sqlalchemy.exc import (
     DataError,
     DisconnectionError,
@@ -95,15 +96,32 @@ HTTP_MESSAGES = {
 RETRY_AFTER_SECONDS = 5
 
 
+class ErrorSchema(Schema):
+    """The body of every error the JSON API sends (``json_error``), whatever its status."""
+
+    status = fields.Integer(required=True, metadata={"description": "The HTTP status, repeated."})
+    errors = fields.Dict(
+        keys=fields.String(), values=fields.Raw(), required=True,
+        metadata={"description": "Messages by field name, in the reader's language: "
+                                 "`{\"<field>\": [\"…\"]}`; `_general` for what concerns no one field. "
+                                 "A field of a list or of a nested object holds its messages by position "
+                                 "or by name."})
+    version = fields.Integer(metadata={"description": "On 409 for a stale `version`: the record's current version."})
+    current = fields.Dict(metadata={"description": "On 409 for a grade saved meanwhile: what was saved."})
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/") or request.path.startswith("/badges/")
 
 
 def _stringify(errors):
+    """Lazy translations and other objects become text; numbers, booleans and null stay as they are."""
     if isinstance(errors, dict):
         return {str(key): _stringify(value) for key, value in errors.items()}
     if isinstance(errors, list | tuple):
         return [_stringify(item) for item in errors]
+    if errors is None or isinstance(errors, bool | int | float):
+        return errors
     return str(errors)
 
 

@@ -164,6 +164,7 @@ def pivot():
 @blp.get("/reports/cohorts/<int:cohort_id>")
 @authenticated
 @viewers_only
+@blp.doc(**query(CohortArgsSchema))
 @blp.response(200, CohortReportSchema)
 @blp.alt_response(401, description=AUTH_RESPONSES[401])
 @blp.alt_response(403, description="A group of another beneficiary than yours, or not a manager.")

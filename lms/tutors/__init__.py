@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     from lms.tutors.api import case_studies as case_studies_api
     from lms.tutors.api import cohorts as cohorts_api
     from lms.tutors.api import grading as grading_api
+    from lms.tutors.api import members as members_api
     from lms.tutors.assignment_requirement import ASSIGNMENT_REQUIREMENT
     from lms.tutors.content import AssignmentContent
     from lms.tutors.demo import demo_cohort
@@ -47,6 +48,7 @@ def init_app(app: Flask) -> None:
     rest_api.register_blueprint(cohorts_api.blp)
     rest_api.register_blueprint(case_studies_api.blp)
     rest_api.register_blueprint(grading_api.blp)
+    rest_api.register_blueprint(members_api.blp)
     app.cli.add_command(cli.tutors_cli)
     register(app, tasks.send_tutor_digests)
     app.add_template_filter(_markdown_html, "markdown_html")

@@ -88,6 +88,51 @@ class MembershipSchema(Schema):
     joined_at = fields.DateTime()
 
 
+class CohortMemberSchema(Schema):
+    """A member of a group as its tutors and managers see it; ``id`` is the membership's."""
+
+    id = fields.Integer(attribute="membership.id", metadata={"description": "The membership (for withdraw, re-admit)."})
+    enrolment_id = fields.Integer(attribute="membership.enrolment_id")
+    user_id = fields.Integer(attribute="user.id")
+    full_name = fields.String(attribute="user.full_name")
+    email = fields.String(attribute="user.email")
+    institution = fields.Function(lambda m: m.user.institution.name if m.user.institution else None,
+                                  metadata={"type": "string", "nullable": True})
+    status = fields.String(attribute="membership.status", metadata={"enum": ["active", "withdrawn"]})
+    via = fields.String(attribute="membership.via", metadata={"enum": ["key", "import", "manager", "demo"]})
+    joined_at = fields.DateTime(attribute="membership.joined_at")
+    changed_at = fields.DateTime(attribute="membership.changed_at")
+
+
+class WithdrawalInSchema(Schema):
+    reason = fields.String(validate=validate.Length(max=500), metadata={"description": "Optional; kept in the "
+                                                                                       "group's history."})
+
+
+class CsvImportInSchema(Schema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary",
+                                                "description": "CSV (UTF-8) with a header row: email, full_name, "
+                                                               "institution, profession, gender, language."})
+    dry_run = fields.Boolean(load_default=False, metadata={
+        "description": "true: check the file and say what each row would do; nothing is changed."})
+
+
+class RowOutcomeSchema(Schema):
+    row = fields.Integer(metadata={"description": "The row as a spreadsheet numbers it (the header is 1)."})
+    email = fields.String()
+    outcome = fields.String(metadata={"enum": ["created", "enrolled", "readmitted", "unchanged"]})
+
+
+class ImportReportSchema(Schema):
+    dry_run = fields.Boolean(metadata={"description": "true: nothing was changed; the figures are what would happen."})
+    rows = fields.Integer()
+    created = fields.Integer(metadata={"description": "New accounts (e-mailed a link to choose a password)."})
+    enrolled = fields.Integer()
+    readmitted = fields.Integer()
+    unchanged = fields.Integer(metadata={"description": "Already active members."})
+    outcomes = fields.List(fields.Nested(RowOutcomeSchema))
+
+
 class ModuleProgressSchema(Schema):
     module = fields.String(attribute="module_slug")
     lessons_done = fields.Integer()
@@ -310,3 +355,11 @@ class AuditEntrySchema(Schema):
     before = fields.Dict(allow_none=True)
     after = fields.Dict(allow_none=True)
     reason = fields.String(allow_none=True)
+
+
+class NotificationSettingSchema(Schema):
+    """How a tutor is told about new work to review; the same setting as their page's."""
+
+    notify = fields.String(required=True, metadata={
+        "enum": ["immediate", "daily"],
+        "description": "immediate: one e-mail per submission; daily: a digest once a day."})

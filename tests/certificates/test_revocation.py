@@ -82,7 +82,7 @@ def test_the_second_of_two_managers_acting_on_the_same_version_is_told(client, s
     response = client.api("POST", f"/api/v1/manage/certificates/{certificate.id}/revocation",
                           json={"reason": "Wrong person.", "version": 1})
     assert response.status_code == 409
-    assert response.get_json()["version"] == "2"  # the current version, to reload
+    assert response.get_json()["version"] == 2  # the current version, to reload
     assert _reload(session, certificate).is_valid
 
 

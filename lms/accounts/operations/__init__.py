@@ -7,10 +7,12 @@ Their public functions are named here too, so that other features import them fr
 """
 
 from lms.accounts.operations.administration import (
+    admin_create_user,
     admin_update_user,
     beneficiary_by_code,
     create_institution,
     ensure_reference_data,
+    find_users,
 )
 from lms.accounts.operations.institution_names import (
     institution_for_translation,
@@ -19,6 +21,8 @@ from lms.accounts.operations.institution_names import (
 from lms.accounts.operations.profiles import (
     beneficiaries_and_institutions,
     register_trainee,
+    registered_message,
+    require_open_registration,
     update_profile,
 )
 from lms.accounts.operations.sessions import (
@@ -58,11 +62,11 @@ from lms.accounts.operations.tokens import (
 )
 
 __all__ = [
-    "MIN_PASSWORD_LENGTH", "TOKEN_PREFIX", "InvalidResetLink", "admin_update_user", "authenticate",
+    "MIN_PASSWORD_LENGTH", "TOKEN_PREFIX", "InvalidResetLink", "admin_create_user", "admin_update_user", "authenticate",
     "beneficiaries_and_institutions", "beneficiary_by_code", "change_password", "check_new_password",
-    "create_api_token", "create_institution", "ensure_reference_data", "find_user_by_email",
+    "create_api_token", "create_institution", "ensure_reference_data", "find_user_by_email", "find_users",
     "hash_password", "institution_for_translation", "normalize_email", "note_token_use", "password_reset_token",
-    "password_reset_url", "queue_password_mail", "register_trainee", "request_password_reset",
+    "password_reset_url", "queue_password_mail", "register_trainee", "registered_message", "request_password_reset", "require_open_registration",
     "reset_password", "revoke_api_token", "update_profile", "user_for_reset_token",
     "translate_institution", "valid_api_token", "verify_password", "active_sessions", "end_all_sessions", "end_session",
     "note_session_seen", "session_for_key", "session_id_of", "sign_out_everywhere", "start_session",

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import Beneficiary, Institution, User, UserRole
 from lms.accounts.operations.institution_names import fill_default_names
+from lms.accounts.operations.profiles import check_profile
 from lms.accounts.operations.sessions import withdraw_credentials
+from lms.accounts.operations.sign_in import find_user_by_email, normalize_email, queue_password_mail
 from lms.accounts.reference import (
+    ADMIN,
     BENEFICIARIES,
     DEFAULT_INSTITUTIONS,
     MANAGER,
     MANAGER_SCOPES,
     NATIONAL,
     ROLES,
+    TRAINEE,
 )
 from lms.core import audit
 from lms.core.errors import Conflict, NotAllowed, ValidationFailed
@@ -27,6 +31,71 @@ def _user_snapshot(user: User) -> dict:
             "active": user.is_active_account}
 
 
+def find_users(*, text: str | None = None, role: str | None = None, beneficiary: str | None = None) -> Select:
+    """The administrators' search: a part of the name or e-mail, a role, a beneficiary code; by name."""
+    query = select(User).order_by(User.full_name, User.id)
+    if text and text.strip():
+        pattern = f"%{text.strip().lower()}%"
+        query = query.where(or_(func.lower(User.full_name).like(pattern), User.email.like(pattern)))
+    if role in ROLES:
+        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+    if beneficiary:
+        query = query.join(Beneficiary, Beneficiary.id == User.beneficiary_id).where(
+            Beneficiary.code == beneficiary.upper())
+    return query
+
+
+def _check_roles(roles: set[str], manager_scope: str | None, beneficiary: Beneficiary | None,
+                 errors: dict) -> str | None:
+    """Roles from the list, a manager's scope, a national manager's beneficiary; the scope to keep."""
+    unknown = set(roles) - set(ROLES)
+    if unknown or not roles:
+        errors["roles"] = [_("Choose at least one role from the list.")]
+    if MANAGER not in roles:
+        return None
+    if manager_scope not in MANAGER_SCOPES:
+        errors["manager_scope"] = [_("Choose the manager's scope.")]
+    elif manager_scope == NATIONAL and beneficiary is None and "beneficiary_id" not in errors:
+        errors["beneficiary_id"] = [_("A national manager needs a beneficiary.")]
+    return manager_scope
+
+
+def admin_create_user(session: Session, actor: User, *, email: str, full_name: str, roles: set[str],
+                      manager_scope: str | None = None, beneficiary_id: int | None = None,
+                      institution_id: int | None = None, profession: str | None = None,
+                      gender: str | None = None, language: str = "en") -> User:
+    """An administrator opens an account; its owner is e-mailed a link to choose a password. Logged."""
+    if not actor.is_admin:
+        raise NotAllowed()
+    errors: dict = {}
+    try:
+        email = normalize_email(email)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    profile = None
+    try:
+        profile = check_profile(session, full_name=full_name, beneficiary_id=beneficiary_id,
+                                institution_id=institution_id, profession=profession, gender=gender,
+                                language=language, require_trainee_fields=TRAINEE in roles)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    manager_scope = _check_roles(roles, manager_scope, profile["beneficiary"] if profile else None, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    if find_user_by_email(session, email):
+        raise ValidationFailed(_("An account with this e-mail address already exists."), field="email")
+    user = User(email=email, password_hash=None, full_name=profile["full_name"],
+                beneficiary=profile["beneficiary"], institution=profile["institution"],
+                profession=profile["profession"], gender=profile["gender"], language=profile["language"],
+                manager_scope=manager_scope, role_rows=[UserRole(role=role) for role in sorted(roles)])
+    session.add(user)
+    session.flush()
+    audit.record(session, actor_id=actor.id, action="user.created", subject_type="user", subject_id=user.id,
+                 after={**_user_snapshot(user), "email": user.email})
+    queue_password_mail(session, user, welcome=True)
+    return user
+
+
 def admin_update_user(session: Session, actor: User, user: User, *, roles: set[str],
                       manager_scope: str | None, beneficiary_id: int | None,
                       active: bool) -> User:
@@ -34,20 +103,11 @@ def admin_update_user(session: Session, actor: User, user: User, *, roles: set[s
     if not user.can_be_administered_by(actor):
         raise NotAllowed()
     errors: dict = {}
-    unknown = set(roles) - set(ROLES)
-    if unknown or not roles:
-        errors["roles"] = [_("Choose at least one role from the list.")]
     beneficiary = session.get(Beneficiary, beneficiary_id) if beneficiary_id else None
     if beneficiary_id and beneficiary is None:
         errors["beneficiary_id"] = [_("Choose a beneficiary from the list.")]
-    if MANAGER in roles:
-        if manager_scope not in MANAGER_SCOPES:
-            errors["manager_scope"] = [_("Choose the manager's scope.")]
-        elif manager_scope == NATIONAL and beneficiary is None:
-            errors["beneficiary_id"] = [_("A national manager needs a beneficiary.")]
-    else:
-        manager_scope = None
-    if user.id == actor.id and (not active or "admin" not in roles):
+    manager_scope = _check_roles(roles, manager_scope, beneficiary, errors)
+    if user.id == actor.id and (not active or ADMIN not in roles):
         errors["roles"] = [_("You cannot remove your own administrator access.")]
     if errors:
         raise ValidationFailed(errors)
@@ -71,6 +131,9 @@ def admin_update_user(session: Session, actor: User, user: User, *, roles: set[s
 
 
 def create_institution(session: Session, actor: User, *, beneficiary_id: int, name: str) -> Institution:
+    """Add an institution to a beneficiary: administrators, and managers within their scope."""
+    if not (actor.is_admin or actor.is_manager):
+        raise NotAllowed()
     beneficiary = session.get(Beneficiary, beneficiary_id) if beneficiary_id is not None else None
     if beneficiary is None:
         raise ValidationFailed(_("Choose a beneficiary from the list."), field="beneficiary_id")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,7 +14,7 @@ from lms.accounts.operations.sign_in import (
     normalize_email,
 )
 from lms.accounts.reference import GENDERS, NATIONAL, PROFESSIONS, TRAINEE
-from lms.core.errors import ValidationFailed
+from lms.core.errors import NotFound, ValidationFailed
 from lms.core.i18n import LANGUAGES, _, use_language
 from lms.core.mail import Mail, queue_mail
 from lms.core.urls import absolute_url
@@ -27,8 +27,9 @@ def beneficiaries_and_institutions(session: Session) -> tuple[list[Beneficiary],
     return beneficiaries, institutions
 
 
-def _check_profile(session: Session, *, full_name, beneficiary_id, institution_id, profession,
+def check_profile(session: Session, *, full_name, beneficiary_id, institution_id, profession,
                    gender, language, require_trainee_fields: bool) -> dict:
+    """A profile's fields checked (every wrong one named), the name tidied, ids made records."""
     errors: dict[str, list] = {}
     full_name = " ".join((full_name or "").split())
     if not full_name:
@@ -58,6 +59,18 @@ def _check_profile(session: Session, *, full_name, beneficiary_id, institution_i
             "profession": profession or None, "gender": gender or None, "language": language}
 
 
+def registered_message() -> str:
+    """What both doors answer to a registration, whether or not the address had an account."""
+    return _("Thank you. We have sent a message to the address you gave: sign in with it and "
+             "your password to start.")
+
+
+def require_open_registration() -> None:
+    """Where registration is closed (``LMS_REGISTRATION_OPEN=0``) it does not exist: 404."""
+    if not current_app.config["LMS_REGISTRATION_OPEN"]:
+        raise NotFound()
+
+
 def register_trainee(session: Session, *, email: str, password: str, full_name: str,
                      beneficiary_id: int | None, institution_id: int | None, profession: str,
                      gender: str | None, language: str) -> User | None:
@@ -67,6 +80,7 @@ def register_trainee(session: Session, *, email: str, password: str, full_name: 
     who has an account): nothing is created, the password is hashed all the same (the same
     time is spent) and the owner of the address is told by e-mail. ``None`` in that case.
     """
+    require_open_registration()
     errors: dict = {}
     try:
         email = normalize_email(email)
@@ -77,7 +91,7 @@ def register_trainee(session: Session, *, email: str, password: str, full_name: 
     except ValidationFailed as exc:
         errors.update(exc.errors)
     try:
-        profile = _check_profile(session, full_name=full_name, beneficiary_id=beneficiary_id,
+        profile = check_profile(session, full_name=full_name, beneficiary_id=beneficiary_id,
                                  institution_id=institution_id, profession=profession,
                                  gender=gender, language=language, require_trainee_fields=True)
     except ValidationFailed as exc:
@@ -110,7 +124,7 @@ def _queue_registration_mail(session: Session, user: User, *, already: bool) -> 
 def update_profile(session: Session, user: User, *, full_name: str, beneficiary_id: int | None,
                    institution_id: int | None, profession: str | None, gender: str | None,
                    language: str) -> User:
-    profile = _check_profile(session, full_name=full_name, beneficiary_id=beneficiary_id,
+    profile = check_profile(session, full_name=full_name, beneficiary_id=beneficiary_id,
                              institution_id=institution_id, profession=profession, gender=gender,
                              language=language, require_trainee_fields=user.has_role(TRAINEE))
     if user.manager_scope == NATIONAL and profile["beneficiary"] != user.beneficiary:

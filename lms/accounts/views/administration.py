@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, or_, select
 
 from lms.accounts import operations as ops
 from lms.accounts.forms import (
@@ -12,15 +11,17 @@ from lms.accounts.forms import (
     EmptyForm,
     InstitutionForm,
     InstitutionNamesForm,
+    NewUserForm,
+    ProfileFields,
     UserSearchForm,
 )
-from lms.accounts.models import Beneficiary, User, UserRole
+from lms.accounts.models import User
 from lms.accounts.operations.institution_names import TRANSLATED as TRANSLATED_NAMES
 from lms.accounts.reference import ADMIN, MANAGER, ROLES
 from lms.accounts.views.blueprint import bp
 from lms.core import mail
 from lms.core.forms import errors_on, status_of
-from lms.core.i18n import _
+from lms.core.i18n import _, current_language
 from lms.core.permissions import roles_required
 from lms.core.web import footnote_for
 from lms.extensions import db
@@ -33,17 +34,31 @@ def admin_users():
     beneficiaries, _institutions = ops.beneficiaries_and_institutions(db.session)
     form.role.choices = [("", _("Any role"))] + list(ROLES.items())
     form.beneficiary.choices = [("", _("Any beneficiary"))] + [(b.code, b.name) for b in footnote_for(beneficiaries)]
-    query = select(User).order_by(User.full_name, User.id)
-    if form.q.data:
-        pattern = f"%{form.q.data.strip().lower()}%"
-        query = query.where(or_(func.lower(User.full_name).like(pattern), User.email.like(pattern)))
-    if form.role.data in ROLES:
-        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == form.role.data)))
-    if form.beneficiary.data:
-        query = query.join(Beneficiary, Beneficiary.id == User.beneficiary_id).where(
-            Beneficiary.code == form.beneficiary.data)
+    query = ops.find_users(text=form.q.data, role=form.role.data, beneficiary=form.beneficiary.data)
     page = db.paginate(query, per_page=50, error_out=False)
     return render_template("accounts/admin_users.html", form=form, page=page)
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def new_user():
+    """Open an account with its roles; its owner is e-mailed a link to choose a password."""
+    form = NewUserForm()
+    ProfileFields.fill(form, *ops.beneficiaries_and_institutions(db.session))
+    if request.method == "GET":
+        form.language.data = current_language()
+    if form.validate_on_submit():
+        with errors_on(form):
+            user = ops.admin_create_user(
+                db.session, current_user, email=form.email.data, full_name=form.full_name.data,
+                roles=set(form.roles.data or []), manager_scope=form.manager_scope.data or None,
+                beneficiary_id=form.beneficiary_id.data, institution_id=form.institution_id.data,
+                profession=form.profession.data or None, gender=form.gender.data or None,
+                language=form.language.data)
+            flash(_("The account has been opened. Its owner has been e-mailed a link to choose a password."),
+                  "success")
+            return redirect(url_for("accounts.admin_user", user_id=user.id))
+    return render_template("accounts/admin_user_new.html", form=form), status_of(form)
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])

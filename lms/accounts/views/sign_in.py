@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 
 from lms.accounts import operations as ops
@@ -79,11 +79,14 @@ def logout():
     return redirect(url_for("courses.catalogue"))
 
 
+# Accounts are opened from the page and from the API on one budget per address.
+REGISTER_LIMIT = limiter.shared_limit("20 per hour", scope="register", methods=["POST"])
+
+
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"])
+@REGISTER_LIMIT
 def register():
-    if not current_app.config["LMS_REGISTRATION_OPEN"]:
-        abort(404)
+    ops.require_open_registration()
     if current_user.is_authenticated:
         return redirect(_home_for(current_user))
     form = RegistrationForm()
@@ -98,8 +101,7 @@ def register():
                 full_name=form.full_name.data, beneficiary_id=form.beneficiary_id.data,
                 institution_id=form.institution_id.data, profession=form.profession.data,
                 gender=form.gender.data, language=form.language.data)
-            flash(_("Thank you. We have sent a message to the address you gave: sign in with it and "
-                    "your password to start."), "success")
+            flash(ops.registered_message(), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/register.html", form=form), status_of(form)
 

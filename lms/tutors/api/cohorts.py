@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from lms.accounts.models import Beneficiary
-from lms.core.api import AUTH_RESPONSES, api_blueprint, authenticated
+from lms.core.api import AUTH_RESPONSES, api_blueprint, authenticated, fields_named
 from lms.core.permissions import require
 from lms.courses.models import Course
 from lms.extensions import db
@@ -31,6 +31,8 @@ blp = api_blueprint("tutors_api", __name__, "Tutored groups: creating and editin
                                             "their progress table.")
 
 NOT_YOURS = "No such item, or not yours to see."
+# The operation names the form's fields; the body sends a course slug and a beneficiary code.
+BODY_FIELDS = {"course_id": "course", "beneficiary_id": "beneficiary"}
 
 
 def _fields_from(data: dict, cohort: Cohort | None = None) -> cohorts.CohortFields:
@@ -82,7 +84,8 @@ def list_cohorts():
 @blp.alt_response(422, description="Invalid fields; `errors` says which.")
 def create_cohort(data):
     """Create a tutored group (managers; a national manager only for their beneficiary)."""
-    return cohorts.create_cohort(db.session, current_user, _fields_from(data))
+    with fields_named(BODY_FIELDS):
+        return cohorts.create_cohort(db.session, current_user, _fields_from(data))
 
 
 @blp.get("/cohorts/<int:cohort_id>")
@@ -105,8 +108,9 @@ def get_cohort(cohort_id: int):
 def update_cohort(data, cohort_id: int):
     """Change a group; fields left out keep their values."""
     cohort = _followed(cohort_id)
-    return cohorts.update_cohort(db.session, current_user, cohort, _fields_from(data, cohort),
-                                 version=data["version"])
+    with fields_named(BODY_FIELDS):
+        return cohorts.update_cohort(db.session, current_user, cohort, _fields_from(data, cohort),
+                                     version=data["version"])
 
 
 @blp.post("/cohorts/<int:cohort_id>/key")

@@ -1,4 +1,5 @@
-"""JSON API of grading: the grading queue, submissions as tutors read them, grades, the grading log."""
+"""JSON API of grading: the grading queue, submissions as tutors read them, grades, the grading log,
+the tutor's notification setting."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from lms.core.errors import json_error
 from lms.core.permissions import require
 from lms.core.unit_of_work import abandon
 from lms.extensions import db
-from lms.tutors.operations import grading, submissions
+from lms.tutors.operations import grading, notifications, submissions
 from lms.tutors.operations.grading_queue import tutor_queue
 from lms.tutors.schemas import (
     AuditEntrySchema,
@@ -17,6 +18,7 @@ from lms.tutors.schemas import (
     CorrectionInSchema,
     CurrentGradeSchema,
     GradeInSchema,
+    NotificationSettingSchema,
     QueueArgsSchema,
     QueueSchema,
     SubmissionDetailSchema,
@@ -99,3 +101,26 @@ def audit_log(submission_id: int):
     """Every grading action on a submission: who, when, before, after, why."""
     submission = submissions.submission_for_viewer(db.session, current_user, submission_id)
     return grading.audit_trail(db.session, current_user, submission)
+
+
+@blp.get("/tutor/notifications")
+@authenticated
+@blp.response(200, NotificationSettingSchema)
+@blp.alt_response(403, description="Not a tutor.")
+def notification_setting():
+    """How you are told about new work to review."""
+    require(current_user.is_tutor)
+    return {"notify": notifications.preference_of(db.session, current_user)}
+
+
+@blp.put("/tutor/notifications")
+@authenticated
+@blp.arguments(NotificationSettingSchema)
+@blp.response(200, NotificationSettingSchema)
+@blp.alt_response(403, description="Not a tutor.")
+@blp.alt_response(422, description="Not one of the choices.")
+def set_notification_setting(data):
+    """Be told at once (one e-mail per submission) or once a day (a digest)."""
+    require(current_user.is_tutor)
+    notifications.set_preference(db.session, current_user, data["notify"])
+    return {"notify": notifications.preference_of(db.session, current_user)}

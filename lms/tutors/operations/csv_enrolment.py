@@ -24,8 +24,9 @@ from lms.core.errors import NotAllowed, ValidationFailed
 from lms.core.i18n import LANGUAGES, _, ngettext, use_language
 from lms.core.input_gate import FORBIDDEN_MESSAGE, first_bad_line, normalise
 from lms.core.models import utcnow
+from lms.courses.models import ACTIVE as ENROLMENT_ACTIVE
 from lms.courses.models import Enrolment
-from lms.tutors.models import MEMBER_ACTIVE, VIA_IMPORT, Cohort, CohortMembership
+from lms.tutors.models import MEMBER_ACTIVE, MEMBER_WITHDRAWN, VIA_IMPORT, Cohort, CohortMembership
 from lms.tutors.operations import notifications
 from lms.tutors.operations.cohorts import active_member_count
 from lms.tutors.operations.membership import admit
@@ -47,6 +48,19 @@ class CsvInvalid(ValidationFailed):
         super().__init__({"file": messages})
 
 
+CREATED, ENROLLED, READMITTED, UNCHANGED = "created", "enrolled", "readmitted", "unchanged"
+
+
+@dataclass
+class RowOutcome:
+    """What a row of the file did (or, in a dry run, would do): ``created`` a new account and
+    enrolled it, ``enrolled`` an existing account, ``readmitted`` a withdrawn member, ``unchanged``."""
+
+    row: int
+    email: str
+    outcome: str
+
+
 @dataclass
 class ImportReport:
     rows: int = 0
@@ -54,7 +68,13 @@ class ImportReport:
     enrolled: int = 0
     readmitted: int = 0
     unchanged: int = 0
+    dry_run: bool = False
+    outcomes: list[RowOutcome] = field(default_factory=list)
     new_users: list[User] = field(default_factory=list)
+
+    def count(self, row: _Row, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+        self.outcomes.append(RowOutcome(row.number, row.email, outcome))
 
 
 @dataclass
@@ -254,6 +274,33 @@ def _check_accounts(session: Session, cohort: Cohort, rows: list[_Row]) -> list[
     return problems
 
 
+def preview_members(session: Session, actor: User, cohort: Cohort, data: bytes) -> ImportReport:
+    """A dry run: the same checks and refusals as ``import_members``, and what each row would do;
+    nothing is written."""
+    if not cohort.can_be_managed_by(actor):
+        raise NotAllowed()
+    rows = parse(session, cohort, data)
+    report = ImportReport(rows=len(rows), dry_run=True)
+    users = {u.email: u for u in session.scalars(select(User).where(User.email.in_([r.email for r in rows])))}
+    for row in rows:
+        user = users.get(row.email)
+        if user is None:
+            report.count(row, CREATED)
+            continue
+        found = session.execute(
+            select(CohortMembership.status, Enrolment.status.label("enrolment_status"))
+            .join(Enrolment, Enrolment.id == CohortMembership.enrolment_id)
+            .where(Enrolment.user_id == user.id, Enrolment.course_id == cohort.course_id,
+                   CohortMembership.cohort_id == cohort.id)).first()
+        if found is None:
+            report.count(row, ENROLLED)
+        elif found.status == MEMBER_ACTIVE and found.enrolment_status == ENROLMENT_ACTIVE:
+            report.count(row, UNCHANGED)
+        else:
+            report.count(row, READMITTED if found.status == MEMBER_WITHDRAWN else ENROLLED)
+    return report
+
+
 def import_members(session: Session, actor: User, cohort: Cohort, data: bytes) -> ImportReport:
     """Create missing accounts, enrol everyone in the cohort; raise CsvInvalid and change nothing."""
     if not cohort.can_be_managed_by(actor):
@@ -275,7 +322,7 @@ def import_members(session: Session, actor: User, cohort: Cohort, data: bytes) -
     created = {id(user) for user in new_users}
     by_email = {**existing, **{user.email: user for user in new_users}}
     for row in rows:
-        _admit_row(session, actor, cohort, by_email[row.email], created, report)
+        _admit_row(session, actor, cohort, row, by_email[row.email], created, report)
     report.new_users = new_users
     audit.record(session, actor_id=actor.id, action="cohort.members_imported", subject_type="cohort",
                  subject_id=cohort.id, after={"rows": report.rows, "created": report.created,
@@ -285,20 +332,17 @@ def import_members(session: Session, actor: User, cohort: Cohort, data: bytes) -
     return report
 
 
-def _admit_row(session: Session, actor: User, cohort: Cohort, user: User, created: set[int],
+def _admit_row(session: Session, actor: User, cohort: Cohort, row: _Row, user: User, created: set[int],
                report: ImportReport) -> None:
     was_member = _member_status(session, cohort, user)
     _membership, changed = admit(session, cohort, user, via=VIA_IMPORT, actor=actor, enforce_capacity=False)
     if id(user) in created:
-        report.created += 1
+        report.count(row, CREATED)
         queue_password_mail(session, user, welcome=True)
     elif not changed:
-        report.unchanged += 1
+        report.count(row, UNCHANGED)
     else:
-        if was_member == "withdrawn":
-            report.readmitted += 1
-        else:
-            report.enrolled += 1
+        report.count(row, READMITTED if was_member == MEMBER_WITHDRAWN else ENROLLED)
         notifications.notify_enrolled(session, user, cohort)
 
 

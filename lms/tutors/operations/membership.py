@@ -7,6 +7,8 @@ its cohort, in one operation.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -42,12 +44,19 @@ def membership_in(session: Session, cohort: Cohort, membership_id: int) -> Cohor
     return membership
 
 
-def members_of(session: Session, cohort: Cohort) -> list[tuple[CohortMembership, User]]:
+class Member(NamedTuple):
+    """A member of a group as its page and the API list them: the membership and its trainee."""
+
+    membership: CohortMembership
+    user: User
+
+
+def members_of(session: Session, cohort: Cohort) -> list[Member]:
     """Everyone who joined the group, active members first, by name."""
-    return list(session.execute(
+    return [Member(*row) for row in session.execute(
         select(CohortMembership, User).join(Enrolment, Enrolment.id == CohortMembership.enrolment_id)
         .join(User, User.id == Enrolment.user_id).where(CohortMembership.cohort_id == cohort.id)
-        .order_by(CohortMembership.status, User.full_name, User.id)).all())
+        .order_by(CohortMembership.status, User.full_name, User.id))]
 
 
 def history_of(session: Session, cohort: Cohort, *, limit: int = 50) -> list[tuple[MembershipEvent, str, int]]:

@@ -13,7 +13,8 @@ from lms.core.api import StrictParser
 from lms.core.errors import ErrorSchema
 
 PUBLIC = {
-    ("get", "/api/v1/courses"), ("get", "/api/v1/courses/{slug}"), ("get", "/api/v1/certificates/{code}"),
+    ("get", "/api/v1/courses"), ("get", "/api/v1/courses/{slug}"), ("get", "/api/v1/courses/{slug}/modules/{module}"),
+    ("get", "/api/v1/certificates/{code}"),
     ("post", "/api/v1/accounts"), ("get", "/api/v1/beneficiaries"), ("get", "/api/v1/institutions"),
 }
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from marshmallow import (
-    EXCLUDE,
+    RAISE,
     Schema,
     ValidationError,
     fields,
@@ -106,17 +106,23 @@ class Number(OwnMessage, fields.Integer):
         super().__init__(message=message, validate=validate.Range(min=1, max=2**31 - 1, error=message), **kwargs)
 
 
+SENSITIVE = frozenset(dimension.key for dimension in FILTERS if dimension.sensitive)
+
+
 class ReportArgsSchema(Schema):
     """What every report's arguments share: values stripped, empty ones (a form's "Any")
-    left out, unknown ones ignored, and a sensitive filter refused (see ``Dimension.refused``)."""
+    left out, unknown ones refused (in both doors alike), and a sensitive filter refused with
+    its own message (see ``Dimension.refused``)."""
 
     class Meta:
-        unknown = EXCLUDE
+        unknown = RAISE
 
     @pre_load
     def _strip(self, data, **_kwargs):
         stripped = {}
         for name, value in data.items():
+            if name in SENSITIVE and name not in self.fields:
+                continue  # refused by _sensitive_filters, which reads the original arguments
             value = value.strip() if isinstance(value, str) else value
             if value not in ("", None):
                 stripped[name] = value

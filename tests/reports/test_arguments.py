@@ -76,9 +76,17 @@ def test_the_messages_are_in_the_reader_s_language(client, programme, albanian_m
     login(client, albanian_manager)
     errors = _api_errors(client, "/api/v1/reports/pivot?measure=happiness&rows=gender&start=yesterday&page=1")
     assert errors == {"measure": ["Zgjidhni një tregues nga lista."],
-                      "start": ["Shkruani datën në formatin VVVV-MM-DD."]}
+                      "start": ["Shkruani datën në formatin VVVV-MM-DD."],
+                      "page": ["Fushë e panjohur."]}  # the pivot has no pages: an unknown argument
     assert _api_errors(client, "/api/v1/reports/overview?page=0") == {
         "page": ["Duhet të jetë më e madhe ose e barabartë me 1."]}
+
+
+def test_an_unknown_argument_is_refused_by_both_doors_with_the_same_message(client, programme, albanian_manager):
+    login(client, albanian_manager)
+    errors = _api_errors(client, "/api/v1/reports/overview?colour=blue")
+    assert errors == {"colour": ["Fushë e panjohur."]}
+    assert "Fushë e panjohur." in _page(client, "/reports?colour=blue")
 
 
 def test_gender_is_refused_wherever_figures_are_not_all_protected(client, programme, managers):

@@ -90,7 +90,8 @@ def test_serve_runs_gunicorn_and_a_worker_and_ctrl_c_stops_both(tmp_path, sqlite
     port = free_port()
     env = _env(tmp_path / "instance", sqlite_url, LMS_MAIL_SERVER="127.0.0.1", LMS_MAIL_PORT=str(inbox.port))
     passwords = _setup(env, ROOT / "tests" / "fixtures" / "content")
-    server = subprocess.Popen([*LMS, "serve", "--port", str(port)], env=env, cwd=ROOT,
+    # A session of its own, so that a failed test can end gunicorn and the worker with it.
+    server = subprocess.Popen([*LMS, "serve", "--port", str(port)], env=env, cwd=ROOT, start_new_session=True,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         base = f"http://127.0.0.1:{port}"
@@ -107,8 +108,9 @@ def test_serve_runs_gunicorn_and_a_worker_and_ctrl_c_stops_both(tmp_path, sqlite
         for pid in children:
             assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
     finally:
-        if server.poll() is None:
-            server.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)  # whatever of the group is left (nothing, when it passed)
+        server.wait(timeout=30)
         controller.stop()
 
 

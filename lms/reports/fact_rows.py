@@ -120,9 +120,12 @@ def refresh(connection, dialect: str, conditions: Iterable) -> None:
         return
     chosen = enrolment_joins(select(Enrolment.id), EVERY_JOIN).where(or_(*conditions))
     # Two transactions changing one enrolment's records at once derive its rows one after the
-    # other (PostgreSQL): the second, once the first has committed, reads what it wrote.
+    # other (PostgreSQL): the second, once the first has committed, reads what it wrote. The
+    # lock is FOR NO KEY UPDATE, the one an UPDATE of the enrolment takes: it does not wait for
+    # the KEY SHARE locks that inserting its progress events and completions hold, so two such
+    # transactions queue one behind the other instead of deadlocking.
     connection.execute(select(Enrolment.id).where(Enrolment.id.in_(chosen)).order_by(Enrolment.id)
-                       .with_for_update())
+                       .with_for_update(key_share=True))
     connection.execute(delete(REVIEW_TABLE).where(REVIEW_TABLE.c.enrolment_id.in_(chosen)))
     connection.execute(delete(FACT_TABLE).where(FACT_TABLE.c.enrolment_id.in_(chosen)))
     fill(connection, dialect, *conditions)

@@ -25,17 +25,15 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from lms.accounts.models import ApiToken, User, UserSession
+from lms.accounts.operations.use_records import ask_to_record
 from lms.accounts.tasks import record_session_seen
 from lms.core import audit
 from lms.core.errors import NotAllowed, NotFound
 from lms.core.models import utcnow
-from lms.core.tasks import enqueue
 
 log = logging.getLogger(__name__)
 
 # Sessions whose last-seen time this process has asked the queue to write, and when.
-_ASKED_KEY = "lms.accounts.session_seen_asked"
-_ASKED_LIMIT = 10_000
 
 
 def _hash(secret: str) -> str:
@@ -130,22 +128,8 @@ def sign_out_everywhere(session: Session, actor: User, user: User) -> int:
 def note_session_seen(row: UserSession, now: datetime | None = None) -> None:
     """Have the queue write that ``row`` was seen now, at most once per session per
     ``LMS_SESSION_SEEN_MINUTES``: the request never writes it (a GET writes nothing)."""
-    now = now or utcnow()
     every = timedelta(minutes=current_app.config["LMS_SESSION_SEEN_MINUTES"])
-    if now - row.last_seen_at <= every:
-        return
-    asked = current_app.extensions.setdefault(_ASKED_KEY, {})
-    last = asked.get(row.secret_hash)
-    if last is not None and now - last <= every:
-        return  # already asked; the task may not have run yet
-    if len(asked) >= _ASKED_LIMIT:
-        asked.clear()
-    asked[row.secret_hash] = now
-    try:
-        enqueue(record_session_seen, row.id, now)
-    except Exception:  # the queue is unreachable: the request still answers; asked again next time
-        asked.pop(row.secret_hash, None)
-        log.warning("Could not queue the last-seen time of session %s", row.id, exc_info=True)
+    ask_to_record(record_session_seen, row.id, row.secret_hash, row.last_seen_at, now or utcnow(), every)
 
 
 def purge_expired_sessions(session: Session, now: datetime | None = None) -> int:

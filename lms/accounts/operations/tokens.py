@@ -12,11 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import ApiToken, User
+from lms.accounts.operations.use_records import ask_to_record
 from lms.accounts.tasks import record_token_use
 from lms.core.errors import NotFound, ValidationFailed
 from lms.core.i18n import _
 from lms.core.models import utcnow
-from lms.core.tasks import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +24,6 @@ TOKEN_PREFIX = "lms_"
 # How stale a token's ``last_used_at`` may be: it is written at most this often.
 USE_RECORDED_EVERY = timedelta(minutes=5)
 # Tokens whose use this process has asked the queue to record, and when (by token hash).
-_ASKED_KEY = "lms.accounts.token_use_asked"
-_ASKED_LIMIT = 10_000
 
 
 def _token_hash(token: str) -> str:
@@ -87,18 +85,5 @@ def note_token_use(token: ApiToken, now: datetime | None = None) -> None:
     """Have the queue write that ``token`` was used now, at most once per token per
     ``USE_RECORDED_EVERY``: the request itself never writes it (a GET writes nothing, and
     the task needs no commit of the request to happen)."""
-    now = now or utcnow()
-    if token.last_used_at is not None and now - token.last_used_at <= USE_RECORDED_EVERY:
-        return
-    asked = current_app.extensions.setdefault(_ASKED_KEY, {})
-    last = asked.get(token.token_hash)
-    if last is not None and now - last <= USE_RECORDED_EVERY:
-        return  # already asked; the task may not have run yet
-    if len(asked) >= _ASKED_LIMIT:
-        asked.clear()
-    asked[token.token_hash] = now
-    try:
-        enqueue(record_token_use, token.id, now)
-    except Exception:  # the queue is unreachable: the request still answers; asked again next time
-        asked.pop(token.token_hash, None)
-        log.warning("Could not queue the record of API token %s's use", token.id, exc_info=True)
+    ask_to_record(record_token_use, token.id, token.token_hash, token.last_used_at, now or utcnow(),
+                  USE_RECORDED_EVERY)

@@ -26,6 +26,7 @@ from lms.courses.content import (
     Problems,
     check_keys,
     check_locale_map,
+    read_page_text,
     read_text,
     slugged_mappings,
 )
@@ -220,18 +221,9 @@ def _load_scenario(course: CourseSpec, module: ModuleSpec, name: str, line: int,
     scenario = {}
     for code, file in files.items():
         course.claim(file)
-        text = read_text(file, problems)
-        if text is None:
-            continue
-        if not text.strip():
-            problems.add(file, 1, "the case study text is empty")
-            continue
-        for number, text_line in enumerate(text.splitlines(), start=1):
-            if text_line.startswith("# "):
-                problems.add(file, number, "a case study must not start a '# ' title: the page shows the "
-                                           "assignment title from course.yaml; use '## ' for sections")
-                break
-        scenario[code] = text
+        text = read_page_text(file, problems, what="case study", title="assignment title")
+        if text is not None:
+            scenario[code] = text
     if default_file.is_file():
         for code in course.languages:
             if code not in files:

@@ -14,6 +14,7 @@ from lms.courses.content.fields import (
     Problems,
     check_keys,
     check_locale_map,
+    read_page_text,
     read_text,
     slugged_mappings,
 )
@@ -37,5 +38,5 @@ from lms.courses.content.specs import (
 __all__ = [
     "SLUG_RE", "Content", "ContentExtension", "ContentFile", "ContentInvalid", "CourseSpec", "DiscussionPrompt",
     "LessonSpec", "ModuleSpec", "Problem", "Problems", "check_content", "check_keys", "check_locale_map",
-    "completion_requirements", "load_all", "load_content", "load_course", "read_text", "slugged_mappings",
+    "completion_requirements", "load_all", "load_content", "load_course", "read_page_text", "read_text", "slugged_mappings",
 ]

@@ -128,3 +128,20 @@ def read_text(path: Path, problems: Problems) -> str | None:
         # A translation's record of its English source is not text: blanked, lines kept.
         text = split_record(text)[1]
     return text
+
+
+def read_page_text(file: Path, problems: Problems, *, what: str, title: str) -> str | None:
+    """The Markdown of a page's body (a lesson, a case study): not empty, and with no '# '
+    title of its own, since the page shows ``title`` from course.yaml. None when unreadable."""
+    text = read_text(file, problems)
+    if text is None:
+        return None
+    if not text.strip():
+        problems.add(file, 1, f"the {what} text is empty")
+        return None
+    for number, text_line in enumerate(text.splitlines(), start=1):
+        if text_line.startswith("# "):
+            problems.add(file, number, f"a {what} must not start a '# ' title: the page shows the "
+                                       f"{title} from course.yaml; use '## ' for sections")
+            break
+    return text

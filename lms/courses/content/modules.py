@@ -12,6 +12,7 @@ from lms.courses.content.fields import (
     SLUG_RE,
     Problems,
     check_locale_map,
+    read_page_text,
     read_text,
     slugged_mappings,
     whole_number,
@@ -238,18 +239,9 @@ def _load_bodies(spec: CourseSpec, module: ModuleSpec, lesson: LessonSpec, line:
                 files[code] = candidate
     for code, file in files.items():
         spec.claim(file)
-        text = read_text(file, problems)
-        if text is None:
-            continue
-        if not text.strip():
-            problems.add(file, 1, "the lesson text is empty")
-            continue
-        for number, text_line in enumerate(text.splitlines(), start=1):
-            if text_line.startswith("# "):
-                problems.add(file, number, "a lesson must not start a '# ' title: the page shows "
-                                           "the title from course.yaml; use '## ' for sections")
-                break
-        lesson.bodies[code] = text
+        text = read_page_text(file, problems, what="lesson", title="title")
+        if text is not None:
+            lesson.bodies[code] = text
     if module.path.is_dir() and default_file.is_file():
         for code in spec.languages:
             if code not in files:

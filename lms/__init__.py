@@ -14,7 +14,7 @@ from lms.config import PROJECT_ROOT, load_config
 
 # Features in dependency order: each one's init_app registers its blueprints, CLI
 # commands and the hooks through which it plugs into the features it depends on.
-FEATURES = ("accounts", "courses", "glossary", "quizzes", "tutors", "certificates", "reports")
+FEATURES = ("accounts", "courses", "glossary", "quizzes", "tutors", "meetings", "certificates", "reports")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -36,7 +36,12 @@ def create_app(config: dict | None = None) -> Flask:
         hops = app.config["LMS_PROXY_FIX"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from lms.core.i18n import babel_locale_selector, init_language_chains, install_jinja_gettext
+    from lms.core.i18n import (
+        babel_locale_selector,
+        babel_timezone_selector,
+        init_language_chains,
+        install_jinja_gettext,
+    )
     from lms.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -45,7 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
                      compare_type=True, render_item=render_item)
     login_manager.init_app(app)
-    babel.init_app(app, locale_selector=babel_locale_selector)
+    babel.init_app(app, locale_selector=babel_locale_selector, timezone_selector=babel_timezone_selector)
     install_jinja_gettext(app)
     init_language_chains(app)
     csrf.init_app(app)

@@ -17,6 +17,7 @@ from lms.accounts.reference import (
     REGIONAL,
     TUTOR,
 )
+from lms.accounts.time_zones import zone_of
 from lms.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, localized
 from lms.core.models import Base, JSONType, utcnow
 
@@ -109,6 +110,8 @@ class User(UserMixin, Base):
     profession: Mapped[str | None] = mapped_column(String(32))
     gender: Mapped[str | None] = mapped_column(String(16))
     language: Mapped[str] = mapped_column(String(10), default="en")
+    # An IANA zone (Europe/Skopje); None: the zone of the beneficiary (lms.accounts.time_zones).
+    time_zone: Mapped[str | None] = mapped_column(String(64))
     manager_scope: Mapped[str | None] = mapped_column(String(16))
     is_active_account: Mapped[bool] = mapped_column("is_active", Boolean, default=True)
     # Raised whenever credentials are withdrawn (password change, deactivation): a session
@@ -122,6 +125,11 @@ class User(UserMixin, Base):
     )
     beneficiary: Mapped[Beneficiary | None] = relationship()
     institution: Mapped[Institution | None] = relationship()
+
+    @property
+    def zone_name(self) -> str:
+        """The IANA zone this person's times are shown in (chosen, else the beneficiary's)."""
+        return zone_of(self)
 
     # Flask-Login
     @property

@@ -12,9 +12,10 @@ import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytz
 from babel import support
 from flask import current_app, g, has_app_context, has_request_context, request, session
-from flask_babel import Domain, force_locale, format_number, format_percent
+from flask_babel import Domain, force_locale, format_number, format_percent, get_timezone
 from flask_babel import lazy_gettext as _l  # noqa: F401  (re-exported for features)
 from flask_login import current_user
 
@@ -337,3 +338,28 @@ def format_percent_value(value: float | None) -> str:
     if value is None:
         return "–"
     return format_percent(value / 100, format="#,##0%" if value == int(value) else "#,##0.#%")
+
+
+# --- time zones ------------------------------------------------------------------------
+
+def babel_timezone_selector() -> str | None:
+    """The signed-in person's zone (``User.zone_name``); UTC for anyone else."""
+    if not has_request_context():
+        return None
+    user = _signed_in_user()
+    return getattr(user, "zone_name", None) if user is not None else None
+
+
+@contextlib.contextmanager
+def use_time_zone(name: str | None):
+    """Show times in someone else's zone for a while (an e-mail in its recipient's zone)."""
+    if not has_app_context() or not name:
+        yield
+        return
+    saved = get_timezone()  # also makes flask-babel's namespace in ``g``
+    holder = g._get_current_object().__dict__["_flask_babel"]
+    holder.babel_tzinfo = pytz.timezone(name)
+    try:
+        yield
+    finally:
+        holder.babel_tzinfo = saved

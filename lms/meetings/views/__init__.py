@@ -1,0 +1,1 @@
+"""HTML doors of group sessions (``sessions``) and of the calendar and time zone (``calendar``)."""

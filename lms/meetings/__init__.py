@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     from lms.core.web import register_nav, register_slot
     from lms.courses.extension_points import COMPLETION_KINDS, CONTENT_SECTIONS, LEARNING_STEPS
     from lms.extensions import api as rest_api
+    from lms.meetings import statistics
     from lms.meetings.api import calendar as calendar_api
     from lms.meetings.api import sessions as sessions_api
     from lms.meetings.path_steps import session_steps
@@ -32,4 +33,6 @@ def init_app(app: Flask) -> None:
     register_slot(app, "cohort.progress", sessions_views.progress_slot)
     register_slot(app, "course.after_progress", sessions_views.course_slot)
     register_slot(app, "account.sections", calendar_views.account_slot)
+    register_slot(app, "reports.overview", statistics.overview_slot)
+    register_slot(app, "reports.cohort", statistics.cohort_slot)
     register_nav(app, "meetings.calendar", _l("Calendar"), lambda user: user.is_authenticated, order=15)

@@ -105,7 +105,9 @@ class EventSchema(Schema):
 
     uid = fields.String()
     kind = fields.String(metadata={"enum": [SESSION, RESUBMISSION, QUIZ_OPENS, QUIZ_CLOSES, GROUP_ENDS]})
-    title = fields.String()
+    title = fields.String(metadata={"description": "`label`: `subject`."})
+    label = fields.String(metadata={"description": "What it is, in your language."})
+    subject = fields.String(metadata={"description": "What it is about (a session's or a quiz's title)."})
     starts_at = fields.AwareDateTime(allow_none=True)
     ends_at = fields.AwareDateTime(allow_none=True)
     on = fields.Date(allow_none=True)

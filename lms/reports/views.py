@@ -93,7 +93,10 @@ def overview():
             [row[0] for row in trend.rows], _chart_rows(trend, [1, 2]), kind=COUNT)
     context.update(result=result, tables=made, completion_chart=completion_chart,
                    completion_rate_chart=completion_rate_chart, trend_chart=trend_chart,
-                   filter_args=result.filters.query_args())
+                   filter_args=result.filters.query_args(),
+                   # The report's groups, for what other features add to the page (attendance).
+                   cohort_ids=operations.cohorts_query(result.filters, scope_of(current_user)).with_only_columns(
+                       operations.Cohort.id))
     return render_template("reports/overview.html", **context)
 
 

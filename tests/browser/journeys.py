@@ -62,7 +62,7 @@ TRAINEE_PAGES = (
     "home", "register", "registered", "catalogue", "course-self-paced", "lesson", "lesson-next", "course-enrolled",
     "quiz", "quiz-attempt", "quiz-summary", "quiz-review", "quiz-result",
     "course-tutored", "course-tutored-joined", "case-study", "case-study-submitted",
-    "dashboard", "account",
+    "dashboard", "account", "group-sessions", "calendar",
 )
 TRAINEE_OUTCOMES = ("institutions-filtered", "registered", "enrolled-self-paced", "lesson-done", "quiz-graded", "joined-group",
                     "case-study-submitted")
@@ -208,13 +208,22 @@ def trainee(j: Journey) -> None:
     j.check("dashboard")
     j.goto("/account")
     j.check("account")
+    # The group's sessions (from the course page) and the trainee's calendar with its private address.
+    j.goto(f"/courses/{TUTORED}")
+    page.locator("main a[href$='/sessions']").first.click()
+    page.wait_for_url("**/sessions")
+    j.check("group-sessions")
+    j.goto("/calendar")
+    j.submit(page.locator("form[action$='/calendar/feed'] button[type=submit]"))
+    j.check("calendar")
 
 
 # --- tutor: groups, progress, grading queue, grade the trainee's case study --------------
 
 TUTOR_PAGES = ("sign-in", "dashboard", "my-groups", "group", "group-progress", "annex-module", "tutor-guide",
-               "grading-queue", "submission", "submission-errors", "submission-graded")
-TUTOR_OUTCOMES = ("graded",)
+               "grading-queue", "submission", "submission-errors", "submission-graded",
+               "group-sessions-tutor", "new-session", "session", "session-register", "tutor-calendar")
+TUTOR_OUTCOMES = ("graded", "session-scheduled", "attendance-recorded")
 
 
 def _pick_top_rubric_levels(page) -> int:
@@ -269,6 +278,37 @@ def tutor(j: Journey) -> None:
     j.check("submission-graded")
     status = j.api(f"/api/v1/submissions/{submission_id}").get("status")
     j.outcome("graded", status == "accepted", f"submission {submission_id} is {status!r} after grading")
+
+    # The group's sessions: schedule a webinar, take its register, see it in the calendar.
+    j.goto(group_href + "/sessions")
+    j.check("group-sessions-tutor")
+    j.goto(group_href + "/sessions/new")
+    form = _form_with(page, "input[name=title]")
+    form.locator("select[name=kind]").select_option("webinar")
+    form.locator("input[name=title]").fill(f"Webinar {j.width} {j.language}")
+    form.locator("input[name=starts_at]").fill("2030-03-04T10:00")
+    form.locator("input[name=ends_at]").fill("2030-03-04T11:30")
+    form.locator("input[name=online_url]").fill("https://meet.example.org/help-webinar")
+    j.check("new-session")
+    j.submit(form.locator("button[type=submit]").first)
+    scheduled = re.search(r"/sessions/(\d+)$", page.url)
+    j.outcome("session-scheduled", scheduled is not None, f"after scheduling the browser is on {page.url}")
+    if scheduled is None:
+        raise JourneyError("scheduling a session did not lead to its page")
+    j.check("session")
+    meeting_id = scheduled.group(1)
+    j.goto(f"/sessions/{meeting_id}/attendance")
+    present = page.locator("main input[type=radio][value=present]")
+    for index in range(present.count()):
+        present.nth(index).check()
+    j.check("session-register")
+    j.submit(page.locator("main form button[type=submit]").first)
+    register = j.api(f"/api/v1/sessions/{meeting_id}/attendance")
+    recorded = [row for row in register["rows"] if row["status"] == "present"]
+    j.outcome("attendance-recorded", bool(recorded) and len(recorded) == len(register["rows"]),
+              f"register: {register['rows']}")
+    j.goto("/calendar")
+    j.check("tutor-calendar")
 
 
 # --- manager: statistics, export, groups, record a completion, certificates ---------------

@@ -32,10 +32,16 @@ def world(session, imported, i18n_content, make_user, make_cohort, add_member, c
     """Everyone and everything the three roles' pages show, with every user reading ``language``:
     a tutored group with a member whose case study was accepted and who holds a certificate, a
     member whose work awaits review, a withdrawn member, the tutor, a regional manager, an admin."""
+    from datetime import timedelta
+
     from lms.accounts.operations import password_reset_token
     from lms.certificates.models import Certificate
+    from lms.core.models import utcnow
     from lms.courses.completion import complete_enrolment
     from lms.extensions import db
+    from lms.meetings.operations.attendance import record_attendance
+    from lms.meetings.operations.scheduling import MeetingFields
+    from lms.meetings.operations.scheduling import create_meeting as schedule_meeting
     from lms.quizzes import operations as quiz_operations
     from lms.quizzes.models import AttemptAnswer, Question, Quiz
     from lms.tutors.models import Assignment
@@ -79,6 +85,12 @@ def world(session, imported, i18n_content, make_user, make_cohort, add_member, c
                                                                  AttemptAnswer.needs_grading.is_(True)))
         open_attempt, _new = quiz_operations.start_attempt(session, trainee, quiz, language=language)
         session.commit()
+        # A launch event of the group, its register taken: the session, register and calendar pages.
+        launch = schedule_meeting(session, tutor, cohort, MeetingFields(
+            kind="launch", title="Nacionalno predstavljanje kursa", starts_at=utcnow() + timedelta(days=5),
+            ends_at=utcnow() + timedelta(days=5, hours=4), place="Beograd", key="launch"))
+        record_attendance(session, tutor, launch, {enrolment.id: "present"}, version=launch.version)
+        session.commit()
         return {
             "users": {"trainee": trainee, "tutor": tutor, "manager": manager, "admin": admin},
             "cohort": cohort, "certificate": certificate, "submission": awaiting, "accepted": accepted,
@@ -88,7 +100,7 @@ def world(session, imported, i18n_content, make_user, make_cohort, add_member, c
                 "submission_id": awaiting.id, "certificate_id": certificate.id,
                 "enrolment_id": waiting_enrolment.id, "user_id": trainee.id, "institution_id": trainee.institution_id, "code": certificate.code,
                 "token": password_reset_token(waiting),
-                "quiz_id": quiz.id, "attempt_id": open_attempt.id, "answer_id": essay,
+                "quiz_id": quiz.id, "attempt_id": open_attempt.id, "answer_id": essay, "meeting_id": launch.id,
                 # Review is of a submitted attempt; the attempt page and summary of an open one.
                 "for": {"quizzes.review": {"attempt_id": attempt.id}},
             },

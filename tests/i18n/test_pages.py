@@ -28,6 +28,7 @@ NOT_PAGES = {
     "badges.static", "certificates.download", "certificates.manager_download", "certificates.cohort_zip",
     "tutors.progress_csv", "assignments.attachment", "courses.continue_course", "quizzes.question_file",
     "reports.export", "quizzes.export_bank", "tutors.moodle_grades_csv", "core.favicon",
+    "meetings.feed",
 }
 
 # Pages worth seeing in another state than the bare URL gives (a search, a filter, a preview).
@@ -52,6 +53,10 @@ BAD_FORMS = [
     ("manager", "/cohorts/new", {"name": "", "capacity": "many", "starts_on": "someday"}),
     ("manager", "/manage/enrolments/{enrolment_id}/complete", {"reason": ""}),
     ("admin", "/admin/institutions", {"beneficiary": "", "name": ""}),
+    ("tutor", "/cohorts/{cohort_id}/sessions/new", {"kind": "party", "title": "", "starts_at": "2027-03-01T10:00",
+                                                    "ends_at": "2027-03-01T09:00", "online_url": "ftp://x"}),
+    ("tutor", "/sessions/{meeting_id}/attendance", {"version": "0"}),
+    ("trainee", "/account/time-zone", {"time_zone": "Mars/Olympus_Mons"}),
 ]
 
 

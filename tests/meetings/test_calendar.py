@@ -51,7 +51,7 @@ def test_the_feed_lists_the_trainees_events_in_their_zone(client, session, casew
     assert session_event["UID"] == f"session-{launch.id}@help-lms" and "DTSTAMP" in session_event
     closes = events["The quiz closes: Release quiz"]["DTSTART"].dt
     assert (closes.hour, str(closes.tzinfo)) == (23, "Europe/Belgrade")  # 21:00 UTC in summer time
-    ends = events[f"The group “{group['cohort'].name}” ends"]["DTSTART"].dt
+    ends = events[f"End of the group: {group['cohort'].name}"]["DTSTART"].dt
     assert ends == group["cohort"].ends_on
     raw = first.get_data(as_text=True)
     assert "BEGIN:VTIMEZONE" in raw and "TZID:Europe/Belgrade" in raw and "\r\n" in raw
@@ -109,9 +109,10 @@ def test_text_is_escaped_and_long_lines_folded_as_rfc_5545_says():
     assert folded.replace("\r\n ", "") == long
     start = datetime(2027, 10, 31, 0, 30, tzinfo=UTC)  # the night summer time ends
     title = "Title with, commas; semicolons \\ and a very long tail " + "ćčšž" * 20
-    text = calendar_text([Event("x-1", "session", title, starts_at=start, ends_at=start + timedelta(hours=3))],
+    text = calendar_text([Event("x-1", "session", "Webinar", title, starts_at=start,
+                                ends_at=start + timedelta(hours=3))],
                          "Europe/Skopje", name="Test")
     parsed = icalendar.Calendar.from_ical(text)
     event = next(iter(parsed.walk("VEVENT")))
-    assert str(event["SUMMARY"]) == title
+    assert str(event["SUMMARY"]) == f"Webinar: {title}"
     assert event["DTSTART"].dt.astimezone(UTC) == start and event["DTEND"].dt.astimezone(UTC) == start + timedelta(hours=3)

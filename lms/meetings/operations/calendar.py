@@ -37,7 +37,8 @@ PAST_DAYS = 120
 class Event:
     uid: str  # stable per event, whatever changes in it (RFC 5545 UID)
     kind: str
-    title: str
+    label: str  # what it is, in the reader's language ("Webinar", "The quiz closes")
+    subject: str  # what it is about, as its author wrote it (a session's or a quiz's title)
     starts_at: datetime | None = None  # a timed event (UTC)…
     ends_at: datetime | None = None
     on: date | None = None  # …or a whole day
@@ -47,6 +48,10 @@ class Event:
     details: str | None = None
     group: str | None = None
     changed_at: datetime | None = None
+
+    @property
+    def title(self) -> str:
+        return f"{self.label}: {self.subject}"
 
     @property
     def sort_key(self) -> tuple:
@@ -83,15 +88,15 @@ def events_of(session: Session, user: User, *, since: datetime | None = None) ->
         for meeting in session.scalars(select(Meeting).where(
                 Meeting.cohort_id.in_(cohort_ids), Meeting.ends_at >= since).order_by(Meeting.starts_at)):
             events.append(Event(
-                f"session-{meeting.id}", SESSION, f"{meeting.kind_label}: {meeting.title}",
+                f"session-{meeting.id}", SESSION, meeting.kind_label, meeting.title,
                 starts_at=meeting.starts_at, ends_at=meeting.ends_at, location=meeting.place,
                 online_url=meeting.online_url, url=_link("meetings.session", meeting_id=meeting.id),
                 details=meeting.details, group=meeting.cohort.name,
                 changed_at=meeting.attendance_recorded_at or meeting.created_at))
         for cohort in session.scalars(select(Cohort).where(Cohort.id.in_(cohort_ids),
                                                            Cohort.ends_on >= since.date())):
-            events.append(Event(f"group-end-{cohort.id}", GROUP_ENDS,
-                                _("The group “{name}” ends").format(name=cohort.name), on=cohort.ends_on,
+            events.append(Event(f"group-end-{cohort.id}", GROUP_ENDS, _("End of the group"), cohort.name,
+                                on=cohort.ends_on,
                                 url=_link("courses.course", slug=cohort.course.slug), group=cohort.name))
     # Case studies to resubmit by a date: one's own; a tutor's groups' members'.
     due = (select(Submission.id, Submission.due_on, Assignment.title, Course.slug, Assignment.slug, User.full_name,
@@ -108,13 +113,12 @@ def events_of(session: Session, user: User, *, since: datetime | None = None) ->
     for submission_id, due_on, title, course_slug, assignment_slug, name, owner_id in session.execute(
             due.where(or_(*owners))):
         if owner_id == user.id:
-            events.append(Event(f"resubmission-{submission_id}", RESUBMISSION,
-                                _("Resubmit the case study: {title}").format(title=localized(title)), on=due_on,
+            events.append(Event(f"resubmission-{submission_id}", RESUBMISSION, _("Resubmit the case study"),
+                                localized(title), on=due_on,
                                 url=_link("assignments.assignment", slug=course_slug, assignment=assignment_slug)))
         else:
-            events.append(Event(f"resubmission-{submission_id}", RESUBMISSION,
-                                _("{name} resubmits the case study: {title}").format(name=name, title=localized(title)),
-                                on=due_on, url=_link("grading.submission", submission_id=submission_id)))
+            events.append(Event(f"resubmission-{submission_id}", RESUBMISSION, _("Resubmission due"),
+                                f"{name}, {localized(title)}", on=due_on, url=_link("grading.submission", submission_id=submission_id)))
     # Quiz windows of the courses one takes or tutors.
     course_ids = select(Enrolment.course_id).where(Enrolment.user_id == user.id, Enrolment.status == ACTIVE)
     if tutored:
@@ -124,12 +128,10 @@ def events_of(session: Session, user: User, *, since: datetime | None = None) ->
             or_(Quiz.opens_at >= since, Quiz.closes_at >= since)).order_by(Quiz.id)):
         url = _link("quizzes.quiz_page", quiz_id=quiz.id)
         if quiz.opens_at and quiz.opens_at >= since:
-            events.append(Event(f"quiz-opens-{quiz.id}", QUIZ_OPENS,
-                                _("The quiz opens: {title}").format(title=quiz.title_in()),
+            events.append(Event(f"quiz-opens-{quiz.id}", QUIZ_OPENS, _("The quiz opens"), quiz.title_in(),
                                 starts_at=quiz.opens_at, ends_at=quiz.opens_at, url=url))
         if quiz.closes_at and quiz.closes_at >= since:
-            events.append(Event(f"quiz-closes-{quiz.id}", QUIZ_CLOSES,
-                                _("The quiz closes: {title}").format(title=quiz.title_in()),
+            events.append(Event(f"quiz-closes-{quiz.id}", QUIZ_CLOSES, _("The quiz closes"), quiz.title_in(),
                                 starts_at=quiz.closes_at, ends_at=quiz.closes_at, url=url))
     return sorted(events, key=lambda event: event.sort_key)
 

@@ -85,6 +85,15 @@ def test_a_daily_digest_replaces_single_mails(mail_app, smtp, session, make_coho
     body = _body(digest)
     assert "1 new piece of work has arrived" in body
     assert "Digest Trainee" in body and "Case study: the first months" in body and "https://help.example/submissions/" in body
+    # The time of the work is shown in the tutor's zone (Serbia: Europe/Belgrade), not in UTC.
+    from zoneinfo import ZoneInfo
+
+    from babel.dates import format_datetime
+
+    from lms.tutors.models import Submission
+
+    submitted_at = session.scalar(db.select(Submission.submitted_at))
+    assert format_datetime(submitted_at, "short", tzinfo=ZoneInfo("Europe/Belgrade"), locale="en") in body
     with mail_app.app_context():
         result = runner.invoke(args=["tutors", "send-digests"])
     assert "0 digest(s) sent." in result.output

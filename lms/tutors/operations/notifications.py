@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
 from lms.core.errors import ValidationFailed
-from lms.core.i18n import _, localized, ngettext, use_language
+from lms.core.i18n import _, localized, ngettext, use_language, use_time_zone
 from lms.core.mail import Mail, queue_mail
 from lms.core.models import utcnow
 from lms.core.urls import absolute_url, origin
@@ -142,7 +142,7 @@ def send_digests(session: Session, *, now: datetime | None = None, not_since: da
             items = new.page(session, per_page=DIGEST_ITEMS, total=new_counts.total).items
             names = dict(session.execute(select(Cohort.id, Cohort.name).where(
                 Cohort.id.in_(list(waiting.by_cohort)))).all())
-            with use_language(tutor.language):
+            with use_language(tutor.language), use_time_zone(tutor.zone_name):  # times in the tutor's zone
                 subject = ngettext("Your grading queue: %(num)s new item", "Your grading queue: %(num)s new items",
                                    new_counts.total)
                 text = render_template(

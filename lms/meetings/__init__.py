@@ -9,6 +9,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     # Imported here, not at the top: importing ``lms.meetings.models`` (as reports do) must not
     # load the web doors of this feature, nor the features it plugs into.
+    from lms.accounts.demo import DEMO_DATA
     from lms.core.i18n import _l
     from lms.core.web import register_nav, register_slot
     from lms.courses.extension_points import COMPLETION_KINDS, CONTENT_SECTIONS, LEARNING_STEPS
@@ -16,6 +17,7 @@ def init_app(app: Flask) -> None:
     from lms.meetings import statistics
     from lms.meetings.api import calendar as calendar_api
     from lms.meetings.api import sessions as sessions_api
+    from lms.meetings.demo import demo_sessions
     from lms.meetings.path_steps import session_steps
     from lms.meetings.requirement import ATTENDANCE_REQUIREMENT, AttendanceContent
     from lms.meetings.views import calendar as calendar_views
@@ -28,6 +30,7 @@ def init_app(app: Flask) -> None:
     CONTENT_SECTIONS.add(app, AttendanceContent())
     COMPLETION_KINDS.add(app, ATTENDANCE_REQUIREMENT)
     LEARNING_STEPS.add(app, session_steps)
+    DEMO_DATA.add(app, demo_sessions)
 
     register_slot(app, "cohort.actions", sessions_views.cohort_actions_slot)
     register_slot(app, "cohort.progress", sessions_views.progress_slot)

@@ -1,0 +1,275 @@
+"""The certificate fonts, parsed once per process and embedded as cached subsets.
+
+fpdf2 on its own parses each TrueType file for every document (``add_font``) and, when
+writing it, cuts a subset of exactly the glyphs that document used with fontTools and
+compiles it again: most of a certificate's rendering time. Here instead:
+
+- each font file is parsed once per process (``FontFace``); a document gets a light
+  ``TTFFont`` that shares the parsed metrics and starts its own record of used glyphs;
+- the embedded subset is not the document's exact glyphs but the union of the fixed
+  **glyph blocks** its text touches (``BLOCKS``: the regional Latin letters and
+  punctuation every certificate needs, basic Cyrillic, the other Latin letters, the rest
+  of the font). A subset is made once per (font file hash, blocks) and reused, compressed,
+  by every later document: a pure function of the font's bytes and the block names, the
+  same on any server. A glyph outside the common blocks (a Cyrillic name, an ``ő``) only
+  selects a wider block set; every used glyph is always embedded;
+- ``CertificateOutput`` writes the font objects from that cache: the subset, and the
+  per-document parts (glyph widths, the ToUnicode map that keeps text extractable, the
+  CIDToGIDMap from the document's character codes to the subset's glyphs).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+from fontTools import subset as ftsubset
+from fontTools.ttLib import TTFont
+from fpdf import FPDF
+from fpdf.fonts import SubsetMap, TTFFont
+from fpdf.output import CIDSystemInfo, OutputProducer, PDFFont, _build_cmap_blocks, _tt_font_widths
+from fpdf.syntax import Name, PDFArray, PDFContentStream, PDFObject
+
+
+def _chars(text: str) -> frozenset[int]:
+    return frozenset(map(ord, text))
+
+
+def _ranges(*spans: tuple[int, int]) -> frozenset[int]:
+    return frozenset(code for first, last in spans for code in range(first, last + 1))
+
+
+# Ordered: a document's subset is named by the blocks its glyphs fall in, in this order.
+# The first block is always embedded; the last takes whatever the others leave.
+REGIONAL_LETTERS = "ÇçËëČčĆćĐđŠšŽžŚśŹź"  # Albanian, Bosnian, Serbian, Montenegrin
+BLOCKS: tuple[tuple[str, frozenset[int]], ...] = (
+    ("core", _ranges((0x00, 0x7E), (0xA0, 0xBF), (0x2000, 0x206F)) | _chars(REGIONAL_LETTERS)
+     | _chars("\u20ac\u2116\u2122\ufffd")),
+    ("cyrillic", _ranges((0x400, 0x45F))),
+    ("latin", _ranges((0xC0, 0x24F))),
+    ("other", frozenset()),
+)
+CORE = BLOCKS[0][0]
+
+
+def block_of(code: int) -> str:
+    for name, codes in BLOCKS[:-1]:
+        if code in codes:
+            return name
+    return BLOCKS[-1][0]
+
+
+def blocks_for(codes) -> tuple[str, ...]:
+    """The names of the blocks that hold ``codes`` (always with the core block), in order."""
+    wanted = {CORE} | {block_of(code) for code in codes}
+    return tuple(name for name, _codes in BLOCKS if name in wanted)
+
+
+# --- faces: one parse per font file and process -------------------------------------------
+
+_SHARED_SLOTS = ("type", "name", "ttffile", "fontkey", "emphasis", "scale", "cmap", "cw", "glyph_ids", "up",
+                 "ut", "sp", "ss", "ttfont", "is_compressed", "is_cff", "is_cid_keyed", "is_symbol", "cff_ros",
+                 "collection_font_number", "color_font", "unicode_range", "palette_index")
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """A font file parsed once: its bytes' hash and fpdf2's metrics of it."""
+
+    path: Path
+    sha256: str
+    data: bytes
+    prototype: TTFFont
+
+    def attach(self, pdf: FPDF, family: str, style: str) -> None:
+        """Make this face available to ``pdf`` as ``family``/``style`` (what ``add_font`` does,
+        without parsing the file again)."""
+        fontkey = f"{family.lower()}{style}"
+        font = TTFFont.__new__(TTFFont)
+        for slot in _SHARED_SLOTS:
+            if hasattr(self.prototype, slot):
+                setattr(font, slot, getattr(self.prototype, slot))
+        font.fontkey = fontkey
+        font.i = len(pdf.fonts) + 1
+        font._hbfont = None
+        font.biggest_size_pt = 0
+        font.missing_glyphs = []
+        font.desc = _copy_descriptor(self.prototype.desc)
+        font.subset = SubsetMap(font)
+        pdf.fonts[fontkey] = font
+        faces_of(pdf)[fontkey] = self
+
+
+def faces_of(pdf: FPDF) -> dict[str, FontFace]:
+    """The faces attached to ``pdf``, by fpdf2's font key."""
+    return pdf.__dict__.setdefault("lms_font_faces", {})
+
+
+def _copy_descriptor(desc):
+    copy = desc.__class__.__new__(desc.__class__)
+    copy.__dict__.update(desc.__dict__)
+    return copy
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=16)
+def _face(path: Path, size: int, mtime_ns: int) -> FontFace:
+    data = path.read_bytes()
+    prototype = TTFFont(FPDF(), path, path.stem, "")
+    prototype.ttfont.close()  # the metrics are read; subsets are cut from the bytes
+    prototype.ttfont = None
+    return FontFace(path=path, sha256=hashlib.sha256(data).hexdigest(), data=data, prototype=prototype)
+
+
+def face(path: Path) -> FontFace:
+    """The parsed face of a font file (once per process, again if the file changes)."""
+    stat = path.stat()
+    with _lock:
+        return _face(path, stat.st_size, stat.st_mtime_ns)
+
+
+# --- subsets: one per font file hash and block set --------------------------------------
+
+@dataclass(frozen=True)
+class Subset:
+    """A compiled font subset: its bytes (and compressed), and each glyph name's new id."""
+
+    blocks: tuple[str, ...]
+    data: bytes
+    compressed: bytes
+    glyph_ids: dict[str, int]
+
+
+_SUBSET_OPTIONS = {
+    "notdef_outline": True, "recommended_glyphs": True,
+    # what fpdf2 drops from its own subsets (unused without text shaping, or colour tables)
+    "drop_tables": ["FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "sbix", "CBDT", "CBLC", "EBDT",
+                    "EBLC", "EBSC", "SVG ", "CPAL", "COLR"],
+}
+_subsets: dict[tuple[str, tuple[str, ...]], Subset] = {}
+
+
+def subset(face: FontFace, blocks: tuple[str, ...]) -> Subset:
+    """The subset of ``face`` holding every glyph of ``blocks`` (made once, then shared)."""
+    key = (face.sha256, blocks)
+    found = _subsets.get(key)
+    if found is not None:
+        return found
+    with _lock:
+        found = _subsets.get(key)
+        if found is None:
+            found = _subsets[key] = _make_subset(face, blocks)
+    return found
+
+
+def _make_subset(face: FontFace, blocks: tuple[str, ...]) -> Subset:
+    font = TTFont(BytesIO(face.data), recalcTimestamp=False)
+    cmap = font.getBestCmap()
+    codes = [code for code in cmap if block_of(code) in blocks]
+    options = ftsubset.Options(**{k: v for k, v in _SUBSET_OPTIONS.items() if k != "drop_tables"})
+    options.drop_tables += _SUBSET_OPTIONS["drop_tables"]
+    subsetter = ftsubset.Subsetter(options)
+    subsetter.populate(glyphs=sorted({cmap[code] for code in codes}))
+    subsetter.subset(font)
+    output = BytesIO()
+    font.save(output)
+    data = output.getvalue()
+    glyph_ids = {name: font.getGlyphID(name) for name in font.getGlyphOrder()}
+    font.close()
+    return Subset(blocks=blocks, data=data, compressed=zlib.compress(data), glyph_ids=glyph_ids)
+
+
+# --- writing the document ---------------------------------------------------------------
+
+class _CompressedFontStream(PDFContentStream):
+    """A FontFile2 stream from bytes compressed once for every document that embeds them."""
+
+    def __init__(self, sub: Subset) -> None:
+        PDFObject.__init__(self)
+        self._contents = sub.compressed
+        self.filter = Name("FlateDecode")
+        self.length = len(sub.compressed)
+        self.length1 = len(sub.data)
+
+
+_TO_UNICODE = (
+    "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo\n"
+    "<</Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0\n>> def\n/CMapName /Adobe-Identity-UCS def\n"
+    "/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n{blocks}endcmap\n"
+    "CMapName currentdict /CMap defineresource pop\nend\nend"
+)
+
+
+def _unicode_hex(code: int) -> str:
+    if code > 0xFFFF:
+        return f"{0xD800 | (code - 0x10000) >> 10:04X}{0xDC00 | (code & 0x3FF):04X}"
+    return f"{code:04X}"
+
+
+class CertificateOutput(OutputProducer):
+    """fpdf2's output, with the fonts of ``FontFace.attach`` embedded from the subset cache."""
+
+    def _add_fonts(self, image_objects_per_index, gfxstate_objs_per_name, pattern_objs_per_name):
+        font_objs_per_index = {}
+        faces = faces_of(self.fpdf)
+        for font in sorted(self.fpdf.fonts.values(), key=lambda font: font.i):
+            face_of_font = faces.get(font.fontkey)
+            if face_of_font is None:
+                raise ValueError(f"{font!r} was not attached from a FontFace")
+            font_objs_per_index[font.i] = self._add_cached_font(font, face_of_font)
+        return font_objs_per_index
+
+    def _add_cached_font(self, font: TTFFont, face_of_font: FontFace) -> PDFFont:
+        used = [(glyph, code) for glyph, code in font.subset.items() if glyph is not None]
+        sub = subset(face_of_font, blocks_for(c for glyph, _code in used for c in glyph.unicode))
+        fontname = f"MPDFAA+{font.name}"
+
+        composite = PDFFont(subtype="Type0", base_font=fontname, encoding="Identity-H")
+        self._add_pdf_obj(composite, "fonts")
+        cid_font = PDFFont(subtype="CIDFontType2", base_font=fontname, d_w=font.desc.missing_width,
+                           w=_tt_font_widths(font))
+        self._add_pdf_obj(cid_font, "fonts")
+        composite.descendant_fonts = PDFArray([cid_font])
+
+        # The character each code stands for: what makes the text searchable and extractable.
+        entries = [f"<{code:04X}> <{''.join(_unicode_hex(c) for c in glyph.unicode)}>\n"
+                   for glyph, code in used if isinstance(glyph.unicode, tuple) and glyph.unicode]
+        to_unicode = PDFContentStream(_TO_UNICODE.format(blocks=_build_cmap_blocks(entries, "bfchar"))
+                                      .encode("latin-1"))
+        self._add_pdf_obj(to_unicode, "fonts")
+        composite.to_unicode = to_unicode
+
+        system_info = CIDSystemInfo()
+        self._add_pdf_obj(system_info, "fonts")
+        cid_font.c_i_d_system_info = system_info
+
+        descriptor = font.desc
+        descriptor.font_name = Name(fontname)
+        self._add_pdf_obj(descriptor, "fonts")
+        cid_font.font_descriptor = descriptor
+
+        # Two bytes per code, up to the highest code the document uses (codes beyond the
+        # stream map to glyph 0, and none occurs in the text).
+        cid_to_gid = bytearray(2 * (max((code for _glyph, code in used), default=0) + 1))
+        for glyph, code in used:
+            gid = sub.glyph_ids[glyph.glyph_name]
+            cid_to_gid[2 * code] = gid >> 8
+            cid_to_gid[2 * code + 1] = gid & 0xFF
+        cid_to_gid_map = PDFContentStream(contents=bytes(cid_to_gid), compress=True)
+        self._add_pdf_obj(cid_to_gid_map, "fonts")
+        cid_font.c_i_d_to_g_i_d_map = cid_to_gid_map
+
+        font_file = _CompressedFontStream(sub)
+        self._add_pdf_obj(font_file, "fonts")
+        descriptor.font_file2 = font_file
+
+        font.subset.pick.cache_clear()  # fpdf2's caches are per class: let this document's go
+        font.subset.get_glyph.cache_clear()
+        return composite

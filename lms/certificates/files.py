@@ -51,9 +51,14 @@ def cached_path(printed: PrintedCertificate) -> Path:
     return folder / f"{printed.code}-r{printed.revision}-{_fingerprint(printed.language)}.pdf"
 
 
+def font_store() -> Path:
+    """Where the certificate fonts' metrics and subsets are kept between processes."""
+    return Path(current_app.config["LMS_CERTIFICATE_CACHE_DIR"]) / "fonts"
+
+
 def render(printed: PrintedCertificate) -> bytes:
     return render_certificate(printed, verify_url=verification_url(printed.code),
-                              issuer_name=current_app.config["LMS_ISSUER_NAME"])
+                              issuer_name=current_app.config["LMS_ISSUER_NAME"], font_store=font_store())
 
 
 def prerender(printed: PrintedCertificate) -> None:

@@ -208,20 +208,25 @@ class _Page:
             y += leading
 
 
-def render_certificate(printed: PrintedCertificate, *, verify_url: str, issuer_name: str) -> bytes:
-    """The PDF of one certificate, in its own language."""
+def render_certificate(printed: PrintedCertificate, *, verify_url: str, issuer_name: str,
+                       font_store: Path | None = None) -> bytes:
+    """The PDF of one certificate, in its own language.
+
+    ``font_store`` is a folder where the fonts' metrics and subsets are kept for the next
+    process (see ``embedding``); without it they are made once per process.
+    """
     with use_language(printed.language):
-        return _render(printed, verify_url=verify_url, issuer_name=issuer_name)
+        return _render(printed, verify_url=verify_url, issuer_name=issuer_name, font_store=font_store)
 
 
-def _render(printed: PrintedCertificate, *, verify_url: str, issuer_name: str) -> bytes:
+def _render(printed: PrintedCertificate, *, verify_url: str, issuer_name: str, font_store: Path | None) -> bytes:
     code = format_code(printed.code)
     kind_label = str(KINDS[printed.kind])
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     for style, path in FONT_FILES.items():
-        face(path).attach(pdf, FAMILY, style)
+        face(path, font_store).attach(pdf, FAMILY, style)
     pdf.set_creation_date(printed.dated)
     pdf.set_title(kind_label)
     pdf.set_subject(_("{kind}: {course}").format(kind=kind_label, course=printed.course_title))

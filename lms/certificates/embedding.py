@@ -39,8 +39,8 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import FontDescriptorFlags, TextEmphasis
 from fpdf.fonts import PDFFontDescriptor, SubsetMap, TTFFont
-from fpdf.output import CIDSystemInfo, OutputProducer, PDFFont, _build_cmap_blocks, _tt_font_widths
-from fpdf.syntax import Name, PDFArray, PDFContentStream, PDFObject
+from fpdf.output import OutputProducer, _build_cmap_blocks, _tt_font_widths
+from fpdf.syntax import PDFObject
 
 log = logging.getLogger(__name__)
 
@@ -307,15 +307,33 @@ def prepare(paths, store: Path | None = None) -> int:
 
 # --- writing the document ---------------------------------------------------------------
 
-class _CompressedFontStream(PDFContentStream):
-    """A FontFile2 stream from bytes compressed once for every document that embeds them."""
+class _Object(PDFObject):
+    """A PDF object whose dictionary is written as given (values already in PDF syntax, or
+    objects to refer to), without fpdf2's generic reflection over attributes; with a stream,
+    already compressed or not."""
 
-    def __init__(self, sub: Subset) -> None:
-        PDFObject.__init__(self)
-        self._contents = sub.compressed
-        self.filter = Name("FlateDecode")
-        self.length = len(sub.compressed)
-        self.length1 = sub.length
+    def __init__(self, entries: dict, stream: bytes | None = None, *, compressed: bool = False) -> None:
+        super().__init__()
+        self.entries = entries
+        self.stream = stream
+        if stream is not None:
+            entries["/Length"] = len(stream)
+            if compressed:
+                entries["/Filter"] = "/FlateDecode"
+
+    def _build_obj_dict(self, security_handler=None) -> dict:
+        return {key: _syntax(value) for key, value in sorted(self.entries.items())}
+
+    def content_stream(self) -> bytes | None:
+        return self.stream
+
+
+def _syntax(value) -> str:
+    if isinstance(value, PDFObject):
+        return value.ref
+    if isinstance(value, list):
+        return "[" + " ".join(_syntax(item) for item in value) + "]"
+    return str(value)
 
 
 _TO_UNICODE = (
@@ -345,34 +363,37 @@ class CertificateOutput(OutputProducer):
             font_objs_per_index[font.i] = self._add_cached_font(font, face_of_font)
         return font_objs_per_index
 
-    def _add_cached_font(self, font: TTFFont, face_of_font: FontFace) -> PDFFont:
+    def _add_cached_font(self, font: TTFFont, face_of_font: FontFace) -> PDFObject:
         used = [(glyph, code) for glyph, code in font.subset.items() if glyph is not None]
         sub = subset(face_of_font, blocks_for(c for glyph, _code in used for c in glyph.unicode))
-        fontname = f"MPDFAA+{font.name}"
+        fontname = f"/MPDFAA+{font.name}"
 
-        composite = PDFFont(subtype="Type0", base_font=fontname, encoding="Identity-H")
-        self._add_pdf_obj(composite, "fonts")
-        cid_font = PDFFont(subtype="CIDFontType2", base_font=fontname, d_w=font.desc.missing_width,
-                           w=_tt_font_widths(font))
-        self._add_pdf_obj(cid_font, "fonts")
-        composite.descendant_fonts = PDFArray([cid_font])
+        def add(obj: _Object, label: str) -> _Object:
+            self._add_pdf_obj(obj, label)
+            return obj
+
+        composite = add(_Object({"/BaseFont": fontname, "/Encoding": "/Identity-H", "/Subtype": "/Type0",
+                                 "/Type": "/Font"}), "fonts")
+        cid_font = add(_Object({"/BaseFont": fontname, "/DW": font.desc.missing_width, "/Subtype": "/CIDFontType2",
+                                "/Type": "/Font", "/W": _tt_font_widths(font)}), "fonts")
+        composite.entries["/DescendantFonts"] = [cid_font]
 
         # The character each code stands for: what makes the text searchable and extractable.
         entries = [f"<{code:04X}> <{''.join(_unicode_hex(c) for c in glyph.unicode)}>\n"
                    for glyph, code in used if isinstance(glyph.unicode, tuple) and glyph.unicode]
-        to_unicode = PDFContentStream(_TO_UNICODE.format(blocks=_build_cmap_blocks(entries, "bfchar"))
-                                      .encode("latin-1"))
-        self._add_pdf_obj(to_unicode, "fonts")
-        composite.to_unicode = to_unicode
+        cmap = _TO_UNICODE.format(blocks=_build_cmap_blocks(entries, "bfchar")).encode("latin-1")
+        composite.entries["/ToUnicode"] = add(_Object({}, cmap), "fonts")
 
-        system_info = CIDSystemInfo()
-        self._add_pdf_obj(system_info, "fonts")
-        cid_font.c_i_d_system_info = system_info
+        cid_font.entries["/CIDSystemInfo"] = add(_Object(
+            {"/Ordering": "(UCS)", "/Registry": "(Adobe)", "/Supplement": 0}), "fonts")
 
-        descriptor = font.desc
-        descriptor.font_name = Name(fontname)
-        self._add_pdf_obj(descriptor, "fonts")
-        cid_font.font_descriptor = descriptor
+        desc = font.desc
+        descriptor = add(_Object({
+            "/Ascent": desc.ascent, "/CapHeight": desc.cap_height, "/Descent": desc.descent,
+            "/Flags": desc.flags.value, "/FontBBox": desc.font_b_box, "/FontName": fontname,
+            "/ItalicAngle": desc.italic_angle, "/MissingWidth": desc.missing_width, "/StemV": desc.stem_v,
+            "/Type": "/FontDescriptor"}), "fonts")
+        cid_font.entries["/FontDescriptor"] = descriptor
 
         # Two bytes per code, up to the highest code the document uses (codes beyond the
         # stream map to glyph 0, and none occurs in the text).
@@ -381,13 +402,9 @@ class CertificateOutput(OutputProducer):
             gid = sub.glyph_ids[glyph.glyph_name]
             cid_to_gid[2 * code] = gid >> 8
             cid_to_gid[2 * code + 1] = gid & 0xFF
-        cid_to_gid_map = PDFContentStream(contents=bytes(cid_to_gid), compress=True)
-        self._add_pdf_obj(cid_to_gid_map, "fonts")
-        cid_font.c_i_d_to_g_i_d_map = cid_to_gid_map
-
-        font_file = _CompressedFontStream(sub)
-        self._add_pdf_obj(font_file, "fonts")
-        descriptor.font_file2 = font_file
+        cid_font.entries["/CIDToGIDMap"] = add(_Object({}, zlib.compress(cid_to_gid), compressed=True), "fonts")
+        descriptor.entries["/FontFile2"] = add(_Object({"/Length1": sub.length}, sub.compressed, compressed=True),
+                                                "fonts")
 
         font.subset.pick.cache_clear()  # fpdf2's caches are per class: let this document's go
         font.subset.get_glyph.cache_clear()

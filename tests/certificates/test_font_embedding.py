@@ -182,3 +182,50 @@ def test_an_attached_face_behaves_as_add_font_for_the_text(app):
     plain = bytes(added.output())
     cached = bytes(attached.output(output_producer_class=CertificateOutput))
     assert pdf_text(plain) == pdf_text(cached)
+
+
+def _drawn_glyphs(data: bytes) -> dict[str, dict[str, tuple]]:
+    """For each embedded font, each character's glyph as the PDF draws it: through the
+    ToUnicode map (code → character) and the CIDToGIDMap (code → glyph of the embedded
+    subset), its advance width and outline box."""
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    reader = PdfReader(io.BytesIO(data))
+    drawn = {}
+    for font in reader.pages[0]["/Resources"]["/Font"].values():
+        font = font.get_object()
+        descendant = font["/DescendantFonts"][0].get_object()
+        descriptor = descendant["/FontDescriptor"].get_object()
+        embedded = TTFont(io.BytesIO(descriptor["/FontFile2"].get_object().get_data()))
+        order = embedded.getGlyphOrder()
+        gids = descendant["/CIDToGIDMap"].get_object().get_data()
+        to_unicode = font["/ToUnicode"].get_object().get_data().decode("latin-1")
+        mapped = "".join(re.findall(r"beginbfchar(.*?)endbfchar", to_unicode, re.S))
+        glyphs = {}
+        for code, char in re.findall(r"<([0-9A-F]{4})> <([0-9A-F]{4})>", mapped):
+            code, char = int(code, 16), chr(int(char, 16))
+            gid = int.from_bytes(gids[2 * code:2 * code + 2], "big")
+            glyph = embedded["glyf"][order[gid]]
+            glyphs[char] = (embedded["hmtx"][order[gid]][0], getattr(glyph, "xMin", None), getattr(glyph, "yMax", None))
+        drawn["Bold" if "Bold" in str(descriptor["/FontName"]) else "Book"] = glyphs
+    return drawn
+
+
+def test_every_character_is_drawn_with_its_own_glyph_from_the_embedded_subset(app):
+    from fontTools.ttLib import TTFont
+
+    _render(app, LATIN)
+    drawn = _drawn_glyphs(_render(app, CYRILLIC_NAME))
+    assert set("ЂорђеШћепановићЅвонкоЌ") <= set(drawn["Bold"])
+    assert set("Prishtinë 2026/1 Parandalimi i radikalizimit në burgje") <= set(drawn["Book"]) | set(drawn["Bold"])
+    for style, path in (("Book", FONT_FILES[""]), ("Bold", FONT_FILES["B"])):
+        original = TTFont(path)
+        cmap = original.getBestCmap()
+        for char, (advance, x_min, y_max) in drawn[style].items():
+            if char in "\x00 ":
+                continue
+            glyph = original["glyf"][cmap[ord(char)]]
+            assert (advance, x_min, y_max) == (original["hmtx"][cmap[ord(char)]][0], getattr(glyph, "xMin", None),
+                                               getattr(glyph, "yMax", None)), (style, char)

@@ -365,6 +365,8 @@ class CertificateOutput(OutputProducer):
 
     def _add_cached_font(self, font: TTFFont, face_of_font: FontFace) -> PDFObject:
         used = [(glyph, code) for glyph, code in font.subset.items() if glyph is not None]
+        if font.missing_glyphs:
+            log.warning("Font %s has no glyph for %s", font.name, ", ".join(map(ascii, map(chr, font.missing_glyphs))))
         sub = subset(face_of_font, blocks_for(c for glyph, _code in used for c in glyph.unicode))
         fontname = f"/MPDFAA+{font.name}"
 

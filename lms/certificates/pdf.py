@@ -20,6 +20,7 @@ from PIL import Image
 from lms.accounts.models import Beneficiary
 from lms.accounts.reference import KOSOVO_FOOTNOTE
 from lms.certificates.codes import format_code
+from lms.certificates.embedding import CertificateOutput, face
 from lms.certificates.models import COMPLETION, KINDS
 from lms.core.i18n import LANGUAGES, _, ngettext, use_language
 
@@ -27,7 +28,7 @@ FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_FILES = {"": FONT_DIR / "DejaVuSans.ttf", "B": FONT_DIR / "DejaVuSans-Bold.ttf"}
 FAMILY = "DejaVuSans"
 # Raised whenever the layout changes, so that cached PDFs of the old layout are not served.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 
 PAGE_W, PAGE_H = 297.0, 210.0
 MARGIN = 24.0
@@ -37,6 +38,9 @@ INK = (27, 31, 36)
 MUTED = (74, 85, 97)
 QR_SIZE = 36.0
 QR_MODULE_PIXELS = 4
+# Any of the eight QR masks gives a valid, equally error-corrected symbol; choosing one
+# instead of scoring all eight (pure Python in segno) saves most of the code's cost.
+QR_MASK = 2
 
 
 @dataclass(frozen=True)
@@ -77,15 +81,16 @@ class PrintedCertificate:
 
 
 def qr_image(url: str) -> Image.Image:
-    """The QR code of ``url`` as a black-and-white image with its quiet zone."""
-    matrix = segno.make(url, error="m", micro=False).matrix
+    """The QR code of ``url`` as a black-and-white image with its quiet zone (8-bit grey, which
+    fpdf2 embeds with a plain Flate filter, quicker than transcoding a 1-bit image)."""
+    matrix = segno.make(url, error="m", micro=False, mask=QR_MASK).matrix
     border = 4
     size = len(matrix) + 2 * border
     white = b"\xff"
     rows = [white * size] * border
     rows += [white * border + bytes(0 if dark else 255 for dark in row) + white * border for row in matrix]
     rows += [white * size] * border
-    image = Image.frombytes("L", (size, size), b"".join(rows)).convert("1")
+    image = Image.frombytes("L", (size, size), b"".join(rows))
     return image.resize((size * QR_MODULE_PIXELS, size * QR_MODULE_PIXELS), Image.Resampling.NEAREST)
 
 
@@ -103,36 +108,81 @@ class _Line:
 
 
 class _Page:
+    """Text set on the page, measured from the font's advance widths.
+
+    Measuring and wrapping here (a sum of widths per word) instead of through fpdf2's
+    ``multi_cell`` line breaker, which re-measures the line for every character added,
+    is most of what laying a certificate out costs otherwise.
+    """
+
     def __init__(self, pdf: FPDF):
         self.pdf = pdf
 
     def font(self, size: float, *, bold: bool = False, color=INK) -> None:
         self.pdf.set_font(FAMILY, "B" if bold else "", size)
         self.pdf.set_text_color(*color)
+        self.size, self.bold = size, bold
+
+    def put(self, text: str, x: float, y: float, w: float, h: float, *, align: str = "L") -> None:
+        """``text`` in the current font, placed as ``cell(w, h, text, align=align)`` at (x, y)
+        would place it, written with the lighter ``text()``."""
+        if align == "C":
+            x += (w - self.width(text, self.size, bold=self.bold)) / 2
+        else:
+            x += self.pdf.c_margin
+        self.pdf.text(x, y + 0.5 * h + 0.3 * self.size / self.pdf.k, text)
 
     @staticmethod
     def leading(size: float) -> float:
         return size * 0.3528 * 1.25  # points to mm, with line spacing
 
-    def _lines_at(self, line: _Line, size: float, width: float) -> int:
-        self.font(size, bold=line.bold)
-        if self.pdf.get_string_width(line.text) + 2 * self.pdf.c_margin <= width:
-            return 1  # the common case, without laying the text out
-        return len(self.pdf.multi_cell(width, self.leading(size), line.text, align="C",
-                                       dry_run=True, output="LINES"))
+    def width(self, text: str, size: float, *, bold: bool = False) -> float:
+        """The width of ``text`` in mm, as fpdf2 measures it (no kerning, no shaping)."""
+        widths = self.pdf.fonts[FAMILY.lower() + ("B" if bold else "")].cw
+        return sum(widths[ord(c)] for c in text) * size * 0.001 / self.pdf.k
 
-    def fit(self, line: _Line, width: float) -> tuple[float, int]:
-        """The size and line count for ``line``: one line if that needs little shrinking,
+    def wrap(self, text: str, size: float, width: float, *, bold: bool = False) -> list[str]:
+        """``text`` broken at spaces into lines that fit ``width`` (a word too long for a line is cut)."""
+        room = width - 2 * self.pdf.c_margin
+        space = self.width(" ", size, bold=bold)
+        lines: list[str] = []
+        current, used = "", 0.0
+        for word in text.split():
+            wide = self.width(word, size, bold=bold)
+            if current and used + space + wide <= room:
+                current, used = f"{current} {word}", used + space + wide
+                continue
+            if current:
+                lines.append(current)
+            while wide > room and len(word) > 1:
+                cut = len(word) - 1
+                while cut > 1 and self.width(word[:cut], size, bold=bold) > room:
+                    cut -= 1
+                lines.append(word[:cut])
+                word = word[cut:]
+                wide = self.width(word, size, bold=bold)
+            current, used = word, wide
+        if current or not lines:
+            lines.append(current)
+        return lines
+
+    def _lines_at(self, line: _Line, size: float, width: float) -> list[str]:
+        if self.width(line.text, size, bold=line.bold) + 2 * self.pdf.c_margin <= width:
+            return [line.text]  # the common case
+        return self.wrap(line.text, size, width, bold=line.bold)
+
+    def fit(self, line: _Line, width: float) -> tuple[float, list[str]]:
+        """The size and lines for ``line``: one line if that needs little shrinking,
         else the largest size at which it takes at most ``max_lines`` lines."""
         smallest = line.min_size or line.size
         wrapped = None
         size = line.size
         while size >= smallest:
-            count = self._lines_at(line, size, width)
-            if count == 1 and (wrapped is None or size >= 0.8 * line.size):
-                return size, 1
-            if wrapped is None and count <= line.max_lines:
-                wrapped = (size, count)
+            lines = self._lines_at(line, size, width)
+            if len(lines) == 1 and (wrapped is None or size >= 0.8 * line.size):
+                return size, lines
+            if wrapped is None and len(lines) <= line.max_lines:
+                wrapped = (size, lines)
             if wrapped is not None and size < 0.8 * line.size:
                 break
             size -= 1
@@ -142,34 +192,41 @@ class _Page:
                x: float = MARGIN) -> None:
         """Set ``lines`` one under the other, the whole column centred between top and bottom."""
         fitted = [(line, *self.fit(line, width)) for line in lines]
-        height = sum(line.gap + count * self.leading(size) for line, size, count in fitted)
+        height = sum(line.gap + len(texts) * self.leading(size) for line, size, texts in fitted)
         y = top + max(0.0, (bottom - top - height) / 2)
-        for line, size, count in fitted:
+        for line, size, texts in fitted:
             y += line.gap
             self.font(size, bold=line.bold, color=line.color)
-            self.pdf.set_xy(x, y)
-            if count == 1:
-                self.pdf.cell(width, self.leading(size), line.text, align="C")
+            for text in texts:
+                self.put(text, x, y, width, self.leading(size), align="C")
                 y += self.leading(size)
-            else:
-                self.pdf.multi_cell(width, self.leading(size), line.text, align="C")
-                y = self.pdf.get_y()
+
+    def paragraph(self, text: str, size: float, x: float, y: float, width: float, leading: float) -> None:
+        """``text`` wrapped to ``width``, left-aligned, from ``y`` down, in the current font."""
+        for line in self.wrap(text, size, width):
+            self.put(line, x, y, width, leading)
+            y += leading
 
 
-def render_certificate(printed: PrintedCertificate, *, verify_url: str, issuer_name: str) -> bytes:
-    """The PDF of one certificate, in its own language."""
+def render_certificate(printed: PrintedCertificate, *, verify_url: str, issuer_name: str,
+                       font_store: Path | None = None) -> bytes:
+    """The PDF of one certificate, in its own language.
+
+    ``font_store`` is a folder where the fonts' metrics and subsets are kept for the next
+    process (see ``embedding``); without it they are made once per process.
+    """
     with use_language(printed.language):
-        return _render(printed, verify_url=verify_url, issuer_name=issuer_name)
+        return _render(printed, verify_url=verify_url, issuer_name=issuer_name, font_store=font_store)
 
 
-def _render(printed: PrintedCertificate, *, verify_url: str, issuer_name: str) -> bytes:
+def _render(printed: PrintedCertificate, *, verify_url: str, issuer_name: str, font_store: Path | None) -> bytes:
     code = format_code(printed.code)
     kind_label = str(KINDS[printed.kind])
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     for style, path in FONT_FILES.items():
-        pdf.add_font(FAMILY, style, str(path))
+        face(path, font_store).attach(pdf, FAMILY, style)
     pdf.set_creation_date(printed.dated)
     pdf.set_title(kind_label)
     pdf.set_subject(_("{kind}: {course}").format(kind=kind_label, course=printed.course_title))
@@ -227,24 +284,19 @@ def _render(printed: PrintedCertificate, *, verify_url: str, issuer_name: str) -
                 width=QR_SIZE, x=qr_x)
     text_w = qr_x - left - 8
     page.font(9, color=MUTED)
-    pdf.set_xy(left, bottom - 30)
-    pdf.cell(text_w, 5, _("Verification code"))
+    page.put(_("Verification code"), left, bottom - 30, text_w, 5)
     page.font(16, bold=True)
-    pdf.set_xy(left, bottom - 25)
-    pdf.cell(text_w, 8, code)
+    page.put(code, left, bottom - 25, text_w, 8)
     page.font(9, color=MUTED)
-    pdf.set_xy(left, bottom - 16)
-    pdf.cell(text_w, 5, _("Check this certificate at {url}").format(url=verify_url))
+    page.put(_("Check this certificate at {url}").format(url=verify_url), left, bottom - 16, text_w, 5)
     dates = [_("Issued on {date}").format(date=format_date(printed.issued_at, format="long"))]
     if printed.reissued_at:
         dates.append(_("Reissued on {date}").format(date=format_date(printed.reissued_at, format="long")))
     if printed.expires_at:
         dates.append(_("Valid until {date}").format(date=format_date(printed.expires_at, format="long")))
-    pdf.set_xy(left, bottom - 11)
-    pdf.cell(text_w, 5, " · ".join(dates))
+    page.put(" · ".join(dates), left, bottom - 11, text_w, 5)
     if footnote:
         page.font(6.5, color=MUTED)
-        pdf.set_xy(left, PAGE_H - 21)
-        pdf.multi_cell(PAGE_W - 2 * left, 3, "* " + str(KOSOVO_FOOTNOTE), align="L")
-    return bytes(pdf.output())
+        page.paragraph("* " + str(KOSOVO_FOOTNOTE), 6.5, left, PAGE_H - 21, PAGE_W - 2 * left, 3)
+    return bytes(pdf.output(output_producer_class=CertificateOutput))
 

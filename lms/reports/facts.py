@@ -34,7 +34,9 @@ from lms.tutors.models import SUBMITTED, Cohort, CohortMembership, Submission
 
 # What each measure needs in the facts besides the enrolment itself.
 NEEDS = {
-    "certificates_issued": "certificate", "certificates_revoked": "certificate",
+    # Issued and revoked read the fact row's certificate status; the others join the
+    # certificate itself for its expiry and renewal.
+    "certificates_issued": "certificate_status", "certificates_revoked": "certificate_status",
     "certificates_valid": "certificate", "certificates_expired": "certificate",
     "certificates_renewed": "certificate",
     "average_final_score": "final_score", "median_final_score": "final_score",
@@ -193,6 +195,8 @@ def facts(filters: Filters, scope: set[int] | None, *, dims: Sequence[str], meas
     columns += [DIMENSIONS[key].fact(basis, dialect).label(f"d_{key}") for key in dims]
     if "days" in needs:
         columns.append(days_between(FACT.enrolled_at, FACT.completed_at, dialect).label("days"))
+    if "certificate_status" in needs and "certificate" not in needs:
+        columns.append(FACT.certificate_status)
     if "certificate" in needs:
         moment = now or utcnow()
         columns += [FACT.certificate_status,

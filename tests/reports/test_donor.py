@@ -125,7 +125,7 @@ def test_small_groups_by_gender_are_hidden_and_noted(client, programme, managers
     genders = [c["label"] for c in table["columns"][1:-1]]
     hidden = 0
     for row in table["rows"]:
-        for label, figure in zip(genders, row["figures"][:-1], strict=True):
+        for _label, figure in zip(genders, row["figures"][:-1], strict=True):
             hidden += figure["suppressed"]
         cells = [key for key in counts if key[0] == row["key"]]
         # Every non-empty gender cell of fewer than 3 enrolments is hidden.

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flask_babel import format_datetime
 from fpdf import FPDF
-from fpdf.fonts import FontFace
 
 from lms.accounts.reference import KOSOVO_FOOTNOTE
 from lms.certificates.pdf import BRAND, FONT_FILES, INK, MUTED
@@ -90,21 +89,59 @@ def _heading(pdf: FPDF, text: str) -> None:
     pdf.set_text_color(*INK)
 
 
+def _lines(pdf: FPDF, text: str, width: float) -> list[str]:
+    """``text`` broken to fit ``width`` (measured only when it does not fit on one line)."""
+    if pdf.get_string_width(text) <= width - 2:
+        return [text]
+    return pdf.multi_cell(width - 2, 4, text, dry_run=True, output="LINES")
+
+
+def _row(pdf: FPDF, widths: list[float], texts: list[str], *, bold: bool = False, fill=None,
+         wrap: bool = False) -> None:
+    """One row of ruled cells: the first left-aligned, the figures right-aligned. Only the
+    headings and the first column wrap; the figures are single words."""
+    line = 4.0
+    lines = [_lines(pdf, text, width) if (wrap or index == 0) else [text]
+             for index, (text, width) in enumerate(zip(texts, widths, strict=True))]
+    height = line * max(len(found) for found in lines) + 1.2
+    if pdf.get_y() + height > pdf.page_break_trigger:
+        pdf.add_page()
+    top, x = pdf.get_y(), MARGIN
+    pdf.set_font(FAMILY, "B" if bold else "", 8)
+    if fill:
+        pdf.set_fill_color(*fill)
+    for index, (found, width) in enumerate(zip(lines, widths, strict=True)):
+        pdf.rect(x, top, width, height, style="DF" if fill else "D")
+        for number, text in enumerate(found):
+            pdf.set_xy(x + 1, top + 0.6 + number * line)
+            pdf.cell(width - 2, line, text, align="L" if index == 0 else "R")
+        x += width
+    pdf.set_xy(MARGIN, top + height)
+
+
 def _table(pdf: FPDF, table: Table) -> None:
     _heading(pdf, table.title)
     count = len(table.columns)
     first = min(60.0, WIDTH * 0.34) if count > 2 else WIDTH * 0.6
     widths = [first] + [(WIDTH - first) / (count - 1)] * (count - 1)
-    pdf.set_font(FAMILY, "", 8)
-    headings = FontFace(emphasis="BOLD", fill_color=(230, 236, 242))
-    with pdf.table(col_widths=widths, width=WIDTH, line_height=4.2, headings_style=headings,
-                   text_align=["LEFT"] + ["RIGHT"] * (count - 1), first_row_as_headings=True) as grid:
-        grid.row([column.label for column in table.columns])
-        for index, row in enumerate(table.rows):
-            grid.row([cell_text(table, index, column, cell) for column, cell in enumerate(row)])
-        for row in table.footer:
-            bold = FontFace(emphasis="BOLD")
-            grid.row([cell_text(table, len(table.rows), column, cell) for column, cell in enumerate(row)], style=bold)
+    pdf.set_draw_color(190, 198, 206)
+    pdf.set_line_width(0.2)
+    headings = [column.label for column in table.columns]
+    pdf.set_font(FAMILY, "B", 8)
+    _row(pdf, widths, headings, bold=True, fill=(230, 236, 242), wrap=True)
+    for index, row in enumerate(table.rows):
+        pdf.set_font(FAMILY, "", 8)
+        if pdf.get_y() + 6 > pdf.page_break_trigger:
+            pdf.add_page()
+            pdf.set_font(FAMILY, "B", 8)
+            _row(pdf, widths, headings, bold=True, fill=(230, 236, 242), wrap=True)
+            pdf.set_font(FAMILY, "", 8)
+        _row(pdf, widths, [cell_text(table, index, column, cell) for column, cell in enumerate(row)])
+    for row in table.footer:
+        pdf.set_font(FAMILY, "B", 8)
+        _row(pdf, widths, [cell_text(table, len(table.rows), column, cell) for column, cell in enumerate(row)],
+             bold=True)
+    pdf.ln(1)
     if table.note:
         pdf.set_font(FAMILY, "", 7.5)
         pdf.set_text_color(*MUTED)

@@ -55,6 +55,20 @@ class DonorReport:
         return any(table.hides_anything for table in self.tables.values())
 
 
+def _by_beneficiary(session: Session, filters: Filters, scope: set[int] | None, now: datetime) -> aggregates.Figures:
+    """Every measure by beneficiary and in total. Three statements, each reading only what its
+    measures need (the certificate itself; the reviewed rounds), are quicker together than one
+    that joins everything for every measure."""
+    merged: dict[int, dict[tuple, dict]] = {0: {}, 1: {}}
+    for measures in ((*COMPLETION, *GAIN), CERTIFICATES, ("median_grading_hours",)):
+        found = aggregates.figures(session, filters, scope, dims=["beneficiary"], now=now, parts=[
+            aggregates.Part(("beneficiary",), measures), aggregates.Part((), measures)])
+        for level in (0, 1):
+            for key, cell in found.at(level).items():
+                merged[level].setdefault(key, {}).update(cell)
+    return aggregates.Figures(merged)
+
+
 def _days(value: Value) -> Value:
     return Value(None if value.value is None else value.value / 24.0, value.suppressed)
 
@@ -83,8 +97,7 @@ def donor_report(session: Session, viewer, filters: Filters, *, now: datetime) -
     filters, scope = scoped_filters(viewer, filters)
     by_gender = pivots(session, filters, scope, measures=PEOPLE, rows="beneficiary", columns="gender", now=now)
     by_profession = pivots(session, filters, scope, measures=PEOPLE, rows="profession", columns="gender", now=now)
-    found = aggregates.figures(session, filters, scope, dims=["beneficiary"], now=now, parts=[
-        aggregates.Part(("beneficiary",), BY_BENEFICIARY), aggregates.Part((), BY_BENEFICIARY)])
+    found = _by_beneficiary(session, filters, scope, now)
     beneficiaries = _breakdown_from(session, filters, "beneficiary", BY_BENEFICIARY, found)
 
     def sub(keys, key, title, note=None):

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from lms.courses.content import check_content
 from lms.courses.importer import import_content
-from lms.courses.models import Course, CompletionRequirement
+from lms.courses.models import CompletionRequirement, Course
 from lms.courses.operations import learning_path, next_step
 from lms.quizzes.models import Quiz, QuizAttempt
 from lms.reports.fact_rows import rebuild

@@ -1,7 +1,7 @@
 """Knowledge gain: each enrolment's fact row keeps its pre-test score beside its final score
 
 Revision ID: 0016_impact
-Revises: 0015_stats
+Revises: 0016_survey
 Create Date: 2026-12-07 00:10:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0016_impact'
-down_revision = '0015_stats'
+down_revision = '0016_survey'
 branch_labels = None
 depends_on = None
 

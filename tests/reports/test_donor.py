@@ -236,3 +236,36 @@ def test_the_page_shows_the_tables_and_the_downloads(client, programme, managers
     assert page.status_code == 200
     assert "Knowledge gain by beneficiary" in html and "/reports/donor.pdf?" in html
     assert 'id="kosovo-footnote"' in html
+
+
+def test_satisfaction_comes_from_the_evaluations_with_small_groups_hidden(client, session, programme, managers,
+                                                                         min_group):
+    from datetime import date
+
+    from lms.surveys.models import SurveyAnswer, SurveyResponse
+
+    min_group(5)
+    course = programme.courses["tutored-casework"].id
+    ratings = {"AL": [5, 4, 4, 3, 5, 2], "XK": [4, 4, 4, 4, 4], "RS": [1, 5]}
+    for code, values in ratings.items():
+        for value in values:
+            session.add(SurveyResponse(course_id=course, beneficiary_id=programme.beneficiaries[code].id,
+                                       language="en", gender=None, month=date(2025, 3, 1),
+                                       answers=[SurveyAnswer(item="useful", value=value)]))
+    session.add(SurveyResponse(course_id=course, beneficiary_id=programme.beneficiaries["AL"].id, language="en",
+                               month=date(2023, 3, 1), answers=[SurveyAnswer(item="useful", value=1)]))  # before
+    session.commit()
+    login(client, managers["admin"])
+    table = _table(client.get(f"{API}?{PERIOD}").get_json(), "satisfaction")
+    rows = {row["key"]: row["figures"] for row in table["rows"]}
+    assert [f["value"] for f in rows["AL"]] == [6, pytest.approx(3.83), pytest.approx(66.7)]
+    # Serbia's two evaluations are hidden, and Kosovo*'s five with them so that the total cannot tell.
+    assert all(f["suppressed"] and f["value"] is None for f in rows["RS"] + rows["XK"])
+    assert [f["value"] for f in table["total"]["figures"]] == [13, pytest.approx(3.77), pytest.approx(76.9)]
+    assert table["suppressed_count"] == 6
+    # A national manager sees their beneficiary's evaluations only: Albania's six.
+    national = client.application.test_client()
+    login(national, managers["AL"])
+    table = _table(national.get(f"{API}?{PERIOD}").get_json(), "satisfaction")
+    assert [row["key"] for row in table["rows"]] == ["AL"]
+    assert table["total"]["figures"][0]["value"] == 6

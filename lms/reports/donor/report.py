@@ -9,9 +9,11 @@ from sqlalchemy.orm import Session
 
 from lms.core.i18n import _
 from lms.reports import aggregates
+from lms.reports.dimensions import DIMENSIONS, ordered
 from lms.reports.filters import Filters, scoped_filters
-from lms.reports.measures import DAYS, PERCENT, SCORE
+from lms.reports.measures import COUNT, DAYS, PERCENT, SCORE
 from lms.reports.operations import Value, _breakdown_from, pivots, threshold
+from lms.reports.suppression import TOTAL, Protection
 from lms.reports.tables import Column, Link, Table, _member_cell, breakdown_table, pivot_table
 
 # By beneficiary, in one statement: completion, knowledge gain, turnaround, certificates.
@@ -23,7 +25,8 @@ BY_BENEFICIARY = (*COMPLETION, *GAIN, *CERTIFICATES, "median_grading_hours")
 PEOPLE = ("trainees", "certificates_issued")
 
 TABLES = ("trained-beneficiary-gender", "certified-beneficiary-gender", "trained-profession-gender",
-          "certified-profession-gender", "completion", "knowledge-gain", "turnaround", "certificates")
+          "certified-profession-gender", "completion", "knowledge-gain", "satisfaction", "turnaround",
+          "certificates")
 
 
 @dataclass
@@ -88,6 +91,37 @@ def label_of(cell) -> str:
     return cell.label if isinstance(cell, Link) else str(cell)
 
 
+def _satisfaction_table(session: Session, filters: Filters, scope: set[int] | None) -> tuple[Table, list]:
+    """The end-of-course evaluations by beneficiary (``lms.surveys.operations.satisfaction``):
+    responses, the mean rating on the 1–5 scale and the share of ratings at 4 or 5. Groups of
+    too few responses are hidden by the survey's own rule."""
+    from lms.surveys.operations import (
+        satisfaction,  # the survey feature's one call for other reports
+    )
+
+    found = satisfaction(session, scope, start=filters.start, end=filters.end, by="beneficiary")
+    dimension = DIMENSIONS["beneficiary"]
+    members = ordered(dimension.members(session, {row.key: row for row in found.rows if row.key is not None}))
+    by_key = {row.key: row for row in found.rows}
+    protection = Protection(found.threshold)
+
+    def cells(row, position) -> list[Value]:
+        if row.suppressed:
+            protection.suppressed.add(position)
+        return [Value(row.responses, row.suppressed), Value(row.mean, row.suppressed),
+                Value(row.satisfied_percent, row.suppressed)]
+
+    rows = [[_member_cell(m, dimension), *cells(by_key[m.key], (m.key, TOTAL))] for m in members]
+    footer = [[_("Total"), *cells(found.total, (TOTAL, TOTAL))]]
+    columns = [Column(str(dimension.label)), Column(_("Evaluations answered"), COUNT),
+               Column(_("Mean rating (1 to 5)"), SCORE), Column(_("Satisfied (rating 4 or 5)"), PERCENT)]
+    table = Table("satisfaction", _("Satisfaction by beneficiary"), columns, rows, footer, filters, protection,
+                  note=_("From the anonymous end-of-course evaluations: every answer on the 1 to 5 scale. An "
+                         "evaluation keeps only the month it was answered in, so the period counts whole months; "
+                         "a beneficiary with fewer than {n} evaluations is hidden.").format(n=found.threshold))
+    return table, [m.code for m in members]
+
+
 def _series(table: Table, columns: list[int]) -> list[tuple[str, list[float | None]]]:
     return [(table.columns[index].label, [row[index].shown for row in table.rows]) for index in columns]
 
@@ -112,6 +146,7 @@ def donor_report(session: Session, viewer, filters: Filters, *, now: datetime) -
         table.key, table.title = key, title
         return table
 
+    satisfaction_table, satisfaction_keys = _satisfaction_table(session, filters, scope)
     tables = {
         "trained-beneficiary-gender": people(by_gender["trainees"], "trained-beneficiary-gender",
                                              _("Professionals trained, by beneficiary and gender")),
@@ -125,6 +160,7 @@ def donor_report(session: Session, viewer, filters: Filters, *, now: datetime) -
         "knowledge-gain": sub(GAIN, "knowledge-gain", _("Knowledge gain by beneficiary"),
                               _("Scores out of 100 of the trainees who took both the pre-test and the final "
                                 "assessment; the gain is the final score minus the pre-test score.")),
+        "satisfaction": satisfaction_table,
         "turnaround": _turnaround_table(beneficiaries, filters),
         "certificates": sub(CERTIFICATES, "certificates", _("Certificates by beneficiary"),
                             _("Valid: neither revoked nor past its validity period, today. Renewed: replaced by "
@@ -142,6 +178,7 @@ def donor_report(session: Session, viewer, filters: Filters, *, now: datetime) -
              "profession-gender": [m.code for m in by_profession["trainees"].row_members]}
     row_keys = {key: codes[key.split("-", 1)[1]] if key.endswith("-gender") else [m.code for m in beneficiaries.members]
                 for key in tables}
+    row_keys["satisfaction"] = satisfaction_keys
     report = DonorReport(filters, scope, tables, charts, now, threshold(), footnote=footnote, row_keys=row_keys)
     report.notes = suppression_notes(report)
     return report

@@ -25,7 +25,8 @@ class DonorRowSchema(Schema):
 class DonorTableSchema(Schema):
     key = fields.String(metadata={"enum": ["trained-beneficiary-gender", "certified-beneficiary-gender",
                                            "trained-profession-gender", "certified-profession-gender",
-                                           "completion", "knowledge-gain", "turnaround", "certificates"]})
+                                           "completion", "knowledge-gain", "satisfaction", "turnaround",
+                                           "certificates"]})
     title = fields.String()
     columns = fields.List(fields.Nested(DonorColumnSchema))
     rows = fields.List(fields.Nested(DonorRowSchema))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, request
+from flask import request
 from flask_login import current_user
 
 from lms.core.api import AUTH_RESPONSES, api_blueprint, authenticated
@@ -40,20 +40,34 @@ def donor():
     return documents.as_json(report, scope)
 
 
-@blp.get("/reports/donor.<fmt>")
+def _download(fmt: str):
+    report, scope = documents.build(db.session, current_user, request.args, now=utcnow())
+    return documents.download(report, scope, fmt)
+
+
+@blp.get("/reports/donor.pdf")
 @authenticated
 @viewers_only
 @blp.doc(**query(DonorArgsSchema))
-@blp.response(200, FILE, content_type="application/pdf",
-              description="`.pdf`: the report with its bar charts, in your language; `.xlsx` "
-                          "(application/vnd.openxmlformats-officedocument.spreadsheetml.sheet): a sheet per table.")
+@blp.response(200, FILE, content_type=documents.FORMATS["pdf"],
+              description="The report with its bar charts, in your language.")
 @blp.alt_response(401, description=AUTH_RESPONSES[401])
 @blp.alt_response(403, description=REFUSED[403])
-@blp.alt_response(404, description="No such file format (pdf or xlsx).")
 @blp.alt_response(422, description=REFUSED[422])
-def donor_download(fmt: str):
-    """Download the programme report as PDF or XLSX."""
-    if fmt not in documents.FORMATS:
-        abort(404)
-    report, scope = documents.build(db.session, current_user, request.args, now=utcnow())
-    return documents.download(report, scope, fmt)
+def donor_pdf():
+    """Download the programme report as PDF."""
+    return _download("pdf")
+
+
+@blp.get("/reports/donor.xlsx")
+@authenticated
+@viewers_only
+@blp.doc(**query(DonorArgsSchema))
+@blp.response(200, FILE, content_type=documents.FORMATS["xlsx"],
+              description="The same tables, a sheet each, and a sheet of notes.")
+@blp.alt_response(401, description=AUTH_RESPONSES[401])
+@blp.alt_response(403, description=REFUSED[403])
+@blp.alt_response(422, description=REFUSED[422])
+def donor_xlsx():
+    """Download the programme report as XLSX."""
+    return _download("xlsx")

@@ -54,7 +54,7 @@ def as_json(report: DonorReport, scope: str) -> dict:
         "filters": args, "generated_at": report.generated_at, "min_group": report.min_group, "scope": scope,
         "tables": [_table(table, report.row_keys.get(key, [])) for key, table in report.tables.items()],
         "notes": report.notes, "footnote": str(KOSOVO_FOOTNOTE) if report.footnote else None,
-        "downloads": {fmt: url_for("reports_donor_api.donor_download", fmt=fmt, **args) for fmt in FORMATS},
+        "downloads": {fmt: url_for(f"reports_donor_api.donor_{fmt}", **args) for fmt in FORMATS},
     }
 
 

@@ -269,3 +269,13 @@ def test_satisfaction_comes_from_the_evaluations_with_small_groups_hidden(client
     table = _table(national.get(f"{API}?{PERIOD}").get_json(), "satisfaction")
     assert [row["key"] for row in table["rows"]] == ["AL"]
     assert table["total"]["figures"][0]["value"] == 6
+
+
+def test_the_pdf_is_in_the_manager_s_language_with_its_script(client, programme, make_user):
+    manager = make_user(roles=("manager",), beneficiary="XK", scope="regional", language="sr_Cyrl",
+                        full_name="Регионални менаџер")
+    login(client, manager)
+    text = _pdf_text(client.get(f"/reports/donor.pdf?{PERIOD}").data)
+    assert "Извештај о програму" in text and "Напредак у знању по кориснику" in text
+    assert "Косово*" in text and "Србија" in text
+    assert "UNSCR" not in text and "Резолуцијом Савета безбедности УН 1244" in text

@@ -321,7 +321,8 @@ def manager(j: Journey) -> None:
     j.goto(page.locator("main a[href^='/reports/cohorts/']").first.get_attribute("href"))
     j.check("group-statistics")
 
-    # The programme report for donors: its tab, then its PDF.
+    # The programme report for donors: its tab on the statistics page, then its PDF.
+    j.goto("/reports")
     j.goto(page.locator("main a[href$='/reports/donor']").first.get_attribute("href"))
     j.check("donor-report")
     name, body = _download(j, "main a[href*='/reports/donor.pdf']")

@@ -25,5 +25,6 @@ def init_app(app: Flask) -> None:
     LEARNING_STEPS.add(app, path_steps.quiz_steps)
     register_slot(app, "course.module", views.render_module_quiz)
     register_slot(app, "course.end", views.render_final_assessment)
+    register_slot(app, "course.after_progress", views.render_pretest)
     register_nav(app, "quizzes.import_questions", _l("Question import"),
                  lambda user: user.is_manager or user.is_admin, order=70)

@@ -51,7 +51,8 @@ def _quiz_body(quiz, result: QuizResult | None) -> dict:
                 "passed": result.passed,
                 "open_attempt_id": result.open_attempt.id if result.open_attempt else None}
     return {"id": quiz.id, "course": course.slug, "module": module.slug if module else None,
-            "is_final": quiz.is_final, "title": quiz.title, "pass_mark": quiz.pass_mark,
+            "is_final": quiz.is_final, "is_pretest": quiz.is_pretest,
+            "title": quiz.title, "pass_mark": quiz.pass_mark,
             "attempts_allowed": quiz.attempts_allowed, "time_limit_minutes": quiz.time_limit_minutes,
             "grading_method": quiz.grading_method, "review": quiz.review, "opens_at": quiz.opens_at,
             "closes_at": quiz.closes_at, "mine": mine}

@@ -1,4 +1,9 @@
-"""Quizzes in course folders: the ``quiz`` module key, ``final_assessment``, and completion.
+"""Quizzes in course folders: the ``quiz`` module key, ``final_assessment``, ``pretest``, and completion.
+
+A ``pretest`` is a quiz of the course (like the final assessment, with its own GIFT file or
+drawing from a bank category such as the final assessment's, ``final``) taken once before the
+first module: the statistics compare it with the final assessment (knowledge gain). It needs a
+final assessment, allows exactly one attempt and is never a completion requirement.
 
 ``lms content check`` validates each quiz section and its GIFT files (problems point at
 the line of the question), checks that every translation has the same questions, and
@@ -32,6 +37,7 @@ from lms.quizzes.models import (
     FINAL_KEY,
     GRADING_METHODS,
     HIGHEST,
+    PRETEST_KEY,
     REVIEW_OPTIONS,
     Question,
     Quiz,
@@ -96,7 +102,7 @@ def _moment(value, *, end_of_day: bool) -> datetime | None:
 class QuizContent(ContentExtension):
     name = "quizzes"
     module_keys = ("quiz",)
-    course_keys = ("final_assessment",)
+    course_keys = ("final_assessment", "pretest")
     completion_keys = ("quizzes", "final_assessment")
 
     # --- check ------------------------------------------------------------------------
@@ -119,8 +125,32 @@ class QuizContent(ContentExtension):
                               course.path, FINAL_KEY, None, "final_assessment", problems)
             if spec is not None:
                 specs[spec.key] = spec
+        if "pretest" in course.sections:
+            spec = self._check_pretest(course, problems)
+            if spec is not None:
+                specs[spec.key] = spec
         course.extension_data["quizzes"] = specs
         self._check_completion(course, specs, problems)
+
+    def _check_pretest(self, course: CourseSpec, problems: Problems) -> QuizSpec | None:
+        raw, line = course.sections["pretest"], course.section_lines["pretest"]
+        if "final_assessment" not in course.sections:
+            problems.add(course.yaml_path, line, "pretest: a pre-test is compared with the final assessment, "
+                                                 "but the course has no final_assessment section")
+        if isinstance(raw, LineDict):
+            if raw.get("attempts", 1) != 1:
+                problems.add(course.yaml_path, raw.line_of("attempts"), "pretest: attempts must be 1 (a pre-test "
+                                                                        "is taken once)")
+            if "pass_mark" in raw and raw["pass_mark"] != 0:
+                problems.add(course.yaml_path, raw.line_of("pass_mark"), "pretest: pass_mark must be 0 (a "
+                                                                         "pre-test is not passed or failed)")
+            if raw.get("opens") is not None or raw.get("closes") is not None:
+                problems.add(course.yaml_path, line, "pretest: a pre-test has no opens or closes date (it is "
+                                                     "open until the final assessment is first attempted)")
+        spec = _read_spec(course, raw, line, course.path, PRETEST_KEY, None, "pretest", problems)
+        if spec is not None:
+            spec.attempts, spec.pass_mark = 1, 0
+        return spec
 
     def _check_completion(self, course: CourseSpec, specs: dict[str, QuizSpec], problems: Problems) -> None:
         path = course.yaml_path

@@ -35,6 +35,7 @@ REVIEW_OPTIONS = (AFTER_SUBMIT, AFTER_LAST_ATTEMPT, AFTER_CLOSE, NEVER)
 IN_PROGRESS, AWAITING_GRADING, GRADED = "in_progress", "awaiting_grading", "graded"
 ATTEMPT_STATES = (IN_PROGRESS, AWAITING_GRADING, GRADED)
 FINAL_KEY = "final"
+PRETEST_KEY = "pretest"  # the course's pre-test, paired with its final assessment (knowledge gain)
 
 
 class QuestionCategory(Base):
@@ -101,7 +102,8 @@ class QuestionFile(Base):
 
 
 class Quiz(Base):
-    """A module's quiz (``key`` = the module slug) or the course's final assessment (``key`` = "final")."""
+    """A module's quiz (``key`` = the module slug), the course's final assessment (``key`` = "final")
+    or its pre-test (``key`` = "pretest")."""
 
     __tablename__ = "quiz"
     __table_args__ = (
@@ -136,6 +138,11 @@ class Quiz(Base):
     @property
     def is_final(self) -> bool:
         return self.module_id is None and self.key == FINAL_KEY
+
+    @property
+    def is_pretest(self) -> bool:
+        """Taken once, before the first module; counts toward neither the grade nor completion."""
+        return self.module_id is None and self.key == PRETEST_KEY
 
     def title_in(self, language: str | None = None) -> str:
         return localized(self.title, language)

@@ -1,4 +1,5 @@
-"""A course's quizzes on the learning path: after their module's lessons, the final assessment last."""
+"""A course's quizzes on the learning path: the pre-test first, each module's quiz after its lessons,
+the final assessment last."""
 
 from __future__ import annotations
 
@@ -17,12 +18,18 @@ def quiz_steps(session: Session, course: Course, enrolment: Enrolment | None) ->
     active = enrolment if enrolment is not None and enrolment.is_active else None
     quizzes, results = course_quiz_results(session, active, course.id)
     links = has_request_context()
+    final = next((quiz for quiz in quizzes if quiz.is_final), None)
+    final_begun = bool(final is not None and results.get(final.id) and results[final.id].used)
     steps = []
     for quiz in quizzes:
         result = results.get(quiz.id)
         done = bool(result and result.passed)
         waiting = bool(result and not done and not result.open_attempt and (result.awaiting or result.finished_all))
+        if quiz.is_pretest:
+            # Taken is done, whatever the score; once the final assessment is begun it is too late.
+            done = bool(result and result.used and not result.open_attempt)
+            waiting = waiting or (not done and final_begun and not (result and result.open_attempt))
         steps.append(Step(QUIZ_STEP, quiz.id, quiz.module_id, quiz.title,
                           url_for("quizzes.quiz_page", quiz_id=quiz.id) if links else None,
-                          done=done, waiting=waiting, position=1))
+                          done=done, waiting=waiting, position=1, first=quiz.is_pretest))
     return steps

@@ -26,8 +26,10 @@ class MyQuizStandingSchema(Schema):
 class QuizSchema(Schema):
     id = fields.Integer()
     course = fields.String(metadata={"description": "Course slug."})
-    module = fields.String(allow_none=True, metadata={"description": "Module slug; none for the final assessment."})
+    module = fields.String(allow_none=True, metadata={"description": "Module slug; none for the final assessment and the pre-test."})
     is_final = fields.Boolean()
+    is_pretest = fields.Boolean(metadata={"description": "The course's pre-test: taken once, before the first "
+                                                         "module; counts toward neither grade nor completion."})
     title = LocalizedField(metadata={"type": "string"})
     pass_mark = fields.Integer()
     attempts_allowed = fields.Integer(metadata={"description": "0: unlimited."})

@@ -69,7 +69,8 @@ def quiz_page(quiz_id: int):
         raise NotAllowed(_("Enrol in the course to take its quizzes."))
     result = results_for(db.session, enrolment.id, [quiz])[quiz.id] if enrolment is not None else None
     details = {a.id: review_allowed(quiz, a.state, result) for a in result.attempts} if result else {}
-    refusal = ops.refusal_to_start(quiz, result, utcnow()) if result else None
+    refusal = ((ops.refusal_to_start(quiz, result, utcnow()) or ops.pretest_refusal(db.session, quiz, enrolment.id))
+               if result else None)
     return render_template("quizzes/quiz.html", quiz=quiz, course=course, module=module, enrolment=enrolment,
                            result=result, details=details, refusal=refusal,
                            pool_size=ops.pool_size(db.session, quiz), form=EmptyForm())
@@ -309,12 +310,12 @@ def _course_quizzes(course, enrolment):
         active = enrolment if enrolment is not None and enrolment.is_active else None
         quizzes, results = ops.course_quiz_results(db.session, active, course.id)
         cache[key] = ({q.module_id: q for q in quizzes if q.module_id is not None},
-                      next((q for q in quizzes if q.is_final), None), results)
+                      next((q for q in quizzes if q.is_final), None), results, quizzes)
     return cache[key]
 
 
 def render_module_quiz(course, module, enrolment=None, **_context) -> Markup:
-    by_module, _final, results = _course_quizzes(course, enrolment)
+    by_module, _final, results, _all = _course_quizzes(course, enrolment)
     quiz = by_module.get(module.id)
     if quiz is None:
         return Markup("")
@@ -322,8 +323,18 @@ def render_module_quiz(course, module, enrolment=None, **_context) -> Markup:
                                   enrolment=enrolment))
 
 
+def render_pretest(course, enrolment=None, **_context) -> Markup:
+    """Above the modules: the pre-test, to take before the first of them."""
+    quizzes = _course_quizzes(course, enrolment)
+    pretest = next((q for q in quizzes[3] if q.is_pretest), None)
+    if pretest is None:
+        return Markup("")
+    return Markup(render_template("quizzes/_pretest.html", quiz=pretest, result=quizzes[2].get(pretest.id),
+                                  enrolment=enrolment))
+
+
 def render_final_assessment(course, enrolment=None, **_context) -> Markup:
-    _by_module, final, results = _course_quizzes(course, enrolment)
+    _by_module, final, results, _all = _course_quizzes(course, enrolment)
     if final is None:
         return Markup("")
     return Markup(render_template("quizzes/_course_quiz.html", quiz=final, result=results.get(final.id),

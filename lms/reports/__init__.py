@@ -13,12 +13,15 @@ def init_app(app: Flask) -> None:
     from lms.core.web import register_nav, register_slot
     from lms.extensions import api as rest_api
     from lms.reports import api, cli, fact_rows, models, views  # noqa: F401  (the table, its upkeep)
+    from lms.reports.donor import api as donor_api
+    from lms.reports.donor import views as donor_views  # noqa: F401  (its pages, on the statistics blueprint)
     from lms.reports.filters import may_view_reports
     from lms.reports.measures import HEADLINE, MEASURES
     from lms.reports.tables import report_cell
 
     app.register_blueprint(views.bp)
     rest_api.register_blueprint(api.blp)
+    rest_api.register_blueprint(donor_api.blp)
     app.cli.add_command(cli.demo_cli)
     app.cli.add_command(cli.reports_cli)
     app.jinja_env.globals.update(

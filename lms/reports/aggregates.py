@@ -74,6 +74,7 @@ def _with_windows(facts_cte, keys: Sequence[str], columns: Sequence[str]):
 def measure_expression(key: str, source, keys: Sequence[str], dialect: str, cutoff: datetime) -> ColumnElement:
     f = source.c
     completed = f.completed_at.is_not(None)
+    paired = and_(f.pretest_score.is_not(None), f.final_score.is_not(None)) if "pretest_score" in f else None
     if key in MEDIANS:
         return cast(_median_over(source, MEDIANS[key], keys, dialect), Float)
     return {
@@ -92,6 +93,10 @@ def measure_expression(key: str, source, keys: Sequence[str], dialect: str, cuto
         "certificates_renewed": lambda: _count_if(f.certificate_renewed == 1),
         "average_final_score": lambda: cast(func.avg(f.final_score), Float),
         "awaiting_review": lambda: cast(func.coalesce(func.sum(f.awaiting), 0), Integer),
+        "gain_pairs": lambda: _count_if(and_(f.pretest_score.is_not(None), f.final_score.is_not(None))),
+        "mean_pre_score": lambda: cast(func.avg(case((paired, f.pretest_score))), Float),
+        "mean_paired_final_score": lambda: cast(func.avg(case((paired, f.final_score))), Float),
+        "knowledge_gain": lambda: cast(func.avg(case((paired, f.final_score - f.pretest_score))), Float),
     }[key]()
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from lms.accounts.models import User
 from lms.certificates.models import Certificate
 from lms.courses.models import Course, Enrolment
-from lms.quizzes.models import Quiz, QuizAttempt
+from lms.quizzes.models import PRETEST_KEY, Quiz, QuizAttempt
 from lms.reports.dimensions import DIMENSIONS
 from lms.reports.facts import Joins, awaiting_reviews, enrolment_joins, final_scores
 from lms.reports.models import EnrolmentFact, ReviewFact
@@ -76,14 +76,17 @@ def truth(dialect: str, *conditions):
     if conditions:
         within = enrolment_joins(select(Enrolment.id), EVERY_JOIN).where(or_(*conditions))
     final = final_scores(dialect, within)
+    pretest = final_scores(dialect, within, key=PRETEST_KEY, name="pretest_score")
     awaiting = awaiting_reviews(within)
     columns = [Enrolment.id.label("enrolment_id"), Enrolment.user_id.label("user_id")]
     columns += [DIMENSIONS[key].expression().label(key) for key in DIMENSION_COLUMNS]
     columns += [Enrolment.status, Enrolment.enrolled_at, Enrolment.completed_at, Enrolment.last_activity_at,
-                Enrolment.progress_percent, final.c.final_score, Certificate.status.label("certificate_status"),
+                Enrolment.progress_percent, final.c.final_score, pretest.c.pretest_score,
+                Certificate.status.label("certificate_status"),
                 cast(func.coalesce(awaiting.c.awaiting, 0), Integer).label("awaiting_review")]
     query = (enrolment_joins(select(*columns), EVERY_JOIN)
              .outerjoin(final, final.c.enrolment_id == Enrolment.id)
+             .outerjoin(pretest, pretest.c.enrolment_id == Enrolment.id)
              .outerjoin(Certificate, Certificate.enrolment_id == Enrolment.id)
              .outerjoin(awaiting, awaiting.c.enrolment_id == Enrolment.id))
     if conditions:
@@ -106,8 +109,17 @@ def review_truth(dialect: str, within=None):
 
 def fill(connection, dialect: str, *conditions) -> None:
     """Insert the fact rows of the enrolments that meet ``conditions`` (every one without)."""
-    connection.execute(insert(FACT_TABLE).from_select([c.name for c in FACT_TABLE.columns],
-                                                      truth(dialect, *conditions)))
+    query = truth(dialect, *conditions)
+    names = [c.name for c in FACT_TABLE.columns]
+    if not conditions:
+        # A whole back-fill may run from an earlier migration, before later ones add columns:
+        # it fills those the table has (one look at the table, never on a flush's refresh).
+        present = {column["name"] for column in inspect(connection).get_columns(FACT_TABLE.name)}
+        if present != set(names):
+            names = [name for name in names if name in present]
+            derived = query.subquery("truth")
+            query = select(*[derived.c[name] for name in names])
+    connection.execute(insert(FACT_TABLE).from_select(names, query))
     within = enrolment_joins(select(Enrolment.id), EVERY_JOIN).where(or_(*conditions)) if conditions else None
     connection.execute(insert(REVIEW_TABLE).from_select([c.name for c in REVIEW_TABLE.columns],
                                                         review_truth(dialect, within)))

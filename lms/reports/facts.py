@@ -34,11 +34,14 @@ from lms.tutors.models import SUBMITTED, Cohort, CohortMembership, Submission
 
 # What each measure needs in the facts besides the enrolment itself.
 NEEDS = {
-    "certificates_issued": "certificate", "certificates_revoked": "certificate",
+    # Issued and revoked read the fact row's certificate status; the others join the
+    # certificate itself for its expiry and renewal.
+    "certificates_issued": "certificate_status", "certificates_revoked": "certificate_status",
     "certificates_valid": "certificate", "certificates_expired": "certificate",
     "certificates_renewed": "certificate",
     "average_final_score": "final_score", "median_final_score": "final_score",
     "median_days_to_completion": "days", "awaiting_review": "awaiting",
+    "mean_pre_score": "gain", "mean_paired_final_score": "gain", "knowledge_gain": "gain",
 }
 
 
@@ -58,11 +61,12 @@ def basis_column(filters: Filters):
     return Enrolment.completed_at if filters.basis == COMPLETION else Enrolment.enrolled_at
 
 
-def final_scores(dialect: str, within=None):
+def final_scores(dialect: str, within=None, *, key: str = FINAL_KEY, name: str = "final_score"):
     """One row per enrolment with a graded final-assessment attempt: its grade, by the
     quiz's grading method (highest, last, first, or the average rounded to 2 decimals).
 
     ``within`` (a SELECT of enrolment ids) limits it to a few enrolments, read by index.
+    ``key="pretest", name="pretest_score"``: the same of the course's pre-test.
     """
     attempts = (
         select(QuizAttempt.enrolment_id, QuizAttempt.score, Quiz.grading_method,
@@ -71,20 +75,20 @@ def final_scores(dialect: str, within=None):
                func.row_number().over(partition_by=QuizAttempt.enrolment_id,
                                       order_by=QuizAttempt.number.desc()).label("from_last"))
         .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
-        .where(Quiz.key == FINAL_KEY, Quiz.module_id.is_(None), QuizAttempt.state == GRADED,
+        .where(Quiz.key == key, Quiz.module_id.is_(None), QuizAttempt.state == GRADED,
                QuizAttempt.score.is_not(None))
     )
     if within is not None:
         attempts = attempts.where(QuizAttempt.enrolment_id.in_(within))
-    graded = attempts.subquery("final_attempts")
+    graded = attempts.subquery(f"{key}_attempts")
     grade = case(
         (graded.c.grading_method == HIGHEST, func.max(graded.c.score)),
         (graded.c.grading_method == LAST, func.max(case((graded.c.from_last == 1, graded.c.score)))),
         (graded.c.grading_method == FIRST, func.max(case((graded.c.from_first == 1, graded.c.score)))),
         (graded.c.grading_method == AVERAGE, round2(func.avg(graded.c.score), dialect)),
     )
-    return (select(graded.c.enrolment_id, cast(grade, Float).label("final_score"))
-            .group_by(graded.c.enrolment_id, graded.c.grading_method)).subquery("final_scores")
+    return (select(graded.c.enrolment_id, cast(grade, Float).label(name))
+            .group_by(graded.c.enrolment_id, graded.c.grading_method)).subquery(f"{name}s")
 
 
 def awaiting_reviews(within=None):
@@ -191,14 +195,18 @@ def facts(filters: Filters, scope: set[int] | None, *, dims: Sequence[str], meas
     columns += [DIMENSIONS[key].fact(basis, dialect).label(f"d_{key}") for key in dims]
     if "days" in needs:
         columns.append(days_between(FACT.enrolled_at, FACT.completed_at, dialect).label("days"))
+    if "certificate_status" in needs and "certificate" not in needs:
+        columns.append(FACT.certificate_status)
     if "certificate" in needs:
         moment = now or utcnow()
         columns += [FACT.certificate_status,
                     case((and_(Certificate.status == VALID, Certificate.expires_at <= moment), 1),
                          else_=0).label("certificate_expired"),
                     case((Certificate.renewed_by_id.is_not(None), 1), else_=0).label("certificate_renewed")]
-    if "final_score" in needs:
+    if "final_score" in needs or "gain" in needs:
         columns.append(FACT.final_score)
+    if "gain" in needs:
+        columns.append(FACT.pretest_score)
     if "awaiting" in needs:
         columns.append(FACT.awaiting_review.label("awaiting"))
     query = select(*columns).where(*where)

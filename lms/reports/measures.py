@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from lms.core.i18n import _l
 
 # How a figure is written: a count of people or records, a percentage, a score out of
-# 100, a number of days, a number of hours.
+# 100 (a knowledge gain too: a difference of scores, signed), a number of days, a number of hours.
 COUNT, PERCENT, SCORE, DAYS, HOURS = "count", "percent", "score", "days", "hours"
 
 ACTIVE_DAYS = 30  # "active": activity in the last 30 days
@@ -59,6 +59,16 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
             _l("Mean grade of the final assessment, among enrolments with a graded attempt.")),
     Measure("median_final_score", _l("Median final score"), SCORE,
             _l("Median grade of the final assessment, among enrolments with a graded attempt.")),
+    Measure("gain_pairs", _l("Trainees with pre-test and final"), COUNT,
+            _l("Enrolments with both a graded pre-test and a graded final assessment: those the knowledge "
+               "gain is measured on.")),
+    Measure("mean_pre_score", _l("Mean pre-test score"), SCORE,
+            _l("Mean grade of the pre-test, among enrolments with both a pre-test and a final assessment.")),
+    Measure("mean_paired_final_score", _l("Mean final score (with pre-test)"), SCORE,
+            _l("Mean grade of the final assessment, among enrolments with both a pre-test and a final "
+               "assessment.")),
+    Measure("knowledge_gain", _l("Knowledge gain"), SCORE,
+            _l("Mean final score minus mean pre-test score, in points out of 100, among enrolments with both.")),
     Measure("median_days_to_completion", _l("Median days to completion"), DAYS,
             _l("Median number of calendar days from enrolment to completion.")),
     Measure("median_grading_hours", _l("Median grading turnaround (hours)"), HOURS,
@@ -74,4 +84,5 @@ ROUND_MEASURES = {"median_grading_hours"}
 HEADLINE = ("enrolled", "trainees", "active", "completed", "trainees_completed", "completion_rate",
             "withdrawn", "certificates_issued", "certificates_revoked", "certificates_valid",
             "certificates_expired", "certificates_renewed", "average_final_score",
-            "median_final_score", "median_days_to_completion", "median_grading_hours", "awaiting_review")
+            "median_final_score", "gain_pairs", "mean_pre_score", "mean_paired_final_score", "knowledge_gain",
+            "median_days_to_completion", "median_grading_hours", "awaiting_review")

@@ -3,7 +3,7 @@ on other features' tables.
 
 ``EnrolmentFact`` holds, for each enrolment, everything a figure of programme statistics
 counts or groups by: its value of each dimension (a column named as the dimension's key),
-its state and dates, its final score, its certificate and its submissions awaiting review;
+its state and dates, its final score and pre-test score, its certificate and its submissions awaiting review;
 ``ReviewFact`` holds the turnaround of each of its reviewed case-study rounds.
 ``lms.reports.fact_rows`` keeps each row current in the same transaction as the change
 that alters it, so that a report reads one table instead of joining attempts, submissions,
@@ -59,6 +59,7 @@ class EnrolmentFact(Base):
     progress_percent: Mapped[int] = mapped_column()
     # What the measures read from other records.
     final_score: Mapped[float | None] = mapped_column(Float)
+    pretest_score: Mapped[float | None] = mapped_column(Float)   # the course's pre-test (knowledge gain)
     certificate_status: Mapped[str | None] = mapped_column(String(16))
     awaiting_review: Mapped[int] = mapped_column()
 

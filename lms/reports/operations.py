@@ -116,9 +116,16 @@ def pivot(session: Session, viewer, filters: Filters, *, measure: str, rows: str
     """Any measure by one or two dimensions (keys of MEASURES and DIMENSIONS, different from
     each other), with row, column and grand totals."""
     filters, scope = scoped_filters(viewer, filters)
+    return pivots(session, filters, scope, measures=[measure], rows=rows, columns=columns, now=now)[measure]
+
+
+def pivots(session: Session, filters: Filters, scope: set[int] | None, *, measures: Sequence[str], rows: str,
+           columns: str | None = None, now: datetime) -> dict[str, Pivot]:
+    """Several measures by the same dimensions, in one statement: a ``Pivot`` of each. They
+    count the same enrolments in each cell, so each hides the same cells."""
     dims = [rows] + ([columns] if columns else [])
     groupings = [tuple(dims), (rows,), (columns,), ()] if columns else [(rows,), ()]
-    found = aggregates.figures(session, filters, scope, dims=dims, groupings=groupings, measures=[measure],
+    found = aggregates.figures(session, filters, scope, dims=dims, groupings=groupings, measures=measures,
                                now=now)
     if columns:
         cells = found.at(aggregates.CELLS)
@@ -141,19 +148,22 @@ def pivot(session: Session, viewer, filters: Filters, *, measure: str, rows: str
                          columns_sensitive=bool(columns) and DIMENSIONS[columns].sensitive,
                          filtered_sensitive=filters.sensitive)
 
-    def value(cell: dict | None, position: tuple) -> Value:
-        return Value(cell.get(measure) if cell else None, protection.hides(position))
+    def one(measure: str) -> Pivot:
+        def value(cell: dict | None, position: tuple) -> Value:
+            return Value(cell.get(measure) if cell else None, protection.hides(position))
 
-    empty = MEASURES[measure].empty
-    return Pivot(
-        filters=filters, measure=MEASURES[measure], rows=DIMENSIONS[rows],
-        columns=DIMENSIONS[columns] if columns else None, row_members=row_members,
-        column_members=column_members,
-        cells={key: value(cell, key) for key, cell in cells.items()},
-        row_totals={key: value(cell, (key, TOTAL)) for key, cell in row_totals.items()},
-        column_totals={key: value(cell, (TOTAL, key)) for key, cell in column_totals.items()},
-        total=Value(grand.get(measure, empty) if grand else empty, protection.hides((TOTAL, TOTAL))),
-        protection=protection, generated_at=now)
+        empty = MEASURES[measure].empty
+        return Pivot(
+            filters=filters, measure=MEASURES[measure], rows=DIMENSIONS[rows],
+            columns=DIMENSIONS[columns] if columns else None, row_members=row_members,
+            column_members=column_members,
+            cells={key: value(cell, key) for key, cell in cells.items()},
+            row_totals={key: value(cell, (key, TOTAL)) for key, cell in row_totals.items()},
+            column_totals={key: value(cell, (TOTAL, key)) for key, cell in column_totals.items()},
+            total=Value(grand.get(measure, empty) if grand else empty, protection.hides((TOTAL, TOTAL))),
+            protection=protection, generated_at=now)
+
+    return {measure: one(measure) for measure in measures}
 
 
 # --- the overview -----------------------------------------------------------------------------

@@ -314,8 +314,8 @@ def tutor(j: Journey) -> None:
 # --- manager: statistics, export, groups, record a completion, certificates ---------------
 
 MANAGER_PAGES = ("statistics", "pivot", "pivot-result", "group-statistics", "groups", "group", "new-group", "bulk-enrol",
-                 "completions", "record-completion", "certificate", "certificates")
-MANAGER_OUTCOMES = ("export-xlsx", "export-csv", "completion-recorded")
+                 "completions", "record-completion", "certificate", "certificates", "donor-report")
+MANAGER_OUTCOMES = ("export-xlsx", "export-csv", "completion-recorded", "donor-pdf")
 
 
 def _download(j: Journey, selector: str) -> tuple[str, bytes]:
@@ -360,6 +360,13 @@ def manager(j: Journey) -> None:
     j.goto("/reports")
     j.goto(page.locator("main a[href^='/reports/cohorts/']").first.get_attribute("href"))
     j.check("group-statistics")
+
+    # The programme report for donors: its tab on the statistics page, then its PDF.
+    j.goto("/reports")
+    j.goto(page.locator("main a[href$='/reports/donor']").first.get_attribute("href"))
+    j.check("donor-report")
+    name, body = _download(j, "main a[href*='/reports/donor.pdf']")
+    j.outcome("donor-pdf", body.startswith(b"%PDF"), f"{name}: {len(body)} bytes")
 
     j.goto("/cohorts")
     j.check("groups")

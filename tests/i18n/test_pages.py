@@ -29,6 +29,7 @@ NOT_PAGES = {
     "tutors.progress_csv", "assignments.attachment", "courses.continue_course", "quizzes.question_file",
     "reports.export", "quizzes.export_bank", "tutors.moodle_grades_csv", "core.favicon",
     "meetings.feed",
+    "reports.donor_download",
 }
 
 # Pages worth seeing in another state than the bare URL gives (a search, a filter, a preview).
@@ -37,7 +38,7 @@ MORE_PAGES = {
     "trainee": ["/courses/serbian-scripts", "/courses/tutored-casework/assessment/indicators?language=en"],
     "tutor": ["/tutor/queue?status=all", "/courses/tutored-casework/release/preparing"],
     "manager": ["/courses/serbian-scripts/rights/echr", "/manage/certificates?q=Šćepanović", "/cohorts/new",
-                "/manage/completions?q=Jelena"],
+                "/manage/completions?q=Jelena", "/reports/donor?start=2024-01-01&end=2026-12-31"],
     "admin": ["/admin/users?q=Jelena"],
 }
 

@@ -58,6 +58,7 @@ class EnrolmentSpec:
     certificate: str | None = None            # "valid" | "revoked"
     rounds: list[tuple[str, float]] = field(default_factory=list)   # (submitted, hours to review)
     awaiting: int = 0
+    pretest: float | None = None              # the graded pre-test (taken once)
 
 
 TRAINEES = [
@@ -84,38 +85,39 @@ COHORTS = [
     CohortSpec("G4", "tutored-basics", "RS", "en", date(2025, 4, 1), date(2025, 6, 30)),
 ]
 
-# The final assessment's grading method per course.
+# The courses with a pre-test (knowledge gain), and the final assessment's grading method per course.
+PRETEST_COURSES = ("tutored-casework", "tutored-basics")
 FINAL_GRADING = {"tutored-casework": "highest", "self-paced-basics": "average", "tutored-basics": "last"}
 
 ENROLMENTS = [
     EnrolmentSpec("e1", "t1", "tutored-casework", "G1", "2025-01-06 09:00", "2025-03-20 10:00",
                   completed="2025-03-20 10:00", final=[60, 85], certificate="valid",
-                  rounds=[("2025-02-01 10:00", 20), ("2025-03-01 10:00", 30)]),
+                  rounds=[("2025-02-01 10:00", 20), ("2025-03-01 10:00", 30)], pretest=40),
     EnrolmentSpec("e2", "t2", "tutored-casework", "G1", "2025-01-07 08:00", "2025-02-01 09:00",
                   withdrawn="2025-02-10 09:00", rounds=[("2025-01-25 12:00", 50)]),
     EnrolmentSpec("e3", "t3", "tutored-casework", "G1", "2025-01-06 10:00", "2025-06-10 08:00",
-                  final=[40], awaiting=1),
+                  final=[40], awaiting=1, pretest=30),
     EnrolmentSpec("e4", "t4", "tutored-casework", "G1", "2025-01-08 07:30", "2025-04-02 16:00",
                   completed="2025-04-02 16:00", final=[90], certificate="revoked",
-                  rounds=[("2025-02-10 09:00", 10)]),
+                  rounds=[("2025-02-10 09:00", 10)], pretest=55),
     EnrolmentSpec("e5", "t5", "tutored-casework", "G1", "2025-01-09 11:00"),
     EnrolmentSpec("e6", "t6", "tutored-casework", "G2", "2025-02-03 08:00", "2025-05-20 09:00",
                   completed="2025-04-15 12:00", final=[70, 75], certificate="valid",
-                  rounds=[("2025-03-01 08:00", 4), ("2025-03-15 08:00", 6)]),
+                  rounds=[("2025-03-01 08:00", 4), ("2025-03-15 08:00", 6)], pretest=50),
     EnrolmentSpec("e7", "t7", "tutored-casework", "G2", "2025-02-04 08:00", "2025-04-30 18:00",
                   completed="2025-04-30 18:00", final=[88], certificate="valid",
-                  rounds=[("2025-03-02 08:00", 12)]),
-    EnrolmentSpec("e8", "t8", "tutored-casework", "G2", "2025-02-05 08:00", "2025-06-14 20:00", awaiting=2),
+                  rounds=[("2025-03-02 08:00", 12)], pretest=60),
+    EnrolmentSpec("e8", "t8", "tutored-casework", "G2", "2025-02-05 08:00", "2025-06-14 20:00", awaiting=2, pretest=45),
     EnrolmentSpec("e9", "t9", "tutored-casework", "G2", "2025-02-06 08:00", "2025-02-20 08:00",
                   withdrawn="2025-03-01 08:00"),
     EnrolmentSpec("e10", "t10", "tutored-casework", "G3", "2024-11-04 09:00", "2025-01-20 09:00",
                   completed="2025-01-20 09:00", final=[95, 65], certificate="valid",
-                  rounds=[("2024-12-01 10:00", 72)]),
+                  rounds=[("2024-12-01 10:00", 72)], pretest=70),
     EnrolmentSpec("e11", "t11", "tutored-casework", "G3", "2024-11-05 09:00", "2025-01-31 23:30",
-                  completed="2025-01-31 23:30", final=[78], certificate="valid"),
+                  completed="2025-01-31 23:30", final=[78], certificate="valid", pretest=48),
     EnrolmentSpec("e12", "t12", "tutored-casework", "G3", "2024-11-06 09:00", "2025-05-17 09:00"),
     EnrolmentSpec("e13", "t13", "tutored-casework", "G2", "2025-02-07 08:00", "2025-05-02 08:00",
-                  completed="2025-05-02 08:00", final=[82], certificate="valid"),
+                  completed="2025-05-02 08:00", final=[82], certificate="valid", pretest=52),
     EnrolmentSpec("e14", "t1", "self-paced-basics", None, "2024-12-15 20:00", "2025-01-10 21:00",
                   completed="2025-01-10 21:00", final=[70, 81], certificate="valid"),
     EnrolmentSpec("e15", "t6", "self-paced-basics", None, "2025-03-10 08:00", "2025-03-12 08:00",
@@ -126,8 +128,8 @@ ENROLMENTS = [
     EnrolmentSpec("e18", "t2", "self-paced-basics", None, "2024-10-01 08:00", "2024-10-20 08:00",
                   completed="2024-10-20 08:00", certificate="valid"),
     EnrolmentSpec("e19", "t14", "tutored-basics", "G4", "2025-04-01 08:00", "2025-06-01 08:00",
-                  completed="2025-06-01 08:00", final=[90, 72], certificate="valid"),
-    EnrolmentSpec("e20", "t3", "tutored-basics", "G4", "2025-04-02 08:00", "2025-06-12 08:00", final=[55]),
+                  completed="2025-06-01 08:00", final=[90, 72], certificate="valid", pretest=64),
+    EnrolmentSpec("e20", "t3", "tutored-basics", "G4", "2025-04-02 08:00", "2025-06-12 08:00", final=[55], pretest=50.5),
     EnrolmentSpec("e21", "t9", "self-paced-basics", None, "2025-04-20 08:00", "2025-04-25 08:00",
                   withdrawn="2025-05-01 08:00"),
 ]
@@ -173,6 +175,11 @@ def programme(session, reference, imported, make_user) -> Programme:
                     shuffle_questions=False, shuffle_answers=False, settings_hash="x", is_retired=False)
         session.add(quiz)
         finals[slug] = quiz
+    pretests = {slug: Quiz(course_id=imported[slug].id, module_id=None, key="pretest", title={"en": "Pre-test"},
+                           pass_mark=0, attempts_allowed=1, grading_method="highest", review="never",
+                           shuffle_questions=True, shuffle_answers=True, settings_hash="x", is_retired=False)
+                for slug in PRETEST_COURSES}
+    session.add_all(pretests.values())
     module_quiz = session.scalar(select(Quiz).where(Quiz.course_id == imported["tutored-casework"].id,
                                                     Quiz.module_id.is_not(None)))
     assignments = list(session.scalars(select(Assignment).where(
@@ -222,6 +229,12 @@ def programme(session, reference, imported, make_user) -> Programme:
                                     number=attempt_number, state="graded", language="en", started_at=started,
                                     submitted_at=started, graded_at=started, marks=score / 10, max_marks=10.0,
                                     score=score, passed=score >= 70))
+        if spec.pretest is not None:
+            started = at(spec.enrolled) + timedelta(hours=1)
+            session.add(QuizAttempt(quiz_id=pretests[spec.course].id, enrolment_id=enrolment.id, number=1,
+                                    state="graded", language="en", started_at=started, submitted_at=started,
+                                    graded_at=started, marks=spec.pretest / 10, max_marks=10.0,
+                                    score=spec.pretest, passed=True))
         if spec.final:
             # Neither an attempt still awaiting its essay grade nor a module quiz counts.
             started = at(spec.enrolled) + timedelta(days=30)
@@ -351,6 +364,8 @@ def expected_measures(specs: list[EnrolmentSpec], now: datetime = NOW) -> dict:
     finals = [g for g in (_method_grade(s.final, FINAL_GRADING[s.course]) for s in specs) if g is not None]
     days = [(at(s.completed).date() - at(s.enrolled).date()).days for s in completed]
     rounds = [int(hours * 3600) / 3600 for s in specs for _submitted, hours in s.rounds]
+    pairs = [(s.pretest, _method_grade(s.final, FINAL_GRADING[s.course])) for s in specs
+             if s.pretest is not None and s.final]
     return {
         "enrolled": len(specs),
         "trainees": len({s.trainee for s in specs}),
@@ -367,6 +382,10 @@ def expected_measures(specs: list[EnrolmentSpec], now: datetime = NOW) -> dict:
         "certificates_renewed": 0,
         "average_final_score": sum(finals) / len(finals) if finals else None,
         "median_final_score": statistics.median(finals) if finals else None,
+        "gain_pairs": len(pairs),
+        "mean_pre_score": statistics.fmean(p for p, _f in pairs) if pairs else None,
+        "mean_paired_final_score": statistics.fmean(f for _p, f in pairs) if pairs else None,
+        "knowledge_gain": statistics.fmean(f - p for p, f in pairs) if pairs else None,
         "median_days_to_completion": statistics.median(days) if days else None,
         "median_grading_hours": statistics.median(rounds) if rounds else None,
         "awaiting_review": sum(s.awaiting for s in specs),

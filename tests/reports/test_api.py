@@ -16,6 +16,9 @@ PATHS = {
     "/api/v1/reports/pivot": "get",
     "/api/v1/reports/cohorts/{cohort_id}": "get",
     "/api/v1/reports/exports/{name}.{fmt}": "get",
+    "/api/v1/reports/donor": "get",
+    "/api/v1/reports/donor.pdf": "get",
+    "/api/v1/reports/donor.xlsx": "get",
 }
 
 

@@ -21,6 +21,10 @@ URLS = [
     "/api/v1/reports/cohorts/{G1}",
     "/reports/export/cohorts.csv",
     "/reports/export/trainees.csv",
+    "/reports/donor?start=2024-01-01&end=2025-12-31",
+    "/api/v1/reports/donor",
+    "/reports/donor.pdf",
+    "/api/v1/reports/donor.xlsx",
 ]
 
 

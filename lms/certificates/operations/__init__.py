@@ -10,6 +10,7 @@ from lms.certificates.operations.issuing import (
     certificate_of_enrolment,
     issue_certificate,
     on_course_completed,
+    release_certificate,
 )
 from lms.certificates.operations.lists import (
     CertificateFilters,
@@ -54,6 +55,6 @@ __all__ = [
     "certificate_filters", "certificate_for_download", "certificate_language", "certificate_of_enrolment",
     "certificate_to_manage", "certificates_of_holder", "cohort_certificates", "cohorts_with_certificates",
     "enrolments_to_complete", "issue_certificate", "managed_certificates", "may_manage_certificates",
-    "on_course_completed", "record_manual_completion", "reinstate", "reissue", "revoke", "scope_of",
+    "on_course_completed", "record_manual_completion", "reinstate", "reissue", "release_certificate", "revoke", "scope_of",
     "verification_facts",
 ]

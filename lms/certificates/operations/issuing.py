@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from lms.accounts.models import User
 from lms.certificates import files
 from lms.certificates.codes import generate_code
+from lms.certificates.extension_points import CERTIFICATE_HOLDS
 from lms.certificates.models import ACCOMPLISHMENT, COMPLETION, VALID, Certificate
 from lms.certificates.operations.validity import expiry_date, renew_earlier_certificates
 from lms.certificates.tasks import render_certificate_pdf
@@ -94,10 +95,22 @@ def issue_certificate(session: Session, enrolment: Enrolment) -> Certificate:
 
 
 def on_course_completed(session: Session, enrolment: Enrolment) -> None:
-    """Listener of ``COURSE_COMPLETED``: issue inside the completing transaction; a
-    refresher's certificate renews the holder's earlier ones it names."""
+    """Listener of ``COURSE_COMPLETED``: issue inside the completing transaction, unless a
+    feature holds the certificate back (``CERTIFICATE_HOLDS``)."""
+    if any(hold(session, enrolment) for hold in CERTIFICATE_HOLDS):
+        return
+    release_certificate(session, enrolment)
+
+
+def release_certificate(session: Session, enrolment: Enrolment) -> Certificate:
+    """Issue a completed enrolment's certificate (a held one, once its hold is lifted); a
+    refresher's certificate renews the holder's earlier ones it names. Idempotent."""
+    existing = certificate_of_enrolment(session, enrolment.id)
+    if existing is not None:
+        return existing
     certificate = issue_certificate(session, enrolment)
     renew_earlier_certificates(session, certificate)
+    return certificate
 
 
 def tell_holder(session: Session, certificate: Certificate, event: str) -> None:

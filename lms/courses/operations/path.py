@@ -2,7 +2,8 @@
 
 A module's lessons come first, then what other features add to the module (its quiz from
 ``quizzes``, its case study from ``tutors``, through ``LEARNING_STEPS``), module after module;
-steps of no module (a final assessment) come last. ``next_step`` is the one answer to "where do
+steps of no module (a final assessment) come last, except those marked ``first`` (a pre-test),
+which come before the first module. ``next_step`` is the one answer to "where do
 I go on from here" for the course page, the dashboard, "Mark as done and continue" and the API.
 """
 
@@ -35,6 +36,7 @@ class Step:
     done: bool = False  # completed: read, passed, accepted
     waiting: bool = False  # not done, but nothing for the trainee to do now (awaiting a tutor)
     position: int = 0  # order among the steps another feature adds to the same module
+    first: bool = False  # of no module, and before the first one (a pre-test)
 
     @property
     def settled(self) -> bool:
@@ -83,14 +85,14 @@ def learning_path(session: Session, course: Course, enrolment: Enrolment | None 
     added: list[Step] = []
     for provider in LEARNING_STEPS:
         added.extend(provider(session, course, enrolment) or ())
-    steps: list[Step] = []
+    steps: list[Step] = sorted((s for s in added if s.first), key=lambda s: (s.position, s.id))
     for module in outline.modules:
         for lesson in module.lessons:
             url = url_for("courses.lesson", slug=course.slug, module=module.slug, lesson=lesson.slug) if links else None
             steps.append(Step(LESSON, lesson.id, module.id, lesson.title, url, lesson.id in done))
         steps.extend(sorted((s for s in added if s.module_id == module.id), key=lambda s: (s.position, s.id)))
     known = {module.id for module in outline.modules} | hidden
-    steps.extend(sorted((s for s in added if s.module_id not in known), key=lambda s: (s.position, s.id)))
+    steps.extend(sorted((s for s in added if s.module_id not in known and not s.first), key=lambda s: (s.position, s.id)))
     return LearningPath(tuple(steps))
 
 

@@ -62,6 +62,7 @@ from lms.quizzes.operations.starting import (
     attempt_language,
     choose_questions,
     pool_size,
+    pretest_refusal,
     refusal_to_start,
     start_attempt,
 )
@@ -72,5 +73,5 @@ __all__ = [
     "clean_responses", "close_all_overdue", "close_overdue", "course_quiz_results", "essay_for_grading",
     "essay_queue_describe", "essay_queue_items", "finish_attempt", "form_responses", "grade_essay_answer",
     "grade_payload", "late_message", "own_attempt", "pool_size", "question_views", "quiz_by_id", "quiz_of",
-    "refusal_to_start", "review_attempt", "save_answers", "start_attempt", "submit_attempt", "trainee_enrolment",
+    "pretest_refusal", "refusal_to_start", "review_attempt", "save_answers", "start_attempt", "submit_attempt", "trainee_enrolment",
 ]

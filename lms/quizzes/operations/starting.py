@@ -17,6 +17,7 @@ from lms.core.models import utcnow
 from lms.courses.completion import record_event
 from lms.courses.models import Course
 from lms.quizzes.models import (
+    FINAL_KEY,
     IN_PROGRESS,
     AttemptAnswer,
     Question,
@@ -76,6 +77,19 @@ def choose_questions(session: Session, quiz: Quiz, rng: random.Random) -> list[Q
     return pool
 
 
+def pretest_refusal(session: Session, quiz: Quiz, enrolment_id: int) -> str | None:
+    """A pre-test measures what a trainee knew before the course: not once the final assessment is begun."""
+    if not quiz.is_pretest:
+        return None
+    begun = session.scalar(select(func.count(QuizAttempt.id)).join(Quiz, Quiz.id == QuizAttempt.quiz_id).where(
+        QuizAttempt.enrolment_id == enrolment_id, Quiz.course_id == quiz.course_id, Quiz.key == FINAL_KEY,
+        Quiz.module_id.is_(None)))
+    if begun:
+        return _("The pre-test can no longer be taken: it measures what you knew before the course, and you "
+                 "have begun the final assessment.")
+    return None
+
+
 def refusal_to_start(quiz: Quiz, result: QuizResult, now: datetime) -> str | None:
     """Why this trainee cannot start an attempt now (None: they can, or they go on with theirs).
 
@@ -102,7 +116,7 @@ def start_attempt(session: Session, user: User, quiz: Quiz, *, language: str | N
     result = results_for(session, enrolment.id, [quiz])[quiz.id]
     if result.open_attempt is not None:
         return session.get(QuizAttempt, result.open_attempt.id), False
-    refusal = refusal_to_start(quiz, result, now)
+    refusal = refusal_to_start(quiz, result, now) or pretest_refusal(session, quiz, enrolment.id)
     if refusal:
         raise NotAllowed(refusal)
     course = session.get(Course, quiz.course_id)

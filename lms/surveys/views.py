@@ -79,12 +79,12 @@ def export(slug: str, fmt: str):
 
 
 def _pending() -> dict[int, Survey]:
-    """The signed-in trainee's surveys, by course, and which they answered: two queries a page."""
+    """The surveys the signed-in trainee has not answered, by course: one query a page, asked at
+    the first enrolment shown (completed or not, so that the count does not depend on the data)."""
     if "survey_prompts" not in g:
-        surveys = {s.course_id: s for s in db.session.scalars(select(Survey))}
-        answered = set(db.session.scalars(select(SurveyParticipation.course_id)
-                                          .where(SurveyParticipation.user_id == current_user.id)))
-        g.survey_prompts = {course_id: s for course_id, s in surveys.items() if course_id not in answered}
+        answered = select(SurveyParticipation.course_id).where(SurveyParticipation.user_id == current_user.id)
+        g.survey_prompts = {s.course_id: s for s in db.session.scalars(
+            select(Survey).where(Survey.course_id.not_in(answered)))}
     return g.survey_prompts
 
 
@@ -92,9 +92,7 @@ def prompt_slot(enrolment=None, **_context) -> str:
     """Dashboard card and course page: a completer's invitation to evaluate the course."""
     if enrolment is None or not current_user.is_authenticated or enrolment.user_id != current_user.id:
         return ""
-    if not enrolment.is_completed:
-        return ""
     survey = _pending().get(enrolment.course_id)
-    if survey is None:
+    if survey is None or not enrolment.is_completed:
         return ""
     return render_template("surveys/_prompt.html", survey=survey, course=enrolment.course)

@@ -28,6 +28,7 @@ NOT_PAGES = {
     "badges.static", "certificates.download", "certificates.manager_download", "certificates.cohort_zip",
     "tutors.progress_csv", "assignments.attachment", "courses.continue_course", "quizzes.question_file",
     "reports.export", "quizzes.export_bank", "tutors.moodle_grades_csv", "core.favicon",
+    "surveys.export",
 }
 
 # Pages worth seeing in another state than the bare URL gives (a search, a filter, a preview).
@@ -36,7 +37,7 @@ MORE_PAGES = {
     "trainee": ["/courses/serbian-scripts", "/courses/tutored-casework/assessment/indicators?language=en"],
     "tutor": ["/tutor/queue?status=all", "/courses/tutored-casework/release/preparing"],
     "manager": ["/courses/serbian-scripts/rights/echr", "/manage/certificates?q=Šćepanović", "/cohorts/new",
-                "/manage/completions?q=Jelena"],
+                "/manage/completions?q=Jelena", "/courses/tutored-casework/evaluation/results?by=cohort"],
     "admin": ["/admin/users?q=Jelena"],
 }
 
@@ -47,6 +48,7 @@ BAD_FORMS = [
     ("anonymous", "/reset-password", {"email": ""}),
     ("trainee", "/join", {"key": "WRONG-KEY1"}),
     ("trainee", "/account/password", {"current_password": "wrong", "new_password": "short"}),
+    ("trainee", "/courses/tutored-casework/evaluation", {"relevance": "9", "time": ""}),
     ("trainee", "/courses/tutored-casework/assignments/release-case", {"body": "", "action": "submit"}),
     ("tutor", "/submissions/{submission_id}", {"feedback": "", "outcome": "", "version": "1"}),
     ("manager", "/cohorts/new", {"name": "", "capacity": "many", "starts_on": "someday"}),

@@ -75,7 +75,7 @@ def test_results_page_api_and_downloads_for_a_manager(client, answered, regional
     assert relevance["groups"][0]["counts"] == {"4": 5}
     data = client.get(f"/courses/{SLUG}/evaluation/results.csv", buffered=True).data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(data)))
-    assert ["'=cmd0"] == [cell for row in rows for cell in row if cell.endswith("=cmd0")]  # neutralised
+    assert [cell for row in rows for cell in row if cell.endswith("=cmd0")] == ["'=cmd0"]  # neutralised
     xlsx = client.get(f"/courses/{SLUG}/evaluation/results.xlsx", buffered=True)
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
     assert client.get(f"/courses/{SLUG}/evaluation/results?by=colour").status_code == 422

@@ -14,6 +14,7 @@ from lms.core.models import utcnow
 from lms.courses.models import Course
 from lms.extensions import db
 from lms.reports.exports import FORMATS
+from lms.reports.filters import may_view_reports
 from lms.reports.exports import response as download
 from lms.reports.schemas import load, read
 from lms.surveys import operations as ops
@@ -62,9 +63,14 @@ def results(slug: str):
     if not ops.may_view_results(current_user):
         raise NotAllowed()
     asked, errors = read(ResultsArgsSchema(), request.args)
-    found = ops.survey_results(db.session, current_user, course, asked.filters, asked.by) if asked else None
+    # A tutor first chooses one of their groups: the page offers them, with no results yet.
+    choosing = asked is not None and not may_view_reports(current_user) and asked.filters.key("cohort") is None
+    found = None
+    if asked is not None and not choosing:
+        found = ops.survey_results(db.session, current_user, course, asked.filters, asked.by)
     return render_template("surveys/results.html", course=course, results=found, errors=errors, asked=asked,
-                           choices=results_choices(db.session, current_user), formats=FORMATS), 422 if errors else 200
+                           choices=results_choices(db.session, current_user), formats=FORMATS,
+                           choosing=choosing), 422 if errors else 200
 
 
 @bp.get("/courses/<slug>/evaluation/results.<fmt>")

@@ -92,6 +92,8 @@ def test_refusals_in_both_doors(app, session, answered, make_user):
     assert client.api("GET", f"/api/v1/courses/{SLUG}/survey/results").json["responses"] == 0
     client = app.test_client()
     login(client, answered["tutor"])  # the group is still running
+    choose = client.get(f"/courses/{SLUG}/evaluation/results")
+    assert choose.status_code == 200 and "Choose one of your groups" in choose.text
     assert client.get(f"/courses/{SLUG}/evaluation/results?cohort={cohort.id}").status_code == 403
     assert client.api("GET", f"/api/v1/courses/{SLUG}/survey/results?cohort={cohort.id}").status_code == 403
     end(session, cohort)

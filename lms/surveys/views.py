@@ -14,8 +14,8 @@ from lms.core.models import utcnow
 from lms.courses.models import Course
 from lms.extensions import db
 from lms.reports.exports import FORMATS
-from lms.reports.filters import may_view_reports
 from lms.reports.exports import response as download
+from lms.reports.filters import may_view_reports
 from lms.reports.schemas import load, read
 from lms.surveys import operations as ops
 from lms.surveys.exports import results_export

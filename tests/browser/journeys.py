@@ -314,7 +314,8 @@ def tutor(j: Journey) -> None:
 # --- manager: statistics, export, groups, record a completion, certificates ---------------
 
 MANAGER_PAGES = ("statistics", "pivot", "pivot-result", "group-statistics", "groups", "group", "new-group", "bulk-enrol",
-                 "completions", "record-completion", "certificate", "certificates", "donor-report")
+                 "completions", "record-completion", "certificate", "certificates", "donor-report",
+                 "evaluations", "evaluation-results")
 MANAGER_OUTCOMES = ("export-xlsx", "export-csv", "completion-recorded", "donor-pdf")
 
 
@@ -404,13 +405,17 @@ def manager(j: Journey) -> None:
     j.check("certificate")
     j.goto("/manage/certificates")
     j.check("certificates")
+    j.goto("/evaluations")
+    j.check("evaluations")
+    j.goto(f"/courses/{SELF_PACED}/evaluation/results?by=beneficiary")
+    j.check("evaluation-results")
 
 
 # --- the trainee again: certificate download, public verification -------------------------
 
-CERTIFICATE_PAGES = ("dashboard-certificate", "course-certificate", "case-study-feedback", "verify",
-                     "verify-form")
-CERTIFICATE_OUTCOMES = ("certificate-pdf", "certificate-verifies")
+CERTIFICATE_PAGES = ("dashboard-certificate", "course-certificate", "evaluation", "evaluation-sent",
+                     "case-study-feedback", "verify", "verify-form")
+CERTIFICATE_OUTCOMES = ("certificate-pdf", "certificate-verifies", "evaluation-answered")
 
 
 def certificate(j: Journey) -> None:
@@ -426,6 +431,21 @@ def certificate(j: Journey) -> None:
     j.outcome("certificate-pdf", body.startswith(b"%PDF"), f"{name}: {len(body)} bytes, starts {body[:8]!r}")
     verify_href = page.locator("main a[href^='/verify/']").first.get_attribute("href")
     code = verify_href.rsplit("/", 1)[1]
+    # The completed course's evaluation: the prompt's link, one answer per question, sent.
+    page.locator(f"main a[href$='/courses/{SELF_PACED}/evaluation']").first.click()
+    page.wait_for_url(f"**/courses/{SELF_PACED}/evaluation")
+    j.check("evaluation")
+    form = page.locator("main form.survey-form")
+    for question in form.locator("fieldset.survey-item").all():
+        radios = question.locator("input[type=radio]")
+        if radios.count():
+            radios.nth(radios.count() - 2).check()
+        else:
+            question.locator("textarea").fill("More examples from probation offices, please.")
+    j.submit(form.locator("button[type=submit]"))
+    j.check("evaluation-sent")
+    status = j.api(f"/api/v1/courses/{SELF_PACED}/survey").get("status")
+    j.outcome("evaluation-answered", status == "answered", f"the evaluation's status after sending: {status!r}")
     # The tutor's feedback on the case study, as the trainee reads it.
     j.goto(f"/courses/{TUTORED}")
     page.locator("main a[href*='/assignments/']").first.click()

@@ -30,6 +30,7 @@ NOT_PAGES = {
     "reports.export", "quizzes.export_bank", "tutors.moodle_grades_csv", "core.favicon",
     "meetings.feed",
     "reports.donor_download",
+    "surveys.export",
 }
 
 # Pages worth seeing in another state than the bare URL gives (a search, a filter, a preview).
@@ -38,7 +39,8 @@ MORE_PAGES = {
     "trainee": ["/courses/serbian-scripts", "/courses/tutored-casework/assessment/indicators?language=en"],
     "tutor": ["/tutor/queue?status=all", "/courses/tutored-casework/release/preparing"],
     "manager": ["/courses/serbian-scripts/rights/echr", "/manage/certificates?q=Šćepanović", "/cohorts/new",
-                "/manage/completions?q=Jelena", "/reports/donor?start=2024-01-01&end=2026-12-31"],
+                "/manage/completions?q=Jelena", "/reports/donor?start=2024-01-01&end=2026-12-31",
+                "/courses/tutored-casework/evaluation/results?by=cohort"],
     "admin": ["/admin/users?q=Jelena"],
 }
 
@@ -49,6 +51,7 @@ BAD_FORMS = [
     ("anonymous", "/reset-password", {"email": ""}),
     ("trainee", "/join", {"key": "WRONG-KEY1"}),
     ("trainee", "/account/password", {"current_password": "wrong", "new_password": "short"}),
+    ("trainee", "/courses/tutored-casework/evaluation", {"relevance": "9", "time": ""}),
     ("trainee", "/courses/tutored-casework/assignments/release-case", {"body": "", "action": "submit"}),
     ("tutor", "/submissions/{submission_id}", {"feedback": "", "outcome": "", "version": "1"}),
     ("manager", "/cohorts/new", {"name": "", "capacity": "many", "starts_on": "someday"}),

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
 from lms.core.errors import NotAllowed, NotFound
-from lms.core.i18n import _
+from lms.core.i18n import _, _l
 from lms.core.models import utcnow
 from lms.courses.models import Course
 from lms.reports.dimensions import DIMENSIONS, Member, ordered
@@ -51,6 +51,7 @@ COLUMNS = {
     "course": SurveyResponse.course_id,
 }
 BREAKDOWNS = ("cohort", "beneficiary", "language", "gender")
+ALL_RESPONSES = _l("All responses")  # the total's row
 
 
 def threshold() -> int:

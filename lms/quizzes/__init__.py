@@ -26,4 +26,5 @@ def init_app(app: Flask) -> None:
     register_slot(app, "course.module", views.render_module_quiz)
     register_slot(app, "course.end", views.render_final_assessment)
     register_nav(app, "quizzes.import_questions", _l("Question import"),
-                 lambda user: user.is_manager or user.is_admin, order=70)
+                 lambda user: user.is_manager or user.is_admin, order=70,
+                 group="management")

@@ -28,6 +28,7 @@ NOT_PAGES = {
     "badges.static", "certificates.download", "certificates.manager_download", "certificates.cohort_zip",
     "tutors.progress_csv", "assignments.attachment", "courses.continue_course", "quizzes.question_file",
     "reports.export", "quizzes.export_bank", "tutors.moodle_grades_csv", "core.favicon",
+    "offline.service_worker", "offline.manifest",
 }
 
 # Pages worth seeing in another state than the bare URL gives (a search, a filter, a preview).

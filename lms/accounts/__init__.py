@@ -24,6 +24,10 @@ def init_app(app: Flask) -> None:
     register(app, tasks.record_token_use, tasks.record_session_seen, tasks.purge_expired_sessions,
              tasks.tell_locked_out)
     app.jinja_env.globals.update(role_names=ROLES, professions=PROFESSIONS, genders=GENDERS)
-    register_nav(app, "accounts.admin_users", _l("Users"), lambda user: user.has_role(ADMIN), order=90)
-    register_nav(app, "accounts.admin_mail", _l("E-mail"), lambda user: user.has_role(ADMIN), order=91)
+    # i18n: menu entry (under "My account") opening the page of one's profile, password and sign-ins
+    register_nav(app, "accounts.account", _l("Account settings"), lambda user: True, order=95, group="account")
+    register_nav(app, "accounts.admin_users", _l("Users"), lambda user: user.has_role(ADMIN), order=90,
+                 group="administration")
+    register_nav(app, "accounts.admin_mail", _l("E-mail"), lambda user: user.has_role(ADMIN), order=91,
+                 group="administration")
     init_login(login_manager)

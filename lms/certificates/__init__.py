@@ -30,4 +30,5 @@ def init_app(app: Flask) -> None:
     # fontTools reports every glyph it keeps at INFO: one screenful per PDF.
     logging.getLogger("fontTools").setLevel(logging.WARNING)
     register_nav(app, "certificates.manage_certificates", _l("Certificates"),
-                 lambda user: user.is_manager or user.is_admin, order=60)
+                 lambda user: user.is_manager or user.is_admin, order=60,
+                 group="management")

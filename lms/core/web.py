@@ -28,6 +28,7 @@ from lms.core.extension_points import ExtensionPoint
 from lms.core.i18n import (
     LANGUAGES,
     SESSION_KEY,
+    _l,
     current_language,
     format_percent_value,
     has_language,
@@ -54,6 +55,30 @@ class NavItem:
     label: object
     visible: Callable
     order: int
+    # The staff menu the entry sits in (one of NAV_GROUPS), or None: on the menu's top level.
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """A drop-down of the main menu: one role's pages, so that a staff header keeps to one row."""
+
+    name: str
+    label: object
+    items: tuple[NavItem, ...]
+
+
+# The staff menus, in the order they appear; labels are translated when the page is drawn.
+NAV_GROUPS: dict[str, object] = {
+    # i18n: main-menu drop-down of a HELP tutor's pages (grading queue, their groups)
+    "tutoring": _l("Tutoring"),
+    # i18n: main-menu drop-down of a programme manager's pages (groups, statistics, certificates)
+    "management": _l("Management"),
+    # i18n: main-menu drop-down of an administrator's pages (users, e-mail)
+    "administration": _l("Administration"),
+    # The signed-in person's own pages, and signing out (the layout adds that button).
+    "account": _l("My account"),
+}
 
 
 # The main menu: features add their entries at start-up; the layout shows those visible to the user.
@@ -61,12 +86,26 @@ NAVIGATION: ExtensionPoint[NavItem] = ExtensionPoint(
     "core.navigation", key=lambda item: item.endpoint, order=lambda item: item.order)
 
 
-def register_nav(app: Flask, endpoint: str, label, visible: Callable, order: int = 50) -> None:
-    NAVIGATION.add(app, NavItem(endpoint, label, visible, order))
+def register_nav(app: Flask, endpoint: str, label, visible: Callable, order: int = 50,
+                 group: str | None = None) -> None:
+    if group is not None and group not in NAV_GROUPS:
+        raise ValueError(f"unknown menu group {group!r} (one of {', '.join(NAV_GROUPS)})")
+    NAVIGATION.add(app, NavItem(endpoint, label, visible, order, group))
 
 
 def nav_for(user) -> list[NavItem]:
     return [item for item in NAVIGATION if item.visible(user)]
+
+
+def menu_for(user) -> list[NavItem | NavGroup]:
+    """The main menu as drawn: entries for everyone first, then one drop-down per staff menu."""
+    visible = nav_for(user)
+    entries: list[NavItem | NavGroup] = [item for item in visible if item.group is None]
+    for name, label in NAV_GROUPS.items():
+        items = tuple(item for item in visible if item.group == name)
+        if items:
+            entries.append(NavGroup(name, label, items))
+    return entries
 
 
 def fixed_url(endpoint: str) -> str:
@@ -195,6 +234,7 @@ def init_app(app: Flask) -> None:
         beneficiary_label=_beneficiary_label,
         content=content_span,
         nav_for=nav_for,
+        menu_for=menu_for,
         fixed_url=fixed_url,
         slot=render_slot,
         format_percent=format_percent_value,

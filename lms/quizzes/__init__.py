@@ -27,4 +27,5 @@ def init_app(app: Flask) -> None:
     register_slot(app, "course.end", views.render_final_assessment)
     register_slot(app, "course.after_progress", views.render_pretest)
     register_nav(app, "quizzes.import_questions", _l("Question import"),
-                 lambda user: user.is_manager or user.is_admin, order=70)
+                 lambda user: user.is_manager or user.is_admin, order=70,
+                 group="management")

@@ -30,7 +30,7 @@ def init_app(app: Flask) -> None:
         measure_kinds={key: m.kind for key, m in MEASURES.items()},
         headline_measures=HEADLINE,
     )
-    register_nav(app, "reports.overview", _l("Statistics"), may_view_reports, order=40)
+    register_nav(app, "reports.overview", _l("Statistics"), may_view_reports, order=40, group="management")
     DEMO_DATA.add(app, demo_programme)
     register_slot(app, "cohort.actions", views.cohort_link_slot)
 

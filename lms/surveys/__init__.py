@@ -30,4 +30,4 @@ def init_app(app: Flask) -> None:
     # After the certificate's own slot: the prompt says what the certificate waits for.
     register_slot(app, "dashboard.enrolment", views.prompt_slot)
     register_slot(app, "course.after_progress", views.prompt_slot)
-    register_nav(app, "surveys.index", _l("Course evaluations"), may_view_results, order=45)
+    register_nav(app, "surveys.index", _l("Course evaluations"), may_view_results, order=45, group="management")

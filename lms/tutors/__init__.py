@@ -71,10 +71,12 @@ def init_app(app: Flask) -> None:
     register_slot(app, "course.module", case_studies_views.module_slot)
     register_slot(app, "dashboard.enrolment", case_studies_views.dashboard_enrolment_slot)
     register_slot(app, "dashboard.top", grading_views.dashboard_slot)
-    register_nav(app, "grading.queue", _l("Grading queue"), lambda user: user.is_tutor, order=20)
-    register_nav(app, "tutors.my_groups", _l("My groups"), lambda user: user.is_tutor, order=21)
+    register_nav(app, "grading.queue", _l("Grading queue"), lambda user: user.is_tutor, order=20,
+                 group="tutoring")
+    register_nav(app, "tutors.my_groups", _l("My groups"), lambda user: user.is_tutor, order=21,
+                 group="tutoring")
     register_nav(app, "tutors.cohorts", _l("Tutored groups"), lambda user: user.is_manager or user.is_admin,
-                 order=30)
+                 order=30, group="management")
 
 
 def _markdown_html(text: str | None):

@@ -16,6 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from tests.browser.harness import ARTIFACTS, Journey, JourneyError
+from tests.browser.menus_offline import (
+    MENU_OUTCOMES,
+    MENU_PAGES,
+    OFFLINE_OUTCOMES,
+    OFFLINE_PAGES,
+    menus,
+    offline,
+)
 
 SELF_PACED = "probation-and-community-sanctions"
 TUTORED = "radicalisation-prevention"
@@ -503,4 +511,7 @@ JOURNEYS: dict[str, JourneySpec] = {spec.name: spec for spec in (
     JourneySpec("certificate", "trainee and a visitor", CERTIFICATE_PAGES, CERTIFICATE_OUTCOMES,
                 certificate, needs=("trainee", "tutor", "manager")),
     JourneySpec("admin", "administrator", ADMIN_PAGES, ADMIN_OUTCOMES, admin, needs=("trainee",)),
+    JourneySpec("menus", "tutor, programme manager and administrator", MENU_PAGES, MENU_OUTCOMES, menus),
+    JourneySpec("offline", "trainee on a phone without a connection", OFFLINE_PAGES, OFFLINE_OUTCOMES, offline,
+                needs=("trainee",)),
 )}

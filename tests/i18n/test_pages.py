@@ -31,6 +31,7 @@ NOT_PAGES = {
     "meetings.feed",
     "reports.donor_download",
     "surveys.export",
+    "offline.service_worker", "offline.manifest",
 }
 
 # Pages worth seeing in another state than the bare URL gives (a search, a filter, a preview).

@@ -145,11 +145,19 @@ class User(UserMixin, Base):
             raise RuntimeError("sign in through lms.accounts.operations.start_session")
         return self.session_key
 
+    # The roles as the session check read them with the user (not a column): used until
+    # ``role_rows`` is loaded, which then counts (an administrator changing them).
+    role_names = None   # frozenset[str] | None
+
     @property
     def roles(self) -> set[str]:
+        if self.role_names is not None and "role_rows" not in self.__dict__:
+            return set(self.role_names)
         return {row.role for row in self.role_rows}
 
     def has_role(self, role: str) -> bool:
+        if self.role_names is not None and "role_rows" not in self.__dict__:
+            return role in self.role_names
         return any(row.role == role for row in self.role_rows)
 
     @property

@@ -214,3 +214,48 @@ def test_a_get_writes_nothing_and_last_seen_is_recorded_by_a_task_now_and_then(a
     assert run_queued(deferred_tasks) == 1
     session.refresh(row)
     assert row.last_seen_at > seen
+
+
+def test_the_session_check_is_one_query_and_knows_the_roles(app, make_user, count_queries):
+    from lms.accounts.models import User, UserRole
+    from lms.accounts.operations import session_for_key, start_session
+
+    user = make_user(roles=("trainee", "tutor"))
+    email = user.email
+    with app.test_request_context():
+        key = start_session(db.session, user)
+        db.session.commit()
+        db.session.expunge_all()
+        with count_queries() as counter:
+            live = session_for_key(db.session, key)
+            assert live.user.is_tutor and not live.user.is_admin and live.user.roles == {"trainee", "tutor"}
+            assert live.user.email == email and live.user.session_key == key
+        assert counter.count == 1, counter.statements
+        # The user is the session's own: a later look-up finds it, and changing roles counts at once.
+        assert db.session.get(User, live.user.id) is live.user
+        live.user.role_rows.append(UserRole(role="admin"))
+        assert live.user.is_admin and live.user.roles == {"trainee", "tutor", "admin"}
+        db.session.rollback()
+
+
+def test_the_session_check_refuses_a_wrong_secret_an_old_auth_version_and_an_inactive_user(app, make_user):
+    from lms.accounts.operations import session_for_key, start_session
+
+    user = make_user()
+    with app.test_request_context():
+        key = start_session(db.session, user)
+        db.session.commit()
+        row_id, _, secret = key.partition(".")
+        assert session_for_key(db.session, f"{row_id}.{secret[:-1]}x") is None
+        assert session_for_key(db.session, f"{row_id}x.{secret}") is None
+        assert session_for_key(db.session, key, now=utcnow() + timedelta(days=400)) is None
+        user.auth_version += 1
+        db.session.commit()
+        assert session_for_key(db.session, key) is None
+        user.auth_version -= 1
+        user.is_active_account = False
+        db.session.commit()
+        assert session_for_key(db.session, key) is None
+        user.is_active_account = True
+        db.session.commit()
+        assert session_for_key(db.session, key) is not None

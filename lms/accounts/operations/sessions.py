@@ -18,14 +18,16 @@ import hashlib
 import hmac
 import logging
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import bindparam, delete, exists, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached, scoped_session
 
-from lms.accounts.models import ApiToken, User, UserSession
+from lms.accounts.models import ApiToken, User, UserRole, UserSession
 from lms.accounts.operations.use_records import ask_to_record
+from lms.accounts.reference import ROLES
 from lms.accounts.tasks import record_session_seen
 from lms.core import audit
 from lms.core.errors import NotAllowed, NotFound
@@ -56,20 +58,63 @@ def start_session(session: Session, user: User, *, remember: bool = False, user_
     return user.session_key
 
 
-def session_for_key(session: Session, key: str, now: datetime | None = None) -> UserSession | None:
-    """The live session of a cookie's key, with its user and their roles; reads only."""
+@dataclass(frozen=True)
+class LiveSession:
+    """A session found live by ``session_for_key``: what a request needs of it."""
+
+    id: int
+    secret_hash: str
+    last_seen_at: datetime
+    user: User
+
+
+# The check of every signed-in request, built once: the session, whether its user has each
+# role, and the user's columns, in one row read by primary key.
+_USER_COLUMNS = tuple((attribute.key, attribute.columns[0]) for attribute in User.__mapper__.column_attrs)
+_SESSION_CHECK = (
+    select(UserSession.secret_hash, UserSession.expires_at, UserSession.auth_version, UserSession.last_seen_at,
+           *[exists().where(UserRole.user_id == UserSession.user_id, UserRole.role == role).label(f"is_{role}")
+             for role in ROLES],
+           *[column for _key, column in _USER_COLUMNS])
+    .join(User, User.id == UserSession.user_id)
+    .where(UserSession.id == bindparam("session_id")))
+_FIRST_USER_COLUMN = 4 + len(ROLES)
+
+
+def session_for_key(session: Session, key: str, now: datetime | None = None) -> LiveSession | None:
+    """The live session of a cookie's key, with its user (roles known); reads only.
+
+    One row by primary key, read as a tuple: the ``User`` is made from its columns and added
+    to the session as if loaded (no ORM query on every request); its roles are read with it
+    (``User.has_role`` uses them until ``role_rows`` is loaded).
+    """
     row_id, _, secret = (key or "").partition(".")
     if not row_id.isdigit() or not secret or len(row_id) > 18:
         return None
-    row = session.get(UserSession, int(row_id),
-                      options=[joinedload(UserSession.user).joinedload(User.role_rows)])
-    if row is None or not hmac.compare_digest(row.secret_hash, _hash(secret)):
+    found = session.connection().execute(_SESSION_CHECK, {"session_id": int(row_id)}).first()
+    if found is None or not hmac.compare_digest(found.secret_hash, _hash(secret)):
         return None
-    user = row.user
-    if row.expires_at <= (now or utcnow()) or not user.is_active or row.auth_version != user.auth_version:
+    values = dict(zip((name for name, _column in _USER_COLUMNS), found[_FIRST_USER_COLUMN:], strict=True))
+    if (found.expires_at <= (now or utcnow()) or not values["is_active_account"]
+            or found.auth_version != values["auth_version"]):
         return None
+    user = _user_as_loaded(session, values, frozenset(
+        role for role, has in zip(ROLES, found[4:_FIRST_USER_COLUMN], strict=True) if has))
     user.session_key = key
-    return row
+    return LiveSession(int(row_id), found.secret_hash, found.last_seen_at, user)
+
+
+def _user_as_loaded(session: Session, values: dict, roles: frozenset[str]) -> User:
+    """The ``User`` of these column values, persistent in ``session`` as a query would leave it."""
+    real = session() if isinstance(session, scoped_session) else session
+    identity = User.__mapper__.identity_key_from_primary_key([values["id"]])
+    user = real.identity_map.get(identity)
+    if user is None:
+        user = User(**values)
+        make_transient_to_detached(user)
+        real.add(user)
+    user.role_names = roles
+    return user
 
 
 def session_id_of(key: str | None) -> int | None:

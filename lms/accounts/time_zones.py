@@ -10,6 +10,7 @@ import zoneinfo
 from functools import cache
 
 import pytz
+from sqlalchemy import inspect
 
 from lms.accounts.reference import KOSOVO
 from lms.core.errors import ValidationFailed
@@ -47,6 +48,13 @@ def default_zone(beneficiary_code: str | None) -> str:
 
 def zone_of(user) -> str:
     """The zone ``user``'s times are shown in."""
+    state = inspect(user, raiseerr=False)
+    if state is not None and state.detached and state.identity and ({"time_zone", "beneficiary"} & state.unloaded):
+        # A streamed download formats times after its request's session closed: ask the current one.
+        from lms.accounts.models import User  # imported here: the models import this module
+        from lms.extensions import db  # imported here: extensions load the whole application
+
+        user = db.session.get(User, state.identity[0]) or user
     chosen = getattr(user, "time_zone", None)
     if chosen:
         return chosen

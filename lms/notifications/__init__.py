@@ -48,8 +48,10 @@ def init_app(app: Flask) -> None:
     # Imported here, when the application is built (see lms.certificates.init_app).
     from lms.core.tasks import register
     from lms.core.web import register_slot
-    from lms.notifications import tasks, views
+    from lms.extensions import api as rest_api
+    from lms.notifications import api, tasks, views
 
     app.register_blueprint(views.bp)
+    rest_api.register_blueprint(api.blp)
     register(app, tasks.mail_notification, tasks.send_notification_digests)
     register_slot(app, "header.signed_in", views.header_link)

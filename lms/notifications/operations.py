@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
-from lms.core.errors import ValidationFailed
+from lms.core.errors import NotFound, ValidationFailed
 from lms.core.i18n import _
 from lms.core.models import utcnow
 from lms.core.pagination import Page
@@ -144,6 +144,14 @@ def page_of(session: Session, user: User, page: int = 1, *, unread_only: bool = 
         .order_by(Notification.read_at.is_not(None), Notification.created_at.desc(), Notification.id.desc())
         .limit(per_page).offset((max(page, 1) - 1) * per_page)))
     return Page(items, max(page, 1), per_page, total)
+
+
+def notification_of(session: Session, user: User, notification_id: int) -> Notification:
+    """One of this person's notifications; another person's does not exist for them (404)."""
+    notification = session.get(Notification, notification_id)
+    if notification is None or not notification.can_be_read_by(user):
+        raise NotFound()
+    return notification
 
 
 def mark_read(session: Session, notification: Notification) -> Notification:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 
 from werkzeug.routing import BuildError
 
@@ -62,3 +64,21 @@ def absolute_link_of(notification: Notification) -> str | None:
     if link and link.startswith("/"):
         return origin() + link
     return link
+
+
+@dataclass(frozen=True)
+class ShownNotification:
+    """A notification as its reader sees it (the API's resource)."""
+
+    id: int
+    kind: str
+    kind_label: str
+    text: str
+    link: str | None
+    created_at: datetime
+    read_at: datetime | None
+
+    @classmethod
+    def of(cls, notification: Notification) -> ShownNotification:
+        return cls(notification.id, notification.kind, label_of(notification), text_of(notification),
+                   link_of(notification), notification.created_at, notification.read_at)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from lms.core.forms import errors_on, status_of
@@ -18,10 +18,7 @@ bp = Blueprint("notifications", __name__, template_folder="templates")
 
 
 def _own(notification_id: int) -> Notification:
-    notification = db.session.get(Notification, notification_id)
-    if notification is None or not notification.can_be_read_by(current_user):
-        abort(404)  # another person's notification does not exist for this one
-    return notification
+    return ops.notification_of(db.session, current_user, notification_id)
 
 
 def _page_argument() -> int:

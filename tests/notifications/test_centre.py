@@ -61,7 +61,7 @@ def test_unread_come_first_then_newest(client, session, make_user, greeting_kind
     login(client, user)
     client.form(f"/notifications/{third.id}/read")
     page = client.get("/notifications").get_data(as_text=True)
-    assert page.index("N1") < page.index("N0") < page.index("N2")
+    assert page.index("Hello N1, C") < page.index("Hello N0, C") < page.index("Hello N2, C")
 
 
 def test_preferences_are_saved_and_bad_choices_refused(client, session, make_user, greeting_kind):

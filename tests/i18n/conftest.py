@@ -33,11 +33,13 @@ def world(session, imported, i18n_content, make_user, make_cohort, add_member, c
     a tutored group with a member whose case study was accepted and who holds a certificate, a
     member whose work awaits review, a withdrawn member, the tutor, a regional manager, an admin."""
     from lms.accounts.operations import password_reset_token
+    from lms.announcements.operations import Draft, post_to_cohort
     from lms.certificates.models import Certificate
     from lms.courses.completion import complete_enrolment
     from lms.extensions import db
     from lms.quizzes import operations as quiz_operations
     from lms.quizzes.models import AttemptAnswer, Question, Quiz
+    from lms.reminders.operations import send_reminders
     from lms.tutors.models import Assignment
     from lms.tutors.operations import grading, submissions
     from lms.tutors.operations import membership as operations
@@ -79,6 +81,9 @@ def world(session, imported, i18n_content, make_user, make_cohort, add_member, c
                                                                  AttemptAnswer.needs_grading.is_(True)))
         open_attempt, _new = quiz_operations.start_attempt(session, trainee, quiz, language=language)
         session.commit()
+        announcement = post_to_cohort(session, tutor, cohort, Draft("Webinar", "We meet on **Thursday**."))
+        send_reminders(session, tutor, cohort, user_ids=[waiting.id], template="behind", note="See you soon.")
+        session.commit()
         return {
             "users": {"trainee": trainee, "tutor": tutor, "manager": manager, "admin": admin},
             "cohort": cohort, "certificate": certificate, "submission": awaiting, "accepted": accepted,
@@ -88,7 +93,7 @@ def world(session, imported, i18n_content, make_user, make_cohort, add_member, c
                 "submission_id": awaiting.id, "certificate_id": certificate.id,
                 "enrolment_id": waiting_enrolment.id, "user_id": trainee.id, "institution_id": trainee.institution_id, "code": certificate.code,
                 "token": password_reset_token(waiting),
-                "quiz_id": quiz.id, "attempt_id": open_attempt.id, "answer_id": essay,
+                "quiz_id": quiz.id, "announcement_id": announcement.id, "attempt_id": open_attempt.id, "answer_id": essay,
                 # Review is of a submitted attempt; the attempt page and summary of an open one.
                 "for": {"quizzes.review": {"attempt_id": attempt.id}},
             },

@@ -52,6 +52,10 @@ BAD_FORMS = [
     ("manager", "/cohorts/new", {"name": "", "capacity": "many", "starts_on": "someday"}),
     ("manager", "/manage/enrolments/{enrolment_id}/complete", {"reason": ""}),
     ("admin", "/admin/institutions", {"beneficiary": "", "name": ""}),
+    ("tutor", "/cohorts/{cohort_id}/announcements", {"title": "", "body": ""}),
+    ("tutor", "/cohorts/{cohort_id}/reminders", {"template": "behind"}),
+    ("tutor", "/cohorts/{cohort_id}/reminders/automatic", {"inactive_days": "500"}),
+    ("trainee", "/notifications/preferences", {"email_announcement": "hourly"}),
 ]
 
 

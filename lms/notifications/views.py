@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import SQLAlchemyError
 
 from lms.core.forms import errors_on, status_of
 from lms.core.i18n import _, ngettext
@@ -82,4 +83,10 @@ def preferences():
 
 def header_link(user) -> str:
     """The header's link to the centre with the unread count: one indexed COUNT per page."""
-    return render_template("notifications/_header_link.html", unread=ops.unread_count(db.session, user.id))
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    try:
+        unread = ops.unread_count(db.session, user.id)
+    except SQLAlchemyError:  # an error page shown because the database is gone: the link alone
+        unread = 0
+    return render_template("notifications/_header_link.html", unread=unread)

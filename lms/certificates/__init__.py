@@ -12,17 +12,20 @@ def init_app(app: Flask) -> None:
     # ``lms.certificates.models`` import does) must not pull in its views and their imports.
     from lms.certificates import api, badges, operations, tasks, views
     from lms.certificates.content import CertificateContent
+    from lms.certificates.notification_kinds import ISSUED_KIND
     from lms.core.i18n import _l
     from lms.core.tasks import register
     from lms.core.web import register_nav, register_slot
     from lms.courses.extension_points import CONTENT_SECTIONS, COURSE_COMPLETED
     from lms.extensions import api as rest_api
+    from lms.notifications.extension_points import NOTIFICATION_KINDS
 
     app.register_blueprint(views.bp)
     app.register_blueprint(badges.bp)
     rest_api.register_blueprint(api.blp)
     register(app, tasks.render_certificate_pdf, tasks.remind_expiring_certificates)
     CONTENT_SECTIONS.add(app, CertificateContent())
+    NOTIFICATION_KINDS.add(app, ISSUED_KIND)
     # Issue inside the transaction that completes the enrolment.
     COURSE_COMPLETED.add(app, operations.on_course_completed)
     register_slot(app, "dashboard.enrolment", views.certificate_slot)

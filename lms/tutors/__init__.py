@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     from lms.core.web import register_nav, register_slot
     from lms.courses.extension_points import COMPLETION_KINDS, CONTENT_SECTIONS, LEARNING_STEPS
     from lms.extensions import api as rest_api
+    from lms.notifications.extension_points import NOTIFICATION_KINDS
     from lms.quizzes import operations as quiz_operations
     from lms.quizzes.results import module_results, quiz_grades
     from lms.tutors import access_rules, cli, tasks
@@ -35,6 +36,7 @@ def init_app(app: Flask) -> None:
         ModuleResultColumn,
         QueueSource,
     )
+    from lms.tutors.notification_kinds import GRADED_KIND, RETURNED_KIND
     from lms.tutors.operations.grading_queue import ASSIGNMENT_SOURCE
     from lms.tutors.operations.moodle_grades import case_study_grades
     from lms.tutors.path_steps import case_study_steps
@@ -66,6 +68,8 @@ def init_app(app: Flask) -> None:
     GRADE_SOURCES.add(app, GradeSource("quiz", quiz_grades))
     GRADE_SOURCES.add(app, GradeSource("case_study", case_study_grades))
     DEMO_DATA.add(app, demo_cohort)
+    NOTIFICATION_KINDS.add(app, GRADED_KIND)
+    NOTIFICATION_KINDS.add(app, RETURNED_KIND)
 
     register_slot(app, "course.join", cohorts_views.join_slot)
     register_slot(app, "course.module", case_studies_views.module_slot)

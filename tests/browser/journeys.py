@@ -230,8 +230,9 @@ def trainee(j: Journey) -> None:
 
 TUTOR_PAGES = ("sign-in", "dashboard", "my-groups", "group", "group-progress", "annex-module", "tutor-guide",
                "grading-queue", "submission", "submission-errors", "submission-graded",
-               "group-sessions-tutor", "new-session", "session", "session-register", "tutor-calendar")
-TUTOR_OUTCOMES = ("graded", "session-scheduled", "attendance-recorded")
+               "group-sessions-tutor", "new-session", "session", "session-register", "tutor-calendar",
+               "announcements", "announcement-posted", "reminders", "reminder-sent")
+TUTOR_OUTCOMES = ("graded", "session-scheduled", "attendance-recorded", "announced", "reminded")
 
 
 def _pick_top_rubric_levels(page) -> int:
@@ -317,6 +318,25 @@ def tutor(j: Journey) -> None:
               f"register: {register['rows']}")
     j.goto("/calendar")
     j.check("tutor-calendar")
+    # An announcement to the group, then a reminder to its trainees, each in their language.
+    cohort_id = group_href.rstrip("/").rsplit("/", 1)[1]
+    j.goto(group_href + "/announcements")
+    j.check("announcements")
+    form = _form_with(page, "input[name=title]")
+    form.locator("input[name=title]").fill("Webinar on Thursday")
+    form.locator("textarea[name=body]").fill("We meet on **Thursday** at 10:00 to discuss the case studies.")
+    j.submit(form.locator("button[type=submit]"))
+    j.check("announcement-posted")
+    posted = j.api(f"/api/v1/cohorts/{cohort_id}/announcements")
+    j.outcome("announced", posted.get("total", 0) >= 1, f"announcements of group {cohort_id}: {posted.get('total')}")
+    j.goto(group_href + "/reminders?filter=all")
+    j.check("reminders")
+    form = _form_with(page, "textarea[name=note]")
+    form.locator("textarea[name=note]").fill("See you at the webinar.")
+    j.submit(form.locator("button[type=submit]"))
+    j.check("reminder-sent")
+    sent = j.api(f"/api/v1/cohorts/{cohort_id}/reminders")
+    j.outcome("reminded", sent.get("total", 0) >= 1, f"reminders of group {cohort_id}: {sent.get('total')}")
 
 
 # --- manager: statistics, export, groups, record a completion, certificates ---------------
@@ -422,8 +442,8 @@ def manager(j: Journey) -> None:
 # --- the trainee again: certificate download, public verification -------------------------
 
 CERTIFICATE_PAGES = ("dashboard-certificate", "course-certificate", "evaluation", "evaluation-sent",
-                     "case-study-feedback", "verify", "verify-form")
-CERTIFICATE_OUTCOMES = ("certificate-pdf", "certificate-verifies", "evaluation-answered")
+                     "case-study-feedback", "notifications", "notification-preferences", "verify", "verify-form")
+CERTIFICATE_OUTCOMES = ("certificate-pdf", "certificate-verifies", "evaluation-answered", "notified")
 
 
 def certificate(j: Journey) -> None:
@@ -459,6 +479,14 @@ def certificate(j: Journey) -> None:
     page.locator("main a[href*='/assignments/']").first.click()
     page.wait_for_url("**/assignments/**")
     j.check("case-study-feedback")
+    # The notification centre: the grading and the certificate, in the trainee's language.
+    j.goto("/notifications")
+    j.check("notifications")
+    listed = j.api("/api/v1/me/notifications")
+    kinds = sorted({item["kind"] for item in listed.get("items", [])})
+    j.outcome("notified", "case_study_graded" in kinds, f"notification kinds: {kinds}")
+    j.goto("/notifications/preferences")
+    j.check("notification-preferences")
 
     # Someone else, not signed in, checks the code on the public page.
     visitor = j.new_page()

@@ -105,3 +105,16 @@ def test_the_holder_is_mailed_when_the_certificate_is_issued(session, courses, m
         certificate = issued_certificate(session, trainee, courses["self-paced-basics"])
     assert "Your certificate is ready" in caplog.text and "vesna@example.org" in caplog.text
     assert certificate.grouped_code in caplog.text
+
+
+def test_the_holder_finds_the_certificate_in_the_notification_centre(client, session, courses, make_user):
+    from lms.notifications.models import Notification
+    from tests.conftest import login
+
+    trainee = make_user(language="mk")
+    issued_certificate(session, trainee, courses["self-paced-basics"])
+    [notification] = session.scalars(select(Notification).where(Notification.recipient_id == trainee.id))
+    assert notification.kind == "certificate_issued"
+    login(client, trainee)
+    opened = client.form(f"/notifications/{notification.id}/open")
+    assert opened.headers["Location"].endswith("/courses/self-paced-basics")

@@ -35,6 +35,7 @@ def world(session, imported, i18n_content, make_user, make_cohort, add_member, c
     from datetime import timedelta
 
     from lms.accounts.operations import password_reset_token
+    from lms.announcements.operations import Draft, post_to_cohort
     from lms.certificates.models import Certificate
     from lms.core.models import utcnow
     from lms.courses.completion import complete_enrolment
@@ -44,6 +45,7 @@ def world(session, imported, i18n_content, make_user, make_cohort, add_member, c
     from lms.meetings.operations.scheduling import create_meeting as schedule_meeting
     from lms.quizzes import operations as quiz_operations
     from lms.quizzes.models import AttemptAnswer, Question, Quiz
+    from lms.reminders.operations import send_reminders
     from lms.tutors.models import Assignment
     from lms.tutors.operations import grading, submissions
     from lms.tutors.operations import membership as operations
@@ -90,6 +92,8 @@ def world(session, imported, i18n_content, make_user, make_cohort, add_member, c
             kind="launch", title="Nacionalno predstavljanje kursa", starts_at=utcnow() + timedelta(days=5),
             ends_at=utcnow() + timedelta(days=5, hours=4), place="Beograd", key="launch"))
         record_attendance(session, tutor, launch, {enrolment.id: "present"}, version=launch.version)
+        announcement = post_to_cohort(session, tutor, cohort, Draft("Webinar", "We meet on **Thursday**."))
+        send_reminders(session, tutor, cohort, user_ids=[waiting.id], template="behind", note="See you soon.")
         session.commit()
         return {
             "users": {"trainee": trainee, "tutor": tutor, "manager": manager, "admin": admin},
@@ -100,7 +104,8 @@ def world(session, imported, i18n_content, make_user, make_cohort, add_member, c
                 "submission_id": awaiting.id, "certificate_id": certificate.id,
                 "enrolment_id": waiting_enrolment.id, "user_id": trainee.id, "institution_id": trainee.institution_id, "code": certificate.code,
                 "token": password_reset_token(waiting),
-                "quiz_id": quiz.id, "attempt_id": open_attempt.id, "answer_id": essay, "meeting_id": launch.id,
+                "quiz_id": quiz.id, "announcement_id": announcement.id, "attempt_id": open_attempt.id, "answer_id": essay,
+                "meeting_id": launch.id,
                 # Review is of a submitted attempt; the attempt page and summary of an open one.
                 "for": {"quizzes.review": {"attempt_id": attempt.id}},
             },

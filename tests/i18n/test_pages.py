@@ -62,6 +62,10 @@ BAD_FORMS = [
                                                     "ends_at": "2027-03-01T09:00", "online_url": "ftp://x"}),
     ("tutor", "/sessions/{meeting_id}/attendance", {"version": "0"}),
     ("trainee", "/account/time-zone", {"time_zone": "Mars/Olympus_Mons"}),
+    ("tutor", "/cohorts/{cohort_id}/announcements", {"title": "", "body": ""}),
+    ("tutor", "/cohorts/{cohort_id}/reminders", {"template": "behind"}),
+    ("tutor", "/cohorts/{cohort_id}/reminders/automatic", {"inactive_days": "500"}),
+    ("trainee", "/notifications/preferences", {"email_announcement": "hourly"}),
 ]
 
 

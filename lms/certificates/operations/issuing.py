@@ -17,6 +17,7 @@ from lms.certificates import files
 from lms.certificates.codes import generate_code
 from lms.certificates.extension_points import CERTIFICATE_HOLDS
 from lms.certificates.models import ACCOMPLISHMENT, COMPLETION, VALID, Certificate
+from lms.certificates.notification_kinds import ISSUED
 from lms.certificates.operations.validity import expiry_date, renew_earlier_certificates
 from lms.certificates.tasks import render_certificate_pdf
 from lms.core.errors import Conflict
@@ -26,6 +27,7 @@ from lms.core.models import utcnow
 from lms.core.tasks import enqueue_after_commit
 from lms.courses.extension_points import details_of
 from lms.courses.models import Course, Enrolment
+from lms.notifications.operations import notify
 
 CODE_ATTEMPTS = 5
 
@@ -89,7 +91,10 @@ def issue_certificate(session: Session, enrolment: Enrolment) -> Certificate:
                 return existing
             continue  # the one-in-2^80 code collision: draw again
         enqueue_after_commit(session, render_certificate_pdf, certificate.id, certificate.revision)
-        tell_holder(session, certificate, "issued")
+        # In the app and, as the holder chooses, by e-mail (lms.certificates.notification_kinds).
+        notify(session, certificate.user_id, ISSUED, params={"certificate_id": certificate.id},
+               link_endpoint="courses.course", link_params={"slug": enrolment.course.slug},
+               dedupe_key=f"certificate-issued:{certificate.id}")
         return certificate
     raise Conflict(_("A certificate could not be issued. Please try again."))
 
@@ -120,7 +125,6 @@ def tell_holder(session: Session, certificate: Certificate, event: str) -> None:
     base = current_app.config["LMS_BASE_URL"]
     with use_language(user.language):
         subjects = {
-            "issued": _("Your certificate is ready"),
             "reissued": _("Your certificate has been reissued"),
             "revoked": _("Your certificate has been revoked"),
             "reinstated": _("Your certificate is valid again"),

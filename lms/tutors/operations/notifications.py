@@ -1,6 +1,6 @@
 """E-mails of tutored groups, each in its recipient's language, sent after the commit.
 
-Trainees hear when their work is graded or returned; tutors hear when work arrives,
+Trainees hear when their work is graded or returned (a notification, mailed as they choose); tutors hear when work arrives,
 at once or in a daily digest (sent each morning by the worker: ``tutors.tasks``).
 """
 
@@ -18,6 +18,7 @@ from lms.core.i18n import _, localized, ngettext, use_language, use_time_zone
 from lms.core.mail import Mail, queue_mail
 from lms.core.models import utcnow
 from lms.core.urls import absolute_url, origin
+from lms.notifications.operations import notify as notify_in_app
 from lms.tutors.models import (
     ACCEPTED,
     NOTIFY_DAILY,
@@ -27,6 +28,7 @@ from lms.tutors.models import (
     CohortTutor,
     TutorPreference,
 )
+from lms.tutors.notification_kinds import GRADED, RETURNED
 from lms.tutors.operations.cohorts import tutored_cohort_ids
 from lms.tutors.operations.grading_queue import AWAITING, GradingQueue
 
@@ -58,22 +60,17 @@ def set_preference(session: Session, user: User, notify: str) -> TutorPreference
 # --- trainees --------------------------------------------------------------------------
 
 def notify_graded(session: Session, submission, round_, *, corrected: bool = False) -> None:
+    """Tell the trainee in the app and, as they choose, by e-mail (``lms.notifications``)."""
     trainee = submission.enrolment.user
     assignment = submission.assignment
     course = submission.enrolment.course
-    url = absolute_url("assignments.assignment", slug=course.slug, assignment=assignment.slug)
-    with use_language(trainee.language):
-        title = localized(assignment.title, trainee.language)
-        if corrected:
-            subject = _("Your tutor has corrected the grade of “{title}”").format(title=title)
-        elif round_.outcome == ACCEPTED:
-            subject = _("Your case study “{title}” has been accepted").format(title=title)
-        else:
-            subject = _("Please revise and resubmit “{title}”").format(title=title)
-        text = render_template("tutors/email/graded.txt", trainee=trainee, title=title, round=round_,
-                               course_title=course.title_in(trainee.language), url=url, corrected=corrected,
-                               accepted=round_.outcome == ACCEPTED)
-    queue_mail(session, Mail(to=trainee.email, subject=subject, text=text))
+    kind = GRADED if round_.outcome == ACCEPTED else RETURNED
+    # One notification per review, and one per correction of it.
+    trigger = f"case-study-round:{round_.id}" + (f":corrected:{round_.corrected_at.isoformat()}" if corrected else "")
+    notify_in_app(session, trainee, kind,
+                  params={"title": assignment.title, "course": course.title, "round_id": round_.id, "corrected": corrected},
+                  link_endpoint="assignments.assignment", link_params={"slug": course.slug, "assignment": assignment.slug},
+                  dedupe_key=trigger)
 
 
 def notify_enrolled(session: Session, user: User, cohort: Cohort) -> None:

@@ -14,7 +14,8 @@ from lms.config import PROJECT_ROOT, load_config
 
 # Features in dependency order: each one's init_app registers its blueprints, CLI
 # commands and the hooks through which it plugs into the features it depends on.
-FEATURES = ("accounts", "courses", "glossary", "quizzes", "tutors", "certificates", "forum", "reports")
+FEATURES = ("accounts", "notifications", "courses", "glossary", "quizzes", "tutors", "certificates", "forum",
+            "reports")
 
 
 def create_app(config: dict | None = None) -> Flask:

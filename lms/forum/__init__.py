@@ -17,7 +17,10 @@ def init_app(app: Flask) -> None:
     from lms.extensions import api as rest_api
     from lms.forum import api, cli, tasks, views
     from lms.forum.content import ForumThreads
+    from lms.forum.extension_points import FORUM_EVENTS
+    from lms.forum.notification_kinds import KINDS, tell
     from lms.forum.operations import ensure_forum, seed_all
+    from lms.notifications.extension_points import NOTIFICATION_KINDS
     from lms.tutors.extension_points import COHORT_SAVED
 
     app.register_blueprint(views.bp)
@@ -27,6 +30,9 @@ def init_app(app: Flask) -> None:
     CONTENT_SECTIONS.add(app, ForumThreads())
     COHORT_SAVED.add(app, lambda session, cohort: ensure_forum(session, cohort=cohort))
     DEMO_DATA.add(app, lambda session: [f"{seed_all(session)} forum(s) opened."])
+    for kind in KINDS:
+        NOTIFICATION_KINDS.add(app, kind)
+    FORUM_EVENTS.add(app, tell)
     register_slot(app, "cohort.actions", views.cohort_actions_slot)
     register_slot(app, "cohort.progress", views.participation_slot)
     register_slot(app, "course.after_progress", views.course_slot)

@@ -52,6 +52,8 @@ BAD_FORMS = [
     ("manager", "/cohorts/new", {"name": "", "capacity": "many", "starts_on": "someday"}),
     ("manager", "/manage/enrolments/{enrolment_id}/complete", {"reason": ""}),
     ("admin", "/admin/institutions", {"beneficiary": "", "name": ""}),
+    ("trainee", "/forums/{forum_id}/new", {"title": "", "module_id": "", "body": ""}),
+    ("tutor", "/forums/posts/{post_id}/hide", {"reason": ""}),
 ]
 
 

@@ -24,7 +24,7 @@ def annexed(session, reference):
 
 @pytest.fixture
 def group(annexed, make_cohort, make_user):
-    tutor = make_user(roles=("tutor",), beneficiary="AL", full_name="Arta Hoxha", language="sq")
+    tutor = make_user(roles=("tutor",), beneficiary="AL", full_name="Arta Hoxha", language="en")
     return make_cohort(course=annexed, beneficiary="AL", language="sq", tutors=[tutor], name="Grupi Tiranë")
 
 

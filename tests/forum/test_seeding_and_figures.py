@@ -116,3 +116,17 @@ def test_forum_pages_use_the_same_number_of_queries_whatever_their_size(app, ses
         assert client.get(f"/forums/{forum.id}").get_data(as_text=True).count("Thread ") == size
         counts.append(numbers)
     assert counts[0] == counts[1], counts
+
+
+def test_the_statistics_show_participation_and_hide_a_small_groups_share(client, session, forum, group, add_member,
+                                                                         regional_manager):
+    talker, _ = add_member(group)
+    add_member(group)
+    ops.create_thread(session, talker, forum, ops.ThreadFields("Shifts", "How do you plan?"))
+    session.commit()
+    login(client, regional_manager)
+    overview = client.get("/reports").get_data(as_text=True)
+    assert "Forum posts" in overview and "Members who posted in the forum" in overview
+    assert 'class="suppressed"' in overview  # two members: below the threshold of five
+    report = client.get(f"/reports/cohorts/{group.id}").get_data(as_text=True)
+    assert "Participation in discussion" in report and "1 of 2" in report

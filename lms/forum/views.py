@@ -4,6 +4,8 @@ to other pages (the group's page and progress table, a self-paced course's page)
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -24,6 +26,7 @@ from lms.tutors.forms import version_of
 from lms.tutors.models import CohortMembership
 
 bp = Blueprint("forum", __name__, template_folder="templates")
+log = logging.getLogger(__name__)
 
 
 def _page() -> int:
@@ -75,7 +78,10 @@ def _thread_page(thread, reply_form: ReplyForm, status: int = 200):
     view = ops.thread_view(db.session, current_user, thread, page=_page())
     if request.method == "GET" and view.newest_post_id > view.last_read_post_id:
         # A GET writes nothing: the queue records that the reader has seen these posts.
-        enqueue(record_thread_read, current_user.id, thread.id, view.newest_post_id, utcnow())
+        try:
+            enqueue(record_thread_read, current_user.id, thread.id, view.newest_post_id, utcnow())
+        except Exception:  # the queue is unreachable: the page still answers; recorded next time
+            log.warning("Could not queue the reading of thread %s", thread.id, exc_info=True)
     editable = {post.id for post in view.posts.items if ops.can_edit(current_user, post)}
     return render_template("forum/thread.html", view=view, thread=thread, forum=thread.forum, form=reply_form,
                            hint=BODY_HINT, editable=editable, hide_form=HideForm(), button=EmptyForm(),

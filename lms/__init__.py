@@ -15,7 +15,7 @@ from lms.config import PROJECT_ROOT, load_config
 # Features in dependency order: each one's init_app registers its blueprints, CLI
 # commands and the hooks through which it plugs into the features it depends on.
 FEATURES = ("accounts", "notifications", "courses", "glossary", "quizzes", "tutors", "meetings", "certificates",
-            "announcements", "reminders", "reports", "surveys", "offline")
+            "forum", "announcements", "reminders", "reports", "surveys", "offline")
 
 
 def create_app(config: dict | None = None) -> Flask:

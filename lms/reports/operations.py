@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from lms.core.errors import NotFound
 from lms.core.i18n import _
 from lms.core.pagination import Page, page_count
+from lms.forum.operations.participation import Participation, participation
 from lms.reports import aggregates
 from lms.reports.dimensions import DIMENSIONS, Dimension, Member, ordered
 from lms.reports.facts import FACT, period_bounds
@@ -272,7 +273,22 @@ def cohort_figures(session: Session, filters: Filters, scope: set[int] | None, c
     found = aggregates.figures(session, filters, scope, dims=["cohort"], groupings=[("cohort",)],
                                measures=measures, now=now, period=False,
                                where=[FACT.cohort.in_(cohort_ids)])
-    return {key[0]: _values(cell, measures, False) for key, cell in found.at(0).items()}
+    figures = {key[0]: _values(cell, measures, False) for key, cell in found.at(0).items()}
+    for cohort_id, forum in participation(session, cohort_ids).items():
+        values = figures.setdefault(cohort_id, _values({}, measures, False))
+        values.update(_forum_values(forum))
+    return figures
+
+
+FORUM_MEASURES = ("forum_posts", "forum_share")
+
+
+def _forum_values(forum: Participation | None) -> dict[str, Value]:
+    """Participation in a group's discussion, for a table of several groups: the share of members
+    who posted is hidden, like any figure of a small group, below the reporting threshold."""
+    if forum is None:
+        return {"forum_posts": Value(0), "forum_share": Value(None)}
+    return {"forum_posts": Value(forum.posts), "forum_share": Value(forum.share, forum.members < threshold())}
 
 
 def cohorts_page(session: Session, filters: Filters, scope: set[int] | None, *, page: int,
@@ -283,7 +299,8 @@ def cohorts_page(session: Session, filters: Filters, scope: set[int] | None, *, 
     cohorts = list(session.scalars(query.order_by(Cohort.starts_on.desc(), Cohort.name, Cohort.id)
                                    .offset((page - 1) * COHORTS_PER_PAGE).limit(COHORTS_PER_PAGE)))
     figures = cohort_figures(session, filters, scope, [c.id for c in cohorts], now=now) if cohorts else {}
-    rows = [CohortRow(c, figures.get(c.id) or _values({}, COHORT_MEASURES, False)) for c in cohorts]
+    rows = [CohortRow(c, figures.get(c.id) or {**_values({}, COHORT_MEASURES, False), **_forum_values(None)})
+            for c in cohorts]
     return CohortPage(rows, page, COHORTS_PER_PAGE, total)
 
 
@@ -293,7 +310,8 @@ def all_cohorts(session: Session, filters: Filters, scope: set[int] | None, *,
     query = cohorts_query(filters, scope)
     cohorts = list(session.scalars(query.order_by(Cohort.starts_on.desc(), Cohort.name, Cohort.id)))
     figures = cohort_figures(session, filters, scope, query.with_only_columns(Cohort.id), now=now)
-    return [(c, figures.get(c.id) or _values({}, COHORT_MEASURES, False)) for c in cohorts]
+    return [(c, figures.get(c.id) or {**_values({}, COHORT_MEASURES, False), **_forum_values(None)})
+            for c in cohorts]
 
 
 # Measures aggregated by hashing (no median, no distinct count): the table of six
@@ -343,6 +361,7 @@ class CohortReport:
     by_profession: Breakdown
     by_gender: Breakdown
     generated_at: datetime
+    forum: Participation | None = None  # participation in the group's discussion
 
 
 BREAKDOWN_MEASURES = ("enrolled", "completed", "completion_rate", "average_final_score")
@@ -371,4 +390,4 @@ def cohort_report(session: Session, viewer, cohort_id: int, *, now: datetime) ->
         by_institution=breakdown(session, filters, scope, "institution", BREAKDOWN_MEASURES, now=now),
         by_profession=breakdown(session, filters, scope, "profession", BREAKDOWN_MEASURES, now=now),
         by_gender=breakdown(session, filters, scope, "gender", BREAKDOWN_MEASURES, now=now),
-        generated_at=now)
+        generated_at=now, forum=participation(session, [cohort.id]).get(cohort.id))

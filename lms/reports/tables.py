@@ -143,7 +143,8 @@ def trend_table(trend: Trend, filters: Filters) -> Table:
 
 def cohort_columns() -> list[Column]:
     return [Column(_("Group")), Column(_("Course")), Column(_("Beneficiary")), Column(_("Language")),
-            Column(_("Starts"), DATE), Column(_("Ends"), DATE)] + [measure_column(m) for m in COHORT_MEASURES]
+            Column(_("Starts"), DATE), Column(_("Ends"), DATE)] + [measure_column(m) for m in COHORT_MEASURES] + [
+        Column(_("Forum posts"), COUNT), Column(_("Members who posted in the forum"), PERCENT)]
 
 
 def cohort_row(cohort, values: dict[str, Value]) -> list:
@@ -151,7 +152,8 @@ def cohort_row(cohort, values: dict[str, Value]) -> list:
     return [Link(cohort.name, url_for("reports.cohort", cohort_id=cohort.id)), cohort.course.title_in(),
             cohort.beneficiary.name,
             Link(language.native_name, "", language.html_lang) if language else cohort.language,
-            cohort.starts_on, cohort.ends_on] + [values[m] for m in COHORT_MEASURES]
+            cohort.starts_on, cohort.ends_on] + [values[m] for m in COHORT_MEASURES] + [
+        values.get("forum_posts") or Value(0), values.get("forum_share") or Value(None)]
 
 
 def cohorts_table(rows: Iterable[tuple], filters: Filters) -> Table:

@@ -6,6 +6,8 @@
   and case studies (``quizzes`` adds each module's quiz result).
 - ``GRADE_SOURCES``: the graded items of a group's grades export for Moodle (case studies are
   the source ``tutors`` adds itself; ``quizzes`` adds each quiz's grade).
+- ``COHORT_SAVED``: ``listener(session, cohort)``, called inside the transaction that created
+  or changed a group (``forum`` opens the group's forum and its threads).
 """
 
 from __future__ import annotations
@@ -71,3 +73,7 @@ class GradeSource:
 
 
 GRADE_SOURCES: ExtensionPoint[GradeSource] = ExtensionPoint("tutors.grade_sources", key=lambda source: source.kind)
+
+
+# listener(session, cohort): a group was created or saved (in the same transaction)
+COHORT_SAVED: ExtensionPoint[Callable] = ExtensionPoint("tutors.cohort_saved")

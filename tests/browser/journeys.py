@@ -70,10 +70,11 @@ TRAINEE_PAGES = (
     "home", "register", "registered", "catalogue", "course-self-paced", "lesson", "lesson-next", "course-enrolled",
     "quiz", "quiz-attempt", "quiz-summary", "quiz-review", "quiz-result",
     "course-tutored", "course-tutored-joined", "case-study", "case-study-submitted",
+    "forums", "group-forum", "forum-thread", "forum-replied",
     "dashboard", "account", "group-sessions", "calendar",
 )
 TRAINEE_OUTCOMES = ("institutions-filtered", "registered", "enrolled-self-paced", "lesson-done", "quiz-graded", "joined-group",
-                    "case-study-submitted")
+                    "case-study-submitted", "forum-replied")
 
 
 def _answer_every_question(page) -> int:
@@ -212,6 +213,27 @@ def trainee(j: Journey) -> None:
     if submitted:
         j.state["submission_id"] = submitted[0]["id"]
 
+    # The group's forum: a thread opened from the course's discussion prompts, a reply.
+    j.goto("/forums")
+    j.check("forums")
+    page.locator("main a.forum-title").first.click()
+    page.wait_for_url("**/forums/*")
+    j.check("group-forum")
+    page.locator("main a.thread-title").first.click()
+    page.wait_for_url("**/forums/threads/*")
+    j.check("forum-thread")
+    thread_id = int(page.url.split("/forums/threads/")[1].split("?")[0].split("#")[0])
+    form = _form_with(page, "textarea[name=body]")
+    form.locator("textarea[name=body]").fill(
+        "In our unit the words in the reports follow the behaviour seen, not what the officer supposes.")
+    j.submit(form.locator("button[type=submit]"))
+    j.check("forum-replied")
+    posts = j.api(f"/api/v1/forum-threads/{thread_id}")["posts"]["items"]
+    replied = any(p["author"]["full_name"] == name for p in posts)
+    j.outcome("forum-replied", replied, f"posts of thread {thread_id}: {[p['author']['full_name'] for p in posts]}")
+    if replied:
+        j.state["forum_thread_id"] = thread_id
+
     j.goto("/dashboard")
     j.check("dashboard")
     j.goto("/account")
@@ -229,10 +251,10 @@ def trainee(j: Journey) -> None:
 # --- tutor: groups, progress, grading queue, grade the trainee's case study --------------
 
 TUTOR_PAGES = ("sign-in", "dashboard", "my-groups", "group", "group-progress", "annex-module", "tutor-guide",
-               "grading-queue", "submission", "submission-errors", "submission-graded",
-               "group-sessions-tutor", "new-session", "session", "session-register", "tutor-calendar",
-               "announcements", "announcement-posted", "reminders", "reminder-sent")
-TUTOR_OUTCOMES = ("graded", "session-scheduled", "attendance-recorded", "announced", "reminded")
+               "grading-queue", "submission", "submission-errors", "submission-graded", "tutor-forum-thread",
+               "tutor-forum-pinned", "group-sessions-tutor", "new-session", "session", "session-register",
+               "tutor-calendar", "announcements", "announcement-posted", "reminders", "reminder-sent")
+TUTOR_OUTCOMES = ("graded", "forum-answered", "session-scheduled", "attendance-recorded", "announced", "reminded")
 
 
 def _pick_top_rubric_levels(page) -> int:
@@ -337,6 +359,22 @@ def tutor(j: Journey) -> None:
     j.check("reminder-sent")
     sent = j.api(f"/api/v1/cohorts/{cohort_id}/reminders")
     j.outcome("reminded", sent.get("total", 0) >= 1, f"reminders of group {cohort_id}: {sent.get('total')}")
+    # The trainee's reply in the group forum: answer it, pin the thread.
+    thread_id = j.need("forum_thread_id")
+    j.goto(f"/forums/threads/{thread_id}")
+    j.check("tutor-forum-thread")
+    form = _form_with(page, "textarea[name=body]")
+    form.locator("textarea[name=body]").fill("Exactly: describe the behaviour, date it, and say who saw it.")
+    j.submit(form.locator("button[type=submit]"))
+    # Journeys of other widths and languages answer in the same first thread: it may be pinned already.
+    pin = page.locator("main button[name=action][value=pin]")
+    if pin.count():
+        j.submit(pin)
+    j.check("tutor-forum-pinned")
+    thread = j.api(f"/api/v1/forum-threads/{thread_id}")
+    answered = thread["thread"]["is_pinned"] and any(p["author"]["full_name"] != j.need("trainee_name")
+                                                     for p in thread["posts"]["items"])
+    j.outcome("forum-answered", answered, f"thread {thread_id}: pinned {thread['thread']['is_pinned']}")
 
 
 # --- manager: statistics, export, groups, record a completion, certificates ---------------

@@ -94,6 +94,18 @@ def world(session, imported, i18n_content, make_user, make_cohort, add_member, c
         record_attendance(session, tutor, launch, {enrolment.id: "present"}, version=launch.version)
         announcement = post_to_cohort(session, tutor, cohort, Draft("Webinar", "We meet on **Thursday**."))
         send_reminders(session, tutor, cohort, user_ids=[waiting.id], template="behind", note="See you soon.")
+        # The group forum: a thread of the trainee's, the tutor's reply, an edit (its history).
+        from lms.forum import operations as forum_operations
+        from lms.forum.models import ForumPost
+
+        forum = forum_operations.forum_of_cohort(session, cohort.id)
+        thread = forum_operations.create_thread(session, trainee, forum, forum_operations.ThreadFields(
+            "Noćne smene", "Ko odlučuje o pretresima noću?"))
+        forum_operations.reply(session, tutor, thread, "Upravnik, uz pisani nalog.")
+        post = session.scalar(db.select(ForumPost).where(
+            ForumPost.thread_id == thread.id, ForumPost.is_opening.is_(True)))
+        forum_operations.edit_post(session, trainee, post, "Ko odlučuje o pretresima tokom noći?",
+                                   version=post.version)
         session.commit()
         return {
             "users": {"trainee": trainee, "tutor": tutor, "manager": manager, "admin": admin},
@@ -105,7 +117,7 @@ def world(session, imported, i18n_content, make_user, make_cohort, add_member, c
                 "enrolment_id": waiting_enrolment.id, "user_id": trainee.id, "institution_id": trainee.institution_id, "code": certificate.code,
                 "token": password_reset_token(waiting),
                 "quiz_id": quiz.id, "announcement_id": announcement.id, "attempt_id": open_attempt.id, "answer_id": essay,
-                "meeting_id": launch.id,
+                "meeting_id": launch.id, "forum_id": forum.id, "thread_id": thread.id, "post_id": post.id,
                 # Review is of a submitted attempt; the attempt page and summary of an open one.
                 "for": {"quizzes.review": {"attempt_id": attempt.id}},
             },

@@ -66,6 +66,8 @@ BAD_FORMS = [
     ("tutor", "/cohorts/{cohort_id}/reminders", {"template": "behind"}),
     ("tutor", "/cohorts/{cohort_id}/reminders/automatic", {"inactive_days": "500"}),
     ("trainee", "/notifications/preferences", {"email_announcement": "hourly"}),
+    ("trainee", "/forums/{forum_id}/new", {"title": "", "module_id": "", "body": ""}),
+    ("tutor", "/forums/posts/{post_id}/hide", {"reason": ""}),
 ]
 
 

@@ -23,6 +23,7 @@ from lms.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, _
 from lms.core.models import utcnow
 from lms.courses.models import TUTORED, Course, Enrolment
 from lms.courses.operations import set_content_language
+from lms.tutors.extension_points import COHORT_SAVED
 from lms.tutors.models import Cohort, CohortMembership, CohortTutor
 
 # Easy to read aloud and to type: no 0/O, 1/I/L.
@@ -227,7 +228,14 @@ def create_cohort(session: Session, actor: User, fields: CohortFields) -> Cohort
     session.flush()
     audit.record(session, actor_id=actor.id, action="cohort.created", subject_type="cohort",
                  subject_id=cohort.id, after=_snapshot(cohort))
+    _saved(session, cohort)
     return cohort
+
+
+def _saved(session: Session, cohort: Cohort) -> None:
+    """Tell the features that keep something per group (its forum) that it was created or changed."""
+    for listener in COHORT_SAVED:
+        listener(session, cohort)
 
 
 def update_cohort(session: Session, actor: User, cohort: Cohort, fields: CohortFields, *,
@@ -263,6 +271,7 @@ def update_cohort(session: Session, actor: User, cohort: Cohort, fields: CohortF
     if after != before:
         audit.record(session, actor_id=actor.id, action="cohort.updated", subject_type="cohort",
                      subject_id=cohort.id, before=before, after=after)
+    _saved(session, cohort)
     return cohort
 
 

@@ -1,0 +1,156 @@
+"""What a reader sees of a forum: the forums they may read with their unread posts, a forum's
+threads (pinned first, then by latest activity) with each one's replies and unread posts, a
+thread's posts. Each list is a fixed number of queries, whatever the number of threads or posts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from lms.accounts.models import User
+from lms.core.pagination import Page
+from lms.courses.models import ACTIVE, Enrolment
+from lms.forum.models import Forum, ForumPost, ForumRead, ForumSubscription, ForumThread
+from lms.tutors.models import MEMBER_ACTIVE, Cohort, CohortMembership, CohortTutor
+
+THREADS_PER_PAGE = 30
+POSTS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class ThreadSummary:
+    thread: ForumThread
+    posts: int  # posts the reader sees (the opening post of a thread opened by someone included)
+    unread: int
+    last_post_at: datetime | None
+
+    @property
+    def last_activity_at(self) -> datetime:
+        return self.last_post_at or self.thread.created_at
+
+
+@dataclass(frozen=True)
+class ForumSummary:
+    forum: Forum
+    threads: int
+    unread: int
+
+
+def _visible(moderator: bool):
+    return True if moderator else ForumPost.hidden_at.is_(None)
+
+
+def _post_counts(user: User, moderator: bool):
+    """Per thread: posts seen, unread ones (newer than what the reader has read, not their
+    own) and the latest one's time."""
+    read = ForumRead.__table__.alias("reader")
+    unread = case((and_(ForumPost.id > func.coalesce(read.c.last_read_post_id, 0),
+                        ForumPost.author_id != user.id), 1), else_=0)
+    return (select(ForumPost.thread_id.label("thread_id"), func.count(ForumPost.id).label("posts"),
+                   func.sum(unread).label("unread"), func.max(ForumPost.created_at).label("last_at"))
+            .outerjoin(read, and_(read.c.thread_id == ForumPost.thread_id, read.c.user_id == user.id))
+            .where(_visible(moderator))
+            .group_by(ForumPost.thread_id))
+
+
+def _hidden_opening():
+    return select(ForumPost.thread_id).where(ForumPost.is_opening.is_(True), ForumPost.hidden_at.is_not(None))
+
+
+def thread_list(session: Session, user: User, forum: Forum, *, page: int = 1,
+                per_page: int = THREADS_PER_PAGE) -> Page:
+    moderator = forum.can_be_moderated_by(user)
+    counts = _post_counts(user, moderator).subquery()
+    where = [ForumThread.forum_id == forum.id]
+    if not moderator:
+        where.append(ForumThread.id.not_in(_hidden_opening()))
+    total = session.scalar(select(func.count(ForumThread.id)).where(*where)) or 0
+    last = func.coalesce(counts.c.last_at, ForumThread.created_at)
+    rows = session.execute(
+        select(ForumThread, counts.c.posts, counts.c.unread, counts.c.last_at)
+        .outerjoin(counts, counts.c.thread_id == ForumThread.id)
+        .where(*where)
+        .order_by(ForumThread.is_pinned.desc(), last.desc(), ForumThread.id.desc())
+        .limit(per_page).offset((max(page, 1) - 1) * per_page))
+    items = [ThreadSummary(thread, posts or 0, int(unread or 0), last_at) for thread, posts, unread, last_at in rows]
+    return Page(items=items, page=max(page, 1), per_page=per_page, total=total)
+
+
+def readable_forums_query(user: User):
+    """A SELECT of the forums ``user`` may read (the rules of ``Forum.can_be_read_by``, in SQL)."""
+    if user.is_admin:
+        return select(Forum.id)
+    mine = select(Enrolment.id).where(Enrolment.user_id == user.id, Enrolment.status == ACTIVE)
+    in_group = select(CohortMembership.enrolment_id)
+    member_of = select(CohortMembership.cohort_id).where(
+        CohortMembership.status == MEMBER_ACTIVE, CohortMembership.enrolment_id.in_(mine))
+    conditions = [
+        Forum.cohort_id.in_(member_of),
+        and_(Forum.cohort_id.is_(None), Forum.course_id.in_(
+            select(Enrolment.course_id).where(Enrolment.id.in_(mine), Enrolment.id.not_in(in_group)))),
+    ]
+    if user.is_tutor:
+        conditions.append(Forum.cohort_id.in_(select(CohortTutor.cohort_id).where(CohortTutor.user_id == user.id)))
+    if user.is_manager:
+        scope = user.managed_beneficiary_ids()
+        if scope is None:
+            conditions.append(Forum.id.is_not(None))
+        else:
+            conditions.append(Forum.cohort_id.in_(select(Cohort.id).where(Cohort.beneficiary_id.in_(scope))))
+    return select(Forum.id).where(or_(*conditions))
+
+
+def my_forums(session: Session, user: User) -> list[ForumSummary]:
+    """The forums ``user`` reads, with how many threads and unread posts each has (3 queries)."""
+    return _summaries(session, user, readable_forums_query(user))
+
+
+def forum_summary(session: Session, user: User, forum: Forum) -> ForumSummary:
+    return _summaries(session, user, select(Forum.id).where(Forum.id == forum.id))[0]
+
+
+def _summaries(session: Session, user: User, forum_ids) -> list[ForumSummary]:
+    forums = list(session.scalars(select(Forum).where(Forum.id.in_(forum_ids))))
+    if not forums:
+        return []
+    threads = dict(session.execute(select(ForumThread.forum_id, func.count(ForumThread.id))
+                                   .where(ForumThread.forum_id.in_(forum_ids)).group_by(ForumThread.forum_id)).all())
+    # Unread counted as a trainee sees the forum (hidden posts left out), for everyone.
+    counts = _post_counts(user, False).subquery()
+    unread = dict(session.execute(
+        select(ForumThread.forum_id, func.sum(counts.c.unread))
+        .join(counts, counts.c.thread_id == ForumThread.id)
+        .where(ForumThread.forum_id.in_(forum_ids), ForumThread.id.not_in(_hidden_opening()))
+        .group_by(ForumThread.forum_id)).all())
+    forums.sort(key=lambda f: (f.cohort_id is None, f.title_in().casefold(), f.id))
+    return [ForumSummary(f, threads.get(f.id, 0), int(unread.get(f.id) or 0)) for f in forums]
+
+
+@dataclass(frozen=True)
+class ThreadView:
+    thread: ForumThread
+    posts: Page
+    moderator: bool
+    subscribed: bool
+    last_read_post_id: int
+    newest_post_id: int  # of the posts the reader sees: what "read up to here" records
+
+
+def thread_view(session: Session, user: User, thread: ForumThread, *, page: int = 1,
+                per_page: int = POSTS_PER_PAGE) -> ThreadView:
+    moderator = thread.forum.can_be_moderated_by(user)
+    where = [ForumPost.thread_id == thread.id, _visible(moderator)]
+    total, newest = session.execute(select(func.count(ForumPost.id), func.max(ForumPost.id)).where(*where)).one()
+    pages = max(1, -(-(total or 0) // per_page))
+    page = min(max(page, 1), pages)
+    posts = list(session.scalars(select(ForumPost).where(*where).order_by(ForumPost.created_at, ForumPost.id)
+                                 .limit(per_page).offset((page - 1) * per_page)))
+    subscribed = bool(session.scalar(select(ForumSubscription.is_subscribed).where(
+        ForumSubscription.thread_id == thread.id, ForumSubscription.user_id == user.id)))
+    last_read = session.scalar(select(ForumRead.last_read_post_id).where(
+        ForumRead.thread_id == thread.id, ForumRead.user_id == user.id)) or 0
+    return ThreadView(thread, Page(items=posts, page=page, per_page=per_page, total=total or 0), moderator,
+                      subscribed, last_read, newest or 0)

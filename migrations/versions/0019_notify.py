@@ -1,7 +1,7 @@
 """Notifications, announcements and reminders of tutored groups
 
-Revision ID: 0016_notify
-Revises: 0015_stats
+Revision ID: 0019_notify
+Revises: 0018_impact
 Create Date: 2026-12-07 00:25:38.134099
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '0016_notify'
-down_revision = '0015_stats'
+revision = '0019_notify'
+down_revision = '0018_impact'
 branch_labels = None
 depends_on = None
 

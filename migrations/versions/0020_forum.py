@@ -1,7 +1,7 @@
 """Discussion forums of groups and self-paced courses
 
-Revision ID: 0016_forum
-Revises: 0016_notify
+Revision ID: 0020_forum
+Revises: 0019_notify
 Create Date: 2026-12-06 23:50:29.595796
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0016_forum'
-down_revision = '0016_notify'
+revision = '0020_forum'
+down_revision = '0019_notify'
 branch_labels = None
 depends_on = None
 

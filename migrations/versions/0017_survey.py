@@ -1,6 +1,6 @@
 """End-of-course survey: anonymous responses and their answers, and who answered
 
-Revision ID: 0016_survey
+Revision ID: 0017_survey
 Revises: 0015_stats
 Create Date: 2026-12-06 23:48:02
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '0016_survey'
+revision = '0017_survey'
 down_revision = '0016_meetings'
 branch_labels = None
 depends_on = None

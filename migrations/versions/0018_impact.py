@@ -1,7 +1,7 @@
 """Knowledge gain: each enrolment's fact row keeps its pre-test score beside its final score
 
-Revision ID: 0016_impact
-Revises: 0016_survey
+Revision ID: 0018_impact
+Revises: 0017_survey
 Create Date: 2026-12-07 00:10:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0016_impact'
-down_revision = '0016_survey'
+revision = '0018_impact'
+down_revision = '0017_survey'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """End-of-course survey: anonymous responses and their answers, and who answered
 
 Revision ID: 0017_survey
-Revises: 0015_stats
+Revises: 0016_meetings
 Create Date: 2026-12-06 23:48:02
 
 """

@@ -23,6 +23,7 @@ def setup_command(content_dir, demo):
 
     from lms.accounts.demo import ensure_demo_accounts, print_demo_accounts, run_demo_hooks
     from lms.accounts.operations import ensure_reference_data
+    from lms.certificates.files import prepare_font_store
     from lms.courses.cli import import_folder
     from lms.extensions import db
 
@@ -31,6 +32,7 @@ def setup_command(content_dir, demo):
     db.session.commit()
     click.echo(f"Reference data: {added} row(s) added.")
     import_folder(Path(content_dir or current_app.config["LMS_CONTENT_DIR"]))
+    click.echo(f"Certificate fonts: {prepare_font_store()} subset(s) ready.")
     if demo if demo is not None else current_app.config["LMS_DEMO_ACCOUNTS"]:
         accounts = ensure_demo_accounts(db.session)
         lines = run_demo_hooks(db.session)

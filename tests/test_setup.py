@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from lms.accounts.models import Beneficiary, Institution, User
 from lms.courses.models import Course, Lesson
@@ -30,6 +31,9 @@ def test_setup_prepares_everything_and_a_second_run_duplicates_nothing(tmp_root,
     assert counts["Beneficiary"] == 6 and demo_accounts == 6 and synthetic > 300  # trainees and their tutors
     assert counts["Course"] == len(list((FIXTURES / "content").iterdir()))
     assert "created" in first.output
+    # The certificate fonts' subsets are stored, so a fresh process does not cut them again.
+    assert "Certificate fonts: 16 subset(s) ready." in first.output
+    assert any((Path(application.config["LMS_CERTIFICATE_CACHE_DIR"]) / "fonts").iterdir())
     passwords = dict(re.findall(r"(\S+@demo\.lms)\s+(\S+)", first.output))
     assert len(passwords) == 6
 

@@ -22,8 +22,9 @@ from pathlib import Path
 from flask import Flask, Response, current_app, send_file
 
 from lms.certificates.codes import format_code
+from lms.certificates.embedding import prepare
 from lms.certificates.models import Certificate
-from lms.certificates.pdf import LAYOUT_VERSION, PrintedCertificate, render_certificate
+from lms.certificates.pdf import FONT_FILES, LAYOUT_VERSION, PrintedCertificate, render_certificate
 from lms.core.transliteration import to_plain_latin
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,12 @@ def cached_path(printed: PrintedCertificate) -> Path:
 def font_store() -> Path:
     """Where the certificate fonts' metrics and subsets are kept between processes."""
     return Path(current_app.config["LMS_CERTIFICATE_CACHE_DIR"]) / "fonts"
+
+
+def prepare_font_store() -> int:
+    """Cut and store every block set of the certificate fonts, so that the first certificate a
+    fresh process renders reads them instead of cutting them (``lms setup`` calls this)."""
+    return prepare(FONT_FILES.values(), font_store())
 
 
 def render(printed: PrintedCertificate) -> bytes:

@@ -105,12 +105,14 @@ def test_import_gives_the_expected_counts(session, reference):
     assert counts[SELF_PACED] == (4, 15)
     quizzes = {q.key: q for q in session.scalars(db.select(Quiz).where(Quiz.course_id == tutored.id))}
     assert set(quizzes) == {m.slug for m in session.scalars(db.select(Module).where(
-        Module.course_id == tutored.id, Module.slug.in_(THEMATIC)))} | {"final"}  # thematic modules and the final
+        Module.course_id == tutored.id, Module.slug.in_(THEMATIC)))} | {"final", "pretest"}  # and the pre-test
     slots = Counter(dict(session.execute(db.select(QuizSlot.quiz_id, db.func.count(QuizSlot.id))
                                          .group_by(QuizSlot.quiz_id)).all()))
     for key, quiz in quizzes.items():
         if key == "final":
             assert slots[quiz.id] == 34 and quiz.draw_count == 25
+        elif key == "pretest":  # drawn from the final assessment's pool, no slots of its own
+            assert slots[quiz.id] == 0 and quiz.draw_count == 12
         else:
             assert 10 <= slots[quiz.id] <= 14, key
     kinds = Counter(session.scalars(db.select(Question.qtype).join(QuizSlot, QuizSlot.question_id == Question.id)
@@ -200,7 +202,9 @@ def test_a_tutored_group_is_run_through_the_tutored_course(session, reference, m
     annexes = session.scalars(db.select(Lesson.id).join(Module, Module.id == Lesson.module_id).where(
         Module.course_id == course.id, Module.slug.like("annex-%"))).all()
     assert set(annexes) - set(shown) and set(annexes) & set(shown)  # the Albanian annex, and no other
-    for quiz in session.scalars(db.select(Quiz).where(Quiz.course_id == course.id)):
+    # The pre-test first: it closes once the final assessment has been begun.
+    for quiz in sorted(session.scalars(db.select(Quiz).where(Quiz.course_id == course.id)),
+                       key=lambda quiz: not quiz.is_pretest):
         pass_quiz(session, trainee, quiz, language="sq")
     assignments = session.scalars(db.select(Assignment).where(Assignment.course_id == course.id)).all()
     assert len(assignments) == 10
@@ -230,5 +234,7 @@ def test_every_quiz_of_the_tutored_course_can_be_answered_fully_in_each_of_its_l
     beneficiary = {"en": "ME", "sq": "AL", "sr_Latn": "RS"}[language]
     cohort = make_cohort(course=course, beneficiary=beneficiary, language=language)
     trainee, _enrolment = add_member(cohort, language=language)
-    for quiz in session.scalars(db.select(Quiz).where(Quiz.course_id == course.id)):
+    # The pre-test first: it closes once the final assessment has been begun.
+    for quiz in sorted(session.scalars(db.select(Quiz).where(Quiz.course_id == course.id)),
+                       key=lambda quiz: not quiz.is_pretest):
         pass_quiz(session, trainee, quiz, language=language)

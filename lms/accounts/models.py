@@ -148,6 +148,9 @@ class User(UserMixin, Base):
     # The roles as the session check read them with the user (not a column): used until
     # ``role_rows`` is loaded, which then counts (an administrator changing them).
     role_names = None   # frozenset[str] | None
+    # The beneficiary's code as the session check read it (not a column): the default time
+    # zone, without loading the beneficiary on every page that shows a time.
+    beneficiary_code = None   # str | None
 
     @property
     def roles(self) -> set[str]:

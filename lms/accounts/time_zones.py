@@ -58,6 +58,9 @@ def zone_of(user) -> str:
     chosen = getattr(user, "time_zone", None)
     if chosen:
         return chosen
+    loaded = getattr(user, "__dict__", {})
+    if "beneficiary" not in loaded and loaded.get("beneficiary_code") is not None:
+        return default_zone(loaded["beneficiary_code"])  # read with the session check
     beneficiary = getattr(user, "beneficiary", None)
     return default_zone(beneficiary.code if beneficiary is not None else None)
 

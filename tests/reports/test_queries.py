@@ -48,4 +48,6 @@ def test_queries_per_page_do_not_grow_with_the_programme(client, session, progra
     assert session.scalar(select(func.count(Enrolment.id))) > 15 * enrolments
     large = _counts(client, count_queries, programme)
     assert large == small
-    assert max(small.values()) <= 16, small
+    # The overview's budget: its figures, tables and charts, plus one query each for the
+    # header's unread count, the groups' forum participation and attendance by beneficiary.
+    assert max(small.values()) <= 17, small

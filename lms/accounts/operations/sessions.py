@@ -25,7 +25,7 @@ from flask import current_app
 from sqlalchemy import bindparam, delete, exists, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached, scoped_session
 
-from lms.accounts.models import ApiToken, User, UserRole, UserSession
+from lms.accounts.models import ApiToken, Beneficiary, User, UserRole, UserSession
 from lms.accounts.operations.use_records import ask_to_record
 from lms.accounts.reference import ROLES
 from lms.accounts.tasks import record_session_seen
@@ -75,10 +75,12 @@ _SESSION_CHECK = (
     select(UserSession.secret_hash, UserSession.expires_at, UserSession.auth_version, UserSession.last_seen_at,
            *[exists().where(UserRole.user_id == UserSession.user_id, UserRole.role == role).label(f"is_{role}")
              for role in ROLES],
+           select(Beneficiary.code).where(Beneficiary.id == User.beneficiary_id).scalar_subquery()
+           .label("beneficiary_code"),
            *[column for _key, column in _USER_COLUMNS])
     .join(User, User.id == UserSession.user_id)
     .where(UserSession.id == bindparam("session_id")))
-_FIRST_USER_COLUMN = 4 + len(ROLES)
+_FIRST_USER_COLUMN = 5 + len(ROLES)
 
 
 def session_for_key(session: Session, key: str, now: datetime | None = None) -> LiveSession | None:
@@ -99,7 +101,8 @@ def session_for_key(session: Session, key: str, now: datetime | None = None) -> 
             or found.auth_version != values["auth_version"]):
         return None
     user = _user_as_loaded(session, values, frozenset(
-        role for role, has in zip(ROLES, found[4:_FIRST_USER_COLUMN], strict=True) if has))
+        role for role, has in zip(ROLES, found[4:4 + len(ROLES)], strict=True) if has))
+    user.beneficiary_code = found.beneficiary_code
     user.session_key = key
     return LiveSession(int(row_id), found.secret_hash, found.last_seen_at, user)
 

@@ -83,7 +83,8 @@ NAV_GROUPS: dict[str, object] = {
 
 # The main menu: features add their entries at start-up; the layout shows those visible to the user.
 NAVIGATION: ExtensionPoint[NavItem] = ExtensionPoint(
-    "core.navigation", key=lambda item: item.endpoint, order=lambda item: item.order)
+    # One page may sit in two menus (a trainee's top level, a tutor's drop-down): keyed by both.
+    "core.navigation", key=lambda item: (item.endpoint, item.group), order=lambda item: item.order)
 
 
 def register_nav(app: Flask, endpoint: str, label, visible: Callable, order: int = 50,

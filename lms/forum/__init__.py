@@ -36,4 +36,10 @@ def init_app(app: Flask) -> None:
     register_slot(app, "cohort.actions", views.cohort_actions_slot)
     register_slot(app, "cohort.progress", views.participation_slot)
     register_slot(app, "course.after_progress", views.course_slot)
-    register_nav(app, "forum.forums", _l("Discussion"), lambda user: True, order=15)
+    # A trainee's forums on the top level; staff find them in their drop-down, so that a
+    # staff header keeps to one row at 1,280 px.
+    register_nav(app, "forum.forums", _l("Discussion"),
+                 lambda user: not (user.is_tutor or user.is_manager or user.is_admin), order=15)
+    register_nav(app, "forum.forums", _l("Discussion"), lambda user: user.is_tutor, order=22, group="tutoring")
+    register_nav(app, "forum.forums", _l("Discussion"),
+                 lambda user: (user.is_manager or user.is_admin) and not user.is_tutor, order=42, group="management")

@@ -1,7 +1,8 @@
 """Static files named by their content, kept by browsers for a year.
 
 ``url_for("static", filename="css/app.css")`` (and a blueprint's ``static``) gives
-``/static/css/app.css?v=<fingerprint>``, the fingerprint a hash of the file's content. A
+``/static/css/app.css?v=<fingerprint>``, the fingerprint a hash of the file's content
+(templates write ``static_url("css/app.css")``, the same address built once). A
 request carrying the current fingerprint is answered with ``Cache-Control: public,
 max-age=LMS_STATIC_MAX_AGE, immutable``: a repeat visit loads nothing again until the file
 changes, and then its address changes with it. The plain name keeps working (an old page,
@@ -15,7 +16,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, has_request_context, request, url_for
 from werkzeug.security import safe_join
 
 FINGERPRINT_LENGTH = 12
@@ -65,6 +66,19 @@ def _add_fingerprint(endpoint: str, values: dict) -> None:
             values[VERSION_ARG] = fingerprint(path)
 
 
+def static_url(filename: str, endpoint: str = "static") -> str:
+    """``url_for(endpoint, filename=filename)`` with its fingerprint, built once per application
+    (every page links the same stylesheets and scripts); in debug mode, on every call, so that
+    an edited file gets its new address at once."""
+    if current_app.debug or not has_request_context():   # outside a request the address is absolute
+        return url_for(endpoint, filename=filename)
+    urls = current_app.extensions.setdefault("lms.static_urls", {})
+    url = urls.get((endpoint, filename))
+    if url is None:
+        url = urls[(endpoint, filename)] = url_for(endpoint, filename=filename)
+    return url
+
+
 def _cache_headers(response: Response) -> Response:
     path = requested_static_file()
     if path is None or response.status_code not in (200, 304):
@@ -82,4 +96,5 @@ def _cache_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     app.url_defaults(_add_fingerprint)
+    app.jinja_env.globals["static_url"] = static_url
     app.after_request(_cache_headers)

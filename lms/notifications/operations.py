@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -125,11 +125,17 @@ def set_preferences(session: Session, user: User, wanted: dict[str, dict]) -> li
 
 # --- reading ---------------------------------------------------------------------------
 
+# Counted on every page a signed-in person sees: built once, run on the connection (no ORM).
+_UNREAD_COUNT = select(func.count()).select_from(Notification).where(
+    Notification.recipient_id == bindparam("user_id"), Notification.read_at.is_(None),
+    Notification.in_app.is_(True))
+
+
 def unread_count(session: Session, user_id: int) -> int:
     """How many of this person's notifications are unread: one query on an index range."""
-    return session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.recipient_id == user_id, Notification.read_at.is_(None),
-        Notification.in_app.is_(True))) or 0
+    if session.new or session.dirty:   # what this request changed counts (the ORM would autoflush)
+        session.flush()
+    return session.connection().execute(_UNREAD_COUNT, {"user_id": user_id}).scalar() or 0
 
 
 def page_of(session: Session, user: User, page: int = 1, *, unread_only: bool = False,

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from lms.courses.models import Course, Enrolment
 from lms.courses.operations import Step
-from lms.quizzes.operations.lookups import course_quiz_results
+from lms.quizzes.results import quiz_facts_of, results_for
 
 QUIZ_STEP = "quiz"
 
@@ -16,7 +16,8 @@ QUIZ_STEP = "quiz"
 def quiz_steps(session: Session, course: Course, enrolment: Enrolment | None) -> list[Step]:
     """Passed is done; awaiting a tutor, or every attempt used, leaves the trainee nothing to do."""
     active = enrolment if enrolment is not None and enrolment.is_active else None
-    quizzes, results = course_quiz_results(session, active, course.id)
+    quizzes = quiz_facts_of(session, course.id)
+    results = results_for(session, active.id, quizzes) if active is not None else {}
     links = has_request_context()
     final = next((quiz for quiz in quizzes if quiz.is_final), None)
     final_begun = bool(final is not None and results.get(final.id) and results[final.id].used)

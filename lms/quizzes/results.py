@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import format_percent
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from lms.core.i18n import _
@@ -113,16 +113,24 @@ def quiz_grade(scores: list[float], method: str) -> float | None:
     raise ValueError(method)
 
 
-def results_for(session: Session, enrolment_id: int, quizzes: list[Quiz]) -> dict[int, QuizResult]:
-    """{quiz id: result} for one enrolment, in one query."""
+# Run for every page with a learning path: built once, run on the connection.
+_ATTEMPTS_OF = (
+    select(QuizAttempt.quiz_id, QuizAttempt.id, QuizAttempt.number, QuizAttempt.state, QuizAttempt.score,
+           QuizAttempt.passed, QuizAttempt.deadline_at, QuizAttempt.submitted_at)
+    .where(QuizAttempt.enrolment_id == bindparam("enrolment_id"),
+           QuizAttempt.quiz_id.in_(bindparam("quiz_ids", expanding=True)))
+    .order_by(QuizAttempt.quiz_id, QuizAttempt.number))
+
+
+def results_for(session: Session, enrolment_id: int, quizzes) -> dict[int, QuizResult]:
+    """{quiz id: result} for one enrolment, in one query. ``quizzes``: ``Quiz`` rows, or the
+    ``QuizFacts`` of ``quiz_facts_of``."""
     results = {quiz.id: QuizResult(quiz) for quiz in quizzes}
     if not quizzes:
         return results
-    rows = session.execute(
-        select(QuizAttempt.quiz_id, QuizAttempt.id, QuizAttempt.number, QuizAttempt.state, QuizAttempt.score,
-               QuizAttempt.passed, QuizAttempt.deadline_at, QuizAttempt.submitted_at)
-        .where(QuizAttempt.enrolment_id == enrolment_id, QuizAttempt.quiz_id.in_(list(results)))
-        .order_by(QuizAttempt.quiz_id, QuizAttempt.number))
+    if session.new or session.dirty:   # what this request changed counts (the ORM would autoflush)
+        session.flush()
+    rows = session.connection().execute(_ATTEMPTS_OF, {"enrolment_id": enrolment_id, "quiz_ids": list(results)})
     for quiz_id, *values in rows:
         results[quiz_id].attempts.append(AttemptSummary(*values))
     return results
@@ -141,6 +149,34 @@ def review_allowed(quiz: Quiz, attempt_state: str, result: QuizResult | None, no
     if quiz.review == AFTER_CLOSE:
         return closed
     return False
+
+
+@dataclass(frozen=True)
+class QuizFacts:
+    """What a learning path needs of a quiz (its place, title and grading), without the ORM."""
+
+    id: int
+    module_id: int | None
+    key: str
+    title: dict
+    grading_method: str
+    pass_mark: float
+    attempts_allowed: int | None
+
+    is_final = Quiz.is_final
+    is_pretest = Quiz.is_pretest
+
+
+_QUIZ_FACTS = (
+    select(Quiz.id, Quiz.module_id, Quiz.key, Quiz.title, Quiz.grading_method, Quiz.pass_mark,
+           Quiz.attempts_allowed)
+    .where(Quiz.course_id == bindparam("course_id"), Quiz.is_retired.is_(False))
+    .order_by(Quiz.module_id.is_(None), Quiz.id))
+
+
+def quiz_facts_of(session: Session, course_id: int) -> list[QuizFacts]:
+    """``quizzes_of`` as plain values, in the same order: one query, no ORM objects."""
+    return [QuizFacts(*row) for row in session.connection().execute(_QUIZ_FACTS, {"course_id": course_id})]
 
 
 def quizzes_of(session: Session, course_id: int) -> list[Quiz]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import has_request_context, url_for
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from lms.core.errors import NotFound
@@ -70,17 +70,25 @@ class LearningPath:
         return int(100 * sum(1 for step in steps if step.done) // len(steps)) if steps else 0
 
 
+# Run on every page with a learning path: built once, run on the connection (no ORM).
+_LESSONS_DONE = select(LessonCompletion.lesson_id).where(LessonCompletion.enrolment_id == bindparam("enrolment_id"))
+
+
 def learning_path(session: Session, course: Course, enrolment: Enrolment | None = None) -> LearningPath:
     """The course's steps in order, each with ``enrolment``'s state (none done without one).
     An enrolment's path leaves out the national annexes of other beneficiaries, their quizzes
-    and case studies included."""
+    and case studies included.
+
+    The state is read with plain statements on the session's connection (the providers of
+    ``LEARNING_STEPS`` too), so what this unit of work changed is flushed first."""
+    if session.new or session.dirty:
+        session.flush()
     outline = outline_for(session, enrolment) if enrolment is not None else outline_of(session, course)
     hidden = ({module.id for module in outline_of(session, course).modules}
               - {module.id for module in outline.modules})
     done: set[int] = set()
     if enrolment is not None:
-        done = set(session.scalars(select(LessonCompletion.lesson_id).where(
-            LessonCompletion.enrolment_id == enrolment.id)))
+        done = set(session.connection().execute(_LESSONS_DONE, {"enrolment_id": enrolment.id}).scalars())
     links = has_request_context()
     added: list[Step] = []
     for provider in LEARNING_STEPS:

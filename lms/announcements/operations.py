@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, select, union
+from sqlalchemy import bindparam, exists, func, select, union
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
@@ -184,11 +184,20 @@ def _page(session: Session, where, page: int, per_page: int) -> Page:
     return Page(items, page, per_page, total)
 
 
+# Asked on every dashboard and course page: built once.
+_MEMBER_COHORTS = (select(CohortMembership.cohort_id)
+                   .join(Enrolment, Enrolment.id == CohortMembership.enrolment_id)
+                   .where(Enrolment.user_id == bindparam("user_id"), CohortMembership.status == MEMBER_ACTIVE))
+_RECENT_WHERE = Announcement.id.in_(select(AnnouncementCohort.announcement_id)
+                                    .where(AnnouncementCohort.cohort_id.in_(_MEMBER_COHORTS)))
+_NEWEST_FIRST = (Announcement.created_at.desc(), Announcement.id.desc())
+_RECENT = select(Announcement).where(_RECENT_WHERE).order_by(*_NEWEST_FIRST).limit(bindparam("limit"))
+_RECENT_OF_COURSE = (select(Announcement).where(_RECENT_WHERE, Announcement.course_id == bindparam("course_id"))
+                     .order_by(*_NEWEST_FIRST).limit(bindparam("limit")))
+
+
 def recent_for(session: Session, user: User, *, course: Course | None = None, limit: int = 3) -> list[Announcement]:
     """The newest announcements ``user`` reads (of one course, or of all): for the dashboard and course page."""
-    where = Announcement.id.in_(select(AnnouncementCohort.announcement_id)
-                                .where(AnnouncementCohort.cohort_id.in_(member_cohort_ids(user))))
-    if course is not None:
-        where = where & (Announcement.course_id == course.id)
-    return list(session.scalars(select(Announcement).where(where)
-                                .order_by(Announcement.created_at.desc(), Announcement.id.desc()).limit(limit)))
+    statement = _RECENT_OF_COURSE if course is not None else _RECENT
+    params = {"user_id": user.id, "limit": limit} | ({"course_id": course.id} if course is not None else {})
+    return list(session.scalars(statement, params))

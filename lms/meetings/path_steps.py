@@ -4,11 +4,12 @@ tutor's register decides), so it waits."""
 
 from __future__ import annotations
 
-from flask import has_request_context, url_for
+from flask import has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.core.i18n import DEFAULT_LANGUAGE
+from lms.core.web import fixed_url
 from lms.courses.models import CompletionRequirement, Course, Enrolment
 from lms.courses.operations import Step
 from lms.meetings.models import PRESENT, Attendance, Meeting
@@ -35,6 +36,6 @@ def session_steps(session: Session, course: Course, enrolment: Enrolment | None)
     order = {key: index for index, key in enumerate(keys)}
     links = has_request_context()
     return [Step(SESSION_STEP, meeting.id, None, {DEFAULT_LANGUAGE: meeting.title},
-                 url_for("meetings.session", meeting_id=meeting.id) if links else None,
+                 fixed_url("meetings.session", meeting_id=meeting.id) if links else None,
                  done=status == PRESENT, waiting=status != PRESENT, position=-100 + order[meeting.key])
             for meeting, status in rows]

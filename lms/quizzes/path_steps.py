@@ -3,9 +3,10 @@ the final assessment last."""
 
 from __future__ import annotations
 
-from flask import has_request_context, url_for
+from flask import has_request_context
 from sqlalchemy.orm import Session
 
+from lms.core.web import fixed_url
 from lms.courses.models import Course, Enrolment
 from lms.courses.operations import Step
 from lms.quizzes.results import quiz_facts_of, results_for
@@ -31,6 +32,6 @@ def quiz_steps(session: Session, course: Course, enrolment: Enrolment | None) ->
             done = bool(result and result.used and not result.open_attempt)
             waiting = waiting or (not done and final_begun and not (result and result.open_attempt))
         steps.append(Step(QUIZ_STEP, quiz.id, quiz.module_id, quiz.title,
-                          url_for("quizzes.quiz_page", quiz_id=quiz.id) if links else None,
+                          fixed_url("quizzes.quiz_page", quiz_id=quiz.id) if links else None,
                           done=done, waiting=waiting, position=1, first=quiz.is_pretest))
     return steps

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, select
 
 from lms.core.errors import NotAllowed, NotFound
 from lms.core.forms import errors_on, status_of
@@ -84,13 +84,17 @@ def export(slug: str, fmt: str):
     return download(results_export(db.session, current_user, found, now=utcnow()), fmt)
 
 
-def _pending() -> dict[int, Survey]:
+# Asked on every dashboard: built once, run on the connection, only what the prompt shows.
+_UNANSWERED = select(Survey.course_id, Survey.required_for_certificate).where(Survey.course_id.not_in(
+    select(SurveyParticipation.course_id).where(SurveyParticipation.user_id == bindparam("user_id"))))
+
+
+def _pending() -> dict[int, Row]:
     """The surveys the signed-in trainee has not answered, by course: one query a page, asked at
     the first enrolment shown (completed or not, so that the count does not depend on the data)."""
     if "survey_prompts" not in g:
-        answered = select(SurveyParticipation.course_id).where(SurveyParticipation.user_id == current_user.id)
-        g.survey_prompts = {s.course_id: s for s in db.session.scalars(
-            select(Survey).where(Survey.course_id.not_in(answered)))}
+        g.survey_prompts = {row.course_id: row for row in db.session.connection().execute(
+            _UNANSWERED, {"user_id": current_user.id})}
     return g.survey_prompts
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import has_request_context, url_for
+from flask import has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lms.core.web import fixed_url
 from lms.courses.models import Course, Enrolment
 from lms.courses.operations import Step
 from lms.tutors.models import ACCEPTED, SUBMITTED, Assignment, Submission
@@ -26,6 +27,6 @@ def case_study_steps(session: Session, course: Course, enrolment: Enrolment | No
             Submission.enrolment_id == enrolment.id)).all())
     links = has_request_context()
     return [Step(CASE_STUDY_STEP, a.id, a.module_id, a.title,
-                 url_for("assignments.assignment", slug=course.slug, assignment=a.slug) if links else None,
+                 fixed_url("assignments.assignment", slug=course.slug, assignment=a.slug) if links else None,
                  done=statuses.get(a.id) == ACCEPTED, waiting=statuses.get(a.id) == SUBMITTED, position=2)
             for a in assignments]

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import has_request_context, url_for
+from flask import has_request_context
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from lms.core.errors import NotFound
+from lms.core.web import fixed_url
 from lms.courses.extension_points import LEARNING_STEPS
 from lms.courses.models import Course, Enrolment, LessonCompletion
 from lms.courses.operations.annexes import outline_for
@@ -96,7 +97,7 @@ def learning_path(session: Session, course: Course, enrolment: Enrolment | None 
     steps: list[Step] = sorted((s for s in added if s.first), key=lambda s: (s.position, s.id))
     for module in outline.modules:
         for lesson in module.lessons:
-            url = url_for("courses.lesson", slug=course.slug, module=module.slug, lesson=lesson.slug) if links else None
+            url = fixed_url("courses.lesson", slug=course.slug, module=module.slug, lesson=lesson.slug) if links else None
             steps.append(Step(LESSON, lesson.id, module.id, lesson.title, url, lesson.id in done))
         steps.extend(sorted((s for s in added if s.module_id == module.id), key=lambda s: (s.position, s.id)))
     known = {module.id for module in outline.modules} | hidden

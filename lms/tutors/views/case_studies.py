@@ -7,7 +7,7 @@ import io
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from lms.core.errors import NotAllowed
 from lms.core.forms import errors_on, status_of
@@ -125,15 +125,18 @@ def module_slot(course, module, enrolment=None, **_context) -> str:
 
 # --- the trainee's dashboard -----------------------------------------------------------
 
+# Asked on every dashboard: built once.
+_RETURNED = (select(Assignment, Submission).join(Submission, Submission.assignment_id == Assignment.id)
+             .join(Enrolment, Enrolment.id == Submission.enrolment_id)
+             .where(Enrolment.user_id == bindparam("user_id"), Submission.status == RETURNED,
+                    Assignment.is_retired.is_(False))
+             .order_by(Assignment.position, Assignment.id))
+
+
 def _returned_case_studies() -> dict[int, list[tuple[Assignment, Submission]]]:
     """The signed-in trainee's case studies sent back for resubmission, by enrolment; one query."""
     if "_tutors_returned" not in g:
-        rows = db.session.execute(
-            select(Assignment, Submission).join(Submission, Submission.assignment_id == Assignment.id)
-            .join(Enrolment, Enrolment.id == Submission.enrolment_id)
-            .where(Enrolment.user_id == current_user.id, Submission.status == RETURNED,
-                   Assignment.is_retired.is_(False))
-            .order_by(Assignment.position, Assignment.id)).all()
+        rows = db.session.execute(_RETURNED, {"user_id": current_user.id}).all()
         found: dict[int, list] = {}
         for assignment, submission in rows:
             found.setdefault(submission.enrolment_id, []).append((assignment, submission))

@@ -59,7 +59,17 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("API_SPEC_OPTIONS", _api_spec_options())
     api.init_app(app)
 
-    from lms.core import compression, errors, headers, input_gate, mail, static_files, tasks, web
+    from lms.core import (
+        compression,
+        data_version,
+        errors,
+        headers,
+        input_gate,
+        mail,
+        static_files,
+        tasks,
+        web,
+    )
 
     errors.register_error_handlers(app)
     headers.init_app(app)
@@ -69,6 +79,8 @@ def create_app(config: dict | None = None) -> Flask:
     compression.init_app(app)
     tasks.init_app(app)
     tasks.register(app, mail.deliver_mail, mail.send_due_mail)
+    # The mail outbox and the audit log (which only ever accompanies another write) feed no statistic.
+    data_version.not_statistical(app, mail.OutboxMail.__tablename__, "audit_entry")
 
     import importlib
 

@@ -88,6 +88,11 @@ def load_config(instance_path: Path) -> dict:
         # PostgreSQL: memory each sort or hash of a statistics query may use before spilling
         # to disk (SET LOCAL work_mem, for the report's transaction only).
         "LMS_REPORT_WORK_MEM": env("LMS_REPORT_WORK_MEM") or "32MB",
+        # The overview's figures, tables and charts are kept per app server until a write changes
+        # the data (lms.core.data_version), for this many seconds at most (0: never kept), and
+        # this many pages (scope × filters × language) at most.
+        "LMS_REPORT_CACHE_SECONDS": _int("LMS_REPORT_CACHE_SECONDS", 600),
+        "LMS_REPORT_CACHE_ENTRIES": _int("LMS_REPORT_CACHE_ENTRIES", 64),
         "LMS_PROXY_FIX": _int("LMS_PROXY_FIX", 0),
         # Responses gzip-compressed for clients that accept it (0 turns it off; 1–9 the level).
         "LMS_COMPRESS_LEVEL": _int("LMS_COMPRESS_LEVEL", 6),

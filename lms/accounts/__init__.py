@@ -12,11 +12,15 @@ def init_app(app: Flask) -> None:
     from lms.accounts.api import administration, me, organisations
     from lms.accounts.authentication import init_login
     from lms.accounts.reference import ADMIN, GENDERS, PROFESSIONS, ROLES
+    from lms.core.data_version import not_statistical
     from lms.core.i18n import _l
     from lms.core.tasks import register
     from lms.core.web import register_nav
     from lms.extensions import api as rest_api
     from lms.extensions import login_manager
+
+    # Signed-in sessions and API tokens (when each was last used) feed no statistic.
+    not_statistical(app, "user_session", "api_token")
 
     app.register_blueprint(views.bp)
     for door in (me, administration, organisations):

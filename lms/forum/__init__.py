@@ -10,6 +10,7 @@ def init_app(app: Flask) -> None:
     # Imported here, not at the top: importing ``lms.forum.models`` (as reports do) must not
     # load the web doors of this feature, nor the features it plugs into.
     from lms.accounts.demo import DEMO_DATA
+    from lms.core.data_version import not_statistical
     from lms.core.i18n import _l
     from lms.core.tasks import register
     from lms.core.web import register_nav, register_slot
@@ -22,6 +23,9 @@ def init_app(app: Flask) -> None:
     from lms.forum.operations import ensure_forum, seed_all
     from lms.notifications.extension_points import NOTIFICATION_KINDS
     from lms.tutors.extension_points import COHORT_SAVED
+
+    # What a member has read, follows and was sent in a digest feeds no statistic.
+    not_statistical(app, "forum_read", "forum_subscription", "forum_digest")
 
     app.register_blueprint(views.bp)
     rest_api.register_blueprint(api.blp)

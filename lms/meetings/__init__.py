@@ -10,6 +10,7 @@ def init_app(app: Flask) -> None:
     # Imported here, not at the top: importing ``lms.meetings.models`` (as reports do) must not
     # load the web doors of this feature, nor the features it plugs into.
     from lms.accounts.demo import DEMO_DATA
+    from lms.core.data_version import not_statistical
     from lms.core.i18n import _l
     from lms.core.web import register_nav, register_slot
     from lms.courses.extension_points import COMPLETION_KINDS, CONTENT_SECTIONS, LEARNING_STEPS
@@ -22,6 +23,9 @@ def init_app(app: Flask) -> None:
     from lms.meetings.requirement import ATTENDANCE_REQUIREMENT, AttendanceContent
     from lms.meetings.views import calendar as calendar_views
     from lms.meetings.views import sessions as sessions_views
+
+    # A member's calendar feed address feeds no statistic.
+    not_statistical(app, "calendar_feed")
 
     app.register_blueprint(sessions_views.bp)
     rest_api.register_blueprint(sessions_api.blp)

@@ -46,10 +46,14 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     # Imported here, when the application is built (see lms.certificates.init_app).
+    from lms.core.data_version import not_statistical
     from lms.core.tasks import register
     from lms.core.web import register_slot
     from lms.extensions import api as rest_api
     from lms.notifications import api, tasks, views
+
+    # Notifications, their reads and preferences feed no statistic.
+    not_statistical(app, "notification", "notification_preference")
 
     app.register_blueprint(views.bp)
     rest_api.register_blueprint(api.blp)

@@ -9,12 +9,16 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     # Imported here, when the application is built (see lms.certificates.init_app).
+    from lms.core.data_version import not_statistical
     from lms.core.tasks import register
     from lms.core.web import register_slot
     from lms.extensions import api as rest_api
     from lms.notifications.extension_points import NOTIFICATION_KINDS
     from lms.reminders import api, tasks, views
     from lms.reminders.notification_kind import REMINDER_KIND
+
+    # Reminder settings and the record of reminders sent feed no statistic.
+    not_statistical(app, "reminder_settings", "reminder_sent")
 
     app.register_blueprint(views.bp)
     rest_api.register_blueprint(api.blp)

@@ -11,9 +11,10 @@ from lms.core.api import AUTH_RESPONSES, api_blueprint, authenticated
 from lms.core.errors import NotAllowed
 from lms.core.models import utcnow
 from lms.extensions import db
-from lms.reports import exports, operations, schemas
+from lms.reports import exports, figure_cache, operations, schemas
 from lms.reports.dimensions import DIMENSIONS
-from lms.reports.filters import may_view_reports
+from lms.reports.figure_cache import scope_key
+from lms.reports.filters import may_view_reports, scoped_filters
 from lms.reports.measures import MEASURES
 from lms.reports.schemas import (
     CatalogueSchema,
@@ -109,7 +110,16 @@ def catalogue():
 def overview():
     """Headline figures of the period, completion by beneficiary, the monthly trend, and the groups."""
     asked = schemas.load(OverviewArgsSchema(), request.args)
-    result = operations.overview(db.session, current_user, asked.filters, now=utcnow(), page=asked.page)
+    # The scope first, and a filter outside it refused (403), before anything is cached or served.
+    filters, scope = scoped_filters(current_user, asked.filters)
+    now = utcnow()
+    return figure_cache.remember(
+        db.session, "overview.json", (scope_key(scope), tuple(sorted(filters.query_args().items())), asked.page),
+        now, lambda: _overview(asked, now))
+
+
+def _overview(asked, now) -> dict:
+    result = operations.overview(db.session, current_user, asked.filters, now=now, page=asked.page)
     breakdown = result.by_beneficiary
     cohorts = result.cohorts
     return {

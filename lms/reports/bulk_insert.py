@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, Boolean, Date, Numeric, func, select, text
 from sqlalchemy.orm import Session
 
+from lms.core.data_version import note_change
 from lms.core.models import Base, UTCDateTime
 
 
@@ -85,6 +86,7 @@ class BulkWriter:
             self.flush()
 
     def flush(self) -> None:
+        note_change(self.session)   # written past the session's flush: the data version is bumped at commit
         connection = self.session.connection()
         raw = connection.connection.driver_connection
         for name in self.order:

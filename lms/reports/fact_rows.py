@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
 from lms.certificates.models import Certificate
+from lms.core.data_version import note_change
 from lms.courses.models import Course, Enrolment
 from lms.quizzes.models import PRETEST_KEY, Quiz, QuizAttempt
 from lms.reports.dimensions import DIMENSIONS
@@ -145,6 +146,7 @@ def refresh(connection, dialect: str, conditions: Iterable) -> None:
 
 def rebuild(session: Session) -> int:
     """Every fact row derived again from the records, in the session's transaction; how many."""
+    note_change(session)    # Core statements past the session's flush: the data version is bumped at commit
     connection = session.connection()
     connection.execute(delete(REVIEW_TABLE))
     connection.execute(delete(FACT_TABLE))

@@ -7,15 +7,18 @@ from dataclasses import dataclass
 
 from flask import Blueprint, g, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from lms.accounts.reference import ADMIN, MANAGER
+from lms.core.headers import NONCE_KEY, csp_nonce
 from lms.core.i18n import _
 from lms.core.models import utcnow
 from lms.core.permissions import roles_required
 from lms.extensions import db
-from lms.reports import charts, exports, operations, schemas, tables
+from lms.reports import charts, exports, figure_cache, operations, schemas, tables
 from lms.reports.dimensions import DIMENSIONS, FILTERS, Dimension
-from lms.reports.filters import BASES, in_scope, may_view_reports, scope_of
+from lms.reports.figure_cache import scope_key
+from lms.reports.filters import BASES, in_scope, may_view_reports, scope_of, scoped_filters
 from lms.reports.measures import COUNT, MEASURES, PERCENT
 
 bp = Blueprint("reports", __name__, template_folder="templates", url_prefix="/reports")
@@ -63,14 +66,20 @@ def _label(cell) -> str:
     return cell.label if isinstance(cell, tables.Link) else str(cell)
 
 
-@bp.get("")
-@roles_required(*MANAGERS)
-def overview():
-    asked, errors = schemas.read(schemas.OverviewArgsSchema(), request.args)
-    context = {"options": filter_options(), "errors": errors, "args": request.args, "result": None}
-    if errors:
-        return render_template("reports/overview.html", **context), 422
-    result = operations.overview(db.session, current_user, asked.filters, now=utcnow(), page=asked.page)
+@dataclass(frozen=True)
+class CachedContent:
+    """The overview's content as rendered: its HTML, the CSP nonce its charts' styles carry, and
+    whether it shows the Kosovo* designation (whose footnote the page's foot then gives)."""
+
+    html: str
+    nonce: str | None
+    footnote: bool
+
+
+def _overview_content(asked: schemas.OverviewArgs, now) -> CachedContent:
+    shown_before = bool(g.get("show_kosovo_footnote"))
+    g.show_kosovo_footnote = False      # whether this content shows it, to be told again when served
+    result = operations.overview(db.session, current_user, asked.filters, now=now, page=asked.page)
     made = tables.overview_tables(result)
     beneficiaries = made["beneficiaries"]
     categories = [_label(row[0]) for row in beneficiaries.rows]
@@ -91,13 +100,44 @@ def overview():
             "chart-trend", _("Enrolments and completions by month"),
             _("Two lines over the months of the period: enrolments begun and completions achieved."),
             [row[0] for row in trend.rows], _chart_rows(trend, [1, 2]), kind=COUNT)
-    context.update(result=result, tables=made, completion_chart=completion_chart,
-                   completion_rate_chart=completion_rate_chart, trend_chart=trend_chart,
-                   filter_args=result.filters.query_args(),
-                   # The report's groups, for what other features add to the page (attendance).
-                   cohort_ids=operations.cohorts_query(result.filters, scope_of(current_user)).with_only_columns(
-                       operations.Cohort.id))
-    return render_template("reports/overview.html", **context)
+    html = render_template(
+        "reports/_overview.html", options=filter_options(), errors={}, args=asked.filters.query_args(),
+        result=result, tables=made, completion_chart=completion_chart,
+        completion_rate_chart=completion_rate_chart, trend_chart=trend_chart,
+        filter_args=result.filters.query_args(),
+        # The report's groups, for what other features add to the page (attendance).
+        cohort_ids=operations.cohorts_query(result.filters, scope_of(current_user)).with_only_columns(
+            operations.Cohort.id))
+    footnote = bool(g.get("show_kosovo_footnote"))
+    g.show_kosovo_footnote = shown_before or footnote
+    return CachedContent(html, g.get(NONCE_KEY), footnote)
+
+
+def _serve(content: CachedContent) -> Markup:
+    """Cached content for this response: its charts' styles carry this response's nonce."""
+    if content.footnote:
+        g.show_kosovo_footnote = True
+    html = content.html
+    if content.nonce and content.nonce != g.get(NONCE_KEY):
+        html = html.replace(f'nonce="{content.nonce}"', f'nonce="{csp_nonce()}"')
+    return Markup(html)
+
+
+@bp.get("")
+@roles_required(*MANAGERS)
+def overview():
+    asked, errors = schemas.read(schemas.OverviewArgsSchema(), request.args)
+    if errors:
+        content = render_template("reports/_overview.html", options=filter_options(), errors=errors,
+                                  args=request.args, result=None)
+        return render_template("reports/overview.html", content=Markup(content)), 422
+    # The scope first, and a filter outside it refused (403), before anything is cached or served.
+    filters, scope = scoped_filters(current_user, asked.filters)
+    now = utcnow()
+    content = figure_cache.remember(
+        db.session, "overview.html", (scope_key(scope), tuple(sorted(filters.query_args().items())), asked.page),
+        now, lambda: _overview_content(asked, now))
+    return render_template("reports/overview.html", content=_serve(content))
 
 
 @bp.get("/pivot")

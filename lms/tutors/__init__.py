@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     # Imported here, not at the top: importing ``lms.tutors.models`` (as reports do) must not
     # load the web doors of this feature, nor the features it plugs into.
     from lms.accounts.demo import DEMO_DATA
+    from lms.core.data_version import not_statistical
     from lms.core.i18n import _l
     from lms.core.tasks import register
     from lms.core.web import register_nav, register_slot
@@ -43,6 +44,9 @@ def init_app(app: Flask) -> None:
     from lms.tutors.views import case_studies as case_studies_views
     from lms.tutors.views import cohorts as cohorts_views
     from lms.tutors.views import grading as grading_views
+
+    # A tutor's notification preference feeds no statistic.
+    not_statistical(app, "tutor_preference")
 
     app.register_blueprint(cohorts_views.bp)
     app.register_blueprint(case_studies_views.bp)

@@ -49,7 +49,8 @@ def test_queries_per_page_do_not_grow_with_the_programme(client, session, progra
     large = _counts(client, count_queries, programme)
     assert large == small
     # The overview's budget: its figures, tables and charts, plus one query each for the
-    # header's unread count, the groups' forum participation and attendance by beneficiary;
+    # header's unread count, the groups' forum participation, attendance by beneficiary and the
+    # data version its cache is keyed by (each pass here follows a write: nothing is cached yet);
     # on PostgreSQL two more, the report transaction's SET LOCAL work_mem and random_page_cost.
-    budget = 17 + (2 if session.get_bind().dialect.name == "postgresql" else 0)
+    budget = 18 + (2 if session.get_bind().dialect.name == "postgresql" else 0)
     assert max(small.values()) <= budget, small

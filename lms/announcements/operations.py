@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, exists, func, select, union
+from sqlalchemy import Row, bindparam, exists, func, select, union
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
@@ -184,20 +184,23 @@ def _page(session: Session, where, page: int, per_page: int) -> Page:
     return Page(items, page, per_page, total)
 
 
-# Asked on every dashboard and course page: built once.
+# Asked on every dashboard and course page: built once, run on the connection, only what the
+# list shows (no announcement bodies, authors or groups loaded as objects).
 _MEMBER_COHORTS = (select(CohortMembership.cohort_id)
                    .join(Enrolment, Enrolment.id == CohortMembership.enrolment_id)
                    .where(Enrolment.user_id == bindparam("user_id"), CohortMembership.status == MEMBER_ACTIVE))
-_RECENT_WHERE = Announcement.id.in_(select(AnnouncementCohort.announcement_id)
-                                    .where(AnnouncementCohort.cohort_id.in_(_MEMBER_COHORTS)))
-_NEWEST_FIRST = (Announcement.created_at.desc(), Announcement.id.desc())
-_RECENT = select(Announcement).where(_RECENT_WHERE).order_by(*_NEWEST_FIRST).limit(bindparam("limit"))
-_RECENT_OF_COURSE = (select(Announcement).where(_RECENT_WHERE, Announcement.course_id == bindparam("course_id"))
-                     .order_by(*_NEWEST_FIRST).limit(bindparam("limit")))
+_HEADLINES = (select(Announcement.id, Announcement.title, func.coalesce(User.full_name, "").label("author_name"),
+                     Announcement.created_at)
+              .outerjoin(User, User.id == Announcement.author_id)
+              .where(Announcement.id.in_(select(AnnouncementCohort.announcement_id)
+                                         .where(AnnouncementCohort.cohort_id.in_(_MEMBER_COHORTS))))
+              .order_by(Announcement.created_at.desc(), Announcement.id.desc()).limit(bindparam("limit")))
+_HEADLINES_OF_COURSE = _HEADLINES.where(Announcement.course_id == bindparam("course_id"))
 
 
-def recent_for(session: Session, user: User, *, course: Course | None = None, limit: int = 3) -> list[Announcement]:
-    """The newest announcements ``user`` reads (of one course, or of all): for the dashboard and course page."""
-    statement = _RECENT_OF_COURSE if course is not None else _RECENT
+def recent_for(session: Session, user: User, *, course: Course | None = None, limit: int = 3) -> list[Row]:
+    """The newest announcements ``user`` reads as a member of a group (of one course, or of all),
+    for the dashboard and the course page: rows of id, title, author_name and created_at."""
+    statement = _HEADLINES_OF_COURSE if course is not None else _HEADLINES
     params = {"user_id": user.id, "limit": limit} | ({"course_id": course.id} if course is not None else {})
-    return list(session.scalars(statement, params))
+    return list(session.connection().execute(statement, params))

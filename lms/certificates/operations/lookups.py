@@ -3,7 +3,7 @@ learn from its code."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from lms.certificates import files
@@ -49,11 +49,15 @@ def certificate_to_manage(session: Session, user, certificate_id: int) -> Certif
     return certificate
 
 
+# Asked on every dashboard and course page: built once.
+_OF_HOLDER = (select(Certificate).join(Course, Course.id == Certificate.course_id)
+              .options(contains_eager(Certificate.course))
+              .where(Certificate.user_id == bindparam("user_id"))
+              .order_by(Certificate.issued_at.desc(), Certificate.id.desc()))
+
+
 def certificates_of_holder(session: Session, user_id: int) -> list[Certificate]:
-    return list(session.scalars(
-        select(Certificate).join(Course, Course.id == Certificate.course_id)
-        .options(contains_eager(Certificate.course))
-        .where(Certificate.user_id == user_id).order_by(Certificate.issued_at.desc(), Certificate.id.desc())))
+    return list(session.scalars(_OF_HOLDER, {"user_id": user_id}))
 
 
 def verification_facts(certificate: Certificate) -> dict:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, contains_eager
 
 from lms.accounts.models import User
 from lms.core.errors import NotFound
 from lms.courses.models import Course, Enrolment, Lesson
 
+# Run on nearly every page: built once.
+_COURSE_BY_SLUG = select(Course).where(Course.slug == bindparam("slug"))
+_ENROLMENT_OF = select(Enrolment).where(Enrolment.user_id == bindparam("user_id"),
+                                        Enrolment.course_id == bindparam("course_id"))
+
 
 def course_by_slug(session: Session, slug: str) -> Course:
-    course = session.scalar(select(Course).where(Course.slug == slug))
+    course = session.scalar(_COURSE_BY_SLUG, {"slug": slug})
     if course is None:
         raise NotFound()
     return course
@@ -27,8 +32,7 @@ def lesson_by_id(session: Session, lesson_id: int) -> Lesson:
 def enrolment_of(session: Session, user: User, course_id: int) -> Enrolment | None:
     if not user.is_authenticated:
         return None
-    return session.scalar(select(Enrolment).where(
-        Enrolment.user_id == user.id, Enrolment.course_id == course_id))
+    return session.scalar(_ENROLMENT_OF, {"user_id": user.id, "course_id": course_id})
 
 
 def catalogue(session: Session) -> list[Course]:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import inspect
 import json
 import logging
 import os
@@ -43,6 +44,7 @@ import zlib
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from io import BytesIO
 from pathlib import Path
 
@@ -52,7 +54,7 @@ from fpdf import FPDF
 from fpdf.enums import FontDescriptorFlags, TextEmphasis
 from fpdf.fonts import PDFFontDescriptor, TTFFont
 from fpdf.output import OutputProducer, _build_cmap_blocks, _cid_font_widths
-from fpdf.syntax import PDFObject
+from fpdf.syntax import PDFObject, build_obj_dict
 
 log = logging.getLogger(__name__)
 
@@ -437,8 +439,37 @@ def _syntax(value) -> str:
     return str(value)
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields_of(cls: type) -> tuple[str, ...]:
+    """The names of ``cls`` that fpdf2's reflection may write as dictionary entries: those it
+    would not skip whatever the instance (private names, ``id``/``ref``, methods)."""
+    found = _FIELDS.get(cls)
+    if found is None:
+        found = _FIELDS[cls] = tuple(name for name in dir(cls)
+                                     if not name.startswith("_") and name not in ("id", "ref")
+                                     and not callable(inspect.getattr_static(cls, name)))
+    return found
+
+
+def _reflected_obj_dict(obj: PDFObject, security_handler=None) -> dict:
+    """``PDFObject._build_obj_dict`` without ``dir()`` of the object and a ``getattr`` of each of
+    its methods: the same entries, in the same (sorted) order, from the class's names (found
+    once) and the instance's own."""
+    names = set(_fields_of(type(obj))).union(name for name in vars(obj) if not name.startswith("_"))
+    return build_obj_dict({name: getattr(obj, name) for name in sorted(names)},
+                          _security_handler=security_handler, _obj_id=obj.id)
+
+
 class CertificateOutput(OutputProducer):
-    """fpdf2's output, with the fonts of ``FontFace.attach`` embedded from the subset cache."""
+    """fpdf2's output, with the fonts of ``FontFace.attach`` embedded from the subset cache,
+    and fpdf2's own objects written through a cheaper reflection (``_reflected_obj_dict``)."""
+
+    def _add_pdf_obj(self, pdf_obj, trace_label=None):
+        if type(pdf_obj)._build_obj_dict is PDFObject._build_obj_dict and hasattr(pdf_obj, "__dict__"):
+            pdf_obj._build_obj_dict = partial(_reflected_obj_dict, pdf_obj)
+        return super()._add_pdf_obj(pdf_obj, trace_label)
 
     def _add_fonts(self, image_objects_per_index, gfxstate_objs_per_name, pattern_objs_per_name):
         font_objs_per_index = {}

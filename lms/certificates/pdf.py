@@ -108,18 +108,27 @@ class _Page:
         self._units: dict[tuple[str, bool], int] = {}  # a text's advance in font units, once measured
 
     def font(self, size: float, *, bold: bool = False, color=INK) -> None:
-        self.pdf.set_font(FAMILY, "B" if bold else "", size)
-        self.pdf.set_text_color(*color)
+        pdf = self.pdf
+        pdf.set_font(FAMILY, "B" if bold else "", size)
+        pdf.set_text_color(*color)
         self.size, self.bold = size, bold
+        # What fpdf2's text() wraps each text in when the text colour is not the fill colour.
+        self._colour = f"q {pdf.text_color.serialize().lower()} " if pdf.fill_color != pdf.text_color else ""
 
     def put(self, text: str, x: float, y: float, w: float, h: float, *, align: str = "L") -> None:
         """``text`` in the current font, placed as ``cell(w, h, text, align=align)`` at (x, y)
-        would place it, written with the lighter ``text()``."""
+        would place it: the operators fpdf2's ``text()`` writes (no underline, strike-through
+        or text mode here), without its checks."""
+        pdf = self.pdf
         if align == "C":
             x += (w - self.width(text, self.size, bold=self.bold)) / 2
         else:
-            x += self.pdf.c_margin
-        self.pdf.text(x, y + 0.5 * h + 0.3 * self.size / self.pdf.k, text)
+            x += pdf.c_margin
+        y += 0.5 * h + 0.3 * self.size / pdf.k
+        if not pdf.current_font_is_set_on_page:
+            pdf._out(pdf._set_font_for_page(pdf.current_font, pdf.font_size_pt))
+        operators = f"BT {x * pdf.k:.2f} {(pdf.h - y) * pdf.k:.2f} Td {pdf.current_font.encode_text(text)} ET"
+        pdf._out(f"{self._colour}{operators} Q" if self._colour else operators)
 
     @staticmethod
     def leading(size: float) -> float:

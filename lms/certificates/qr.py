@@ -118,16 +118,13 @@ def _make_layout(version: int, level: int) -> _Layout:
     matrix = segno_encoder.make_matrix(width, width)
     segno_encoder.add_finder_patterns(matrix, width, width)
     segno_encoder.add_alignment_patterns(matrix, width, width)
-    # The placement order, as segno places a message: each module's bit number, written in two
-    # passes (low byte, then high byte) since a matrix cell holds a byte.
+    # The placement order, as segno places a message: each free module's bit number (segno
+    # places into whatever the rows are; lists hold any number).
     free = [(i, j) for i in range(width) for j in range(width) if matrix[i][j] == 0x2]
     bits = len(free)
-    order = {}
-    for shift in (0, 8):
-        trial = tuple(bytearray(row) for row in matrix)
-        segno_encoder.add_codewords(trial, [(n >> shift) & 0xFF for n in range(bits)], version)
-        for i, j in free:
-            order[i, j] = order.get((i, j), 0) | trial[i][j] << shift
+    trial = tuple(list(row) for row in matrix)
+    segno_encoder.add_codewords(trial, range(bits), version)
+    order = {(i, j): trial[i][j] for i, j in free}
     segno_encoder.add_format_info(matrix, version, level, MASK)
     segno_encoder.add_version_info(matrix, version)
     masked = segno_encoder.get_data_mask_functions(False)[MASK]

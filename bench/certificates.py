@@ -1,6 +1,6 @@
 """Certificate PDFs: how long one takes, cold and warm, and how fast a group's ZIP of 500 streams.
 
-    python -m bench.certificates [--count 500] [--samples 40]
+    python -m bench.certificates [--count 500] [--samples 40] [--processes 7]
 
 Everything is measured against rendering a blank one-page fpdf2 document in the same
 run, in wall time and in CPU time of the process (the machine may be shared). The
@@ -13,12 +13,22 @@ two fonts through fpdf2's own ``add_font``). Certificates are rendered:
 - **cold, font store filled**: the same, but another process has stored the fonts'
   metrics and subsets (what every new worker meets after the first);
 - **warm**: fonts in memory, a certificate never rendered before (the steady state);
-- **from the PDF cache**: what a second download of the same revision costs.
+- **from the PDF cache**: what a second download of the same revision costs;
+- **first of a new process**: ``--processes`` new Python processes each make the
+  application (as a worker does when it starts; not timed) and time their first
+  certificate, with the font store as ``lms setup`` leaves it (``files.prepare_font_store()``),
+  against as many that time their first blank page: "cold" in the strict sense, with
+  every lazy first use (the language's catalogue and locale data, the QR layout) paid;
+  and as many that first use the certificate's language (as any page in it would: its
+  catalogue and Babel's locale data loaded, not timed), which leaves the certificate's
+  own cold cost.
 
 The ZIP is fetched through the real endpoint (a bearer token, the registry that names the
-group's enrolments, the streamed response): cold (no font in memory, empty font store, empty
-PDF cache, so every PDF is rendered), then warm, from the PDF cache. A third, warm pass
-traces memory to show the archive is never whole in it.
+group's enrolments, the streamed response): cold in a new process with the font store as
+``lms setup`` leaves it and the PDF cache empty (what a manager's first download after a
+deployment costs); cold in this process with nothing stored (no font in memory, empty font
+store, empty PDF cache, so every PDF is rendered and every subset cut); then warm, from the
+PDF cache. A last, warm pass traces memory to show the archive is never whole in it.
 
 Prints a table; writes bench/results/certificates.json. Timings are not asserted anywhere.
 """
@@ -31,6 +41,7 @@ import logging
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -109,27 +120,11 @@ def _blank_page_with_fonts() -> bytes:
     return bytes(pdf.output())
 
 
-def _build(root: Path, count: int):
-    """An application on a fresh migrated SQLite database, with ``count`` certificates in one group."""
+def _app(root: Path):
+    """The benchmark's application on the database and PDF cache under ``root``."""
     os.environ["LMS_INSTANCE_PATH"] = str(root / "instance")
-    from flask_migrate import upgrade
-    from sqlalchemy import select
-
     from lms import create_app
-    from lms.accounts.models import Beneficiary, User, UserRole
-    from lms.accounts.operations import create_api_token, ensure_reference_data
-    from lms.courses.completion import complete_enrolment
-    from lms.courses.importer import import_content
-    from lms.courses.models import Course
-    from lms.extensions import db, limiter
-    from lms.tutors.operations.cohorts import CohortFields, create_cohort
-    from lms.tutors.operations.membership import admit
-
-    content = root / "content" / "bench-tutored"
-    (content / "only").mkdir(parents=True)
-    (content / "course.yaml").write_text(COURSE_YAML)
-    for name, text in LESSONS.items():
-        (content / "only" / name).write_text(text)
+    from lms.extensions import limiter
 
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / 'bench.sqlite3'}", "SQLALCHEMY_ENGINE_OPTIONS": {},
@@ -140,6 +135,30 @@ def _build(root: Path, count: int):
     limiter.enabled = False
     logging.getLogger("lms.mail").setLevel(logging.ERROR)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    return app
+
+
+def _build(root: Path, count: int):
+    """An application on a fresh migrated SQLite database, with ``count`` certificates in one group."""
+    from flask_migrate import upgrade
+    from sqlalchemy import select
+
+    from lms.accounts.models import Beneficiary, User, UserRole
+    from lms.accounts.operations import create_api_token, ensure_reference_data
+    from lms.courses.completion import complete_enrolment
+    from lms.courses.importer import import_content
+    from lms.courses.models import Course
+    from lms.extensions import db
+    from lms.tutors.operations.cohorts import CohortFields, create_cohort
+    from lms.tutors.operations.membership import admit
+
+    content = root / "content" / "bench-tutored"
+    (content / "only").mkdir(parents=True)
+    (content / "course.yaml").write_text(COURSE_YAML)
+    for name, text in LESSONS.items():
+        (content / "only" / name).write_text(text)
+
+    app = _app(root)
 
     with app.app_context():
         upgrade()
@@ -202,11 +221,75 @@ def _fetch_zip(client, token: str, cohort_id: int, *, trace_memory: bool = False
     return wall, cpu, size, entries, peak
 
 
+def _first_in_new_process(what: str, root: Path, *, token: str = "", cohort_id: int = 0, index: int = 0) -> dict:
+    """Runs in a new process (``--child``): the application is made as a worker makes it at
+    start (not timed), then the first blank page, the first certificate (the ``index``-th of
+    the group), or the group's ZIP (cold: the parent emptied the PDF cache) is timed."""
+    app = _app(root)
+    if what == "zip":
+        wall, cpu, _size, entries, _peak = _fetch_zip(app.test_client(), token, cohort_id)
+        return {"wall_ms": 1000 * wall, "cpu_ms": 1000 * cpu, "entries": entries}
+    from sqlalchemy import select
+
+    from lms.certificates import files
+    from lms.certificates.models import Certificate
+    from lms.certificates.pdf import PrintedCertificate
+    from lms.extensions import db
+
+    with app.app_context():
+        if what == "blank":
+            action = _blank_page
+        else:
+            printed = PrintedCertificate.of(db.session.scalars(
+                select(Certificate).order_by(Certificate.id).offset(index).limit(1)).one())
+            if what == "certificate-language-used":
+                # As after any page in the holder's language: its catalogue and locale data loaded.
+                from flask_babel import format_date, format_decimal
+
+                from lms.core.i18n import _, use_language
+
+                with use_language(printed.language):
+                    format_date(printed.issued_at, format="long"), format_decimal(printed.hours), _("Tutored course")
+
+            def action():
+                files.render(printed)
+        wall, cpu = time.perf_counter(), time.process_time()
+        action()
+        return {"cpu_ms": 1000 * (time.process_time() - cpu), "wall_ms": 1000 * (time.perf_counter() - wall)}
+
+
+def _in_new_process(what: str, root: Path, **options) -> dict:
+    command = [sys.executable, "-m", "bench.certificates", "--child", what, "--root", str(root)]
+    for name, value in options.items():
+        command += [f"--{name.replace('_', '-')}", str(value)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _new_process_medians(what: str, root: Path, runs: int, **options) -> tuple[float, float]:
+    """Median wall and CPU milliseconds of the first ``what`` of ``runs`` new processes (the
+    certificates taken in turn, so that their languages vary as in a real group)."""
+    found = [_in_new_process(what, root, index=run, **options) for run in range(runs)]
+    return statistics.median(f["wall_ms"] for f in found), statistics.median(f["cpu_ms"] for f in found)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=500, help="certificates in the group's ZIP")
     parser.add_argument("--samples", type=int, default=40, help="certificates rendered for each median")
+    parser.add_argument("--processes", type=int, default=7, help="new processes timed for each first render")
+    parser.add_argument("--child", choices=("blank", "certificate", "certificate-language-used", "zip"),
+                        help=argparse.SUPPRESS)
+    parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--token", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--cohort-id", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--index", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(_first_in_new_process(args.child, args.root, token=args.token, cohort_id=args.cohort_id,
+                                               index=args.index)))
+        return 0
 
     root = Path(tempfile.mkdtemp(prefix="lms-bench-certificates-"))
     try:
@@ -243,6 +326,18 @@ def main(argv=None) -> int:
             cached = _medians(lambda: files.pdf_bytes(next(cycle)), args.samples)
             pdf_size = len(files.render(printed[0]))
 
+        # New processes, the font store as `lms setup` leaves it, the PDF cache empty.
+        with app.app_context():
+            forget_everything()
+            files.prepare_font_store()
+        for path in pdf_cache.glob("*.pdf"):
+            path.unlink()
+        new_blank = _new_process_medians("blank", root, args.processes)
+        new_certificate = _new_process_medians("certificate", root, args.processes)
+        new_certificate_language = _new_process_medians("certificate-language-used", root, args.processes)
+        new_zip = _in_new_process("zip", root, token=token, cohort_id=cohort_id)
+        assert new_zip["entries"] == args.count, new_zip
+
         client = app.test_client()
         with app.app_context():
             forget_everything()
@@ -268,6 +363,19 @@ def main(argv=None) -> int:
         results[f"certificate_{key}_cpu_ms"] = cpu
         results[f"certificate_{key}_vs_blank"] = wall / blank_ms
         results[f"certificate_{key}_cpu_vs_blank"] = cpu / blank_cpu
+    (first_blank_ms, first_blank_cpu), (first_ms, first_cpu) = new_blank, new_certificate
+    results.update({
+        "new_process_first_blank_page_ms": first_blank_ms, "new_process_first_blank_page_cpu_ms": first_blank_cpu,
+        "new_process_first_certificate_ms": first_ms, "new_process_first_certificate_cpu_ms": first_cpu,
+        "new_process_first_certificate_vs_first_blank": first_ms / first_blank_ms,
+        "new_process_first_certificate_cpu_vs_first_blank": first_cpu / first_blank_cpu,
+        "new_process_first_certificate_vs_blank": first_ms / blank_ms,
+        "new_process_first_certificate_cpu_vs_blank": first_cpu / blank_cpu,
+        "new_process_first_certificate_language_used_ms": new_certificate_language[0],
+        "new_process_first_certificate_language_used_cpu_ms": new_certificate_language[1],
+        "zip_new_process_font_store_filled_seconds": new_zip["wall_ms"] / 1000,
+        "zip_new_process_font_store_filled_cpu_seconds": new_zip["cpu_ms"] / 1000,
+    })
     for key, wall, cpu in (("cold", cold_s, cold_cpu_s), ("warm", warm_s, warm_cpu_s)):
         results[f"zip_{key}_seconds"] = wall
         results[f"zip_{key}_cpu_seconds"] = cpu
@@ -283,7 +391,10 @@ def main(argv=None) -> int:
         row("certificate, cold, font store filled", *stored),
         row("certificate, warm (fonts in memory)", *warm),
         row("certificate from the PDF cache", *cached),
-        row(f"ZIP of {args.count}, cold, per certificate", 1000 * cold_s / args.count, 1000 * cold_cpu_s / args.count),
+        row(f"ZIP of {args.count}, new process, store filled, per cert.", new_zip["wall_ms"] / args.count,
+            new_zip["cpu_ms"] / args.count),
+        row(f"ZIP of {args.count}, cold, nothing stored, per cert.", 1000 * cold_s / args.count,
+            1000 * cold_cpu_s / args.count),
         row(f"ZIP of {args.count}, from the PDF cache, per cert.", 1000 * warm_s / args.count,
             1000 * warm_cpu_s / args.count),
     ]
@@ -291,7 +402,19 @@ def main(argv=None) -> int:
     print(f"{'':{width}}  {'wall':>10}  {'CPU':>10}  {'wall/blank':>10}  {'CPU/blank':>9}")
     for label, wall, cpu, wall_ratio, cpu_ratio in rows:
         print(f"{label:{width}}  {wall:>10}  {cpu:>10}  {wall_ratio:>10}  {cpu_ratio:>9}")
-    print(f"\nZIP of {args.count} certificates, cold: {cold_s:.2f} s wall, {cold_cpu_s:.2f} s CPU; "
+    print(f"\nNew processes ({args.processes} each; the application made, the font store as `lms setup` "
+          "leaves it), the first render's median:")
+    print(f"  blank page {first_blank_ms:.2f} ms wall, {first_blank_cpu:.2f} ms CPU; "
+          f"certificate {first_ms:.2f} ms wall, {first_cpu:.2f} ms CPU: "
+          f"{first_ms / first_blank_ms:.1f}× / {first_cpu / first_blank_cpu:.1f}× the first blank page "
+          f"({first_ms / blank_ms:.1f}× / {first_cpu / blank_cpu:.1f}× the warm one)")
+    lang_ms, lang_cpu = new_certificate_language
+    print(f"  certificate, the process having used its language already (as any page in it does): "
+          f"{lang_ms:.2f} ms wall, {lang_cpu:.2f} ms CPU: {lang_ms / first_blank_ms:.1f}× / "
+          f"{lang_cpu / first_blank_cpu:.1f}× the first blank page")
+    print(f"ZIP of {args.count} certificates in a new process, font store filled, PDF cache empty: "
+          f"{new_zip['wall_ms'] / 1000:.2f} s wall, {new_zip['cpu_ms'] / 1000:.2f} s CPU")
+    print(f"ZIP of {args.count} certificates, nothing stored: {cold_s:.2f} s wall, {cold_cpu_s:.2f} s CPU; "
           f"from the PDF cache: {warm_s:.2f} s wall")
     print(f"one certificate: {pdf_size / 1024:.0f} KiB; ZIP: {zip_size / 2**20:.1f} MiB, "
           f"streamed with a traced peak of {peak_mib:.1f} MiB")

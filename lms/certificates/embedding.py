@@ -4,33 +4,47 @@ fpdf2 on its own parses each TrueType file for every document (``add_font``) and
 writing it, cuts a subset of exactly the glyphs that document used with fontTools and
 compiles it again: most of a certificate's rendering time. Here instead:
 
-- each font file is read once per process (``FontFace``); a document gets a light
-  ``TTFFont`` that shares the metrics and starts its own record of used glyphs;
+- each font file is read once per process (``FontFace``: its hash, fpdf2's metrics and
+  the advance width of each character); a document gets a light ``StoredFont`` that
+  shares them and records the characters it draws;
+- a character's code in the document is its own Unicode code point (the font is a
+  composite one, two bytes per code), so encoding a text is encoding it as UTF-16BE, and
+  every font object but the page's text is the same in every document that embeds the
+  same glyphs;
 - the embedded subset is not the document's exact glyphs but the union of the fixed
   **glyph blocks** its text touches (``BLOCKS``: the regional Latin letters and
   punctuation every certificate needs, basic Cyrillic, the other Latin letters, the rest
-  of the font). A subset is made once per (font file hash, blocks) and reused, compressed,
-  by every later document: a pure function of the font's bytes and the block names, the
-  same on any server, so it is also kept in a **store** folder (the metrics too) for the
-  next process, keyed by the font's SHA-256 and the block names. A glyph outside the
-  common blocks (a Cyrillic name, an ``ő``) only selects a wider block set: every glyph a
-  document uses is always embedded;
-- ``CertificateOutput`` writes the font objects from that cache: the subset, and the
-  per-document parts (glyph widths, the ToUnicode map that keeps text extractable, the
-  CIDToGIDMap from the document's character codes to the subset's glyphs).
+  of the font). A subset is made once per (font file hash, blocks) together with the font
+  objects that go with it (the CIDToGIDMap from code points to the subset's glyphs, the
+  glyph widths, the ToUnicode map that keeps the text extractable and searchable), all
+  compressed, and reused by every later document. They are a pure function of the font's
+  bytes and the block names, the same on any server, so they are also kept in a **store**
+  folder (the metrics too) for the next process, keyed by the font's SHA-256 and the
+  block names: a process that finds them there never parses the TrueType file. A glyph
+  outside the common blocks (a Cyrillic name, an ``ő``) only selects a wider block set:
+  every glyph a document uses is always embedded;
+- ``CertificateOutput`` writes the font objects from that cache.
+
+Characters beyond the Basic Multilingual Plane have no two-byte code: like characters the
+font has no glyph for, they are left out of the text (with fpdf2's warning). The
+certificate fonts have no glyph beyond it.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import inspect
 import json
 import logging
 import os
+import sys
 import threading
 import zlib
+from array import array
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from io import BytesIO
 from pathlib import Path
 
@@ -38,11 +52,14 @@ from fontTools import subset as ftsubset
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import FontDescriptorFlags, TextEmphasis
-from fpdf.fonts import PDFFontDescriptor, SubsetMap, TTFFont
-from fpdf.output import OutputProducer, _build_cmap_blocks, _tt_font_widths
-from fpdf.syntax import PDFObject
+from fpdf.fonts import PDFFontDescriptor, TTFFont
+from fpdf.output import OutputProducer, _build_cmap_blocks, _cid_font_widths
+from fpdf.syntax import PDFObject, build_obj_dict
 
 log = logging.getLogger(__name__)
+
+# Raised when what the store keeps changes: entries of another format are made again.
+STORE_FORMAT = 2
 
 
 def _chars(text: str) -> frozenset[int]:
@@ -80,33 +97,47 @@ def blocks_for(codes) -> tuple[str, ...]:
     return tuple(name for name, _codes in BLOCKS if name in wanted)
 
 
-# --- faces: one parse per font file and process -------------------------------------------
+# --- faces: one read per font file and process ---------------------------------------------
 
-_SHARED_SLOTS = ("type", "name", "ttffile", "scale", "cmap", "cw", "glyph_ids", "up", "ut", "sp", "ss",
-                 "ttfont", "is_compressed", "is_cff", "is_cid_keyed", "is_symbol", "cff_ros",
-                 "collection_font_number", "color_font", "palette_index")
 _DESCRIPTOR_FIELDS = ("ascent", "descent", "cap_height", "flags", "font_b_box", "italic_angle", "stem_v",
                       "missing_width")
 _METRICS = ("name", "scale", "up", "ut", "sp", "ss")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FontFace:
-    """A font file read once: the hash of its bytes, and fpdf2's metrics of it."""
+    """A font file read once: the hash of its bytes, fpdf2's metrics of it, and the advance
+    width (in fpdf2's units) of each character it has a glyph for."""
 
     path: Path
     sha256: str
     data: bytes
-    prototype: TTFFont
+    metrics: dict  # _METRICS, and "desc": the font descriptor's _DESCRIPTOR_FIELDS
+    widths: dict[int, int]
     store: Path | None = None  # where subsets (and these metrics) are kept across processes
+    cw: defaultdict = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        cw = defaultdict(lambda: self.metrics["desc"]["missing_width"])
+        cw.update(self.widths)
+        object.__setattr__(self, "cw", cw)
 
     def attach(self, pdf: FPDF, family: str, style: str) -> None:
         """Make this face available to ``pdf`` as ``family``/``style`` (what ``add_font`` does,
         without reading the file again)."""
         fontkey = f"{family.lower()}{style}"
-        font = TTFFont.__new__(TTFFont)
-        for slot in _SHARED_SLOTS:
-            setattr(font, slot, getattr(self.prototype, slot))
+        font = StoredFont.__new__(StoredFont)
+        for name in _METRICS:
+            setattr(font, name, self.metrics[name])
+        desc = dict(self.metrics["desc"])
+        desc["flags"] = FontDescriptorFlags(desc["flags"])
+        font.desc = PDFFontDescriptor(**desc)
+        font.face = self
+        font.cw = self.cw
+        font.cmap = font.glyph_ids = None  # fpdf2's glyph lookups are not used: see _UsedCodes
+        font.type, font.ttffile, font.ttfont = "TTF", self.path, None
+        font.is_compressed = font.is_cff = font.is_cid_keyed = font.is_symbol = False
+        font.cff_ros, font.collection_font_number, font.color_font, font.palette_index = None, 0, None, 0
         font.fontkey = fontkey
         font.i = len(pdf.fonts) + 1
         font.emphasis = TextEmphasis.coerce(style)
@@ -114,15 +145,59 @@ class FontFace:
         font._hbfont = None
         font.biggest_size_pt = 0
         font.missing_glyphs = []
-        font.desc = PDFFontDescriptor(**{name: getattr(self.prototype.desc, name) for name in _DESCRIPTOR_FIELDS})
-        font.subset = SubsetMap(font)
+        font.subset = _UsedCodes(font)
         pdf.fonts[fontkey] = font
-        faces_of(pdf)[fontkey] = self
 
 
-def faces_of(pdf: FPDF) -> dict[str, FontFace]:
-    """The faces attached to ``pdf``, by fpdf2's font key."""
-    return pdf.__dict__.setdefault("lms_font_faces", {})
+class StoredFont(TTFFont):
+    """A face attached to one document: fpdf2's font, coding each character as its own code
+    point and recording the characters drawn (``subset.used``)."""
+
+    __slots__ = ("face",)
+
+    def encode_text(self, text: str) -> str:
+        return f"({self.escape_text(self.subset.codes_of(text))}) Tj"
+
+
+class _UsedCodes:
+    """What fpdf2's ``SubsetMap`` is to its fonts, for a ``StoredFont``: the code of each
+    character (its code point), and the set of those the document used."""
+
+    def __init__(self, font: StoredFont) -> None:
+        self.font = font
+        self.widths = font.face.widths
+        self.used: set[int] = set()
+        self._seen: set[str] = set()
+        self._drop: dict[int, None] = {}  # characters without a glyph, left out of the text
+
+    def pick(self, unicode: int) -> int | None:
+        """The code of one character (fpdf2's line breaker asks this way), or None without a glyph."""
+        if unicode in self.widths:
+            self.used.add(unicode)
+            return unicode
+        self._missing(unicode)
+        return None
+
+    def codes_of(self, text: str) -> str:
+        """``text`` as the document's codes: itself, less any character without a glyph."""
+        new = set(text) - self._seen
+        if new:
+            self._seen |= new
+            for char in sorted(new):
+                code = ord(char)
+                if code in self.widths:
+                    self.used.add(code)
+                else:
+                    self._missing(code)
+        return text.translate(self._drop) if self._drop else text
+
+    def _missing(self, code: int) -> None:
+        self._drop[code] = None
+        if code not in self.font.missing_glyphs:
+            self.font.missing_glyphs.append(code)
+
+    def __len__(self) -> int:
+        return len(self.used)
 
 
 _lock = threading.RLock()
@@ -157,54 +232,55 @@ def face(path: Path, store: Path | None = None) -> FontFace:
 def _read_face(path: Path, store: Path | None) -> FontFace:
     data = path.read_bytes()
     sha256 = hashlib.sha256(data).hexdigest()
-    stored = _load(store / f"{sha256[:32]}.face.json") if store else None
-    prototype = None
-    if stored is not None and stored.get("font") == sha256:
+    entry = store / f"{sha256[:32]}.face.json" if store else None
+    stored = _load(entry) if entry else None
+    if stored is not None and stored.get("font") == sha256 and stored.get("format") == STORE_FORMAT:
         try:
-            prototype = _prototype_from(stored, path)
+            metrics = {name: stored[name] for name in (*_METRICS, "desc")}
+            widths = _unpack_widths(stored["codes"], stored["widths"])
+            if set(metrics["desc"]) == set(_DESCRIPTOR_FIELDS):
+                return FontFace(path=path, sha256=sha256, data=data, metrics=metrics, widths=widths, store=store)
         except (KeyError, TypeError, ValueError):
-            log.warning("The stored metrics of %s are damaged; reading the font again", path)
-    if prototype is None:
-        prototype = _parse(path)
-        if store:
-            _save(store / f"{sha256[:32]}.face.json", json.dumps(_metrics_of(prototype, sha256)).encode())
-    return FontFace(path=path, sha256=sha256, data=data, prototype=prototype, store=store)
+            pass
+        log.warning("The stored metrics of %s are damaged; reading the font again", path)
+    metrics, widths = _parse(path)
+    if entry:
+        _save(entry, json.dumps({"format": STORE_FORMAT, "font": sha256, **metrics,
+                                 **_pack_widths(widths)}).encode())
+    return FontFace(path=path, sha256=sha256, data=data, metrics=metrics, widths=widths, store=store)
 
 
-def _parse(path: Path) -> TTFFont:
-    """fpdf2's reading of a font file (what ``add_font`` does for each document)."""
-    prototype = TTFFont(FPDF(), path, path.stem, "")
-    prototype.ttfont.close()  # metrics read; subsets are cut from the bytes
-    prototype.ttfont = None
-    return prototype
+# Widths are kept as two little-endian arrays (codes, and widths as signed 32-bit
+# integers), which a new process turns into a dictionary without a loop in Python.
+def _pack_widths(widths: dict[int, int]) -> dict[str, str]:
+    codes, values = array("H", sorted(widths)), array("i", [widths[code] for code in sorted(widths)])
+    if sys.byteorder == "big":
+        codes.byteswap()
+        values.byteswap()
+    return {"codes": base64.b64encode(codes.tobytes()).decode(), "widths": base64.b64encode(values.tobytes()).decode()}
 
 
-def _metrics_of(font: TTFFont, sha256: str) -> dict:
-    return {
-        "font": sha256, **{name: getattr(font, name) for name in _METRICS},
-        "desc": {name: getattr(font.desc, name).value if name == "flags" else getattr(font.desc, name)
-                 for name in _DESCRIPTOR_FIELDS},
-        "default_width": font.cw.default_factory(),
-        "chars": [[code, font.cmap[code], font.glyph_ids[code], font.cw[code]] for code in font.cmap],
-    }
+def _unpack_widths(codes_b64: str, widths_b64: str) -> dict[int, int]:
+    codes, values = array("H"), array("i")
+    codes.frombytes(base64.b64decode(codes_b64, validate=True))
+    values.frombytes(base64.b64decode(widths_b64, validate=True))
+    if values.itemsize != 4 or len(codes) != len(values):
+        raise ValueError("the widths do not match the codes")
+    if sys.byteorder == "big":
+        codes.byteswap()
+        values.byteswap()
+    return dict(zip(codes, values, strict=True))
 
 
-def _prototype_from(stored: dict, path: Path) -> TTFFont:
-    font = TTFFont.__new__(TTFFont)
-    for name in _METRICS:
-        setattr(font, name, stored[name])
-    desc = dict(stored["desc"])
-    desc["flags"] = FontDescriptorFlags(desc["flags"])
-    font.desc = PDFFontDescriptor(**desc)
-    default_width = stored["default_width"]
-    font.cw = defaultdict(lambda: default_width)
-    font.cmap, font.glyph_ids = {}, {}
-    for code, glyph_name, glyph_id, width in stored["chars"]:
-        font.cmap[code], font.glyph_ids[code], font.cw[code] = glyph_name, glyph_id, width
-    font.type, font.ttffile, font.ttfont = "TTF", path, None
-    font.is_compressed = font.is_cff = font.is_cid_keyed = font.is_symbol = False
-    font.cff_ros, font.collection_font_number, font.color_font, font.palette_index = None, 0, None, 0
-    return font
+def _parse(path: Path) -> tuple[dict, dict[int, int]]:
+    """fpdf2's reading of a font file (what ``add_font`` does for each document): its metrics,
+    and each character's width (those beyond the Basic Multilingual Plane left out)."""
+    font = TTFFont(FPDF(), path, path.stem, "")
+    font.ttfont.close()
+    metrics = {name: getattr(font, name) for name in _METRICS}
+    metrics["desc"] = {name: getattr(font.desc, name).value if name == "flags" else getattr(font.desc, name)
+                       for name in _DESCRIPTOR_FIELDS}
+    return metrics, {code: int(font.cw[code]) for code in font.cmap if code <= 0xFFFF}
 
 
 def _load(path: Path) -> dict | None:
@@ -230,12 +306,19 @@ def _save(path: Path, data: bytes) -> None:
 
 @dataclass(frozen=True)
 class Subset:
-    """A compiled font subset, compressed for embedding, and each glyph name's id in it."""
+    """A font subset and the font objects that go with it, each code point of the blocks
+    being the code of its character: all compressed for embedding but the widths."""
 
     blocks: tuple[str, ...]
-    compressed: bytes
-    length: int  # uncompressed
-    glyph_ids: dict[str, int]
+    compressed: bytes  # the font program (FontFile2)
+    length: int  # its length uncompressed
+    cid_to_gid: bytes  # CIDToGIDMap: two bytes per code, the glyph of the subset it shows
+    widths: str  # the descendant font's /W array
+    to_unicode: bytes  # ToUnicode CMap: each code's character
+
+    def digest(self) -> str:
+        return hashlib.sha256(b"\0".join((self.compressed, self.cid_to_gid, self.to_unicode,
+                                           self.widths.encode()))).hexdigest()
 
 
 def subset(face: FontFace, blocks: tuple[str, ...]) -> Subset:
@@ -250,24 +333,28 @@ def subset(face: FontFace, blocks: tuple[str, ...]) -> Subset:
     return found
 
 
+_BINARY = ("compressed", "cid_to_gid", "to_unicode")
+
+
 def _stored_subset(face: FontFace, blocks: tuple[str, ...]) -> Subset:
     path = face.store / f"{face.sha256[:32]}-{'+'.join(blocks)}.subset.json" if face.store else None
     stored = _load(path) if path else None
-    if stored is not None and stored.get("font") == face.sha256 and tuple(stored.get("blocks", ())) == blocks:
+    if (stored is not None and stored.get("font") == face.sha256 and stored.get("format") == STORE_FORMAT
+            and tuple(stored.get("blocks", ())) == blocks):
         try:
-            compressed = base64.b64decode(stored["compressed"], validate=True)
-            if hashlib.sha256(compressed).hexdigest() == stored["sha256"]:
-                return Subset(blocks=blocks, compressed=compressed, length=int(stored["length"]),
-                              glyph_ids={str(name): int(gid) for name, gid in stored["glyph_ids"].items()})
+            found = Subset(blocks=blocks, length=int(stored["length"]), widths=str(stored["widths"]),
+                           **{name: base64.b64decode(stored[name], validate=True) for name in _BINARY})
+            if found.digest() == stored["sha256"]:
+                return found
         except (KeyError, TypeError, ValueError, AttributeError):
             pass
         log.warning("The stored subset %s is damaged; cutting it again", path)
     made = _make_subset(face, blocks)
     if path:
         _save(path, json.dumps({
-            "font": face.sha256, "blocks": list(blocks), "length": made.length, "glyph_ids": made.glyph_ids,
-            "sha256": hashlib.sha256(made.compressed).hexdigest(),
-            "compressed": base64.b64encode(made.compressed).decode()}).encode())
+            "format": STORE_FORMAT, "font": face.sha256, "blocks": list(blocks), "length": made.length,
+            "widths": made.widths, "sha256": made.digest(),
+            **{name: base64.b64encode(getattr(made, name)).decode() for name in _BINARY}}).encode())
     return made
 
 
@@ -275,21 +362,37 @@ _DROPPED_TABLES = [  # what fpdf2 drops from its own subsets (unused without tex
     "FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "sbix", "CBDT", "CBLC", "EBDT", "EBLC", "EBSC",
     "SVG ", "CPAL", "COLR"]
 
+_TO_UNICODE = (
+    "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo\n"
+    "<</Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0\n>> def\n/CMapName /Adobe-Identity-UCS def\n"
+    "/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n{blocks}endcmap\n"
+    "CMapName currentdict /CMap defineresource pop\nend\nend"
+)
+
 
 def _make_subset(face: FontFace, blocks: tuple[str, ...]) -> Subset:
-    font = TTFont(BytesIO(face.data), recalcTimestamp=False)
+    font = TTFont(BytesIO(face.data), recalcTimestamp=False, recalcBBoxes=False)  # glyphs as in the file
     cmap = font.getBestCmap()
+    codes = sorted(code for code in cmap if code in face.widths and block_of(code) in blocks)
     options = ftsubset.Options(notdef_outline=True, recommended_glyphs=True)
     options.drop_tables += _DROPPED_TABLES
     subsetter = ftsubset.Subsetter(options)
-    subsetter.populate(glyphs=sorted({name for code, name in cmap.items() if block_of(code) in blocks}))
+    subsetter.populate(glyphs=sorted({cmap[code] for code in codes}))
     subsetter.subset(font)
     output = BytesIO()
     font.save(output)
     data = output.getvalue()
-    glyph_ids = {name: font.getGlyphID(name) for name in font.getGlyphOrder()}
+    cid_to_gid = bytearray(2 * (codes[-1] + 1))
+    for code in codes:
+        cid_to_gid[2 * code:2 * code + 2] = font.getGlyphID(cmap[code]).to_bytes(2, "big")
     font.close()
-    return Subset(blocks=blocks, compressed=zlib.compress(data), length=len(data), glyph_ids=glyph_ids)
+    # Each code is its character: what makes the text searchable and extractable.
+    to_unicode = _TO_UNICODE.format(blocks=_build_cmap_blocks([f"<{code:04X}> <{code:04X}>\n" for code in codes],
+                                                                "bfchar"))
+    return Subset(blocks=blocks, compressed=zlib.compress(data), length=len(data),
+                  cid_to_gid=zlib.compress(bytes(cid_to_gid)),
+                  widths=_cid_font_widths({code: face.widths[code] for code in codes}),
+                  to_unicode=zlib.compress(to_unicode.encode("latin-1")))
 
 
 def prepare(paths, store: Path | None = None) -> int:
@@ -336,78 +439,71 @@ def _syntax(value) -> str:
     return str(value)
 
 
-_TO_UNICODE = (
-    "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo\n"
-    "<</Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0\n>> def\n/CMapName /Adobe-Identity-UCS def\n"
-    "/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n{blocks}endcmap\n"
-    "CMapName currentdict /CMap defineresource pop\nend\nend"
-)
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def _unicode_hex(code: int) -> str:
-    if code > 0xFFFF:
-        return f"{0xD800 | (code - 0x10000) >> 10:04X}{0xDC00 | (code & 0x3FF):04X}"
-    return f"{code:04X}"
+def _fields_of(cls: type) -> tuple[str, ...]:
+    """The names of ``cls`` that fpdf2's reflection may write as dictionary entries: those it
+    would not skip whatever the instance (private names, ``id``/``ref``, methods)."""
+    found = _FIELDS.get(cls)
+    if found is None:
+        found = _FIELDS[cls] = tuple(name for name in dir(cls)
+                                     if not name.startswith("_") and name not in ("id", "ref")
+                                     and not callable(inspect.getattr_static(cls, name)))
+    return found
+
+
+def _reflected_obj_dict(obj: PDFObject, security_handler=None) -> dict:
+    """``PDFObject._build_obj_dict`` without ``dir()`` of the object and a ``getattr`` of each of
+    its methods: the same entries, in the same (sorted) order, from the class's names (found
+    once) and the instance's own."""
+    names = set(_fields_of(type(obj))).union(name for name in vars(obj) if not name.startswith("_"))
+    return build_obj_dict({name: getattr(obj, name) for name in sorted(names)},
+                          _security_handler=security_handler, _obj_id=obj.id)
 
 
 class CertificateOutput(OutputProducer):
-    """fpdf2's output, with the fonts of ``FontFace.attach`` embedded from the subset cache."""
+    """fpdf2's output, with the fonts of ``FontFace.attach`` embedded from the subset cache,
+    and fpdf2's own objects written through a cheaper reflection (``_reflected_obj_dict``)."""
+
+    def _add_pdf_obj(self, pdf_obj, trace_label=None):
+        if type(pdf_obj)._build_obj_dict is PDFObject._build_obj_dict and hasattr(pdf_obj, "__dict__"):
+            pdf_obj._build_obj_dict = partial(_reflected_obj_dict, pdf_obj)
+        return super()._add_pdf_obj(pdf_obj, trace_label)
 
     def _add_fonts(self, image_objects_per_index, gfxstate_objs_per_name, pattern_objs_per_name):
         font_objs_per_index = {}
-        faces = faces_of(self.fpdf)
         for font in sorted(self.fpdf.fonts.values(), key=lambda font: font.i):
-            face_of_font = faces.get(font.fontkey)
-            if face_of_font is None:
+            if not isinstance(font, StoredFont):
                 raise ValueError(f"{font!r} was not attached from a FontFace")
-            font_objs_per_index[font.i] = self._add_cached_font(font, face_of_font)
+            font_objs_per_index[font.i] = self._add_cached_font(font)
         return font_objs_per_index
 
-    def _add_cached_font(self, font: TTFFont, face_of_font: FontFace) -> PDFObject:
-        used = [(glyph, code) for glyph, code in font.subset.items() if glyph is not None]
+    def _add_cached_font(self, font: StoredFont) -> PDFObject:
         if font.missing_glyphs:
             log.warning("Font %s has no glyph for %s", font.name, ", ".join(map(ascii, map(chr, font.missing_glyphs))))
-        sub = subset(face_of_font, blocks_for(c for glyph, _code in used for c in glyph.unicode))
+        sub = subset(font.face, blocks_for(font.subset.used))
         fontname = f"/MPDFAA+{font.name}"
 
-        def add(obj: _Object, label: str) -> _Object:
-            self._add_pdf_obj(obj, label)
+        def add(obj: _Object) -> _Object:
+            self._add_pdf_obj(obj, "fonts")
             return obj
 
         composite = add(_Object({"/BaseFont": fontname, "/Encoding": "/Identity-H", "/Subtype": "/Type0",
-                                 "/Type": "/Font"}), "fonts")
+                                 "/Type": "/Font"}))
         cid_font = add(_Object({"/BaseFont": fontname, "/DW": font.desc.missing_width, "/Subtype": "/CIDFontType2",
-                                "/Type": "/Font", "/W": _tt_font_widths(font)}), "fonts")
+                                "/Type": "/Font", "/W": sub.widths}))
         composite.entries["/DescendantFonts"] = [cid_font]
-
-        # The character each code stands for: what makes the text searchable and extractable.
-        entries = [f"<{code:04X}> <{''.join(_unicode_hex(c) for c in glyph.unicode)}>\n"
-                   for glyph, code in used if isinstance(glyph.unicode, tuple) and glyph.unicode]
-        cmap = _TO_UNICODE.format(blocks=_build_cmap_blocks(entries, "bfchar")).encode("latin-1")
-        composite.entries["/ToUnicode"] = add(_Object({}, cmap), "fonts")
-
+        composite.entries["/ToUnicode"] = add(_Object({}, sub.to_unicode, compressed=True))
         cid_font.entries["/CIDSystemInfo"] = add(_Object(
-            {"/Ordering": "(UCS)", "/Registry": "(Adobe)", "/Supplement": 0}), "fonts")
-
+            {"/Ordering": "(UCS)", "/Registry": "(Adobe)", "/Supplement": 0}))
         desc = font.desc
         descriptor = add(_Object({
             "/Ascent": desc.ascent, "/CapHeight": desc.cap_height, "/Descent": desc.descent,
             "/Flags": desc.flags.value, "/FontBBox": desc.font_b_box, "/FontName": fontname,
             "/ItalicAngle": desc.italic_angle, "/MissingWidth": desc.missing_width, "/StemV": desc.stem_v,
-            "/Type": "/FontDescriptor"}), "fonts")
+            "/Type": "/FontDescriptor"}))
         cid_font.entries["/FontDescriptor"] = descriptor
-
-        # Two bytes per code, up to the highest code the document uses (codes beyond the
-        # stream map to glyph 0, and none occurs in the text).
-        cid_to_gid = bytearray(2 * (max((code for _glyph, code in used), default=0) + 1))
-        for glyph, code in used:
-            gid = sub.glyph_ids[glyph.glyph_name]
-            cid_to_gid[2 * code] = gid >> 8
-            cid_to_gid[2 * code + 1] = gid & 0xFF
-        cid_font.entries["/CIDToGIDMap"] = add(_Object({}, zlib.compress(cid_to_gid), compressed=True), "fonts")
-        descriptor.entries["/FontFile2"] = add(_Object({"/Length1": sub.length}, sub.compressed, compressed=True),
-                                                "fonts")
-
-        font.subset.pick.cache_clear()  # fpdf2's caches are per class: let this document's go
-        font.subset.get_glyph.cache_clear()
+        cid_font.entries["/CIDToGIDMap"] = add(_Object({}, sub.cid_to_gid, compressed=True))
+        descriptor.entries["/FontFile2"] = add(_Object({"/Length1": sub.length}, sub.compressed, compressed=True))
         return composite

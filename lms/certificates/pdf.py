@@ -1,4 +1,4 @@
-"""The certificate as a one-page A4 landscape PDF (fpdf2, DejaVu Sans, a segno QR code).
+"""The certificate as a one-page A4 landscape PDF (fpdf2, DejaVu Sans, a QR code).
 
 Rendering reads nothing but a ``PrintedCertificate`` — the facts kept on the record —
 so the same revision always gives the same document, byte for byte: the creation date
@@ -12,13 +12,12 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-import segno
 from flask_babel import format_date, format_decimal
 from fpdf import FPDF
-from PIL import Image
 
 from lms.accounts.models import Beneficiary
 from lms.accounts.reference import KOSOVO_FOOTNOTE
+from lms.certificates import qr
 from lms.certificates.codes import format_code
 from lms.certificates.embedding import CertificateOutput, face
 from lms.certificates.models import COMPLETION, KINDS
@@ -28,7 +27,7 @@ FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_FILES = {"": FONT_DIR / "DejaVuSans.ttf", "B": FONT_DIR / "DejaVuSans-Bold.ttf"}
 FAMILY = "DejaVuSans"
 # Raised whenever the layout changes, so that cached PDFs of the old layout are not served.
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 
 PAGE_W, PAGE_H = 297.0, 210.0
 MARGIN = 24.0
@@ -38,9 +37,6 @@ INK = (27, 31, 36)
 MUTED = (74, 85, 97)
 QR_SIZE = 36.0
 QR_MODULE_PIXELS = 4
-# Any of the eight QR masks gives a valid, equally error-corrected symbol; choosing one
-# instead of scoring all eight (pure Python in segno) saves most of the code's cost.
-QR_MASK = 2
 
 
 @dataclass(frozen=True)
@@ -80,18 +76,10 @@ class PrintedCertificate:
         return self.reissued_at or self.issued_at
 
 
-def qr_image(url: str) -> Image.Image:
+def qr_image(url: str):
     """The QR code of ``url`` as a black-and-white image with its quiet zone (8-bit grey, which
     fpdf2 embeds with a plain Flate filter, quicker than transcoding a 1-bit image)."""
-    matrix = segno.make(url, error="m", micro=False, mask=QR_MASK).matrix
-    border = 4
-    size = len(matrix) + 2 * border
-    white = b"\xff"
-    rows = [white * size] * border
-    rows += [white * border + bytes(0 if dark else 255 for dark in row) + white * border for row in matrix]
-    rows += [white * size] * border
-    image = Image.frombytes("L", (size, size), b"".join(rows))
-    return image.resize((size * QR_MODULE_PIXELS, size * QR_MODULE_PIXELS), Image.Resampling.NEAREST)
+    return qr.image(url, QR_MODULE_PIXELS)
 
 
 @dataclass(frozen=True)
@@ -117,20 +105,30 @@ class _Page:
 
     def __init__(self, pdf: FPDF):
         self.pdf = pdf
+        self._units: dict[tuple[str, bool], int] = {}  # a text's advance in font units, once measured
 
     def font(self, size: float, *, bold: bool = False, color=INK) -> None:
-        self.pdf.set_font(FAMILY, "B" if bold else "", size)
-        self.pdf.set_text_color(*color)
+        pdf = self.pdf
+        pdf.set_font(FAMILY, "B" if bold else "", size)
+        pdf.set_text_color(*color)
         self.size, self.bold = size, bold
+        # What fpdf2's text() wraps each text in when the text colour is not the fill colour.
+        self._colour = f"q {pdf.text_color.serialize().lower()} " if pdf.fill_color != pdf.text_color else ""
 
     def put(self, text: str, x: float, y: float, w: float, h: float, *, align: str = "L") -> None:
         """``text`` in the current font, placed as ``cell(w, h, text, align=align)`` at (x, y)
-        would place it, written with the lighter ``text()``."""
+        would place it: the operators fpdf2's ``text()`` writes (no underline, strike-through
+        or text mode here), without its checks."""
+        pdf = self.pdf
         if align == "C":
             x += (w - self.width(text, self.size, bold=self.bold)) / 2
         else:
-            x += self.pdf.c_margin
-        self.pdf.text(x, y + 0.5 * h + 0.3 * self.size / self.pdf.k, text)
+            x += pdf.c_margin
+        y += 0.5 * h + 0.3 * self.size / pdf.k
+        if not pdf.current_font_is_set_on_page:
+            pdf._out(pdf._set_font_for_page(pdf.current_font, pdf.font_size_pt))
+        operators = f"BT {x * pdf.k:.2f} {(pdf.h - y) * pdf.k:.2f} Td {pdf.current_font.encode_text(text)} ET"
+        pdf._out(f"{self._colour}{operators} Q" if self._colour else operators)
 
     @staticmethod
     def leading(size: float) -> float:
@@ -138,8 +136,11 @@ class _Page:
 
     def width(self, text: str, size: float, *, bold: bool = False) -> float:
         """The width of ``text`` in mm, as fpdf2 measures it (no kerning, no shaping)."""
-        widths = self.pdf.fonts[FAMILY.lower() + ("B" if bold else "")].cw
-        return sum(widths[ord(c)] for c in text) * size * 0.001 / self.pdf.k
+        units = self._units.get((text, bold))
+        if units is None:
+            widths = self.pdf.fonts[FAMILY.lower() + ("B" if bold else "")].cw
+            units = self._units[text, bold] = sum(map(widths.__getitem__, map(ord, text)))
+        return units * size * 0.001 / self.pdf.k
 
     def wrap(self, text: str, size: float, width: float, *, bold: bool = False) -> list[str]:
         """``text`` broken at spaces into lines that fit ``width`` (a word too long for a line is cut)."""

@@ -229,3 +229,16 @@ def test_every_character_is_drawn_with_its_own_glyph_from_the_embedded_subset(ap
             glyph = original["glyf"][cmap[ord(char)]]
             assert (advance, x_min, y_max) == (original["hmtx"][cmap[ord(char)]][0], getattr(glyph, "xMin", None),
                                                getattr(glyph, "yMax", None)), (style, char)
+
+
+def test_characters_without_a_glyph_are_left_out_with_a_warning(app, caplog):
+    """A character the fonts lack (CJK) or that has no two-byte code (beyond the BMP) is left
+    out of the text, as fpdf2 leaves it out, and named in a warning; the rest reads back."""
+    printed = replace(LATIN, holder_name="Ëndrit 漢 Çela 🎓", code="Q2W3E4R5T6Y7U8I9")
+    with caplog.at_level("WARNING", logger="lms.certificates.embedding"):
+        data = _render(app, printed)
+    text = _flat(data)
+    assert "Ëndrit Çela" in text
+    assert "漢" not in text and "🎓" not in text
+    assert any("漢" in record.getMessage() or "\\u6f22" in record.getMessage() for record in caplog.records)
+    assert _render(app, printed) == data

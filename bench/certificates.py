@@ -133,6 +133,9 @@ def _app(root: Path):
         "LMS_TASK_QUEUE": "memory",
     })
     limiter.enabled = False
+    from lms.core.i18n import load_every_language
+
+    load_every_language(app)   # as wsgi.py makes a served worker
     logging.getLogger("lms.mail").setLevel(logging.ERROR)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     return app

@@ -30,7 +30,17 @@ import secrets
 from datetime import datetime
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import BigInteger, String, TextClause, event, insert, inspect, select, update
+from sqlalchemy import (
+    BigInteger,
+    String,
+    TextClause,
+    bindparam,
+    event,
+    insert,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from lms.core.models import Base, utcnow
@@ -158,6 +168,10 @@ def _forget(session: Session, previous_transaction) -> None:
         session.info.pop(CHANGED_KEY, None)
 
 
+# Read before every cached figure: built once, run on the connection.
+_CURRENT = select(DataVersion.version).where(DataVersion.name == bindparam("name"))
+
+
 def current(session: Session, name: str = STATISTICS) -> int | None:
     """The version of ``name`` as committed now (None: no such row, a schema not migrated)."""
-    return session.scalar(select(DataVersion.version).where(DataVersion.name == name))
+    return session.connection().execute(_CURRENT, {"name": name}).scalar()

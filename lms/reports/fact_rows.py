@@ -59,7 +59,7 @@ WATCHED = {
                                           "last_activity_at", "progress_percent"}),
     QuizAttempt: ("enrolment_id", _by(Enrolment.id), {"enrolment_id", "quiz_id", "number", "state", "score"}),
     Certificate: ("enrolment_id", _by(Enrolment.id), {"enrolment_id", "status", "expires_at", "renewed_by_id"}),
-    Submission: ("enrolment_id", _by(Enrolment.id), {"enrolment_id", "status", "expires_at", "renewed_by_id"}),
+    Submission: ("enrolment_id", _by(Enrolment.id), {"enrolment_id", "status"}),
     SubmissionRound: ("submission_id", _submitting, {"submission_id", "submitted_at", "reviewed_at"}),
     CohortMembership: ("enrolment_id", _by(Enrolment.id), {"enrolment_id", "cohort_id"}),
     User: ("id", _by(Enrolment.user_id), {"beneficiary_id", "institution_id", "profession", "gender", "language"}),

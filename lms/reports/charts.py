@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 import pygal
-from flask_babel import format_decimal, format_number, format_percent
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
+from flask_babel import get_locale
 from markupsafe import Markup, escape
 from pygal.style import Style
 
@@ -34,18 +37,40 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _STYLE = re.compile(r"<style\b")
 
 
+# The number pattern each kind of measure is written with (None: the locale's own).
+_PATTERNS = {COUNT: None, PERCENT: "#,##0.#%", SCORE: "#,##0.#", DAYS: "#,##0.#", HOURS: "#,##0.#"}
+
+
+@lru_cache(maxsize=256)
+def _pattern(locale: str, kind: str) -> tuple[Locale, NumberPattern]:
+    """The locale and the parsed number pattern of a kind of measure: parsed once, not per figure
+    (a table of a thousand figures otherwise parses the same pattern a thousand times)."""
+    parsed = Locale.parse(locale)
+    percent = kind == PERCENT
+    form = _PATTERNS.get(kind) or (parsed.percent_formats[None] if percent else parsed.decimal_formats[None])
+    return parsed, parse_pattern(form)
+
+
+@lru_cache(maxsize=8192)
+def _written(locale: str, kind: str, value: float | int) -> str:
+    parsed, pattern = _pattern(locale, kind)
+    if kind == COUNT:
+        return pattern.apply(int(value), parsed)
+    if kind == PERCENT:
+        return pattern.apply(value / 100, parsed)
+    return pattern.apply(value, parsed)
+
+
 def formatter(kind: str) -> Callable[[float | None], str]:
-    """How a measure's numbers are written in the active locale."""
+    """How a measure's numbers are written in the active locale: exactly as Flask-Babel's
+    ``format_number`` (counts), ``format_percent`` and ``format_decimal`` write them. The same
+    figure in the same locale is written once per process (tables repeat small counts)."""
+    locale = str(get_locale())
+
     def write(value):
         if value is None:
             return ""
-        if kind == COUNT:
-            return format_number(int(value))
-        if kind == PERCENT:
-            return format_percent(value / 100, "#,##0.#%")
-        if kind in (SCORE, DAYS, HOURS):
-            return format_decimal(value, "#,##0.#")
-        return format_decimal(value)
+        return _written(locale, kind, value)
     return write
 
 

@@ -107,25 +107,40 @@ def can_chart(categories: int, series: int) -> bool:
     return 0 < categories <= MAX_CATEGORIES and 0 < series <= MAX_SERIES
 
 
+def _frozen(series: Sequence[tuple[str, Sequence[float | None]]]) -> tuple:
+    return tuple((str(name), tuple(values)) for name, values in series)
+
+
+@lru_cache(maxsize=64)
+def _svg(shape: str, title: str, kind: str, locale: str, categories: tuple[str, ...], series: tuple) -> str:
+    """pygal's SVG of a chart, rendered once for the same figures, labels and locale (a statistics
+    page computed again after a write that changed none of a chart's figures draws it again as
+    it was; rendering costs some 20 ms a chart)."""
+    if shape == "line":
+        many = len(categories) > 24
+        chart = pygal.Line(**_common(title, kind, categories, dots_size=3, stroke_style={"width": 3},
+                                     show_minor_x_labels=not many, x_labels_major_every=3 if many else None))
+    else:
+        horizontal = shape == "hbar"
+        chart_class = pygal.HorizontalBar if horizontal else pygal.Bar
+        height = max(380, 60 + 26 * len(categories) * max(1, len(series))) if horizontal else 380
+        chart = chart_class(**_common(title, kind, categories, height=min(height, 1400)))
+    chart.x_labels = list(categories)
+    for name, values in series:
+        chart.add(name, list(values))
+    return chart.render(is_unicode=True)
+
+
 def bar_chart(chart_id: str, title: str, description: str, categories: Sequence[str],
               series: Sequence[tuple[str, Sequence[float | None]]], *, kind: str = COUNT,
               horizontal: bool = False) -> Markup:
     """Grouped bars: one group per category, one bar per series; None leaves a gap."""
-    chart_class = pygal.HorizontalBar if horizontal else pygal.Bar
-    height = max(380, 60 + 26 * len(categories) * max(1, len(series))) if horizontal else 380
-    chart = chart_class(**_common(title, kind, categories, height=min(height, 1400)))
-    chart.x_labels = list(categories)
-    for name, values in series:
-        chart.add(name, list(values))
-    return _accessible(chart.render(is_unicode=True), chart_id, title, description)
+    svg = _svg("hbar" if horizontal else "bar", str(title), kind, str(get_locale()),
+               tuple(str(c) for c in categories), _frozen(series))
+    return _accessible(svg, chart_id, title, description)
 
 
 def line_chart(chart_id: str, title: str, description: str, categories: Sequence[str],
                series: Sequence[tuple[str, Sequence[float | None]]], *, kind: str = COUNT) -> Markup:
-    chart = pygal.Line(**_common(title, kind, categories, dots_size=3, stroke_style={"width": 3},
-                                 show_minor_x_labels=len(categories) <= 24,
-                                 x_labels_major_every=3 if len(categories) > 24 else None))
-    chart.x_labels = list(categories)
-    for name, values in series:
-        chart.add(name, list(values))
-    return _accessible(chart.render(is_unicode=True), chart_id, title, description)
+    svg = _svg("line", str(title), kind, str(get_locale()), tuple(str(c) for c in categories), _frozen(series))
+    return _accessible(svg, chart_id, title, description)

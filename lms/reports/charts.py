@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 import pygal
-from flask_babel import format_decimal, format_number, format_percent
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
+from flask_babel import get_locale
 from markupsafe import Markup, escape
 from pygal.style import Style
 
@@ -34,18 +37,40 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _STYLE = re.compile(r"<style\b")
 
 
+# The number pattern each kind of measure is written with (None: the locale's own).
+_PATTERNS = {COUNT: None, PERCENT: "#,##0.#%", SCORE: "#,##0.#", DAYS: "#,##0.#", HOURS: "#,##0.#"}
+
+
+@lru_cache(maxsize=256)
+def _pattern(locale: str, kind: str) -> tuple[Locale, NumberPattern]:
+    """The locale and the parsed number pattern of a kind of measure: parsed once, not per figure
+    (a table of a thousand figures otherwise parses the same pattern a thousand times)."""
+    parsed = Locale.parse(locale)
+    percent = kind == PERCENT
+    form = _PATTERNS.get(kind) or (parsed.percent_formats[None] if percent else parsed.decimal_formats[None])
+    return parsed, parse_pattern(form)
+
+
+@lru_cache(maxsize=8192)
+def _written(locale: str, kind: str, value: float | int) -> str:
+    parsed, pattern = _pattern(locale, kind)
+    if kind == COUNT:
+        return pattern.apply(int(value), parsed)
+    if kind == PERCENT:
+        return pattern.apply(value / 100, parsed)
+    return pattern.apply(value, parsed)
+
+
 def formatter(kind: str) -> Callable[[float | None], str]:
-    """How a measure's numbers are written in the active locale."""
+    """How a measure's numbers are written in the active locale: exactly as Flask-Babel's
+    ``format_number`` (counts), ``format_percent`` and ``format_decimal`` write them. The same
+    figure in the same locale is written once per process (tables repeat small counts)."""
+    locale = str(get_locale())
+
     def write(value):
         if value is None:
             return ""
-        if kind == COUNT:
-            return format_number(int(value))
-        if kind == PERCENT:
-            return format_percent(value / 100, "#,##0.#%")
-        if kind in (SCORE, DAYS, HOURS):
-            return format_decimal(value, "#,##0.#")
-        return format_decimal(value)
+        return _written(locale, kind, value)
     return write
 
 
@@ -82,25 +107,40 @@ def can_chart(categories: int, series: int) -> bool:
     return 0 < categories <= MAX_CATEGORIES and 0 < series <= MAX_SERIES
 
 
+def _frozen(series: Sequence[tuple[str, Sequence[float | None]]]) -> tuple:
+    return tuple((str(name), tuple(values)) for name, values in series)
+
+
+@lru_cache(maxsize=64)
+def _svg(shape: str, title: str, kind: str, locale: str, categories: tuple[str, ...], series: tuple) -> str:
+    """pygal's SVG of a chart, rendered once for the same figures, labels and locale (a statistics
+    page computed again after a write that changed none of a chart's figures draws it again as
+    it was; rendering costs some 20 ms a chart)."""
+    if shape == "line":
+        many = len(categories) > 24
+        chart = pygal.Line(**_common(title, kind, categories, dots_size=3, stroke_style={"width": 3},
+                                     show_minor_x_labels=not many, x_labels_major_every=3 if many else None))
+    else:
+        horizontal = shape == "hbar"
+        chart_class = pygal.HorizontalBar if horizontal else pygal.Bar
+        height = max(380, 60 + 26 * len(categories) * max(1, len(series))) if horizontal else 380
+        chart = chart_class(**_common(title, kind, categories, height=min(height, 1400)))
+    chart.x_labels = list(categories)
+    for name, values in series:
+        chart.add(name, list(values))
+    return chart.render(is_unicode=True)
+
+
 def bar_chart(chart_id: str, title: str, description: str, categories: Sequence[str],
               series: Sequence[tuple[str, Sequence[float | None]]], *, kind: str = COUNT,
               horizontal: bool = False) -> Markup:
     """Grouped bars: one group per category, one bar per series; None leaves a gap."""
-    chart_class = pygal.HorizontalBar if horizontal else pygal.Bar
-    height = max(380, 60 + 26 * len(categories) * max(1, len(series))) if horizontal else 380
-    chart = chart_class(**_common(title, kind, categories, height=min(height, 1400)))
-    chart.x_labels = list(categories)
-    for name, values in series:
-        chart.add(name, list(values))
-    return _accessible(chart.render(is_unicode=True), chart_id, title, description)
+    svg = _svg("hbar" if horizontal else "bar", str(title), kind, str(get_locale()),
+               tuple(str(c) for c in categories), _frozen(series))
+    return _accessible(svg, chart_id, title, description)
 
 
 def line_chart(chart_id: str, title: str, description: str, categories: Sequence[str],
                series: Sequence[tuple[str, Sequence[float | None]]], *, kind: str = COUNT) -> Markup:
-    chart = pygal.Line(**_common(title, kind, categories, dots_size=3, stroke_style={"width": 3},
-                                 show_minor_x_labels=len(categories) <= 24,
-                                 x_labels_major_every=3 if len(categories) > 24 else None))
-    chart.x_labels = list(categories)
-    for name, values in series:
-        chart.add(name, list(values))
-    return _accessible(chart.render(is_unicode=True), chart_id, title, description)
+    svg = _svg("line", str(title), kind, str(get_locale()), tuple(str(c) for c in categories), _frozen(series))
+    return _accessible(svg, chart_id, title, description)

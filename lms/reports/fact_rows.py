@@ -2,7 +2,7 @@
 
 After every flush, the enrolments whose facts the flushed changes alter are found (an
 enrolment enrolled, progressing, completing or withdrawn; an attempt graded; a certificate
-issued or revoked; a submission sent or reviewed; a membership of a group; an account's
+issued, revoked, renewed or given another expiry; a submission sent or reviewed; a membership of a group; an account's
 beneficiary, institution, profession, gender or language; a group's beneficiary or language;
 a course's format; a quiz's grading method; a case-study round submitted or reviewed) and
 their rows are derived again from the
@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import Integer, cast, delete, event, func, insert, inspect, or_, select
+from sqlalchemy import Integer, case, cast, delete, event, func, insert, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
@@ -58,7 +58,7 @@ WATCHED = {
     Enrolment: ("id", _by(Enrolment.id), {"user_id", "course_id", "status", "enrolled_at", "completed_at",
                                           "last_activity_at", "progress_percent"}),
     QuizAttempt: ("enrolment_id", _by(Enrolment.id), {"enrolment_id", "quiz_id", "number", "state", "score"}),
-    Certificate: ("enrolment_id", _by(Enrolment.id), {"enrolment_id", "status"}),
+    Certificate: ("enrolment_id", _by(Enrolment.id), {"enrolment_id", "status", "expires_at", "renewed_by_id"}),
     Submission: ("enrolment_id", _by(Enrolment.id), {"enrolment_id", "status"}),
     SubmissionRound: ("submission_id", _submitting, {"submission_id", "submitted_at", "reviewed_at"}),
     CohortMembership: ("enrolment_id", _by(Enrolment.id), {"enrolment_id", "cohort_id"}),
@@ -84,6 +84,8 @@ def truth(dialect: str, *conditions):
     columns += [Enrolment.status, Enrolment.enrolled_at, Enrolment.completed_at, Enrolment.last_activity_at,
                 Enrolment.progress_percent, final.c.final_score, pretest.c.pretest_score,
                 Certificate.status.label("certificate_status"),
+                Certificate.expires_at.label("certificate_expires_at"),
+                cast(case((Certificate.renewed_by_id.is_not(None), 1), else_=0), Integer).label("certificate_renewed"),
                 cast(func.coalesce(awaiting.c.awaiting, 0), Integer).label("awaiting_review")]
     query = (enrolment_joins(select(*columns), EVERY_JOIN)
              .outerjoin(final, final.c.enrolment_id == Enrolment.id)

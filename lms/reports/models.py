@@ -3,7 +3,8 @@ on other features' tables.
 
 ``EnrolmentFact`` holds, for each enrolment, everything a figure of programme statistics
 counts or groups by: its value of each dimension (a column named as the dimension's key),
-its state and dates, its final score and pre-test score, its certificate and its submissions awaiting review;
+its state and dates, its final score and pre-test score, its certificate (status, expiry,
+renewal) and its submissions awaiting review;
 ``ReviewFact`` holds the turnaround of each of its reviewed case-study rounds.
 ``lms.reports.fact_rows`` keeps each row current in the same transaction as the change
 that alters it, so that a report reads one table instead of joining attempts, submissions,
@@ -61,6 +62,11 @@ class EnrolmentFact(Base):
     final_score: Mapped[float | None] = mapped_column(Float)
     pretest_score: Mapped[float | None] = mapped_column(Float)   # the course's pre-test (knowledge gain)
     certificate_status: Mapped[str | None] = mapped_column(String(16))
+    # When its certificate expires (none: never, or no certificate), and whether a refresher's
+    # certificate has renewed it (1) or not (0): what "valid", "expired" and "renewed" read,
+    # so that no report joins the certificates.
+    certificate_expires_at: Mapped[datetime | None] = mapped_column()
+    certificate_renewed: Mapped[int] = mapped_column(server_default="0")
     awaiting_review: Mapped[int] = mapped_column()
 
 

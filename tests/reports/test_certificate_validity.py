@@ -97,3 +97,35 @@ def test_the_per_trainee_export_says_which_certificates_have_expired(client, sma
     header = next(row for row in rows if row and row[0] == "Trainee")
     data = [dict(zip(header, row, strict=True)) for row in rows[rows.index(header) + 1:] if len(row) == len(header)]
     assert [row["Certificate status"] for row in data] == ["Expired"]
+
+
+def test_certificate_figures_equal_those_counted_from_the_certificates_themselves(client, session, small_programme,
+                                                                                  make_user, min_group):
+    """The fact rows keep each certificate's expiry and renewal: the figures read from them are
+    those counted from the certificates directly, and they follow a change of either."""
+    min_group(1)
+    login(client, make_user(roles=("manager",), beneficiary="MK", scope="regional"))
+
+    def direct() -> dict:
+        now = utcnow()
+        rows = session.execute(select(Certificate.status, Certificate.expires_at, Certificate.renewed_by_id)).all()
+        not_revoked = [row for row in rows if row.status != "revoked"]
+        expired = [row for row in not_revoked if row.expires_at is not None and row.expires_at <= now]
+        return {"certificates_issued": len(rows), "certificates_revoked": len(rows) - len(not_revoked),
+                "certificates_valid": len(not_revoked) - len(expired), "certificates_expired": len(expired),
+                "certificates_renewed": sum(row.renewed_by_id is not None for row in not_revoked)}
+
+    def shown() -> dict:
+        return {key: figure["value"] for key, figure in _headline(client).items()}
+
+    assert shown() == direct()
+    valid = session.scalars(select(Certificate).where(Certificate.status == "valid",
+                                                      Certificate.renewed_by_id.is_(None))).first()
+    valid.expires_at = utcnow() - timedelta(days=1)                                     # expires
+    session.commit()
+    assert shown() == direct()
+    other = session.scalars(select(Certificate).where(Certificate.id != valid.id,
+                                                      Certificate.renewed_by_id.is_(None))).first()
+    valid.renewed_by_id = other.id                                                      # renewed
+    session.commit()
+    assert shown() == direct()

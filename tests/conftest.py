@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, insert, text
 from sqlalchemy.engine import make_url
 
 from lms import create_app
+from lms.core.data_version import DataVersion, initial_rows
 from lms.extensions import db, limiter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,6 +171,8 @@ def _wipe(application) -> None:
             else:
                 for name in tables:
                     connection.execute(text(f'DELETE FROM "{name}"'))
+            # Rows a new schema starts with (the migration's, the after_create listener's).
+            connection.execute(insert(DataVersion.__table__), initial_rows())
 
 
 @pytest.fixture(autouse=True)

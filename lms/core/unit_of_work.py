@@ -101,6 +101,13 @@ def transaction() -> Iterator[Session]:
         raise
 
 
+def flush_pending(session: Session) -> None:
+    """Flush what this unit of work changed, as the ORM's autoflush would before a query: for
+    a statement run on ``session.connection()``, which the ORM does not autoflush."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+
+
 def after_commit(session: Session, callback: Callable[[], None]) -> None:
     """Run ``callback`` once the outermost transaction of ``session`` has committed."""
     session.info.setdefault(CALLBACKS_KEY, []).append(callback)

@@ -15,6 +15,7 @@ from lms.core.i18n import _
 from lms.core.models import utcnow
 from lms.core.pagination import Page
 from lms.core.tasks import enqueue_after_commit
+from lms.core.unit_of_work import flush_pending
 from lms.notifications.extension_points import (
     EMAIL_CHOICES,
     EMAIL_NOW,
@@ -133,8 +134,7 @@ _UNREAD_COUNT = select(func.count()).select_from(Notification).where(
 
 def unread_count(session: Session, user_id: int) -> int:
     """How many of this person's notifications are unread: one query on an index range."""
-    if session.new or session.dirty:   # what this request changed counts (the ORM would autoflush)
-        session.flush()
+    flush_pending(session)
     return session.connection().execute(_UNREAD_COUNT, {"user_id": user_id}).scalar() or 0
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from lms.core.i18n import _
 from lms.core.models import utcnow
+from lms.core.unit_of_work import flush_pending
 from lms.quizzes.deadlines import is_overdue
 from lms.quizzes.models import (
     AFTER_CLOSE,
@@ -128,8 +129,7 @@ def results_for(session: Session, enrolment_id: int, quizzes) -> dict[int, QuizR
     results = {quiz.id: QuizResult(quiz) for quiz in quizzes}
     if not quizzes:
         return results
-    if session.new or session.dirty:   # what this request changed counts (the ORM would autoflush)
-        session.flush()
+    flush_pending(session)
     rows = session.connection().execute(_ATTEMPTS_OF, {"enrolment_id": enrolment_id, "quiz_ids": list(results)})
     for quiz_id, *values in rows:
         results[quiz_id].attempts.append(AttemptSummary(*values))

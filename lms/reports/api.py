@@ -11,10 +11,9 @@ from lms.core.api import AUTH_RESPONSES, api_blueprint, authenticated
 from lms.core.errors import NotAllowed
 from lms.core.models import utcnow
 from lms.extensions import db
-from lms.reports import exports, figure_cache, operations, schemas
+from lms.reports import exports, operations, schemas
 from lms.reports.dimensions import DIMENSIONS
-from lms.reports.figure_cache import scope_key
-from lms.reports.filters import may_view_reports, scoped_filters
+from lms.reports.filters import may_view_reports
 from lms.reports.measures import MEASURES
 from lms.reports.schemas import (
     CatalogueSchema,
@@ -110,12 +109,8 @@ def catalogue():
 def overview():
     """Headline figures of the period, completion by beneficiary, the monthly trend, and the groups."""
     asked = schemas.load(OverviewArgsSchema(), request.args)
-    # The scope first, and a filter outside it refused (403), before anything is cached or served.
-    filters, scope = scoped_filters(current_user, asked.filters)
-    now = utcnow()
-    return figure_cache.remember(
-        db.session, "overview.json", (scope_key(scope), tuple(sorted(filters.query_args().items())), asked.page),
-        now, lambda: _overview(asked, now))
+    return operations.kept_overview(db.session, current_user, asked.filters, asked.page, "overview.json",
+                                    lambda now: _overview(asked, now))
 
 
 def _overview(asked, now) -> dict:

@@ -7,9 +7,10 @@ Everything here reads; nothing is written.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import TypeVar
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -17,15 +18,18 @@ from sqlalchemy.orm import Session
 
 from lms.core.errors import NotFound
 from lms.core.i18n import _
+from lms.core.models import utcnow
 from lms.core.pagination import Page, page_count
 from lms.forum.operations.participation import Participation, participation
-from lms.reports import aggregates
+from lms.reports import aggregates, figure_cache
 from lms.reports.dimensions import DIMENSIONS, Dimension, Member, ordered
 from lms.reports.facts import FACT, period_bounds
 from lms.reports.filters import Filters, in_scope, out_of_scope, scope_of, scoped_filters
 from lms.reports.measures import HEADLINE, MEASURES, Measure
 from lms.reports.suppression import TOTAL, Protection, protect
 from lms.tutors.models import Cohort
+
+T = TypeVar("T")
 
 COHORTS_PER_PAGE = 50
 TREND_MONTHS = 24          # shown when no period is chosen
@@ -347,6 +351,17 @@ def overview(session: Session, viewer, filters: Filters, *, now: datetime, page:
     headline, by_beneficiary = headline_by_beneficiary(session, filters, scope, now=now)
     return Overview(filters, headline, by_beneficiary, trend(session, filters, scope, now=now),
                     cohorts_page(session, filters, scope, page=page, now=now), now)
+
+
+def kept_overview(session: Session, viewer, filters: Filters, page: int, kind: str,
+                  build: Callable[[datetime], T]) -> T:
+    """What ``build(now)`` makes of the overview for ``viewer`` (the page's HTML, the API's data,
+    named by ``kind``), kept under the data version (``figure_cache``). The viewer's scope comes
+    first, and a filter outside it is refused (403), before anything is cached or served."""
+    scoped, scope = scoped_filters(viewer, filters)
+    now = utcnow()
+    key = (figure_cache.scope_key(scope), tuple(sorted(scoped.query_args().items())), page)
+    return figure_cache.remember(session, kind, key, now, lambda: build(now))
 
 
 # --- one group ------------------------------------------------------------------------------

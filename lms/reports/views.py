@@ -15,10 +15,9 @@ from lms.core.i18n import _
 from lms.core.models import utcnow
 from lms.core.permissions import roles_required
 from lms.extensions import db
-from lms.reports import charts, exports, figure_cache, operations, schemas, tables
+from lms.reports import charts, exports, operations, schemas, tables
 from lms.reports.dimensions import DIMENSIONS, FILTERS, Dimension
-from lms.reports.figure_cache import scope_key
-from lms.reports.filters import BASES, in_scope, may_view_reports, scope_of, scoped_filters
+from lms.reports.filters import BASES, in_scope, may_view_reports, scope_of
 from lms.reports.measures import COUNT, MEASURES, PERCENT
 
 bp = Blueprint("reports", __name__, template_folder="templates", url_prefix="/reports")
@@ -131,12 +130,8 @@ def overview():
         content = render_template("reports/_overview.html", options=filter_options(), errors=errors,
                                   args=request.args, result=None)
         return render_template("reports/overview.html", content=Markup(content)), 422
-    # The scope first, and a filter outside it refused (403), before anything is cached or served.
-    filters, scope = scoped_filters(current_user, asked.filters)
-    now = utcnow()
-    content = figure_cache.remember(
-        db.session, "overview.html", (scope_key(scope), tuple(sorted(filters.query_args().items())), asked.page),
-        now, lambda: _overview_content(asked, now))
+    content = operations.kept_overview(db.session, current_user, asked.filters, asked.page, "overview.html",
+                                       lambda now: _overview_content(asked, now))
     return render_template("reports/overview.html", content=_serve(content))
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from lms.core.errors import NotFound
+from lms.core.unit_of_work import flush_pending
 from lms.core.web import fixed_url
 from lms.courses.extension_points import LEARNING_STEPS
 from lms.courses.models import Course, Enrolment, LessonCompletion
@@ -82,8 +83,7 @@ def learning_path(session: Session, course: Course, enrolment: Enrolment | None 
 
     The state is read with plain statements on the session's connection (the providers of
     ``LEARNING_STEPS`` too), so what this unit of work changed is flushed first."""
-    if session.new or session.dirty:
-        session.flush()
+    flush_pending(session)
     outline = outline_for(session, enrolment) if enrolment is not None else outline_of(session, course)
     hidden = ({module.id for module in outline_of(session, course).modules}
               - {module.id for module in outline.modules})

@@ -11,6 +11,7 @@ from flask import (
     Flask,
     current_app,
     g,
+    has_app_context,
     has_request_context,
     jsonify,
     redirect,
@@ -92,6 +93,8 @@ NAVIGATION: ExtensionPoint[NavItem] = ExtensionPoint(
 
 def register_nav(app: Flask, endpoint: str, label, visible: Callable, order: int = 50,
                  group: str | None = None) -> None:
+    """Add a menu entry. ``visible(user)`` reads the signed-in user's roles and nothing else:
+    the menu is worked out once per set of roles (``menu_for``)."""
     if group is not None and group not in NAV_GROUPS:
         raise ValueError(f"unknown menu group {group!r} (one of {', '.join(NAV_GROUPS)})")
     NAVIGATION.add(app, NavItem(endpoint, label, visible, order, group))
@@ -102,7 +105,19 @@ def nav_for(user) -> list[NavItem]:
 
 
 def menu_for(user) -> list[NavItem | NavGroup]:
-    """The main menu as drawn: entries for everyone first, then one drop-down per staff menu."""
+    """The main menu as drawn: entries for everyone first, then one drop-down per staff menu.
+    Kept per set of roles (what every entry's ``visible`` reads) for a signed-in user."""
+    if not (has_app_context() and getattr(user, "is_authenticated", False)):
+        return _menu(user)
+    key = frozenset(user.roles)
+    menus = app_cache("menus", limit=64)
+    menu = menus.get(key)
+    if menu is None:
+        menu = menus[key] = _menu(user)
+    return menu
+
+
+def _menu(user) -> list[NavItem | NavGroup]:
     visible = nav_for(user)
     entries: list[NavItem | NavGroup] = [item for item in visible if item.group is None]
     for name, label in NAV_GROUPS.items():
@@ -141,6 +156,17 @@ PAGE_SLOTS: ExtensionPoint[PageSlot] = ExtensionPoint("core.page_slots")
 
 def register_slot(app: Flask, name: str, renderer: Callable) -> None:
     PAGE_SLOTS.add(app, PageSlot(name, renderer))
+
+
+def drawn_once(name: str, key, draw: Callable[[], str], *, limit: int = 1024) -> Markup:
+    """A fragment whose HTML depends on ``key`` alone (callers put the language in it when the
+    fragment has text), drawn once per application; drawn every time in debug mode, where
+    templates reload."""
+    kept = app_cache(f"fragments.{name}", limit=limit)
+    html = None if current_app.debug else kept.get(key)
+    if html is None:
+        html = kept[key] = Markup(draw())
+    return html
 
 
 def render_slot(name: str, **context) -> Markup:

@@ -9,7 +9,6 @@ from lms.accounts.forms import EmptyForm
 from lms.accounts.reference import BENEFICIARIES, KOSOVO
 from lms.core.i18n import _, current_language
 from lms.courses import operations as ops
-from lms.courses.models import Enrolment
 from lms.extensions import db
 
 bp = Blueprint("courses", __name__, template_folder="templates")
@@ -70,9 +69,7 @@ def continue_course(slug: str):
 def lesson(slug: str, module: str, lesson: str):
     view = ops.open_lesson(db.session, current_user, slug, module, lesson, current_language(),
                            chosen=request.args.get("language"))
-    course = ops.course_by_slug(db.session, slug)
-    enrolment = db.session.get(Enrolment, view.enrolment_id) if view.enrolment_id else None
-    path = ops.learning_path(db.session, course, enrolment)
+    path = ops.learning_path(db.session, view.course, view.enrolment)
     return render_template("courses/lesson.html", view=view, page=view.page,
                            module_steps=path.added_to_module(view.page.module_id),
                            following=path.following(ops.LESSON, view.page.lesson_id))

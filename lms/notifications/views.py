@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
 from lms.core.forms import errors_on, status_of
-from lms.core.i18n import _, ngettext
-from lms.core.web import safe_next
+from lms.core.i18n import _, current_language, ngettext
+from lms.core.web import drawn_once, safe_next
 from lms.extensions import db
 from lms.notifications import operations as ops
 from lms.notifications.forms import preferences_form, wanted_of
@@ -89,4 +89,5 @@ def header_link(user) -> str:
         unread = ops.unread_count(db.session, user.id)
     except SQLAlchemyError:  # an error page shown because the database is gone: the link alone
         unread = 0
-    return render_template("notifications/_header_link.html", unread=unread)
+    return drawn_once("notifications.header_link", (current_language(), unread),
+                      lambda: render_template("notifications/_header_link.html", unread=unread))

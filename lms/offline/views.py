@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from lms.core.i18n import LANGUAGES, _, current_language, localized
+from lms.core.web import drawn_once
 from lms.courses import operations as courses
 from lms.extensions import db
 
@@ -108,8 +109,9 @@ def lesson_slot(view=None, page=None, **_context) -> Markup:
 
 
 def head_links() -> Markup:
-    return Markup(render_template("offline/_head.html", theme_colour=THEME_COLOUR,
-                                  user_key=user_key(current_user)))
+    key = user_key(current_user)
+    return drawn_once("offline.head", key, lambda: render_template("offline/_head.html", theme_colour=THEME_COLOUR,
+                                                                    user_key=key))
 
 
 def note_sign_out(_app, user=None) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from lms.core.web import fixed_url
 from lms.courses.models import Course, Enrolment
 from lms.courses.operations import Step
-from lms.quizzes.results import quiz_facts_of, results_for
+from lms.quizzes.results import quiz_facts_of_content, results_for
 
 QUIZ_STEP = "quiz"
 
@@ -17,7 +17,7 @@ QUIZ_STEP = "quiz"
 def quiz_steps(session: Session, course: Course, enrolment: Enrolment | None) -> list[Step]:
     """Passed is done; awaiting a tutor, or every attempt used, leaves the trainee nothing to do."""
     active = enrolment if enrolment is not None and enrolment.is_active else None
-    quizzes = quiz_facts_of(session, course.id)
+    quizzes = quiz_facts_of_content(session, course)
     results = results_for(session, active.id, quizzes) if active is not None else {}
     links = has_request_context()
     final = next((quiz for quiz in quizzes if quiz.is_final), None)

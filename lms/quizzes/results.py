@@ -8,10 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import has_app_context
 from flask_babel import format_percent
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from lms.core.app_cache import app_cache
 from lms.core.i18n import _
 from lms.core.models import utcnow
 from lms.core.unit_of_work import flush_pending
@@ -177,6 +179,19 @@ _QUIZ_FACTS = (
 def quiz_facts_of(session: Session, course_id: int) -> list[QuizFacts]:
     """``quizzes_of`` as plain values, in the same order: one query, no ORM objects."""
     return [QuizFacts(*row) for row in session.connection().execute(_QUIZ_FACTS, {"course_id": course_id})]
+
+
+def quiz_facts_of_content(session: Session, course) -> tuple[QuizFacts, ...]:
+    """``quiz_facts_of`` a course, kept per process and content: a course's quizzes are written
+    only by importing its content (``lms.quizzes.content``), which changes its content hash."""
+    if not has_app_context():
+        return tuple(quiz_facts_of(session, course.id))
+    key = (course.id, course.content_hash)
+    kept = app_cache("quizzes.facts", limit=512)
+    found = kept.get(key)
+    if found is None:
+        found = kept[key] = tuple(quiz_facts_of(session, course.id))
+    return found
 
 
 def quizzes_of(session: Session, course_id: int) -> list[Quiz]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from lms.accounts.operations import create_api_token
+from lms.extensions import db
 from tests.conftest import login
 
 PAGES = ["/reports", "/reports/pivot?measure=enrolled&rows=beneficiary", "/reports/cohorts/{G1}",
@@ -127,3 +128,18 @@ def test_the_statistics_menu_entry_is_for_managers_and_admins(client, programme,
         login(other, managers[who])
         page = other.get("/dashboard").get_data(as_text=True)
         assert ('href="/reports"' in page) is shown, who
+
+
+def test_a_role_granted_or_taken_shows_in_the_menu_on_the_next_page(client, session, make_user):
+    """The menu is kept per set of roles: the same person's next page follows a change of theirs."""
+    from lms.accounts.models import UserRole
+
+    person = make_user(roles=("trainee",), beneficiary="RS")
+    login(client, person)
+    assert 'href="/reports"' not in client.get("/dashboard").get_data(as_text=True)
+    session.add(UserRole(user_id=person.id, role="admin"))
+    session.commit()
+    assert 'href="/reports"' in client.get("/dashboard").get_data(as_text=True)
+    session.execute(db.delete(UserRole).where(UserRole.user_id == person.id, UserRole.role == "admin"))
+    session.commit()
+    assert 'href="/reports"' not in client.get("/dashboard").get_data(as_text=True)

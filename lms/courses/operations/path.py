@@ -15,6 +15,7 @@ from flask import has_request_context
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from lms.core.app_cache import app_cache
 from lms.core.errors import NotFound
 from lms.core.unit_of_work import flush_pending
 from lms.core.web import fixed_url
@@ -90,19 +91,38 @@ def learning_path(session: Session, course: Course, enrolment: Enrolment | None 
     done: set[int] = set()
     if enrolment is not None:
         done = set(session.connection().execute(_LESSONS_DONE, {"enrolment_id": enrolment.id}).scalars())
-    links = has_request_context()
     added: list[Step] = []
     for provider in LEARNING_STEPS:
         added.extend(provider(session, course, enrolment) or ())
     steps: list[Step] = sorted((s for s in added if s.first), key=lambda s: (s.position, s.id))
-    for module in outline.modules:
-        for lesson in module.lessons:
-            url = fixed_url("courses.lesson", slug=course.slug, module=module.slug, lesson=lesson.slug) if links else None
-            steps.append(Step(LESSON, lesson.id, module.id, lesson.title, url, lesson.id in done))
-        steps.extend(sorted((s for s in added if s.module_id == module.id), key=lambda s: (s.position, s.id)))
+    for module_id, lessons in _lessons_in_order(course, outline):
+        steps.extend(Step(LESSON, lesson_id, module_id, title, url, lesson_id in done)
+                     for lesson_id, title, url in lessons)
+        steps.extend(sorted((s for s in added if s.module_id == module_id), key=lambda s: (s.position, s.id)))
     known = {module.id for module in outline.modules} | hidden
     steps.extend(sorted((s for s in added if s.module_id not in known and not s.first), key=lambda s: (s.position, s.id)))
     return LearningPath(tuple(steps))
+
+
+def _lessons_in_order(course: Course, outline) -> tuple:
+    """((module id, ((lesson id, title, address), …)), …) of the outline: the same for every
+    reader of the same content and modules, so worked out once per process in a request
+    (addresses are relative there), each time outside one."""
+    def draw():
+        links = has_request_context()
+        return tuple((module.id, tuple(
+            (lesson.id, lesson.title,
+             fixed_url("courses.lesson", slug=course.slug, module=module.slug, lesson=lesson.slug) if links else None)
+            for lesson in module.lessons)) for module in outline.modules)
+
+    if not has_request_context():
+        return draw()
+    key = (course.id, course.content_hash, tuple(module.id for module in outline.modules))
+    kept = app_cache("courses.path_lessons", limit=512)
+    found = kept.get(key)
+    if found is None:
+        found = kept[key] = draw()
+    return found
 
 
 def next_step(session: Session, enrolment: Enrolment) -> Step | None:

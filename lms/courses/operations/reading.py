@@ -16,6 +16,7 @@ from lms.accounts.models import User
 from lms.core.app_cache import app_cache
 from lms.core.errors import NotAllowed, NotFound
 from lms.core.i18n import LANGUAGES, _, first_available, language_chain, localized
+from lms.core.unit_of_work import flush_pending
 from lms.courses.annexes import beneficiaries_of
 from lms.courses.models import ACTIVE, Course, Enrolment, LessonBody, LessonCompletion
 from lms.courses.operations.outlines import OutlineLesson, outline_of
@@ -70,6 +71,10 @@ class LessonView:
     page: LessonPage
     enrolment_id: int | None
     completed: bool
+    # Loaded with the page's one query, for the learning path beside the lesson: the course,
+    # and the reader's enrolment while it is active (None when previewing).
+    course: Course | None = field(default=None, compare=False, repr=False)
+    enrolment: Enrolment | None = field(default=None, compare=False, repr=False)
 
     @property
     def preview(self) -> bool:
@@ -122,15 +127,14 @@ def _build_lesson_page(session: Session, course: Course, module_slug: str, lesso
         has_annexes=full.has_annexes, urls=urls)
 
 
-def _cached_page(session: Session, course_id: int, content_hash: str, module_slug: str, lesson_slug: str,
+def _cached_page(session: Session, course: Course, module_slug: str, lesson_slug: str,
                  language: str, chosen: str | None = None, group: str | None = None,
                  codes: frozenset[str] | None = None) -> LessonPage:
     cache = app_cache("courses.lesson_pages")
-    key = (course_id, content_hash, module_slug, lesson_slug, language, chosen, group,
+    key = (course.id, course.content_hash, module_slug, lesson_slug, language, chosen, group,
            tuple(sorted(codes)) if codes is not None else None)
     page = cache.get(key)
     if page is None:
-        course = session.get(Course, course_id)
         page = cache[key] = _build_lesson_page(session, course, module_slug, lesson_slug, language, chosen, group,
                                                codes)
     return page
@@ -144,17 +148,15 @@ def _refuse_unless_preview(session: Session, user: User, course: Course) -> None
     raise NotAllowed(_("Enrol in the course to read its lessons."))
 
 
-# The lesson page's two queries, built once (they run on every page view).
-_COURSE_AND_READER = (
-    select(Course.id, Course.content_hash, Course.languages, Enrolment.content_language)
+# The lesson page's queries, built once (they run on every page view): the course with the
+# reader's enrolment, as the objects the learning path beside the lesson takes; then whether
+# the reader has done this lesson.
+_COURSE_AND_ENROLMENT = (
+    select(Course, Enrolment)
     .outerjoin(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == bindparam("user_id")))
     .where(Course.slug == bindparam("slug")))
-_READER_STATE = select(
-    Enrolment.id, Enrolment.status,
-    select(LessonCompletion.id).where(LessonCompletion.enrolment_id == Enrolment.id,
-                                      LessonCompletion.lesson_id == bindparam("lesson_id")).exists()
-    .label("completed"),
-).where(Enrolment.user_id == bindparam("user_id"), Enrolment.course_id == bindparam("course_id"))
+_COMPLETED = select(LessonCompletion.id).where(LessonCompletion.enrolment_id == bindparam("enrolment_id"),
+                                               LessonCompletion.lesson_id == bindparam("lesson_id"))
 
 
 def open_lesson(session: Session, user: User, course_slug: str, module_slug: str, lesson_slug: str,
@@ -167,29 +169,29 @@ def open_lesson(session: Session, user: User, course_slug: str, module_slug: str
     """
     if not user.is_authenticated:
         raise NotAllowed()
-    # One query finds the course and the reader's content language (as before, one query).
-    row = session.connection().execute(_COURSE_AND_READER, {"slug": course_slug, "user_id": user.id}).first()
+    row = session.execute(_COURSE_AND_ENROLMENT, {"slug": course_slug, "user_id": user.id}).first()
     if row is None:
         raise NotFound()
-    offered = row.languages or []
+    course, enrolment = row
+    offered = course.languages or []
     chosen = chosen if chosen in offered else None
-    group = row.content_language if row.content_language in offered else None
-    page = _cached_page(session, row.id, row.content_hash, module_slug, lesson_slug, language, chosen, group)
-    state = session.connection().execute(_READER_STATE, {
-        "user_id": user.id, "course_id": page.course_id, "lesson_id": page.lesson_id}).first()
-    if state is None or state.status != ACTIVE:
-        _refuse_unless_preview(session, user, session.get(Course, page.course_id))
-        return LessonView(page, None, False)
-    if page.has_annexes and not _sees_every_module(session, user, page.course_id):
+    group = enrolment.content_language if enrolment is not None and enrolment.content_language in offered else None
+    page = _cached_page(session, course, module_slug, lesson_slug, language, chosen, group)
+    if enrolment is None or enrolment.status != ACTIVE:
+        _refuse_unless_preview(session, user, course)
+        return LessonView(page, None, False, course)
+    if page.has_annexes and not _sees_every_module(user, course):
         # A trainee is shown their own beneficiary's annex only: another's is not there for them.
-        codes = beneficiaries_of(session, session.get(Enrolment, state.id))
-        page = _cached_page(session, row.id, row.content_hash, module_slug, lesson_slug, language, chosen, group,
-                            codes)
-    return LessonView(page, state.id, bool(state.completed))
+        page = _cached_page(session, course, module_slug, lesson_slug, language, chosen, group,
+                            beneficiaries_of(session, enrolment))
+    flush_pending(session)
+    completed = session.connection().execute(
+        _COMPLETED, {"enrolment_id": enrolment.id, "lesson_id": page.lesson_id}).first() is not None
+    return LessonView(page, enrolment.id, completed, course, enrolment)
 
 
-def _sees_every_module(session: Session, user: User, course_id: int) -> bool:
+def _sees_every_module(user: User, course: Course) -> bool:
     """Staff enrolled in a course still see all of it (a trainee has no staff role: no query)."""
     if not (user.is_admin or user.is_manager or user.is_tutor):
         return False
-    return session.get(Course, course_id).can_be_previewed_by(user)
+    return course.can_be_previewed_by(user)

@@ -169,6 +169,12 @@ def drawn_once(name: str, key, draw: Callable[[], str], *, limit: int = 1024) ->
     return html
 
 
+def kept(name: str, key, caller) -> Markup:
+    """A template's part drawn once per ``key`` (which must name all it shows, language
+    included): ``{% call kept("courses.lesson_text", page.key) %}…{% endcall %}``."""
+    return drawn_once(name, key, caller)
+
+
 def render_slot(name: str, **context) -> Markup:
     return Markup("").join(Markup(slot.renderer(**context) or "") for slot in PAGE_SLOTS if slot.name == name)
 
@@ -301,6 +307,7 @@ def init_app(app: Flask) -> None:
         menu_for=menu_for,
         fixed_url=fixed_url,
         slot=render_slot,
+        kept=kept,
         site_header=site_header,
         format_percent=format_percent_value,
         format_date=format_date,

@@ -6,7 +6,7 @@ lesson done (``operations.progress``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flask import url_for
 from sqlalchemy import bindparam, select
@@ -55,6 +55,9 @@ class LessonPage:
     title_languages: tuple[str, ...] = ()  # the order titles are looked for in
     has_annexes: bool = False  # some module of the course is limited to some beneficiaries
     urls: dict[int, str] = field(default_factory=dict)  # lesson id -> address, built once with the page
+    # What the page is kept under (course, content hash, lesson, languages asked for): its
+    # parts that are the same for every reader are drawn once under it too.
+    key: tuple = field(default=(), compare=False)
 
     def title_of(self, texts: dict) -> str:
         """Another lesson's title, in the same language as this page's titles."""
@@ -135,8 +138,8 @@ def _cached_page(session: Session, course: Course, module_slug: str, lesson_slug
            tuple(sorted(codes)) if codes is not None else None)
     page = cache.get(key)
     if page is None:
-        page = cache[key] = _build_lesson_page(session, course, module_slug, lesson_slug, language, chosen, group,
-                                               codes)
+        page = cache[key] = replace(_build_lesson_page(session, course, module_slug, lesson_slug, language, chosen,
+                                                       group, codes), key=key)
     return page
 
 

@@ -19,6 +19,8 @@ from flask_babel import Domain, force_locale, format_number, format_percent, get
 from flask_babel import lazy_gettext as _l  # noqa: F401  (re-exported for features)
 from flask_login import current_user
 
+from lms.core.app_cache import app_cache
+
 # gettext plural rules, written into every catalogue's header. The Slavic languages have
 # three forms (1, 21 · 2–4, 22–24 · the rest); Macedonian has two, "one" being every number
 # ending in 1 except 11 (CLDR; older Babel data said ``n != 1``, which would print
@@ -351,9 +353,21 @@ def one_full_stop(text: str) -> str:
 
 
 def format_percent_value(value: float | None) -> str:
-    """Format a 0..100 number as a percentage for the active locale."""
+    """Format a 0..100 number as a percentage for the active locale (kept per language and
+    value in a request: a progress bar's few values are written on every dashboard)."""
     if value is None:
         return "–"
+    if not has_request_context():
+        return _percent(value)
+    written = app_cache("percents", limit=4096)
+    key = (current_language(), value)
+    text = written.get(key)
+    if text is None:
+        text = written[key] = _percent(value)
+    return text
+
+
+def _percent(value: float) -> str:
     return format_percent(value / 100, format="#,##0%" if value == int(value) else "#,##0.#%")
 
 

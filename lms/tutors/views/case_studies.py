@@ -7,11 +7,12 @@ import io
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 
 from lms.core.errors import NotAllowed
 from lms.core.forms import errors_on, status_of
 from lms.core.i18n import _
+from lms.core.unit_of_work import flush_pending
 from lms.courses.models import Enrolment
 from lms.extensions import db
 from lms.tutors import uploads
@@ -125,21 +126,23 @@ def module_slot(course, module, enrolment=None, **_context) -> str:
 
 # --- the trainee's dashboard -----------------------------------------------------------
 
-# Asked on every dashboard: built once.
-_RETURNED = (select(Assignment, Submission).join(Submission, Submission.assignment_id == Assignment.id)
+# Asked on every dashboard: built once, run on the connection, only what the notice shows.
+_RETURNED = (select(Submission.enrolment_id, Assignment.slug, Assignment.title, Submission.due_on)
+             .join(Submission, Submission.assignment_id == Assignment.id)
              .join(Enrolment, Enrolment.id == Submission.enrolment_id)
              .where(Enrolment.user_id == bindparam("user_id"), Submission.status == RETURNED,
                     Assignment.is_retired.is_(False))
              .order_by(Assignment.position, Assignment.id))
 
 
-def _returned_case_studies() -> dict[int, list[tuple[Assignment, Submission]]]:
-    """The signed-in trainee's case studies sent back for resubmission, by enrolment; one query."""
+def _returned_case_studies() -> dict[int, list[Row]]:
+    """The signed-in trainee's case studies sent back for resubmission (address, title, date
+    to resubmit by), by enrolment; one query."""
     if "_tutors_returned" not in g:
-        rows = db.session.execute(_RETURNED, {"user_id": current_user.id}).all()
+        flush_pending(db.session)
         found: dict[int, list] = {}
-        for assignment, submission in rows:
-            found.setdefault(submission.enrolment_id, []).append((assignment, submission))
+        for row in db.session.connection().execute(_RETURNED, {"user_id": current_user.id}):
+            found.setdefault(row.enrolment_id, []).append(row)
         g._tutors_returned = found
     return g._tutors_returned
 

@@ -190,6 +190,25 @@ def _menu_key(entries: list[NavItem | NavGroup]) -> tuple:
                  else entry.endpoint for entry in entries)
 
 
+def form_token() -> str:
+    """The form token of this browser's session, as Flask-WTF's ``generate_csrf`` makes it,
+    signed once per session and process: with no time limit on tokens
+    (``WTF_CSRF_TIME_LIMIT`` None) a signature made earlier is as valid as a new one, and
+    signing on every page cost as much as a query."""
+    if "csrf_token" in g:
+        return g.csrf_token
+    raw = session.get("csrf_token")
+    if raw is None or current_app.config.get("WTF_CSRF_TIME_LIMIT") is not None:
+        return generate_csrf()
+    signed = app_cache("form_tokens", limit=4096)
+    token = signed.get(raw)
+    if token is None:
+        token = signed[raw] = generate_csrf()
+    else:
+        g.csrf_token = token   # where generate_csrf (a form's hidden field) looks first
+    return token
+
+
 def site_header() -> Markup:
     """The header of every page, drawn once per menu, language and header extras (the unread
     count), then given this page's form token and address: the same HTML as drawing it each
@@ -205,7 +224,7 @@ def site_header() -> Markup:
         html = headers[key] = render_template(
             "_site_header.html", signed_in=signed_in, menu=menu, signed_in_extras=extras, language=language,
             csrf_placeholder=Markup(_CSRF_PLACEHOLDER), next_placeholder=Markup(_NEXT_PLACEHOLDER))
-    return Markup(html.replace(_CSRF_PLACEHOLDER, str(escape(generate_csrf())))
+    return Markup(html.replace(_CSRF_PLACEHOLDER, str(escape(form_token())))
                   .replace(_NEXT_PLACEHOLDER, str(escape(request.full_path.rstrip("?")))))
 
 
@@ -309,6 +328,7 @@ def init_app(app: Flask) -> None:
         slot=render_slot,
         kept=kept,
         site_header=site_header,
+        csrf_token=form_token,   # in place of Flask-WTF's own, registered before
         format_percent=format_percent_value,
         format_date=format_date,
         format_datetime=format_datetime,

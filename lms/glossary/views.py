@@ -6,6 +6,7 @@ from flask import Blueprint, render_template, request, url_for
 from markupsafe import Markup
 
 from lms.core.i18n import _, current_language
+from lms.core.web import drawn_once
 from lms.extensions import db
 from lms.glossary import operations as ops
 
@@ -21,6 +22,6 @@ def index():
 
 
 def lesson_slot(**_context) -> Markup:
-    """The link beside every lesson (built directly: the lesson page is the hottest page)."""
-    return Markup('<p class="aside-link"><a href="{}">{}</a></p>').format(
-        url_for("glossary.index"), _("Glossary of key terms"))
+    """The link beside every lesson, drawn once per language (the lesson page is the hottest page)."""
+    return drawn_once("glossary.lesson_link", current_language(), lambda: Markup(
+        '<p class="aside-link"><a href="{}">{}</a></p>').format(url_for("glossary.index"), _("Glossary of key terms")))

@@ -105,12 +105,13 @@ def lesson_slot(view=None, page=None, **_context) -> Markup:
     """What the page script needs to keep "Mark as done" when there is no connection."""
     if view is None or view.preview or not view.enrolment_id:
         return Markup("")
-    # Written directly, not from a template: this is on the hottest page.
-    return Markup('<p class="offline-lesson-status" role="status" aria-live="polite" data-offline-lesson="{}"\n'
-                  '   data-enrolment="{}"\n   data-msg-queued="{}"\n   data-msg-sent="{}"></p>').format(
-        page.lesson_id, view.enrolment_id,
+    # Written directly, its translated part once per language: this is on the hottest page.
+    messages = drawn_once("offline.lesson_status", current_language(), lambda: Markup(
+        'data-msg-queued="{}"\n   data-msg-sent="{}"').format(
         _("Marked as done on this device. It will be recorded when you are back online."),
-        _("Your progress made offline has been recorded."))
+        _("Your progress made offline has been recorded.")))
+    return Markup('<p class="offline-lesson-status" role="status" aria-live="polite" data-offline-lesson="{}"\n'
+                  '   data-enrolment="{}"\n   {}></p>').format(page.lesson_id, view.enrolment_id, messages)
 
 
 def head_links() -> Markup:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from flask import url_for
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from lms.accounts.models import User
 from lms.core.app_cache import app_cache
@@ -152,10 +152,13 @@ def _refuse_unless_preview(session: Session, user: User, course: Course) -> None
 
 
 # The lesson page's queries, built once (they run on every page view): the course with the
-# reader's enrolment, as the objects the learning path beside the lesson takes; then whether
+# reader's enrolment, as the objects the learning path beside the lesson takes (without the
+# course's long texts in every language, which the lesson page does not show); then whether
 # the reader has done this lesson.
 _COURSE_AND_ENROLMENT = (
     select(Course, Enrolment)
+    .options(defer(Course.summary), defer(Course.outcomes), defer(Course.completion_rules),
+             defer(Course.language_completeness))
     .outerjoin(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == bindparam("user_id")))
     .where(Course.slug == bindparam("slug")))
 _COMPLETED = select(LessonCompletion.id).where(LessonCompletion.enrolment_id == bindparam("enrolment_id"),

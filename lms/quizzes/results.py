@@ -116,13 +116,16 @@ def quiz_grade(scores: list[float], method: str) -> float | None:
     raise ValueError(method)
 
 
-# Run for every page with a learning path: built once, run on the connection.
-_ATTEMPTS_OF = (
-    select(QuizAttempt.quiz_id, QuizAttempt.id, QuizAttempt.number, QuizAttempt.state, QuizAttempt.score,
-           QuizAttempt.passed, QuizAttempt.deadline_at, QuizAttempt.submitted_at)
-    .where(QuizAttempt.enrolment_id == bindparam("enrolment_id"),
-           QuizAttempt.quiz_id.in_(bindparam("quiz_ids", expanding=True)))
-    .order_by(QuizAttempt.quiz_id, QuizAttempt.number))
+# Run for every page with a learning path: built once, run on the connection. An enrolment's
+# attempts are of its course's quizzes only, so "which quizzes" needs no list of ids (an
+# expanding IN is written out anew on every run): one quiz's, or all of the enrolment's.
+_ATTEMPT_COLUMNS = (QuizAttempt.quiz_id, QuizAttempt.id, QuizAttempt.number, QuizAttempt.state, QuizAttempt.score,
+                    QuizAttempt.passed, QuizAttempt.deadline_at, QuizAttempt.submitted_at)
+_ATTEMPTS_OF = (select(*_ATTEMPT_COLUMNS).where(QuizAttempt.enrolment_id == bindparam("enrolment_id"))
+                .order_by(QuizAttempt.quiz_id, QuizAttempt.number))
+_ATTEMPTS_AT = (select(*_ATTEMPT_COLUMNS).where(QuizAttempt.enrolment_id == bindparam("enrolment_id"),
+                                                QuizAttempt.quiz_id == bindparam("quiz_id"))
+                .order_by(QuizAttempt.number))
 
 
 def results_for(session: Session, enrolment_id: int, quizzes) -> dict[int, QuizResult]:
@@ -132,9 +135,15 @@ def results_for(session: Session, enrolment_id: int, quizzes) -> dict[int, QuizR
     if not quizzes:
         return results
     flush_pending(session)
-    rows = session.connection().execute(_ATTEMPTS_OF, {"enrolment_id": enrolment_id, "quiz_ids": list(results)})
+    if len(results) == 1:
+        rows = session.connection().execute(_ATTEMPTS_AT, {"enrolment_id": enrolment_id,
+                                                           "quiz_id": next(iter(results))})
+    else:
+        rows = session.connection().execute(_ATTEMPTS_OF, {"enrolment_id": enrolment_id})
     for quiz_id, *values in rows:
-        results[quiz_id].attempts.append(AttemptSummary(*values))
+        result = results.get(quiz_id)
+        if result is not None:   # a quiz not asked about (retired since)
+            result.attempts.append(AttemptSummary(*values))
     return results
 
 

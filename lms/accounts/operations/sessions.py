@@ -113,7 +113,10 @@ def _user_as_loaded(session: Session, values: dict, roles: frozenset[str]) -> Us
     identity = User.__mapper__.identity_key_from_primary_key([values["id"]])
     user = real.identity_map.get(identity)
     if user is None:
-        user = User(**values)
+        # As a query loads it: the values put in place (not set one by one, which records each
+        # as a change), then marked as loaded and persistent.
+        user = User.__mapper__.class_manager.new_instance()
+        user.__dict__.update(values)
         make_transient_to_detached(user)
         real.add(user)
     user.role_names = roles

@@ -39,8 +39,11 @@ def catalogue(session: Session) -> list[Course]:
     return list(session.scalars(select(Course).order_by(Course.format, Course.slug)))
 
 
+# Every dashboard's: built once.
+_ENROLMENTS_OF = (select(Enrolment).join(Course).options(contains_eager(Enrolment.course))
+                  .where(Enrolment.user_id == bindparam("user_id"))
+                  .order_by(Enrolment.status, Enrolment.last_activity_at.desc().nulls_last(), Course.slug))
+
+
 def enrolments_of(session: Session, user: User) -> list[Enrolment]:
-    return list(session.scalars(
-        select(Enrolment).join(Course).options(contains_eager(Enrolment.course))
-        .where(Enrolment.user_id == user.id)
-        .order_by(Enrolment.status, Enrolment.last_activity_at.desc().nulls_last(), Course.slug)))
+    return list(session.scalars(_ENROLMENTS_OF, {"user_id": user.id}))

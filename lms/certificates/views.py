@@ -83,7 +83,7 @@ def download(certificate_id: int):
 def _holder_certificates() -> dict[int, Certificate]:
     """The signed-in user's certificates by enrolment, loaded once per request."""
     if "holder_certificates" not in g:
-        g.holder_certificates = {c.enrolment_id: c for c in ops.certificates_of_holder(db.session, current_user.id)}
+        g.holder_certificates = {c.enrolment_id: c for c in ops.holder_certificates(db.session, current_user.id)}
     return g.holder_certificates
 
 

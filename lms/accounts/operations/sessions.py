@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import bindparam, delete, exists, select, update
-from sqlalchemy.orm import Session, make_transient_to_detached, scoped_session
+from sqlalchemy.orm import Session
 
 from lms.accounts.models import ApiToken, Beneficiary, User, UserRole, UserSession
 from lms.accounts.operations.use_records import ask_to_record
@@ -31,6 +31,7 @@ from lms.accounts.reference import ROLES
 from lms.accounts.tasks import record_session_seen
 from lms.core import audit
 from lms.core.errors import NotAllowed, NotFound
+from lms.core.loading import as_loaded, loaded_columns
 from lms.core.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ class LiveSession:
 
 # The check of every signed-in request, built once: the session, whether its user has each
 # role, and the user's columns, in one row read by primary key.
-_USER_COLUMNS = tuple((attribute.key, attribute.columns[0]) for attribute in User.__mapper__.column_attrs)
+_USER_COLUMNS = loaded_columns(User)
 _SESSION_CHECK = (
     select(UserSession.secret_hash, UserSession.expires_at, UserSession.auth_version, UserSession.last_seen_at,
            *[exists().where(UserRole.user_id == UserSession.user_id, UserRole.role == role).label(f"is_{role}")
@@ -109,16 +110,7 @@ def session_for_key(session: Session, key: str, now: datetime | None = None) -> 
 
 def _user_as_loaded(session: Session, values: dict, roles: frozenset[str]) -> User:
     """The ``User`` of these column values, persistent in ``session`` as a query would leave it."""
-    real = session() if isinstance(session, scoped_session) else session
-    identity = User.__mapper__.identity_key_from_primary_key([values["id"]])
-    user = real.identity_map.get(identity)
-    if user is None:
-        # As a query loads it: the values put in place (not set one by one, which records each
-        # as a change), then marked as loaded and persistent.
-        user = User.__mapper__.class_manager.new_instance()
-        user.__dict__.update(values)
-        make_transient_to_detached(user)
-        real.add(user)
+    user = as_loaded(session, User, values)
     user.role_names = roles
     return user
 

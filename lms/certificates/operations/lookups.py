@@ -11,6 +11,8 @@ from lms.certificates.codes import format_code, normalise_code
 from lms.certificates.models import Certificate
 from lms.core.errors import NotAllowed, NotFound
 from lms.core.i18n import _
+from lms.core.loading import loaded_columns, rows_as_loaded
+from lms.core.unit_of_work import flush_pending
 from lms.courses.models import Course
 
 
@@ -58,6 +60,22 @@ _OF_HOLDER = (select(Certificate).join(Course, Course.id == Certificate.course_i
 
 def certificates_of_holder(session: Session, user_id: int) -> list[Certificate]:
     return list(session.scalars(_OF_HOLDER, {"user_id": user_id}))
+
+
+# The same for the certificate boxes of the dashboard and the course page, which run it on
+# every view: plain rows made into certificates (lms.core.loading); the course of each is
+# the one the page has already loaded (the holder's enrolment's).
+_HOLDER_COLUMNS = loaded_columns(Certificate)
+_OF_HOLDER_ROWS = (select(*(column for _name, column in _HOLDER_COLUMNS))
+                   .where(Certificate.user_id == bindparam("user_id"))
+                   .order_by(Certificate.issued_at.desc(), Certificate.id.desc()))
+
+
+def holder_certificates(session: Session, user_id: int) -> list[Certificate]:
+    """``certificates_of_holder`` without loading their courses with them."""
+    flush_pending(session)
+    rows = session.connection().execute(_OF_HOLDER_ROWS, {"user_id": user_id})
+    return rows_as_loaded(session, Certificate, _HOLDER_COLUMNS, rows)
 
 
 def verification_facts(certificate: Certificate) -> dict:

@@ -10,12 +10,14 @@ from dataclasses import dataclass, field, replace
 
 from flask import url_for
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.accounts.models import User
 from lms.core.app_cache import app_cache
 from lms.core.errors import NotAllowed, NotFound
 from lms.core.i18n import LANGUAGES, _, first_available, language_chain, localized
+from lms.core.loading import loaded_columns, rows_as_loaded
 from lms.core.unit_of_work import flush_pending
 from lms.courses.annexes import beneficiaries_of
 from lms.courses.models import ACTIVE, Course, Enrolment, LessonBody, LessonCompletion
@@ -152,13 +154,14 @@ def _refuse_unless_preview(session: Session, user: User, course: Course) -> None
 
 
 # The lesson page's queries, built once (they run on every page view): the course with the
-# reader's enrolment, as the objects the learning path beside the lesson takes (without the
-# course's long texts in every language, which the lesson page does not show); then whether
-# the reader has done this lesson.
+# reader's enrolment, made into the objects the learning path beside the lesson takes
+# (lms.core.loading; the course's long texts in every language, which the lesson page does
+# not show, are left to load if used); then whether the reader has done this lesson.
+_LESSON_COURSE_COLUMNS = loaded_columns(Course, leave_out=(Course.summary, Course.outcomes, Course.completion_rules,
+                                                           Course.language_completeness))
+_LESSON_ENROLMENT_COLUMNS = loaded_columns(Enrolment)
 _COURSE_AND_ENROLMENT = (
-    select(Course, Enrolment)
-    .options(defer(Course.summary), defer(Course.outcomes), defer(Course.completion_rules),
-             defer(Course.language_completeness))
+    select(*(column for _name, column in _LESSON_COURSE_COLUMNS + _LESSON_ENROLMENT_COLUMNS))
     .outerjoin(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == bindparam("user_id")))
     .where(Course.slug == bindparam("slug")))
 _COMPLETED = select(LessonCompletion.id).where(LessonCompletion.enrolment_id == bindparam("enrolment_id"),
@@ -175,10 +178,16 @@ def open_lesson(session: Session, user: User, course_slug: str, module_slug: str
     """
     if not user.is_authenticated:
         raise NotAllowed()
-    row = session.execute(_COURSE_AND_ENROLMENT, {"slug": course_slug, "user_id": user.id}).first()
+    flush_pending(session)
+    row = session.connection().execute(_COURSE_AND_ENROLMENT, {"slug": course_slug, "user_id": user.id}).first()
     if row is None:
         raise NotFound()
-    course, enrolment = row
+    [course] = rows_as_loaded(session, Course, _LESSON_COURSE_COLUMNS, [row])
+    enrolment = None
+    if row[len(_LESSON_COURSE_COLUMNS)] is not None:   # the enrolment's id: the reader has one
+        [enrolment] = rows_as_loaded(session, Enrolment, _LESSON_ENROLMENT_COLUMNS, [row],
+                                     offset=len(_LESSON_COURSE_COLUMNS))
+        set_committed_value(enrolment, "course", course)
     offered = course.languages or []
     chosen = chosen if chosen in offered else None
     group = enrolment.content_language if enrolment is not None and enrolment.content_language in offered else None

@@ -145,10 +145,11 @@ def refresh(connection, dialect: str, conditions: Iterable, kept: dict | None = 
     # the KEY SHARE locks that inserting its progress events and completions hold, so two such
     # transactions queue one behind the other instead of deadlocking. Every enrolment of the
     # same people is locked too: a person counts once in the summary whichever of their
-    # enrolments changes, so two of them change one after the other.
+    # enrolments changes, so two of them change one after the other (the chosen enrolments are
+    # among their people's: one condition, read along the index on the enrolment's person).
     locked = Enrolment.id.in_(chosen)
     if people and len(people) <= summaries.MOST_PEOPLE:
-        locked = or_(locked, Enrolment.user_id.in_(sorted(people)))
+        locked = Enrolment.user_id.in_(sorted(people))
     connection.execute(select(Enrolment.id).where(locked).order_by(Enrolment.id).with_for_update(key_share=True))
     before = summaries.Before(connection, people, kept)
     connection.execute(delete(REVIEW_TABLE).where(REVIEW_TABLE.c.enrolment_id.in_(chosen)))

@@ -219,6 +219,7 @@ def deleting_people(session: Session) -> set[int]:
 
 @event.listens_for(FlaskSession, "before_flush")
 def _keep_deleted(session: Session, _flush_context, _instances) -> None:
+    session.info.pop(KEPT_KEY, None)     # left by a flush that failed (a savepoint's): never reused
     people = deleting_people(session)
     if people:
         session.info[KEPT_KEY] = summaries.snapshot(session.connection(), people)

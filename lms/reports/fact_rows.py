@@ -8,7 +8,8 @@ a course's format; a quiz's grading method; a case-study round submitted or revi
 their rows are derived again from the
 records by ``truth`` — the same statement the migration back-fills with and
 ``lms reports rebuild-facts`` rebuilds with — in the same transaction. A rolled-back change
-takes its fact rows with it.
+takes its fact rows with it. The overview's summary (``lms.reports.summaries``) is kept in the
+same step: what the people concerned counted before, and after.
 
 Writes that bypass the session's unit of work (``lms.reports.bulk_insert``) call
 ``rebuild`` when they are done.
@@ -19,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import Integer, case, cast, delete, event, func, insert, inspect, or_, select
+from sqlalchemy import Integer, case, cast, delete, event, false, func, insert, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
@@ -27,6 +28,7 @@ from lms.certificates.models import Certificate
 from lms.core.data_version import note_change
 from lms.courses.models import Course, Enrolment
 from lms.quizzes.models import PRETEST_KEY, Quiz, QuizAttempt
+from lms.reports import summaries
 from lms.reports.dimensions import DIMENSIONS
 from lms.reports.facts import Joins, awaiting_reviews, enrolment_joins, final_scores
 from lms.reports.models import EnrolmentFact, ReviewFact
@@ -128,31 +130,45 @@ def fill(connection, dialect: str, *conditions) -> None:
                                                         review_truth(dialect, within)))
 
 
-def refresh(connection, dialect: str, conditions: Iterable) -> None:
-    """Derive again the fact rows of the enrolments that meet any of ``conditions``."""
+def refresh(connection, dialect: str, conditions: Iterable, kept: dict | None = None) -> None:
+    """Derive again the fact rows of the enrolments that meet any of ``conditions``, and add
+    the difference they make to the summary (``lms.reports.summaries``). ``kept``: the fact
+    rows of people whose enrolments this flush deleted, read before it."""
     conditions = list(conditions)
-    if not conditions:
+    if not conditions and not kept:
         return
-    chosen = enrolment_joins(select(Enrolment.id), EVERY_JOIN).where(or_(*conditions))
+    chosen = enrolment_joins(select(Enrolment.id), EVERY_JOIN).where(or_(*conditions) if conditions else false())
+    people = summaries.people_of(connection, chosen)
     # Two transactions changing one enrolment's records at once derive its rows one after the
     # other (PostgreSQL): the second, once the first has committed, reads what it wrote. The
     # lock is FOR NO KEY UPDATE, the one an UPDATE of the enrolment takes: it does not wait for
     # the KEY SHARE locks that inserting its progress events and completions hold, so two such
-    # transactions queue one behind the other instead of deadlocking.
-    connection.execute(select(Enrolment.id).where(Enrolment.id.in_(chosen)).order_by(Enrolment.id)
-                       .with_for_update(key_share=True))
+    # transactions queue one behind the other instead of deadlocking. Every enrolment of the
+    # same people is locked too: a person counts once in the summary whichever of their
+    # enrolments changes, so two of them change one after the other (the chosen enrolments are
+    # among their people's: one condition, read along the index on the enrolment's person).
+    locked = Enrolment.id.in_(chosen)
+    if people and len(people) <= summaries.MOST_PEOPLE:
+        locked = Enrolment.user_id.in_(sorted(people))
+    connection.execute(select(Enrolment.id).where(locked).order_by(Enrolment.id).with_for_update(key_share=True))
+    before = summaries.Before(connection, people, kept)
     connection.execute(delete(REVIEW_TABLE).where(REVIEW_TABLE.c.enrolment_id.in_(chosen)))
     connection.execute(delete(FACT_TABLE).where(FACT_TABLE.c.enrolment_id.in_(chosen)))
-    fill(connection, dialect, *conditions)
+    if conditions:
+        fill(connection, dialect, *conditions)
+    before.settle(connection, dialect)
 
 
 def rebuild(session: Session) -> int:
-    """Every fact row derived again from the records, in the session's transaction; how many."""
+    """Every fact row derived again from the records, and the summary added up again from them,
+    in the session's transaction; how many fact rows."""
     note_change(session)    # Core statements past the session's flush: the data version is bumped at commit
     connection = session.connection()
     connection.execute(delete(REVIEW_TABLE))
     connection.execute(delete(FACT_TABLE))
-    fill(connection, dialect_of(session))
+    dialect = dialect_of(session)
+    fill(connection, dialect)
+    summaries.derive(connection, dialect)
     return session.scalar(select(func.count()).select_from(FACT_TABLE))
 
 
@@ -180,8 +196,38 @@ def changed_enrolments(session: Session) -> list:
     return [WATCHED[model][1](sorted(keys)) for model, keys in found.items() if keys]
 
 
+KEPT_KEY = "lms_summary_kept"
+
+
+def deleting_people(session: Session) -> set[int]:
+    """The people whose records the changes being flushed delete: read before the flush, as the
+    database's cascades may take fact rows or reviewed rounds with those records."""
+    found: dict[type, set] = {}
+    for record in session.deleted:
+        watched = WATCHED.get(type(record))
+        if watched is not None:
+            state = inspect(record)
+            if watched[0] not in state.dict:
+                getattr(record, watched[0])      # expired since it was loaded: read it before it goes
+            found.setdefault(type(record), set()).update(_keys(state, watched[0]))
+    conditions = [WATCHED[model][1](sorted(keys)) for model, keys in found.items() if keys]
+    if not conditions:
+        return set()
+    return summaries.people_of(session.connection(),
+                               enrolment_joins(select(Enrolment.id), EVERY_JOIN).where(or_(*conditions)))
+
+
+@event.listens_for(FlaskSession, "before_flush")
+def _keep_deleted(session: Session, _flush_context, _instances) -> None:
+    session.info.pop(KEPT_KEY, None)     # left by a flush that failed (a savepoint's): never reused
+    people = deleting_people(session)
+    if people:
+        session.info[KEPT_KEY] = summaries.snapshot(session.connection(), people)
+
+
 @event.listens_for(FlaskSession, "after_flush")
 def _refresh_facts(session: Session, _flush_context) -> None:
+    kept = session.info.pop(KEPT_KEY, None)
     conditions = changed_enrolments(session)
-    if conditions:
-        refresh(session.connection(), dialect_of(session), conditions)
+    if conditions or kept:
+        refresh(session.connection(), dialect_of(session), conditions, kept)

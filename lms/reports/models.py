@@ -5,7 +5,9 @@ on other features' tables.
 counts or groups by: its value of each dimension (a column named as the dimension's key),
 its state and dates, its final score and pre-test score, its certificate (status, expiry,
 renewal) and its submissions awaiting review;
-``ReviewFact`` holds the turnaround of each of its reviewed case-study rounds.
+``ReviewFact`` holds the turnaround of each of its reviewed case-study rounds;
+``SummaryCount`` how many enrolments (people, rounds) of each beneficiary, and of all, have
+each value of what the overview counts or takes a median of (``lms.reports.summaries``).
 ``lms.reports.fact_rows`` keeps each row current in the same transaction as the change
 that alters it, so that a report reads one table instead of joining attempts, submissions,
 certificates, groups and accounts on every request.
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, String
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.core.models import Base
@@ -38,6 +40,10 @@ class EnrolmentFact(Base):
         Index("ix_enrolment_fact_completed_at", "completed_at"),
         Index("ix_enrolment_fact_cohort", "cohort"),
         Index("ix_enrolment_fact_user_id", "user_id"),
+        # "Active in the last 30 days" and certificates expired by now, counted along the dates
+        # (lms.reports.summaries): the recent activity, and the certificates expiring today.
+        Index("ix_enrolment_fact_last_activity_at", "last_activity_at"),
+        Index("ix_enrolment_fact_certificate_expires_at", "certificate_expires_at"),
     )
 
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id", ondelete="CASCADE"), primary_key=True,
@@ -81,3 +87,23 @@ class ReviewFact(Base):
                                                      primary_key=True, autoincrement=False)
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id", ondelete="CASCADE"), index=True)
     seconds: Mapped[int] = mapped_column()
+
+
+class SummaryCount(Base):
+    """How many of a scope's enrolments (people, reviewed rounds) count for ``kind`` with
+    ``value``: what the overview's headline, beneficiaries' table and trend add up, without
+    reading every fact row. Never edited by hand: kept by ``lms.reports.summaries`` with the
+    fact rows it is derived from.
+
+    ``scope``: a beneficiary's id, ``NO_BENEFICIARY`` (-1), or ``EVERY`` (0), every enrolment.
+    ``kind``: a count (``enrolled``, ``completed``… with ``value`` 0) or a histogram (``final``:
+    the final scores, ``value`` each score; ``days``: days to completion; ``enrolled_month``:
+    ``value`` YYYYMM…). ``n`` may fall to 0: such a row counts nothing.
+    """
+
+    __tablename__ = "report_summary"
+
+    scope: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    value: Mapped[float] = mapped_column(Float, primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger)

@@ -21,7 +21,7 @@ from lms.core.i18n import _
 from lms.core.models import utcnow
 from lms.core.pagination import Page, page_count
 from lms.forum.operations.participation import Participation, participation
-from lms.reports import aggregates, figure_cache
+from lms.reports import aggregates, figure_cache, summaries
 from lms.reports.dimensions import DIMENSIONS, Dimension, Member, ordered
 from lms.reports.facts import FACT, period_bounds
 from lms.reports.filters import Filters, in_scope, out_of_scope, scope_of, scoped_filters
@@ -217,15 +217,25 @@ def trend(session: Session, filters: Filters, scope: set[int] | None, *, now: da
     """Enrolments and completions month by month over exactly the report's period, so that the
     months add up to the headline: no month is left out (beyond five years, the oldest months
     are added up in one row "Before …")."""
-    earliest = None if filters.start else aggregates.earliest_enrolment(session, filters, scope)
-    codes = trend_months(filters, now, earliest.date() if earliest else None)
+    summary = summaries.trend_counts(session, filters, scope)   # no period: whole months of the summary
+    if summary is not None:
+        earliest = summary[0]
+    else:
+        first = None if filters.start else aggregates.earliest_enrolment(session, filters, scope)
+        earliest = first.date() if first else None
+    codes = trend_months(filters, now, earliest)
     if not codes:
         return Trend([], {}, {})
-    period_start, period_end = period_bounds(filters)
-    start = period_start or datetime(int(codes[0][:4]), int(codes[0][5:]), 1, tzinfo=UTC)
-    year, month = int(codes[-1][:4]), int(codes[-1][5:])
-    end = period_end or datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=UTC)
-    counts = aggregates.monthly_counts(session, filters, scope, start, end)
+    if summary is not None:
+        months = {code: int(code[:4]) * 100 + int(code[5:]) for code in codes}
+        counts = {series: {code: by_month[month] for code, month in months.items() if by_month.get(month)}
+                  for series, by_month in summary[1].items()}
+    else:
+        period_start, period_end = period_bounds(filters)
+        start = period_start or datetime(int(codes[0][:4]), int(codes[0][5:]), 1, tzinfo=UTC)
+        year, month = int(codes[-1][:4]), int(codes[-1][5:])
+        end = period_end or datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=UTC)
+        counts = aggregates.monthly_counts(session, filters, scope, start, end)
     shown, older = codes[-MAX_TREND_MONTHS:], codes[:-MAX_TREND_MONTHS]
     members = DIMENSIONS["month"].members(session, shown)
     months = [members[code] for code in shown]
@@ -336,10 +346,13 @@ class Overview:
 
 def headline_by_beneficiary(session: Session, filters: Filters, scope: set[int] | None, *,
                             now: datetime) -> tuple[dict[str, Value], Breakdown]:
-    """Every headline measure in total, and the beneficiaries' table, in one statement (the
-    turnaround of every round needs no join when the view is unrestricted)."""
-    found = aggregates.figures(session, filters, scope, dims=["beneficiary"], now=now, parts=[
-        aggregates.Part(("beneficiary",), BENEFICIARY_MEASURES), aggregates.Part((), HEADLINE)])
+    """Every headline measure in total, and the beneficiaries' table: added up from the summary
+    (``lms.reports.summaries``) for every enrolment or one beneficiary's, else in one statement
+    over the fact table (the turnaround of every round needs no join when the view is unrestricted)."""
+    found = summaries.figures(session, filters, scope, now=now, table=BENEFICIARY_MEASURES, headline=HEADLINE)
+    if found is None:       # a filter or period the summary does not hold: the fact rows themselves
+        found = aggregates.figures(session, filters, scope, dims=["beneficiary"], now=now, parts=[
+            aggregates.Part(("beneficiary",), BENEFICIARY_MEASURES), aggregates.Part((), HEADLINE)])
     by_beneficiary = _breakdown_from(session, filters, "beneficiary", BENEFICIARY_MEASURES, found)
     headline = _values(found.total(1), HEADLINE, by_beneficiary.protection.hides((TOTAL, TOTAL)))
     return headline, by_beneficiary

@@ -118,3 +118,36 @@ def test_import_command_reports_and_is_idempotent(app, session, reference):
     assert first.exit_code == 0 and "self-paced-basics v1: created" in first.output
     assert second.exit_code == 0 and "self-paced-basics v1: unchanged" in second.output
     assert session.scalar(db.select(db.func.count(Course.id))) == len(list((FIXTURES / "content").iterdir()))
+
+
+def test_a_lesson_page_read_before_a_new_version_shows_the_new_one(client, session, imported, make_user,
+                                                                    content_copy):
+    """What a lesson page keeps drawn (its text, breadcrumbs and module list) is kept under the
+    course's content hash: the first view after an import shows the import."""
+    from tests.conftest import login
+
+    trainee = make_user()
+    ensure_enrolment(session, trainee, imported["self-paced-basics"])
+    session.commit()
+    login(client, trainee)
+    url = "/courses/self-paced-basics/intro/welcome"
+    before = client.get(url).get_data(as_text=True)
+    assert "<em>support</em>" in before and ">Introduction<" in before and "Ground rules" not in before
+
+    folder = content_copy / "self-paced-basics"
+    text = (folder / "course.yaml").read_text().replace("version: 1", "version: 2")
+    text = text.replace("title: {en: Introduction, sr_Latn: Uvod}", "title: {en: Getting started, sr_Latn: Početak}")
+    text = text.replace("      - slug: standards\n",
+                        "      - slug: ground-rules\n        title: {en: Ground rules, sr_Latn: Osnovna pravila}\n"
+                        "      - slug: standards\n")
+    (folder / "course.yaml").write_text(text)
+    (folder / "intro" / "ground-rules.md").write_text("The rules of the course.\n")
+    (folder / "intro" / "ground-rules.sr_Latn.md").write_text("Pravila kursa.\n")
+    (folder / "intro" / "welcome.md").write_text("A rewritten welcome text.\n")
+    import_content(session, content_copy)
+    session.commit()
+
+    after = client.get(url).get_data(as_text=True)
+    assert "A rewritten welcome text." in after and "<em>support</em>" not in after
+    assert ">Getting started<" in after and ">Introduction<" not in after
+    assert 'href="/courses/self-paced-basics/intro/ground-rules"' in after

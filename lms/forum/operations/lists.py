@@ -43,16 +43,17 @@ def _visible(moderator: bool):
     return True if moderator else ForumPost.hidden_at.is_(None)
 
 
-def _post_counts(user: User, moderator: bool):
-    """Per thread: posts seen, unread ones (newer than what the reader has read, not their
-    own) and the latest one's time."""
+def _post_counts(user: User, moderator: bool, threads):
+    """Per thread of ``threads`` (a SELECT of thread ids): posts seen, unread ones (newer than
+    what the reader has read, not their own) and the latest one's time. Only those threads'
+    posts are read, however many other forums hold."""
     read = ForumRead.__table__.alias("reader")
     unread = case((and_(ForumPost.id > func.coalesce(read.c.last_read_post_id, 0),
                         ForumPost.author_id != user.id), 1), else_=0)
     return (select(ForumPost.thread_id.label("thread_id"), func.count(ForumPost.id).label("posts"),
                    func.sum(unread).label("unread"), func.max(ForumPost.created_at).label("last_at"))
             .outerjoin(read, and_(read.c.thread_id == ForumPost.thread_id, read.c.user_id == user.id))
-            .where(_visible(moderator))
+            .where(_visible(moderator), ForumPost.thread_id.in_(threads))
             .group_by(ForumPost.thread_id))
 
 
@@ -63,7 +64,7 @@ def _hidden_opening():
 def thread_list(session: Session, user: User, forum: Forum, *, page: int = 1,
                 per_page: int = THREADS_PER_PAGE) -> Page:
     moderator = forum.can_be_moderated_by(user)
-    counts = _post_counts(user, moderator).subquery()
+    counts = _post_counts(user, moderator, select(ForumThread.id).where(ForumThread.forum_id == forum.id)).subquery()
     where = [ForumThread.forum_id == forum.id]
     if not moderator:
         where.append(ForumThread.id.not_in(_hidden_opening()))
@@ -119,7 +120,7 @@ def _summaries(session: Session, user: User, forum_ids) -> list[ForumSummary]:
     threads = dict(session.execute(select(ForumThread.forum_id, func.count(ForumThread.id))
                                    .where(ForumThread.forum_id.in_(forum_ids)).group_by(ForumThread.forum_id)).all())
     # Unread counted as a trainee sees the forum (hidden posts left out), for everyone.
-    counts = _post_counts(user, False).subquery()
+    counts = _post_counts(user, False, select(ForumThread.id).where(ForumThread.forum_id.in_(forum_ids))).subquery()
     unread = dict(session.execute(
         select(ForumThread.forum_id, func.sum(counts.c.unread))
         .join(counts, counts.c.thread_id == ForumThread.id)

@@ -77,20 +77,29 @@ class LearningPath:
 _LESSONS_DONE = select(LessonCompletion.lesson_id).where(LessonCompletion.enrolment_id == bindparam("enrolment_id"))
 
 
-def learning_path(session: Session, course: Course, enrolment: Enrolment | None = None) -> LearningPath:
+def lessons_done(session: Session, enrolment_id: int) -> frozenset[int]:
+    """The lessons an enrolment has marked done (what the request changed included)."""
+    flush_pending(session)
+    return frozenset(session.connection().execute(_LESSONS_DONE, {"enrolment_id": enrolment_id}).scalars())
+
+
+def learning_path(session: Session, course: Course, enrolment: Enrolment | None = None,
+                  done: frozenset[int] | None = None) -> LearningPath:
     """The course's steps in order, each with ``enrolment``'s state (none done without one).
     An enrolment's path leaves out the national annexes of other beneficiaries, their quizzes
     and case studies included.
 
     The state is read with plain statements on the session's connection (the providers of
-    ``LEARNING_STEPS`` too), so what this unit of work changed is flushed first."""
+    ``LEARNING_STEPS`` too), so what this unit of work changed is flushed first. ``done``: the
+    enrolment's ``lessons_done``, when the caller has just read them."""
     flush_pending(session)
     outline = outline_for(session, enrolment) if enrolment is not None else outline_of(session, course)
     hidden = ({module.id for module in outline_of(session, course).modules}
               - {module.id for module in outline.modules})
-    done: set[int] = set()
-    if enrolment is not None:
-        done = set(session.connection().execute(_LESSONS_DONE, {"enrolment_id": enrolment.id}).scalars())
+    if enrolment is None:
+        done = frozenset()
+    elif done is None:
+        done = lessons_done(session, enrolment.id)
     added: list[Step] = []
     for provider in LEARNING_STEPS:
         added.extend(provider(session, course, enrolment) or ())

@@ -20,8 +20,9 @@ from lms.core.i18n import LANGUAGES, _, first_available, language_chain, localiz
 from lms.core.loading import loaded_columns, rows_as_loaded
 from lms.core.unit_of_work import flush_pending
 from lms.courses.annexes import beneficiaries_of
-from lms.courses.models import ACTIVE, Course, Enrolment, LessonBody, LessonCompletion
+from lms.courses.models import ACTIVE, Course, Enrolment, LessonBody
 from lms.courses.operations.outlines import OutlineLesson, outline_of
+from lms.courses.operations.path import lessons_done
 
 # Why a lesson is shown in the language it is shown in: FALLBACK is a close language from the
 # reader's chain (lms.core.i18n.language_chain), or English at its end.
@@ -80,6 +81,7 @@ class LessonView:
     # and the reader's enrolment while it is active (None when previewing).
     course: Course | None = field(default=None, compare=False, repr=False)
     enrolment: Enrolment | None = field(default=None, compare=False, repr=False)
+    done: frozenset[int] = field(default=frozenset(), compare=False, repr=False)   # the enrolment's lessons done
 
     @property
     def preview(self) -> bool:
@@ -156,7 +158,7 @@ def _refuse_unless_preview(session: Session, user: User, course: Course) -> None
 # The lesson page's queries, built once (they run on every page view): the course with the
 # reader's enrolment, made into the objects the learning path beside the lesson takes
 # (lms.core.loading; the course's long texts in every language, which the lesson page does
-# not show, are left to load if used); then whether the reader has done this lesson.
+# not show, are left to load if used); then the lessons the reader has done.
 _LESSON_COURSE_COLUMNS = loaded_columns(Course, leave_out=(Course.summary, Course.outcomes, Course.completion_rules,
                                                            Course.language_completeness))
 _LESSON_ENROLMENT_COLUMNS = loaded_columns(Enrolment)
@@ -164,8 +166,6 @@ _COURSE_AND_ENROLMENT = (
     select(*(column for _name, column in _LESSON_COURSE_COLUMNS + _LESSON_ENROLMENT_COLUMNS))
     .outerjoin(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == bindparam("user_id")))
     .where(Course.slug == bindparam("slug")))
-_COMPLETED = select(LessonCompletion.id).where(LessonCompletion.enrolment_id == bindparam("enrolment_id"),
-                                               LessonCompletion.lesson_id == bindparam("lesson_id"))
 
 
 def open_lesson(session: Session, user: User, course_slug: str, module_slug: str, lesson_slug: str,
@@ -199,10 +199,8 @@ def open_lesson(session: Session, user: User, course_slug: str, module_slug: str
         # A trainee is shown their own beneficiary's annex only: another's is not there for them.
         page = _cached_page(session, course, module_slug, lesson_slug, language, chosen, group,
                             beneficiaries_of(session, enrolment))
-    flush_pending(session)
-    completed = session.connection().execute(
-        _COMPLETED, {"enrolment_id": enrolment.id, "lesson_id": page.lesson_id}).first() is not None
-    return LessonView(page, enrolment.id, completed, course, enrolment)
+    done = lessons_done(session, enrolment.id)
+    return LessonView(page, enrolment.id, page.lesson_id in done, course, enrolment, done)
 
 
 def _sees_every_module(user: User, course: Course) -> bool:

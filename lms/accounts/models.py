@@ -151,6 +151,9 @@ class User(UserMixin, Base):
     # The beneficiary's code as the session check read it (not a column): the default time
     # zone, without loading the beneficiary on every page that shows a time.
     beneficiary_code = None   # str | None
+    # What features ask about the signed-in person with the session check
+    # (``lms.accounts.operations.sessions.SESSION_FACTS``): {name: value}, for one request.
+    session_facts = None   # dict | None
 
     @property
     def roles(self) -> set[str]:

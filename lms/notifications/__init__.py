@@ -46,11 +46,12 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     # Imported here, when the application is built (see lms.certificates.init_app).
+    from lms.accounts.operations import SESSION_FACTS, SessionFact
     from lms.core.data_version import not_statistical
     from lms.core.tasks import register
     from lms.core.web import register_slot
     from lms.extensions import api as rest_api
-    from lms.notifications import api, tasks, views
+    from lms.notifications import api, operations, tasks, views
 
     # Notifications, their reads and preferences feed no statistic.
     not_statistical(app, "notification", "notification_preference")
@@ -59,3 +60,5 @@ def init_app(app: Flask) -> None:
     rest_api.register_blueprint(api.blp)
     register(app, tasks.mail_notification, tasks.send_notification_digests)
     register_slot(app, "header.signed_in", views.header_link)
+    # The header's unread count, asked with the session check instead of on its own.
+    SESSION_FACTS.add(app, SessionFact(views.UNREAD, operations.unread_of))

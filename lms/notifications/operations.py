@@ -126,10 +126,17 @@ def set_preferences(session: Session, user: User, wanted: dict[str, dict]) -> li
 
 # --- reading ---------------------------------------------------------------------------
 
-# Counted on every page a signed-in person sees: built once, run on the connection (no ORM).
-_UNREAD_COUNT = select(func.count()).select_from(Notification).where(
-    Notification.recipient_id == bindparam("user_id"), Notification.read_at.is_(None),
-    Notification.in_app.is_(True))
+def unread_of(user_id):
+    """How many of the person with this id (a column or a value) have unread, as a scalar
+    subquery: asked with the session check on every signed-in page (``SESSION_FACTS``)."""
+    return select(func.count()).select_from(Notification).where(
+        Notification.recipient_id == user_id, Notification.read_at.is_(None),
+        Notification.in_app.is_(True)).scalar_subquery()
+
+
+# Counted where a request may have changed it (the session check reads it on the others):
+# built once, run on the connection (no ORM).
+_UNREAD_COUNT = select(unread_of(bindparam("user_id")))
 
 
 def unread_count(session: Session, user_id: int) -> int:

@@ -81,13 +81,20 @@ def preferences():
     return render_template("notifications/preferences.html", form=form), status_of(form)
 
 
+UNREAD = "unread_notifications"
+
+
 def header_link(user) -> str:
     """The header's link to the centre with the unread count: one indexed COUNT per page."""
     if not getattr(user, "is_authenticated", False):
         return ""
-    try:
-        unread = ops.unread_count(db.session, user.id)
-    except SQLAlchemyError:  # an error page shown because the database is gone: the link alone
-        unread = 0
+    # Read with the session check (SESSION_FACTS) on a GET, which writes nothing; counted again
+    # where the request may have changed it.
+    unread = (user.session_facts or {}).get(UNREAD) if request.method in ("GET", "HEAD") else None
+    if unread is None:
+        try:
+            unread = ops.unread_count(db.session, user.id)
+        except SQLAlchemyError:  # an error page shown because the database is gone: the link alone
+            unread = 0
     return drawn_once("notifications.header_link", (current_language(), unread),
                       lambda: render_template("notifications/_header_link.html", unread=unread))

@@ -93,3 +93,32 @@ def test_queries_of_the_centre_do_not_grow_with_notifications(client, session, m
     with count_queries() as many:
         client.get("/notifications")
     assert many.count == few.count
+
+
+def test_a_page_reads_the_unread_count_with_the_session_check(client, session, make_user, greeting_kind,
+                                                              count_queries):
+    """One statement for who is signed in and how many notifications they have not read."""
+    user = make_user()
+    _send(session, user, 2)
+    login(client, user)
+    client.get("/dashboard")
+    with count_queries() as counter:
+        page = client.get("/dashboard").get_data(as_text=True)
+    assert 'class="unread-count" aria-hidden="true">2<' in page
+    asking = [s for s in counter.statements if "FROM notification" in s]
+    assert len(asking) == 1 and "user_session" in asking[0]
+    _send(session, user, 1)
+    assert 'class="unread-count" aria-hidden="true">3<' in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_a_request_that_may_write_counts_the_unread_again(app, session, make_user, greeting_kind):
+    """The session check's count is of before the request: a POST's header counts afresh."""
+    from lms.notifications.views import UNREAD, header_link
+
+    user = make_user()
+    _send(session, user, 2)
+    user.session_facts = {UNREAD: 7}
+    with app.test_request_context("/", method="GET"):
+        assert ">7<" in header_link(user)
+    with app.test_request_context("/", method="POST"):
+        assert ">2<" in header_link(user)

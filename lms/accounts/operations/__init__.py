@@ -26,6 +26,8 @@ from lms.accounts.operations.profiles import (
     update_profile,
 )
 from lms.accounts.operations.sessions import (
+    SESSION_FACTS,
+    SessionFact,
     active_sessions,
     end_all_sessions,
     end_session,
@@ -62,7 +64,7 @@ from lms.accounts.operations.tokens import (
 )
 
 __all__ = [
-    "MIN_PASSWORD_LENGTH", "TOKEN_PREFIX", "InvalidResetLink", "admin_create_user", "admin_update_user", "authenticate",
+    "MIN_PASSWORD_LENGTH", "SESSION_FACTS", "SessionFact", "TOKEN_PREFIX", "InvalidResetLink", "admin_create_user", "admin_update_user", "authenticate",
     "beneficiaries_and_institutions", "beneficiary_by_code", "change_password", "check_new_password",
     "create_api_token", "create_institution", "ensure_reference_data", "find_user_by_email", "find_users",
     "hash_password", "institution_for_translation", "normalize_email", "note_token_use", "password_reset_token",

@@ -18,10 +18,11 @@ import hashlib
 import hmac
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import bindparam, delete, exists, select, update
 from sqlalchemy.orm import Session
 
@@ -30,7 +31,9 @@ from lms.accounts.operations.use_records import ask_to_record
 from lms.accounts.reference import ROLES
 from lms.accounts.tasks import record_session_seen
 from lms.core import audit
+from lms.core.app_cache import app_cache
 from lms.core.errors import NotAllowed, NotFound
+from lms.core.extension_points import ExtensionPoint
 from lms.core.loading import as_loaded, loaded_columns
 from lms.core.models import utcnow
 
@@ -69,19 +72,50 @@ class LiveSession:
     user: User
 
 
-# The check of every signed-in request, built once: the session, whether its user has each
-# role, and the user's columns, in one row read by primary key.
+@dataclass(frozen=True)
+class SessionFact:
+    """Something every signed-in page asks about its reader, asked with the session check
+    instead of in a statement of its own: ``column(user_id)`` is a scalar subquery of the
+    user's id column. Its value is on ``user.session_facts[name]`` for the request, read
+    before anything the request writes (a GET writes nothing)."""
+
+    name: str
+    column: Callable
+
+
+SESSION_FACTS: ExtensionPoint[SessionFact] = ExtensionPoint("accounts.session_facts", key=lambda fact: fact.name)
+
+# The check of every signed-in request, built once per application (with the facts features
+# add): the session, whether its user has each role, the user's columns and the facts, in one
+# row read by primary key.
 _USER_COLUMNS = loaded_columns(User)
-_SESSION_CHECK = (
-    select(UserSession.secret_hash, UserSession.expires_at, UserSession.auth_version, UserSession.last_seen_at,
-           *[exists().where(UserRole.user_id == UserSession.user_id, UserRole.role == role).label(f"is_{role}")
-             for role in ROLES],
-           select(Beneficiary.code).where(Beneficiary.id == User.beneficiary_id).scalar_subquery()
-           .label("beneficiary_code"),
-           *[column for _key, column in _USER_COLUMNS])
-    .join(User, User.id == UserSession.user_id)
-    .where(UserSession.id == bindparam("session_id")))
 _FIRST_USER_COLUMN = 5 + len(ROLES)
+_FIRST_FACT = _FIRST_USER_COLUMN + len(_USER_COLUMNS)
+
+
+def _session_check(facts: tuple[SessionFact, ...]):
+    return (
+        select(UserSession.secret_hash, UserSession.expires_at, UserSession.auth_version, UserSession.last_seen_at,
+               *[exists().where(UserRole.user_id == UserSession.user_id, UserRole.role == role).label(f"is_{role}")
+                 for role in ROLES],
+               select(Beneficiary.code).where(Beneficiary.id == User.beneficiary_id).scalar_subquery()
+               .label("beneficiary_code"),
+               *[column for _key, column in _USER_COLUMNS],
+               *[fact.column(UserSession.user_id).label(f"fact_{fact.name}") for fact in facts])
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.id == bindparam("session_id")))
+
+
+def _check_with_facts() -> tuple[object, tuple[SessionFact, ...]]:
+    facts = tuple(SESSION_FACTS) if has_app_context() else ()
+    if not has_app_context():
+        return _session_check(facts), facts
+    kept = app_cache("accounts.session_check", limit=8)
+    key = tuple(fact.name for fact in facts)
+    statement = kept.get(key)
+    if statement is None:
+        statement = kept[key] = _session_check(facts)
+    return statement, facts
 
 
 def session_for_key(session: Session, key: str, now: datetime | None = None) -> LiveSession | None:
@@ -94,16 +128,18 @@ def session_for_key(session: Session, key: str, now: datetime | None = None) -> 
     row_id, _, secret = (key or "").partition(".")
     if not row_id.isdigit() or not secret or len(row_id) > 18:
         return None
-    found = session.connection().execute(_SESSION_CHECK, {"session_id": int(row_id)}).first()
+    statement, facts = _check_with_facts()
+    found = session.connection().execute(statement, {"session_id": int(row_id)}).first()
     if found is None or not hmac.compare_digest(found.secret_hash, _hash(secret)):
         return None
-    values = dict(zip((name for name, _column in _USER_COLUMNS), found[_FIRST_USER_COLUMN:], strict=True))
+    values = dict(zip((name for name, _column in _USER_COLUMNS), found[_FIRST_USER_COLUMN:_FIRST_FACT], strict=True))
     if (found.expires_at <= (now or utcnow()) or not values["is_active_account"]
             or found.auth_version != values["auth_version"]):
         return None
     user = _user_as_loaded(session, values, frozenset(
         role for role, has in zip(ROLES, found[4:4 + len(ROLES)], strict=True) if has))
     user.beneficiary_code = found.beneficiary_code
+    user.session_facts = {fact.name: value for fact, value in zip(facts, found[_FIRST_FACT:], strict=True)}
     user.session_key = key
     return LiveSession(int(row_id), found.secret_hash, found.last_seen_at, user)
 

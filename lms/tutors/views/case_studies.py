@@ -128,10 +128,11 @@ def module_slot(course, module, enrolment=None, **_context) -> str:
 
 # Asked on every dashboard: built once, run on the connection, only what the notice shows.
 _RETURNED = (select(Submission.enrolment_id, Assignment.slug, Assignment.title, Submission.due_on)
-             .join(Submission, Submission.assignment_id == Assignment.id)
-             .join(Enrolment, Enrolment.id == Submission.enrolment_id)
-             .where(Enrolment.user_id == bindparam("user_id"), Submission.status == RETURNED,
-                    Assignment.is_retired.is_(False))
+             .join(Assignment, Assignment.id == Submission.assignment_id)
+             # The trainee's own enrolments first (along ix_submission_enrolment_status), not
+             # every round sent back in the programme.
+             .where(Submission.enrolment_id.in_(select(Enrolment.id).where(Enrolment.user_id == bindparam("user_id"))),
+                    Submission.status == RETURNED, Assignment.is_retired.is_(False))
              .order_by(Assignment.position, Assignment.id))
 
 

@@ -44,9 +44,10 @@ def catalogue(session: Session) -> list[Course]:
 
 # Every dashboard's: built once, run on the connection, its rows made into enrolments and
 # courses as a query would (lms.core.loading); each enrolment's course is then found in the
-# session without a statement.
+# session without a statement. A course's summary and outcomes in every language are not
+# read here (no page listing enrolments shows them; they load if used).
 _ENROLMENT_COLUMNS = loaded_columns(Enrolment)
-_COURSE_COLUMNS = loaded_columns(Course)
+_COURSE_COLUMNS = loaded_columns(Course, leave_out=(Course.summary, Course.outcomes, Course.language_completeness))
 _ENROLMENTS_OF = (select(*(column for _name, column in _ENROLMENT_COLUMNS + _COURSE_COLUMNS))
                   .join(Course, Course.id == Enrolment.course_id)
                   .where(Enrolment.user_id == bindparam("user_id"))

@@ -19,3 +19,13 @@ def app_cache(name: str, *, limit: int = 4096) -> dict:
     if cache is None or len(cache) >= limit:
         cache = caches[name] = {}
     return cache
+
+
+def remembered(name: str, key, make, *, limit: int = 4096):
+    """What ``make()`` returns, kept in the cache ``name`` under ``key``: worked out on the
+    first ask only. ``key`` must name everything the value depends on."""
+    cache = app_cache(name, limit=limit)
+    value = cache.get(key)
+    if value is None:
+        value = cache[key] = make()
+    return value

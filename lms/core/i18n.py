@@ -19,7 +19,7 @@ from flask_babel import Domain, force_locale, format_number, format_percent, get
 from flask_babel import lazy_gettext as _l  # noqa: F401  (re-exported for features)
 from flask_login import current_user
 
-from lms.core.app_cache import app_cache
+from lms.core.app_cache import remembered
 
 # gettext plural rules, written into every catalogue's header. The Slavic languages have
 # three forms (1, 21 · 2–4, 22–24 · the rest); Macedonian has two, "one" being every number
@@ -359,12 +359,7 @@ def format_percent_value(value: float | None) -> str:
         return "–"
     if not has_request_context():
         return _percent(value)
-    written = app_cache("percents", limit=4096)
-    key = (current_language(), value)
-    text = written.get(key)
-    if text is None:
-        text = written[key] = _percent(value)
-    return text
+    return remembered("percents", (current_language(), value), lambda: _percent(value))
 
 
 def _percent(value: float) -> str:

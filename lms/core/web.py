@@ -27,7 +27,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import text
 from werkzeug.routing import IntegerConverter
 
-from lms.core.app_cache import app_cache
+from lms.core.app_cache import app_cache, remembered
 from lms.core.extension_points import ExtensionPoint
 from lms.core.i18n import (
     LANGUAGES,
@@ -109,12 +109,7 @@ def menu_for(user) -> list[NavItem | NavGroup]:
     Kept per set of roles (what every entry's ``visible`` reads) for a signed-in user."""
     if not (has_app_context() and getattr(user, "is_authenticated", False)):
         return _menu(user)
-    key = frozenset(user.roles)
-    menus = app_cache("menus", limit=64)
-    menu = menus.get(key)
-    if menu is None:
-        menu = menus[key] = _menu(user)
-    return menu
+    return remembered("menus", frozenset(user.roles), lambda: _menu(user), limit=64)
 
 
 def _menu(user) -> list[NavItem | NavGroup]:
@@ -162,11 +157,9 @@ def drawn_once(name: str, key, draw: Callable[[], str], *, limit: int = 1024) ->
     """A fragment whose HTML depends on ``key`` alone (callers put the language in it when the
     fragment has text), drawn once per application; drawn every time in debug mode, where
     templates reload."""
-    kept = app_cache(f"fragments.{name}", limit=limit)
-    html = None if current_app.debug else kept.get(key)
-    if html is None:
-        html = kept[key] = Markup(draw())
-    return html
+    if current_app.debug:
+        return Markup(draw())
+    return remembered(f"fragments.{name}", key, lambda: Markup(draw()), limit=limit)
 
 
 def kept(name: str, key, caller) -> Markup:
@@ -200,13 +193,8 @@ def form_token() -> str:
     raw = session.get("csrf_token")
     if raw is None or current_app.config.get("WTF_CSRF_TIME_LIMIT") is not None:
         return generate_csrf()
-    signed = app_cache("form_tokens", limit=4096)
-    token = signed.get(raw)
-    if token is None:
-        token = signed[raw] = generate_csrf()
-    else:
-        g.csrf_token = token   # where generate_csrf (a form's hidden field) looks first
-    return token
+    g.csrf_token = remembered("form_tokens", raw, generate_csrf)   # where a form's hidden field looks first
+    return g.csrf_token
 
 
 def site_header() -> Markup:

@@ -69,7 +69,7 @@ def continue_course(slug: str):
 def lesson(slug: str, module: str, lesson: str):
     view = ops.open_lesson(db.session, current_user, slug, module, lesson, current_language(),
                            chosen=request.args.get("language"))
-    path = ops.learning_path(db.session, view.course, view.enrolment, view.done if view.enrolment else None)
+    path = ops.learning_path(db.session, view.course, view.enrolment, view.done)
     return render_template("courses/lesson.html", view=view, page=view.page,
                            module_steps=path.added_to_module(view.page.module_id),
                            following=path.following(ops.LESSON, view.page.lesson_id))

@@ -13,7 +13,7 @@ from flask_babel import format_percent
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from lms.core.app_cache import app_cache
+from lms.core.app_cache import remembered
 from lms.core.i18n import _
 from lms.core.models import utcnow
 from lms.core.unit_of_work import flush_pending
@@ -195,12 +195,8 @@ def quiz_facts_of_content(session: Session, course) -> tuple[QuizFacts, ...]:
     only by importing its content (``lms.quizzes.content``), which changes its content hash."""
     if not has_app_context():
         return tuple(quiz_facts_of(session, course.id))
-    key = (course.id, course.content_hash)
-    kept = app_cache("quizzes.facts", limit=512)
-    found = kept.get(key)
-    if found is None:
-        found = kept[key] = tuple(quiz_facts_of(session, course.id))
-    return found
+    return remembered("quizzes.facts", (course.id, course.content_hash),
+                      lambda: tuple(quiz_facts_of(session, course.id)), limit=512)
 
 
 def quizzes_of(session: Session, course_id: int) -> list[Quiz]:

@@ -31,7 +31,7 @@ from lms.accounts.operations.use_records import ask_to_record
 from lms.accounts.reference import ROLES
 from lms.accounts.tasks import record_session_seen
 from lms.core import audit
-from lms.core.app_cache import app_cache
+from lms.core.app_cache import remembered
 from lms.core.errors import NotAllowed, NotFound
 from lms.core.extension_points import ExtensionPoint
 from lms.core.loading import as_loaded, loaded_columns
@@ -107,15 +107,11 @@ def _session_check(facts: tuple[SessionFact, ...]):
 
 
 def _check_with_facts() -> tuple[object, tuple[SessionFact, ...]]:
-    facts = tuple(SESSION_FACTS) if has_app_context() else ()
     if not has_app_context():
-        return _session_check(facts), facts
-    kept = app_cache("accounts.session_check", limit=8)
-    key = tuple(fact.name for fact in facts)
-    statement = kept.get(key)
-    if statement is None:
-        statement = kept[key] = _session_check(facts)
-    return statement, facts
+        return _session_check(()), ()
+    facts = tuple(SESSION_FACTS)
+    return remembered("accounts.session_check", tuple(fact.name for fact in facts),
+                      lambda: _session_check(facts), limit=8), facts
 
 
 def session_for_key(session: Session, key: str, now: datetime | None = None) -> LiveSession | None:

@@ -51,11 +51,15 @@ def certificate_to_manage(session: Session, user, certificate_id: int) -> Certif
     return certificate
 
 
-# Asked on every dashboard and course page: built once.
-_OF_HOLDER = (select(Certificate).join(Course, Course.id == Certificate.course_id)
-              .options(contains_eager(Certificate.course))
-              .where(Certificate.user_id == bindparam("user_id"))
-              .order_by(Certificate.issued_at.desc(), Certificate.id.desc()))
+def _of_holder(statement):
+    """A holder's certificates, the newest first."""
+    return (statement.where(Certificate.user_id == bindparam("user_id"))
+            .order_by(Certificate.issued_at.desc(), Certificate.id.desc()))
+
+
+# For the API: built once, each certificate with its course.
+_OF_HOLDER = _of_holder(select(Certificate).join(Course, Course.id == Certificate.course_id)
+                        .options(contains_eager(Certificate.course)))
 
 
 def certificates_of_holder(session: Session, user_id: int) -> list[Certificate]:
@@ -66,9 +70,7 @@ def certificates_of_holder(session: Session, user_id: int) -> list[Certificate]:
 # every view: plain rows made into certificates (lms.core.loading); the course of each is
 # the one the page has already loaded (the holder's enrolment's).
 _HOLDER_COLUMNS = loaded_columns(Certificate)
-_OF_HOLDER_ROWS = (select(*(column for _name, column in _HOLDER_COLUMNS))
-                   .where(Certificate.user_id == bindparam("user_id"))
-                   .order_by(Certificate.issued_at.desc(), Certificate.id.desc()))
+_OF_HOLDER_ROWS = _of_holder(select(*(column for _name, column in _HOLDER_COLUMNS)))
 
 
 def holder_certificates(session: Session, user_id: int) -> list[Certificate]:

@@ -15,7 +15,7 @@ from flask import has_request_context
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from lms.core.app_cache import app_cache
+from lms.core.app_cache import remembered
 from lms.core.errors import NotFound
 from lms.core.unit_of_work import flush_pending
 from lms.core.web import fixed_url
@@ -126,12 +126,8 @@ def _lessons_in_order(course: Course, outline) -> tuple:
 
     if not has_request_context():
         return draw()
-    key = (course.id, course.content_hash, tuple(module.id for module in outline.modules))
-    kept = app_cache("courses.path_lessons", limit=512)
-    found = kept.get(key)
-    if found is None:
-        found = kept[key] = draw()
-    return found
+    return remembered("courses.path_lessons", (course.id, course.content_hash,
+                                                tuple(module.id for module in outline.modules)), draw, limit=512)
 
 
 def next_step(session: Session, enrolment: Enrolment) -> Step | None:

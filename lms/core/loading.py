@@ -19,6 +19,7 @@ from collections.abc import Mapping
 
 from sqlalchemy import Column
 from sqlalchemy.orm import Session, make_transient_to_detached, scoped_session
+from sqlalchemy.orm.attributes import instance_state
 
 
 def loaded_columns(entity, *, leave_out: tuple = ()) -> tuple[tuple[str, Column], ...]:
@@ -42,8 +43,20 @@ def as_loaded(session: Session, entity, values: Mapping):
     made = mapper.class_manager.new_instance()
     made.__dict__.update(values)   # in place, not set one by one (which records each as a change)
     make_transient_to_detached(made)   # loaded; what was not given loads when first used
-    real.add(made)
+    _attach(real, made)
     return made
+
+
+def _attach(session: Session, made) -> None:
+    """``session.add`` of a detached object, without its save-update cascade: what ``add``
+    does first, then it walks every relationship for related objects to add too. One just made
+    from columns has none loaded, so the walk finds nothing, and for an entity with many
+    relationships (a user) it cost more than the rest of loading. The lock file pins the
+    SQLAlchemy whose ``Session`` this calls into; ``tests/core/test_loading.py`` checks the
+    object is persistent, unchanged, and written when changed."""
+    state = instance_state(made)
+    state._orphaned_outside_of_session = False
+    session._update_impl(state)
 
 
 def rows_as_loaded(session: Session, entity, columns: tuple[tuple[str, Column], ...], rows, offset: int = 0):

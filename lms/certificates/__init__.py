@@ -10,6 +10,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     # Imported here, when the application is built: importing the package (as any
     # ``lms.certificates.models`` import does) must not pull in its views and their imports.
+    from lms.accounts.operations import SESSION_FACTS, SessionFact
     from lms.certificates import api, badges, operations, tasks, views
     from lms.certificates.content import CertificateContent
     from lms.certificates.notification_kinds import ISSUED_KIND
@@ -30,6 +31,9 @@ def init_app(app: Flask) -> None:
     COURSE_COMPLETED.add(app, operations.on_course_completed)
     register_slot(app, "dashboard.enrolment", views.certificate_slot)
     register_slot(app, "course.after_progress", views.certificate_slot)
+    # How many the reader holds, asked with the session check of the pages showing the boxes.
+    SESSION_FACTS.add(app, SessionFact(views.HELD, operations.held_by,
+                                       pages=("courses.dashboard", "courses.course")))
     # fontTools reports every glyph it keeps at INFO: one screenful per PDF.
     logging.getLogger("fontTools").setLevel(logging.WARNING)
     register_nav(app, "certificates.manage_certificates", _l("Certificates"),

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
+from lms.accounts.operations import session_fact
 from lms.core.forms import errors_on, status_of
 from lms.core.i18n import _, current_language, ngettext
 from lms.core.web import drawn_once, safe_next
@@ -90,7 +91,7 @@ def header_link(user) -> str:
         return ""
     # Read with the session check (SESSION_FACTS) on a GET, which writes nothing; counted again
     # where the request may have changed it.
-    unread = (user.session_facts or {}).get(UNREAD) if request.method in ("GET", "HEAD") else None
+    unread = session_fact(user, UNREAD)
     if unread is None:
         try:
             unread = ops.unread_count(db.session, user.id)

@@ -8,6 +8,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     # Imported when the application is made, not with the package: the modules read the
     # models of the features the surveys plug into, which must be defined first.
+    from lms.accounts.operations import SESSION_FACTS, SessionFact
     from lms.certificates.extension_points import CERTIFICATE_HOLDS
     from lms.core.i18n import _l
     from lms.core.web import register_nav, register_slot
@@ -30,4 +31,7 @@ def init_app(app: Flask) -> None:
     # After the certificate's own slot: the prompt says what the certificate waits for.
     register_slot(app, "dashboard.enrolment", views.prompt_slot)
     register_slot(app, "course.after_progress", views.prompt_slot)
+    # Whether there is a prompt to show, asked with the session check of the pages showing it.
+    SESSION_FACTS.add(app, SessionFact(views.PROMPTED, views.prompted,
+                                       pages=("courses.dashboard", "courses.course")))
     register_nav(app, "surveys.index", _l("Course evaluations"), may_view_results, order=45, group="management")

@@ -7,11 +7,12 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_login import current_user, login_required
 from sqlalchemy import Row, bindparam, select
 
+from lms.accounts.operations import session_fact
 from lms.core.errors import NotAllowed, NotFound
 from lms.core.forms import errors_on, status_of
 from lms.core.i18n import _
 from lms.core.models import utcnow
-from lms.courses.models import Course
+from lms.courses.models import Course, Enrolment
 from lms.extensions import db
 from lms.reports.exports import FORMATS
 from lms.reports.exports import response as download
@@ -84,17 +85,32 @@ def export(slug: str, fmt: str):
     return download(results_export(db.session, current_user, found, now=utcnow()), fmt)
 
 
-# Asked on every dashboard: built once, run on the connection, only what the prompt shows.
-_UNANSWERED = select(Survey.course_id, Survey.required_for_certificate).where(Survey.course_id.not_in(
-    select(SurveyParticipation.course_id).where(SurveyParticipation.user_id == bindparam("user_id"))))
+def _unanswered_by(statement, user_id):
+    """Surveys the person with this id (a column or a parameter) has not answered."""
+    return statement.where(Survey.course_id.not_in(
+        select(SurveyParticipation.course_id).where(SurveyParticipation.user_id == user_id)))
+
+
+# Asked on the dashboard and course page where the session check found a prompt to show
+# (PROMPTED): built once, run on the connection, only what the prompt shows.
+_UNANSWERED = _unanswered_by(select(Survey.course_id, Survey.required_for_certificate), bindparam("user_id"))
+PROMPTED = "surveys_prompted"
+
+
+def prompted(user_id):
+    """Whether the person with this id (a column) has a course completed and its survey not
+    answered, the prompt's case: asked with the session check (``SESSION_FACTS``)."""
+    return _unanswered_by(select(Survey.id), user_id).where(Survey.course_id.in_(
+        select(Enrolment.course_id).where(Enrolment.user_id == user_id, Enrolment.completed_at.is_not(None)))).exists()
 
 
 def _pending() -> dict[int, Row]:
     """The surveys the signed-in trainee has not answered, by course: one query a page, asked at
-    the first enrolment shown (completed or not, so that the count does not depend on the data)."""
+    the first enrolment shown (completed or not), unless the session check found none to prompt."""
     if "survey_prompts" not in g:
+        prompt = session_fact(current_user, PROMPTED) != 0   # None: not asked on this request
         g.survey_prompts = {row.course_id: row for row in db.session.connection().execute(
-            _UNANSWERED, {"user_id": current_user.id})}
+            _UNANSWERED, {"user_id": current_user.id})} if prompt else {}
     return g.survey_prompts
 
 

@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     # Imported here, not at the top: importing ``lms.tutors.models`` (as reports do) must not
     # load the web doors of this feature, nor the features it plugs into.
     from lms.accounts.demo import DEMO_DATA
+    from lms.accounts.operations import SESSION_FACTS, SessionFact
     from lms.core.data_version import not_statistical
     from lms.core.i18n import _l
     from lms.core.tasks import register
@@ -78,6 +79,9 @@ def init_app(app: Flask) -> None:
     register_slot(app, "course.join", cohorts_views.join_slot)
     register_slot(app, "course.module", case_studies_views.module_slot)
     register_slot(app, "dashboard.enrolment", case_studies_views.dashboard_enrolment_slot)
+    # Whether any round was sent back, asked with the dashboard's session check.
+    SESSION_FACTS.add(app, SessionFact(case_studies_views.RETURNED_FACT, case_studies_views.returned_to,
+                                       pages=("courses.dashboard",)))
     register_slot(app, "dashboard.top", grading_views.dashboard_slot)
     register_nav(app, "grading.queue", _l("Grading queue"), lambda user: user.is_tutor, order=20,
                  group="tutoring")

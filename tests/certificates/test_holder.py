@@ -48,6 +48,31 @@ def test_nobody_else_downloads_a_trainees_certificate(app, session, courses, mak
     assert app.test_client().get("/api/v1/me/certificates").status_code == 401
 
 
+def _certificate_statements(counter) -> list[str]:
+    """The statements that read certificates, but for the session check."""
+    return [s for s in counter.statements if "FROM certificate" in s and "user_session" not in s]
+
+
+def test_the_pages_read_certificates_only_for_someone_holding_one(client, session, courses, make_user,
+                                                                  count_queries):
+    """The session check of the dashboard and the course page counts the reader's certificates:
+    none held, no statement reads them; one held, the boxes read it."""
+    trainee = make_user()
+    enrol(session, trainee, courses["self-paced-basics"])
+    session.commit()
+    login(client, trainee)
+    for page in ("/dashboard", "/courses/self-paced-basics"):
+        client.get(page)
+        with count_queries() as none:
+            assert "Download your certificate" not in client.get(page).get_data(as_text=True)
+        assert _certificate_statements(none) == [], page
+    certificate = issued_certificate(session, trainee, courses["tutored-basics"])
+    for page in ("/dashboard", "/courses/tutored-basics"):
+        with count_queries() as one:
+            assert f"/certificates/{certificate.id}.pdf" in client.get(page).get_data(as_text=True)
+        assert _certificate_statements(one), page
+
+
 def test_the_dashboard_costs_the_same_queries_with_one_or_many_certificates(
         client, session, courses, make_user, count_queries, imported):
     trainee = make_user()

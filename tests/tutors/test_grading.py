@@ -332,6 +332,27 @@ def test_two_grade_requests_with_the_same_version_on_postgresql(app, session, su
     assert len(_audit(session, submission.id)) == 1
 
 
+def test_the_dashboard_asks_for_returned_case_studies_only_when_one_was_returned(client, session, submitted,
+                                                                              count_queries):
+    """Whether a round was sent back is asked with the dashboard's session check."""
+    _cohort, tutor, trainee, _enrolment, case, submission = submitted
+
+    def returned_statements() -> list[str]:
+        with count_queries() as counter:
+            client.get("/dashboard")
+        return [s for s in counter.statements if "submission.status" in s and "user_session" not in s]
+
+    login(client, trainee)
+    assert returned_statements() == []
+    client.post("/logout", data={"csrf_token": client.csrf_token()})
+    login(client, tutor)
+    assert client.form(f"/submissions/{submission.id}", _grade_form(
+        submission, case, {"analysis": 2, "action": 3}, outcome="returned", due_on="2031-01-15")).status_code == 303
+    client.post("/logout", data={"csrf_token": client.csrf_token()})
+    login(client, trainee)
+    assert len(returned_statements()) == 1
+
+
 def test_a_returned_case_study_is_named_on_the_trainees_dashboard(client, session, submitted):
     _cohort, tutor, trainee, _enrolment, case, submission = submitted
     login(client, tutor)

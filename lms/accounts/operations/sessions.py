@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, has_app_context
+from flask import current_app, has_app_context, has_request_context, request
 from sqlalchemy import bindparam, delete, exists, select, update
 from sqlalchemy.orm import Session
 
@@ -74,20 +74,22 @@ class LiveSession:
 
 @dataclass(frozen=True)
 class SessionFact:
-    """Something every signed-in page asks about its reader, asked with the session check
+    """Something a signed-in page asks about its reader, asked with the session check
     instead of in a statement of its own: ``column(user_id)`` is a scalar subquery of the
-    user's id column. Its value is on ``user.session_facts[name]`` for the request, read
-    before anything the request writes (a GET writes nothing)."""
+    user's id column. ``pages``: the endpoints that ask it (none: every signed-in page). Its
+    value is ``session_fact(user, name)`` for the request, read before anything the request
+    writes (a GET writes nothing)."""
 
     name: str
     column: Callable
+    pages: tuple[str, ...] = ()
 
 
 SESSION_FACTS: ExtensionPoint[SessionFact] = ExtensionPoint("accounts.session_facts", key=lambda fact: fact.name)
 
-# The check of every signed-in request, built once per application (with the facts features
-# add): the session, whether its user has each role, the user's columns and the facts, in one
-# row read by primary key.
+# The check of every signed-in request, built once per application and set of facts (those
+# of every page and of the page asked for): the session, whether its user has each role, the
+# user's columns and the facts, in one row read by primary key.
 _USER_COLUMNS = loaded_columns(User)
 _FIRST_USER_COLUMN = 5 + len(ROLES)
 _FIRST_FACT = _FIRST_USER_COLUMN + len(_USER_COLUMNS)
@@ -109,9 +111,21 @@ def _session_check(facts: tuple[SessionFact, ...]):
 def _check_with_facts() -> tuple[object, tuple[SessionFact, ...]]:
     if not has_app_context():
         return _session_check(()), ()
-    facts = tuple(SESSION_FACTS)
+    endpoint = request.endpoint if has_request_context() else None
+    facts = remembered("accounts.session_facts", endpoint, lambda: tuple(
+        fact for fact in SESSION_FACTS if not fact.pages or endpoint in fact.pages), limit=256)
     return remembered("accounts.session_check", tuple(fact.name for fact in facts),
-                      lambda: _session_check(facts), limit=8), facts
+                      lambda: _session_check(facts), limit=64), facts
+
+
+def session_fact(user, name: str):
+    """The value of the session fact ``name`` for this request's reader; None where it was not
+    asked (another page, a request signed in by token) or where the request may have changed
+    it since (anything but a GET): the caller then asks the database itself."""
+    facts = getattr(user, "session_facts", None)
+    if not facts or (has_request_context() and request.method not in ("GET", "HEAD")):
+        return None
+    return facts.get(name)
 
 
 def session_for_key(session: Session, key: str, now: datetime | None = None) -> LiveSession | None:

@@ -27,6 +27,7 @@ from lms.certificates.operations.lookups import (
     certificate_for_download,
     certificate_to_manage,
     certificates_of_holder,
+    held_by,
     holder_certificates,
     verification_facts,
 )
@@ -54,7 +55,7 @@ __all__ = [
     "MAX_REASON_LENGTH", "CertificateFilters", "ManualCompletion", "Reminders", "add_months", "expiry_date",
     "refreshers_of", "renew_earlier_certificates", "send_expiry_reminders", "certificate_by_code", "certificate_by_id",
     "certificate_filters", "certificate_for_download", "certificate_language", "certificate_of_enrolment",
-    "certificate_to_manage", "certificates_of_holder", "holder_certificates", "cohort_certificates", "cohorts_with_certificates",
+    "certificate_to_manage", "certificates_of_holder", "held_by", "holder_certificates", "cohort_certificates", "cohorts_with_certificates",
     "enrolments_to_complete", "issue_certificate", "managed_certificates", "may_manage_certificates",
     "on_course_completed", "record_manual_completion", "reinstate", "reissue", "release_certificate", "revoke", "scope_of",
     "verification_facts",

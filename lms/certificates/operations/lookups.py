@@ -3,7 +3,7 @@ learn from its code."""
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from lms.certificates import files
@@ -51,10 +51,18 @@ def certificate_to_manage(session: Session, user, certificate_id: int) -> Certif
     return certificate
 
 
-def _of_holder(statement):
-    """A holder's certificates, the newest first."""
-    return (statement.where(Certificate.user_id == bindparam("user_id"))
+def _of_holder(statement, user_id=None):
+    """A holder's certificates, the newest first (the holder's id: a column, or the
+    statement's ``user_id`` parameter)."""
+    return (statement.where(Certificate.user_id == (bindparam("user_id") if user_id is None else user_id))
             .order_by(Certificate.issued_at.desc(), Certificate.id.desc()))
+
+
+def held_by(user_id):
+    """How many certificates the person with this id (a column) holds, as a scalar subquery:
+    asked with the session check of the pages with certificate boxes (``SESSION_FACTS``), so
+    that someone holding none costs them no statement."""
+    return _of_holder(select(func.count()).select_from(Certificate), user_id).order_by(None).scalar_subquery()
 
 
 # For the API: built once, each certificate with its course.

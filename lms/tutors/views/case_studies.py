@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import Row, bindparam, select
 
+from lms.accounts.operations import session_fact
 from lms.core.errors import NotAllowed
 from lms.core.forms import errors_on, status_of
 from lms.core.i18n import _
@@ -126,24 +127,38 @@ def module_slot(course, module, enrolment=None, **_context) -> str:
 
 # --- the trainee's dashboard -----------------------------------------------------------
 
-# Asked on every dashboard: built once, run on the connection, only what the notice shows.
-_RETURNED = (select(Submission.enrolment_id, Assignment.slug, Assignment.title, Submission.due_on)
-             .join(Assignment, Assignment.id == Submission.assignment_id)
-             # The trainee's own enrolments first (along ix_submission_enrolment_status), not
-             # every round sent back in the programme.
-             .where(Submission.enrolment_id.in_(select(Enrolment.id).where(Enrolment.user_id == bindparam("user_id"))),
-                    Submission.status == RETURNED, Assignment.is_retired.is_(False))
+def _returned_to(statement, user_id):
+    """Rounds sent back to the person with this id (a column or a parameter) to resubmit."""
+    return (statement.join(Assignment, Assignment.id == Submission.assignment_id)
+            # The trainee's own enrolments first (along ix_submission_enrolment_status), not
+            # every round sent back in the programme.
+            .where(Submission.enrolment_id.in_(select(Enrolment.id).where(Enrolment.user_id == user_id)),
+                   Submission.status == RETURNED, Assignment.is_retired.is_(False)))
+
+
+# Asked on every dashboard where the session check found one (RETURNED_FACT): built once,
+# run on the connection, only what the notice shows.
+_RETURNED = (_returned_to(select(Submission.enrolment_id, Assignment.slug, Assignment.title, Submission.due_on),
+                          bindparam("user_id"))
              .order_by(Assignment.position, Assignment.id))
+RETURNED_FACT = "case_studies_returned"
+
+
+def returned_to(user_id):
+    """Whether any round was sent back to the person with this id (a column): asked with the
+    dashboard's session check (``SESSION_FACTS``)."""
+    return _returned_to(select(Submission.id), user_id).exists()
 
 
 def _returned_case_studies() -> dict[int, list[Row]]:
     """The signed-in trainee's case studies sent back for resubmission (address, title, date
     to resubmit by), by enrolment; one query."""
     if "_tutors_returned" not in g:
-        flush_pending(db.session)
         found: dict[int, list] = {}
-        for row in db.session.connection().execute(_RETURNED, {"user_id": current_user.id}):
-            found.setdefault(row.enrolment_id, []).append(row)
+        if session_fact(current_user, RETURNED_FACT) != 0:   # None: not asked on this request
+            flush_pending(db.session)
+            for row in db.session.connection().execute(_RETURNED, {"user_id": current_user.id}):
+                found.setdefault(row.enrolment_id, []).append(row)
         g._tutors_returned = found
     return g._tutors_returned
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from flask import url_for
-from sqlalchemy import bindparam, select
+from sqlalchemy import String, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -20,9 +20,8 @@ from lms.core.i18n import LANGUAGES, _, first_available, language_chain, localiz
 from lms.core.loading import loaded_columns, rows_as_loaded
 from lms.core.unit_of_work import flush_pending
 from lms.courses.annexes import beneficiaries_of
-from lms.courses.models import ACTIVE, Course, Enrolment, LessonBody
+from lms.courses.models import ACTIVE, Course, Enrolment, LessonBody, LessonCompletion
 from lms.courses.operations.outlines import OutlineLesson, outline_of
-from lms.courses.operations.path import lessons_done
 
 # Why a lesson is shown in the language it is shown in: FALLBACK is a close language from the
 # reader's chain (lms.core.i18n.language_chain), or English at its end.
@@ -158,12 +157,16 @@ def _refuse_unless_preview(session: Session, user: User, course: Course) -> None
 # The lesson page's queries, built once (they run on every page view): the course with the
 # reader's enrolment, made into the objects the learning path beside the lesson takes
 # (lms.core.loading; the course's long texts in every language, which the lesson page does
-# not show, are left to load if used); then the lessons the reader has done.
+# not show, are left to load if used), and the lessons the reader has done.
 _LESSON_COURSE_COLUMNS = loaded_columns(Course, leave_out=(Course.summary, Course.outcomes, Course.completion_rules,
                                                            Course.language_completeness))
 _LESSON_ENROLMENT_COLUMNS = loaded_columns(Enrolment)
 _COURSE_AND_ENROLMENT = (
-    select(*(column for _name, column in _LESSON_COURSE_COLUMNS + _LESSON_ENROLMENT_COLUMNS))
+    select(*(column for _name, column in _LESSON_COURSE_COLUMNS + _LESSON_ENROLMENT_COLUMNS),
+           # The lessons the reader has done, as "12,15,17" (group_concat, string_agg): the
+           # page's mark and the learning path's, without a statement of their own.
+           select(func.aggregate_strings(cast(LessonCompletion.lesson_id, String), ","))
+           .where(LessonCompletion.enrolment_id == Enrolment.id).scalar_subquery().label("lessons_done"))
     .outerjoin(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == bindparam("user_id")))
     .where(Course.slug == bindparam("slug")))
 
@@ -199,7 +202,7 @@ def open_lesson(session: Session, user: User, course_slug: str, module_slug: str
         # A trainee is shown their own beneficiary's annex only: another's is not there for them.
         page = _cached_page(session, course, module_slug, lesson_slug, language, chosen, group,
                             beneficiaries_of(session, enrolment))
-    done = lessons_done(session, enrolment.id)
+    done = frozenset(int(lesson_id) for lesson_id in (row.lessons_done or "").split(",") if lesson_id)
     return LessonView(page, enrolment.id, page.lesson_id in done, course, enrolment, done)
 
 

@@ -23,6 +23,9 @@ def create_app(config: dict | None = None) -> Flask:
     from lms.core.unit_of_work import LmsFlask
 
     app = LmsFlask(__name__, instance_path=instance_path)
+    from lms.core.cookie_sessions import KeptCookieSessions
+
+    app.session_interface = KeptCookieSessions()
     from lms.core.web import IdConverter
 
     app.url_map.converters["int"] = IdConverter  # before any route is added

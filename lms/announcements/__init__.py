@@ -12,7 +12,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     # Imported here, when the application is built (see lms.certificates.init_app).
-    from lms.announcements import api, tasks, views
+    from lms.accounts.operations import SESSION_FACTS, SessionFact
+    from lms.announcements import api, operations, tasks, views
     from lms.announcements.notification_kind import ANNOUNCEMENT_KIND
     from lms.core.tasks import register
     from lms.core.web import register_slot
@@ -25,4 +26,7 @@ def init_app(app: Flask) -> None:
     NOTIFICATION_KINDS.add(app, ANNOUNCEMENT_KIND)
     register_slot(app, "course.after_progress", views.course_slot)
     register_slot(app, "dashboard.top", views.dashboard_slot)
+    # Whether the reader has any, asked with the session check of the pages listing the newest.
+    SESSION_FACTS.add(app, SessionFact(views.ANNOUNCED, operations.any_for,
+                                       pages=("courses.dashboard", "courses.course")))
     register_slot(app, "cohort.actions", views.cohort_action)

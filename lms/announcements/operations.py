@@ -186,9 +186,22 @@ def _page(session: Session, where, page: int, per_page: int) -> Page:
 
 # Asked on every dashboard and course page: built once, run on the connection, only what the
 # list shows (no announcement bodies, authors or groups loaded as objects).
-_MEMBER_COHORTS = (select(CohortMembership.cohort_id)
-                   .join(Enrolment, Enrolment.id == CohortMembership.enrolment_id)
-                   .where(Enrolment.user_id == bindparam("user_id"), CohortMembership.status == MEMBER_ACTIVE))
+def _member_cohorts(user_id):
+    """The groups the person with this id (a column or a parameter) is an active member of."""
+    return (select(CohortMembership.cohort_id)
+            .join(Enrolment, Enrolment.id == CohortMembership.enrolment_id)
+            .where(Enrolment.user_id == user_id, CohortMembership.status == MEMBER_ACTIVE))
+
+
+def any_for(user_id):
+    """Whether the person with this id (a column) reads any announcement as a group member: asked
+    with the session check of the pages that list the newest (``SESSION_FACTS``), so that
+    someone in no group with announcements costs them no statement."""
+    return select(AnnouncementCohort.announcement_id).where(
+        AnnouncementCohort.cohort_id.in_(_member_cohorts(user_id))).exists()
+
+
+_MEMBER_COHORTS = _member_cohorts(bindparam("user_id"))
 _HEADLINES = (select(Announcement.id, Announcement.title, func.coalesce(User.full_name, "").label("author_name"),
                      Announcement.created_at)
               .outerjoin(User, User.id == Announcement.author_id)

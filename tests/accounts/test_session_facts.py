@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lms.accounts.operations import session_fact
 from lms.accounts.operations.sessions import _check_with_facts
+from lms.announcements.views import ANNOUNCED
 from lms.certificates.views import HELD
 from lms.notifications.views import UNREAD
 from lms.surveys.views import PROMPTED
@@ -18,8 +19,8 @@ def _asked(app, path: str) -> set[str]:
 
 
 def test_each_page_asks_every_pages_facts_and_its_own(app):
-    assert _asked(app, "/dashboard") == {UNREAD, HELD, RETURNED_FACT, PROMPTED}
-    assert _asked(app, "/courses/any-course") == {UNREAD, HELD, PROMPTED}
+    assert _asked(app, "/dashboard") == {UNREAD, HELD, RETURNED_FACT, PROMPTED, ANNOUNCED}
+    assert _asked(app, "/courses/any-course") == {UNREAD, HELD, PROMPTED, ANNOUNCED}
     assert _asked(app, "/") == {UNREAD}
     assert _asked(app, "/courses/any-course/m1/l1") == {UNREAD}
 
@@ -31,7 +32,7 @@ def test_a_page_reads_its_facts_in_the_session_checks_one_statement(client, make
         assert client.get("/dashboard").status_code == 200
     check = [s for s in counter.statements if "user_session" in s]
     assert len(check) == 1
-    for table in ("notification", "certificate", "submission", "survey"):
+    for table in ("notification", "certificate", "submission", "survey", "announcement_cohort"):
         assert f"FROM {table}" in check[0], table
 
 

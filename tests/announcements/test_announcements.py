@@ -62,6 +62,30 @@ def test_members_read_it_on_the_course_page_and_dashboard(client, session, make_
     assert client.get(f"/announcements/{announcement.id}").status_code == 200
 
 
+def test_the_pages_ask_for_the_newest_only_of_someone_with_announcements(client, session, make_cohort, add_member,
+                                                                        count_queries):
+    """Whether the reader has any is asked with the session check: a member of a group without
+    announcements (or of none) costs the dashboard and the course page no statement for them;
+    the first announcement shows on both, and is read there."""
+    cohort = make_cohort()
+    member, _ = add_member(cohort)
+    login(client, member)
+    pages = ("/dashboard", f"/courses/{cohort.course.slug}")
+
+    def listing(page) -> list[str]:
+        with count_queries() as counter:
+            client.get(page)
+        return [s for s in counter.statements if "FROM announcement" in s and "user_session" not in s]
+
+    assert [listing(page) for page in pages] == [[], []]
+    tutor_client = client.application.test_client()
+    login(tutor_client, cohort.tutors[0])
+    assert tutor_client.form(f"/cohorts/{cohort.id}/announcements", POST).status_code == 303
+    for page in pages:
+        assert len(listing(page)) == 1, page
+        assert "Webinar on Thursday" in client.get(page).get_data(as_text=True), page
+
+
 def test_refusals_in_both_doors(client, session, make_cohort, add_member, make_user):
     cohort = make_cohort()
     other_group = make_cohort()

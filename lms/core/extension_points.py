@@ -21,6 +21,7 @@ from flask import Flask, current_app
 
 T = TypeVar("T")
 STORE = "lms.extension_points"
+GROUPED = "lms.extension_points.grouped"
 
 
 class ExtensionPoint(Generic[T]):
@@ -44,6 +45,23 @@ class ExtensionPoint(Generic[T]):
         app = app if app is not None else current_app._get_current_object()
         return app.extensions.setdefault(STORE, {}).setdefault(self.name, [])
 
+    def _changed(self, app: Flask) -> None:
+        app.extensions.setdefault(GROUPED, {}).pop(self.name, None)
+
+    def grouped(self, by: Callable[[T], object]) -> dict[object, tuple[T, ...]]:
+        """The current application's items by ``by(item)``, each group in order: worked out once
+        until the next ``add`` or ``remove`` (for a point asked on every page, such as the
+        page slots by name)."""
+        app = current_app._get_current_object()
+        groups = app.extensions.setdefault(GROUPED, {}).setdefault(self.name, {})
+        found = groups.get(by)
+        if found is None:
+            found = {}
+            for item in self._store(app):
+                found.setdefault(by(item), []).append(item)
+            found = groups[by] = {key: tuple(items) for key, items in found.items()}
+        return found
+
     def add(self, app: Flask, item: T) -> T:
         items = self._store(app)
         if self._key is not None:
@@ -54,12 +72,14 @@ class ExtensionPoint(Generic[T]):
         items.append(item)
         if self._order is not None:
             items.sort(key=self._order)
+        self._changed(app)
         return item
 
     def remove(self, app: Flask, item: T) -> None:
         items = self._store(app)
         if item in items:
             items.remove(item)
+        self._changed(app)
 
     def items(self, app: Flask | None = None) -> list[T]:
         """The items of the current (or given) application, in order. Do not mutate."""

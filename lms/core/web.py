@@ -168,8 +168,13 @@ def kept(name: str, key, caller) -> Markup:
     return drawn_once(name, key, caller)
 
 
+def _slot_name(slot: PageSlot) -> str:
+    return slot.name
+
+
 def render_slot(name: str, **context) -> Markup:
-    return Markup("").join(Markup(slot.renderer(**context) or "") for slot in PAGE_SLOTS if slot.name == name)
+    return Markup("").join(Markup(slot.renderer(**context) or "")
+                           for slot in PAGE_SLOTS.grouped(_slot_name).get(name, ()))
 
 
 # What differs between two people's headers besides the menu, the language and the header's

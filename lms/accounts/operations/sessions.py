@@ -108,12 +108,16 @@ def _session_check(facts: tuple[SessionFact, ...]):
         .where(UserSession.id == bindparam("session_id")))
 
 
+def _pages_of(fact: SessionFact) -> tuple[str, ...]:
+    return fact.pages
+
+
 def _check_with_facts() -> tuple[object, tuple[SessionFact, ...]]:
     if not has_app_context():
         return _session_check(()), ()
     endpoint = request.endpoint if has_request_context() else None
-    facts = remembered("accounts.session_facts", endpoint, lambda: tuple(
-        fact for fact in SESSION_FACTS if not fact.pages or endpoint in fact.pages), limit=256)
+    facts = tuple(fact for pages, facts in SESSION_FACTS.grouped(_pages_of).items()
+                  if not pages or endpoint in pages for fact in facts)
     return remembered("accounts.session_check", tuple(fact.name for fact in facts),
                       lambda: _session_check(facts), limit=64), facts
 

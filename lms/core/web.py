@@ -168,6 +168,12 @@ def kept(name: str, key, caller) -> Markup:
     return drawn_once(name, key, caller)
 
 
+def kept_with_form(name: str, key, caller) -> Markup:
+    """``kept`` for a part with a form: it writes ``{{ form_token_placeholder }}`` where the
+    form token goes, and each page gets its own session's token there."""
+    return Markup(str(drawn_once(name, key, caller)).replace(_CSRF_PLACEHOLDER, str(escape(form_token()))))
+
+
 def _slot_name(slot: PageSlot) -> str:
     return slot.name
 
@@ -320,6 +326,8 @@ def init_app(app: Flask) -> None:
         fixed_url=fixed_url,
         slot=render_slot,
         kept=kept,
+        kept_with_form=kept_with_form,
+        form_token_placeholder=Markup(_CSRF_PLACEHOLDER),
         site_header=site_header,
         csrf_token=form_token,   # in place of Flask-WTF's own, registered before
         format_percent=format_percent_value,

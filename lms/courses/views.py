@@ -70,9 +70,16 @@ def lesson(slug: str, module: str, lesson: str):
     view = ops.open_lesson(db.session, current_user, slug, module, lesson, current_language(),
                            chosen=request.args.get("language"))
     path = ops.learning_path(db.session, view.course, view.enrolment, view.done)
-    return render_template("courses/lesson.html", view=view, page=view.page,
-                           module_steps=path.added_to_module(view.page.module_id),
-                           following=path.following(ops.LESSON, view.page.lesson_id))
+    module_steps = path.added_to_module(view.page.module_id)
+    following = path.following(ops.LESSON, view.page.lesson_id)
+
+    def shown(step):
+        return None if step is None else (step.kind, step.id, step.url, step.done, view.page.title_of(step.title))
+
+    # Everything the reader's part of the page shows (the template's "courses.lesson_reader").
+    reader = (view.preview, view.completed, shown(following), tuple(shown(step) for step in module_steps))
+    return render_template("courses/lesson.html", view=view, page=view.page, module_steps=module_steps,
+                           following=following, reader=reader)
 
 
 @bp.post("/courses/<slug>/lessons/<int:lesson_id>/done")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lms.courses.extension_points import COURSE_COMPLETED
 from lms.courses.models import Enrolment, Lesson, ProgressEvent
 from lms.extensions import db
-from tests.conftest import login
+from tests.conftest import CSRF_RE, login
 
 
 def _lesson(session, slug):
@@ -107,6 +107,35 @@ def test_lesson_navigation_and_continue_where_you_left_off(client, session, impo
     client.form(f"/courses/self-paced-basics/lessons/{_lesson(session, 'standards').id}/done")
     response = client.get("/courses/self-paced-basics/continue")
     assert response.headers["Location"].endswith("/practice/supervision")
+
+
+def test_two_readers_at_one_state_share_the_drawn_page_each_with_their_own_form_and_state(
+        app, session, imported, make_user):
+    """The reader's part of a lesson page is drawn once per lesson and state: a second reader
+    gets the same part with their own session's form token, and marking the lesson done
+    changes one reader's page only."""
+    readers = []
+    for _ in range(2):
+        reader = app.test_client()
+        login(reader, make_user())
+        reader.form("/courses/self-paced-basics/enrol")
+        readers.append(reader)
+    url = "/courses/self-paced-basics/intro/welcome"
+    pages = [reader.get(url).get_data(as_text=True) for reader in readers]
+    tokens = [CSRF_RE.search(page).group(1) for page in pages]
+    assert tokens == [reader.csrf_token() for reader in readers] and tokens[0] != tokens[1]
+    reader_parts = [page[page.index('<form method="post"'):page.index("</ol>")] for page in pages]
+    assert reader_parts[0].replace(tokens[0], "") == reader_parts[1].replace(tokens[1], "")
+    assert "You have completed this lesson." not in pages[0]
+
+    first, second = readers
+    response = first.post(f"/courses/self-paced-basics/lessons/{_lesson(session, 'welcome').id}/done",
+                          data={"csrf_token": tokens[0]})   # the token the shared part carried
+    assert response.status_code == 302
+    assert "You have completed this lesson." in first.get(url).get_data(as_text=True)
+    assert "You have completed this lesson." not in second.get(url).get_data(as_text=True)
+    assert second.post(f"/courses/self-paced-basics/lessons/{_lesson(session, 'welcome').id}/done",
+                       data={"csrf_token": tokens[0]}).status_code == 400   # another session's token
 
 
 def test_rereading_a_lesson_writes_nothing(client, session, imported, make_user):

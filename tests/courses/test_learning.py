@@ -138,6 +138,24 @@ def test_two_readers_at_one_state_share_the_drawn_page_each_with_their_own_form_
                        data={"csrf_token": tokens[0]}).status_code == 400   # another session's token
 
 
+def test_dashboard_cards_follow_each_readers_own_progress(app, session, imported, make_user):
+    """A card is drawn once per course and state: two trainees at 0 % share it, and a lesson
+    marked done moves one card only."""
+    readers = []
+    for _ in range(2):
+        reader = app.test_client()
+        login(reader, make_user())
+        reader.form("/courses/self-paced-basics/enrol")
+        readers.append(reader)
+    for reader in readers:
+        assert 'aria-valuenow="0"' in reader.get("/dashboard").get_data(as_text=True)
+    first, second = readers
+    first.form(f"/courses/self-paced-basics/lessons/{_lesson(session, 'welcome').id}/done")
+    moved = first.get("/dashboard").get_data(as_text=True)
+    assert 'aria-valuenow="0"' not in moved and "aria-valuenow=" in moved
+    assert 'aria-valuenow="0"' in second.get("/dashboard").get_data(as_text=True)
+
+
 def test_rereading_a_lesson_writes_nothing(client, session, imported, make_user):
     login(client, make_user())
     client.form("/courses/self-paced-basics/enrol")

@@ -14,7 +14,8 @@ STORE = "lms.app_caches"
 
 def app_cache(name: str, *, limit: int = 4096) -> dict:
     """The cache called ``name`` of the current application, emptied when it reaches ``limit``."""
-    caches = current_app.extensions.setdefault(STORE, {})
+    # The application itself, not its proxy: asked a score of times on every page.
+    caches = current_app._get_current_object().extensions.setdefault(STORE, {})
     cache = caches.get(name)
     if cache is None or len(cache) >= limit:
         cache = caches[name] = {}

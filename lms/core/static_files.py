@@ -70,9 +70,10 @@ def static_url(filename: str, endpoint: str = "static") -> str:
     """``url_for(endpoint, filename=filename)`` with its fingerprint, built once per application
     (every page links the same stylesheets and scripts); in debug mode, on every call, so that
     an edited file gets its new address at once."""
-    if current_app.debug or not has_request_context():   # outside a request the address is absolute
+    app = current_app._get_current_object()   # the object, not the proxy: five times a page
+    if app.debug or not has_request_context():   # outside a request the address is absolute
         return url_for(endpoint, filename=filename)
-    urls = current_app.extensions.setdefault("lms.static_urls", {})
+    urls = app.extensions.setdefault("lms.static_urls", {})
     url = urls.get((endpoint, filename))
     if url is None:
         url = urls[(endpoint, filename)] = url_for(endpoint, filename=filename)

@@ -157,7 +157,7 @@ def drawn_once(name: str, key, draw: Callable[[], str], *, limit: int = 1024) ->
     """A fragment whose HTML depends on ``key`` alone (callers put the language in it when the
     fragment has text), drawn once per application; drawn every time in debug mode, where
     templates reload."""
-    if current_app.debug:
+    if current_app._get_current_object().debug:   # the object, not the proxy: many times a page
         return Markup(draw())
     return remembered(f"fragments.{name}", key, lambda: Markup(draw()), limit=limit)
 

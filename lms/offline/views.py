@@ -12,6 +12,7 @@ from flask import Blueprint, Response, current_app, g, render_template, request,
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from lms.core.app_cache import remembered
 from lms.core.i18n import LANGUAGES, _, current_language, localized
 from lms.core.web import drawn_once
 from lms.courses import operations as courses
@@ -33,8 +34,10 @@ def user_key(user) -> str:
     another person signing in on the same phone uses other caches and never sees these."""
     if not user.is_authenticated:
         return ""
-    secret = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(secret, f"offline:{user.id}".encode(), hashlib.sha256).hexdigest()[:24]
+    secret = current_app.config["SECRET_KEY"]
+    # Worked out once per person and key (every signed-in page's head names it).
+    return remembered("offline.user_keys", (user.id, secret), lambda: hmac.new(
+        secret.encode(), f"offline:{user.id}".encode(), hashlib.sha256).hexdigest()[:24])
 
 
 @bp.get("/sw.js")

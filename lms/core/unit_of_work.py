@@ -59,6 +59,22 @@ class LmsFlask(Flask):
         finish_request()
         return response
 
+    def ensure_sync(self, func):
+        """Flask asks, for every view and hook of every request (fourteen on a page), whether it
+        is a coroutine function; the answer is kept per function (a bound method is equal to
+        itself each time it is taken). A callback made for one request (``after_this_request``)
+        is a new function each time: the store starts afresh when it holds a thousand."""
+        checked = self.__dict__.setdefault("_lms_sync", {})
+        if len(checked) >= 1024:
+            checked.clear()
+        try:
+            return checked[func]
+        except KeyError:
+            made = checked[func] = super().ensure_sync(func)
+            return made
+        except TypeError:   # not hashable: asked every time
+            return super().ensure_sync(func)
+
 
 def finish_request() -> None:
     session = _open_session()

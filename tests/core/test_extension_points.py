@@ -1,4 +1,4 @@
-"""Extension points grouped once: what a page asks on every view follows every add and remove."""
+"""Extension points grouped once, hooks checked once: what every page asks follows every change."""
 
 from __future__ import annotations
 
@@ -33,3 +33,14 @@ def test_a_slot_added_later_is_drawn_and_one_removed_is_not(ctx):
     with PAGE_SLOTS.added(slot):
         assert render_slot("dashboard.bottom", user=None) == before + Markup("<p>added by a test</p>")
     assert render_slot("dashboard.bottom", user=None) == before
+
+
+def test_hooks_are_checked_for_coroutines_once_and_the_store_stays_bounded(app):
+    def hook():
+        return "ran"
+
+    assert app.ensure_sync(hook) is hook and app.ensure_sync(hook)() == "ran"
+    for number in range(1100):   # callbacks made for one request each
+        made = app.ensure_sync(lambda number=number: number)
+        assert made() == number
+    assert len(app.__dict__["_lms_sync"]) <= 1024

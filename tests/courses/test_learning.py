@@ -109,17 +109,23 @@ def test_lesson_navigation_and_continue_where_you_left_off(client, session, impo
     assert response.headers["Location"].endswith("/practice/supervision")
 
 
+def _enrolled_readers(app, make_user, count: int) -> list:
+    """``count`` trainees signed in on their own browsers, enrolled in the self-paced course."""
+    readers = []
+    for _ in range(count):
+        reader = app.test_client()
+        login(reader, make_user())
+        reader.form("/courses/self-paced-basics/enrol")
+        readers.append(reader)
+    return readers
+
+
 def test_two_readers_at_one_state_share_the_drawn_page_each_with_their_own_form_and_state(
         app, session, imported, make_user):
     """The reader's part of a lesson page is drawn once per lesson and state: a second reader
     gets the same part with their own session's form token, and marking the lesson done
     changes one reader's page only."""
-    readers = []
-    for _ in range(2):
-        reader = app.test_client()
-        login(reader, make_user())
-        reader.form("/courses/self-paced-basics/enrol")
-        readers.append(reader)
+    readers = _enrolled_readers(app, make_user, 2)
     url = "/courses/self-paced-basics/intro/welcome"
     pages = [reader.get(url).get_data(as_text=True) for reader in readers]
     tokens = [CSRF_RE.search(page).group(1) for page in pages]
@@ -141,12 +147,7 @@ def test_two_readers_at_one_state_share_the_drawn_page_each_with_their_own_form_
 def test_dashboard_cards_follow_each_readers_own_progress(app, session, imported, make_user):
     """A card is drawn once per course and state: two trainees at 0 % share it, and a lesson
     marked done moves one card only."""
-    readers = []
-    for _ in range(2):
-        reader = app.test_client()
-        login(reader, make_user())
-        reader.form("/courses/self-paced-basics/enrol")
-        readers.append(reader)
+    readers = _enrolled_readers(app, make_user, 2)
     for reader in readers:
         assert 'aria-valuenow="0"' in reader.get("/dashboard").get_data(as_text=True)
     first, second = readers

@@ -190,7 +190,8 @@ def _member_cohorts(user_id):
     """The groups the person with this id (a column or a parameter) is an active member of."""
     return (select(CohortMembership.cohort_id)
             .join(Enrolment, Enrolment.id == CohortMembership.enrolment_id)
-            .where(Enrolment.user_id == user_id, CohortMembership.status == MEMBER_ACTIVE))
+            .where(Enrolment.user_id == user_id, CohortMembership.status == MEMBER_ACTIVE)
+            .correlate_except(CohortMembership, Enrolment))   # to the person's id however deep it sits
 
 
 def any_for(user_id):

@@ -88,7 +88,8 @@ def export(slug: str, fmt: str):
 def _unanswered_by(statement, user_id):
     """Surveys the person with this id (a column or a parameter) has not answered."""
     return statement.where(Survey.course_id.not_in(
-        select(SurveyParticipation.course_id).where(SurveyParticipation.user_id == user_id)))
+        select(SurveyParticipation.course_id).where(SurveyParticipation.user_id == user_id)
+        .correlate_except(SurveyParticipation)))   # to the person's id however deep it sits
 
 
 # Asked on the dashboard and course page where the session check found a prompt to show
@@ -101,7 +102,8 @@ def prompted(user_id):
     """Whether the person with this id (a column) has a course completed and its survey not
     answered, the prompt's case: asked with the session check (``SESSION_FACTS``)."""
     return _unanswered_by(select(Survey.id), user_id).where(Survey.course_id.in_(
-        select(Enrolment.course_id).where(Enrolment.user_id == user_id, Enrolment.completed_at.is_not(None)))).exists()
+        select(Enrolment.course_id).where(Enrolment.user_id == user_id, Enrolment.completed_at.is_not(None))
+        .correlate_except(Enrolment))).exists()
 
 
 def _pending() -> dict[int, Row]:

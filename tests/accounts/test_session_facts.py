@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from lms.accounts.operations import session_fact
 from lms.accounts.operations.sessions import _check_with_facts
 from lms.announcements.views import ANNOUNCED
 from lms.certificates.views import HELD
+from lms.extensions import db
 from lms.notifications.views import UNREAD
 from lms.surveys.views import PROMPTED
 from lms.tutors.views.case_studies import RETURNED_FACT
@@ -23,6 +26,18 @@ def test_each_page_asks_every_pages_facts_and_its_own(app):
     assert _asked(app, "/courses/any-course") == {UNREAD, HELD, PROMPTED, ANNOUNCED}
     assert _asked(app, "/") == {UNREAD}
     assert _asked(app, "/courses/any-course/m1/l1") == {UNREAD}
+
+
+def test_every_fact_is_about_the_reader_of_the_session_alone(app):
+    """Each fact's subqueries, however deep, correlate to the session check's own row: no FROM
+    list but the check's names the session table (else a fact would read every session's user)."""
+    for path in ("/dashboard", "/courses/any-course", "/"):
+        with app.test_request_context(path):
+            statement, _facts = _check_with_facts()
+            sql = str(statement.compile(dialect=db.engine.dialect))
+        from_lists = re.findall(r"\bFROM\b((?:(?!\bWHERE\b|[()]).)*)", sql, flags=re.DOTALL)
+        naming = [tables for tables in from_lists if re.search(r"\buser_session\b(?!\.)", tables)]
+        assert len(naming) == 1 and naming[0].strip().startswith("user_session JOIN"), (path, naming)
 
 
 def test_a_page_reads_its_facts_in_the_session_checks_one_statement(client, make_user, count_queries):

@@ -19,6 +19,11 @@ def _survey_statements(counter) -> list[str]:
 def test_a_completer_is_prompted_until_they_answer(client, session, make_cohort, add_member, completer,
                                                    count_queries):
     cohort = make_cohort(beneficiary="ME", language="cnr")
+    # Another completer, signed in on their own browser, has answered already: that is theirs.
+    other, _ = completer(cohort)
+    submit_response(session, other, cohort.course, dict(GOOD))
+    session.commit()
+    login(client.application.test_client(), other)
     user, _enrolment = completer(cohort)
     login(client, user)
     pages = ("/dashboard", f"/courses/{cohort.course.slug}")

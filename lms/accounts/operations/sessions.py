@@ -76,7 +76,9 @@ class LiveSession:
 class SessionFact:
     """Something a signed-in page asks about its reader, asked with the session check
     instead of in a statement of its own: ``column(user_id)`` is a scalar subquery of the
-    user's id column. ``pages``: the endpoints that ask it (none: every signed-in page). Its
+    user's id column (``user_session.user_id``). A subquery nested inside it must correlate to
+    that column itself (``correlate_except(<its own tables>)``): SQLAlchemy correlates only
+    to the select just around it, and would otherwise read every session's user. ``pages``: the endpoints that ask it (none: every signed-in page). Its
     value is ``session_fact(user, name)`` for the request, read before anything the request
     writes (a GET writes nothing)."""
 

@@ -132,7 +132,10 @@ def _returned_to(statement, user_id):
     return (statement.join(Assignment, Assignment.id == Submission.assignment_id)
             # The trainee's own enrolments first (along ix_submission_enrolment_status), not
             # every round sent back in the programme.
-            .where(Submission.enrolment_id.in_(select(Enrolment.id).where(Enrolment.user_id == user_id)),
+            # Correlated to the person's id however deep it sits (a session fact's is the
+            # session check's column).
+            .where(Submission.enrolment_id.in_(select(Enrolment.id).where(Enrolment.user_id == user_id)
+                                               .correlate_except(Enrolment)),
                    Submission.status == RETURNED, Assignment.is_retired.is_(False)))
 
 

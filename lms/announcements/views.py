@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from lms.accounts.operations import session_fact
+from lms.accounts.operations import nothing_to_show
 from lms.announcements import operations as ops
 from lms.announcements.forms import AnnouncementForm
 from lms.core.errors import NotAllowed, NotFound
@@ -90,7 +90,7 @@ def course_slot(course=None, enrolment=None, **_context) -> str:
     """On the course page: the newest announcements of the reader's group."""
     if course is None or enrolment is None or not current_user.is_authenticated:
         return ""
-    if session_fact(current_user, ANNOUNCED) == 0:   # none in any of their groups (None: not asked)
+    if nothing_to_show(current_user, ANNOUNCED):   # none in any of their groups
         return ""
     recent = ops.recent_for(db.session, current_user, course=course)
     if not recent:
@@ -100,7 +100,7 @@ def course_slot(course=None, enrolment=None, **_context) -> str:
 
 def dashboard_slot(user=None, **_context) -> str:
     """On the dashboard: the newest announcements of all the reader's groups."""
-    if user is None or not user.is_authenticated or session_fact(user, ANNOUNCED) == 0:
+    if user is None or not user.is_authenticated or nothing_to_show(user, ANNOUNCED):
         return ""
     recent = ops.recent_for(db.session, user)
     if not recent:

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from lms.accounts.models import Beneficiary, User
-from lms.accounts.operations import session_fact
+from lms.accounts.operations import nothing_to_show
 from lms.certificates import files
 from lms.certificates import operations as ops
 from lms.certificates.codes import format_code, normalise_code
@@ -88,9 +88,8 @@ def _holder_certificates() -> dict[int, Certificate]:
     """The signed-in user's certificates by enrolment, loaded once per request; no statement
     for someone the session check found holding none (``HELD``)."""
     if "holder_certificates" not in g:
-        held = session_fact(current_user, HELD) != 0   # None: not asked on this request
-        g.holder_certificates = ({c.enrolment_id: c for c in ops.holder_certificates(db.session, current_user.id)}
-                                 if held else {})
+        g.holder_certificates = ({} if nothing_to_show(current_user, HELD) else
+                                 {c.enrolment_id: c for c in ops.holder_certificates(db.session, current_user.id)})
     return g.holder_certificates
 
 

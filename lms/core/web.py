@@ -171,7 +171,12 @@ def kept(name: str, key, caller) -> Markup:
 def kept_with_form(name: str, key, caller) -> Markup:
     """``kept`` for a part with a form: it writes ``{{ form_token_placeholder }}`` where the
     form token goes, and each page gets its own session's token there."""
-    return Markup(str(drawn_once(name, key, caller)).replace(_CSRF_PLACEHOLDER, str(escape(form_token()))))
+    return Markup(_with_form_token(str(drawn_once(name, key, caller))))
+
+
+def _with_form_token(html: str) -> str:
+    """A drawn fragment given this session's form token where it has the placeholder."""
+    return html.replace(_CSRF_PLACEHOLDER, str(escape(form_token())))
 
 
 def _slot_name(slot: PageSlot) -> str:
@@ -217,14 +222,10 @@ def site_header() -> Markup:
     extras = render_slot("header.signed_in", user=current_user) if signed_in else Markup("")
     language = current_language()
     key = (language, signed_in, _menu_key(menu), str(extras), bool(current_app.config["LMS_REGISTRATION_OPEN"]))
-    headers = app_cache("site_header", limit=1024)
-    html = None if current_app.debug else headers.get(key)
-    if html is None:
-        html = headers[key] = render_template(
-            "_site_header.html", signed_in=signed_in, menu=menu, signed_in_extras=extras, language=language,
-            csrf_placeholder=Markup(_CSRF_PLACEHOLDER), next_placeholder=Markup(_NEXT_PLACEHOLDER))
-    return Markup(html.replace(_CSRF_PLACEHOLDER, str(escape(form_token())))
-                  .replace(_NEXT_PLACEHOLDER, str(escape(request.full_path.rstrip("?")))))
+    html = drawn_once("site_header", key, lambda: render_template(
+        "_site_header.html", signed_in=signed_in, menu=menu, signed_in_extras=extras, language=language,
+        csrf_placeholder=Markup(_CSRF_PLACEHOLDER), next_placeholder=Markup(_NEXT_PLACEHOLDER)))
+    return Markup(_with_form_token(str(html)).replace(_NEXT_PLACEHOLDER, str(escape(request.full_path.rstrip("?")))))
 
 
 @bp.get("/healthz")

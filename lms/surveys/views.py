@@ -7,7 +7,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_login import current_user, login_required
 from sqlalchemy import Row, bindparam, select
 
-from lms.accounts.operations import session_fact
+from lms.accounts.operations import nothing_to_show
 from lms.core.errors import NotAllowed, NotFound
 from lms.core.forms import errors_on, status_of
 from lms.core.i18n import _
@@ -110,9 +110,8 @@ def _pending() -> dict[int, Row]:
     """The surveys the signed-in trainee has not answered, by course: one query a page, asked at
     the first enrolment shown (completed or not), unless the session check found none to prompt."""
     if "survey_prompts" not in g:
-        prompt = session_fact(current_user, PROMPTED) != 0   # None: not asked on this request
-        g.survey_prompts = {row.course_id: row for row in db.session.connection().execute(
-            _UNANSWERED, {"user_id": current_user.id})} if prompt else {}
+        g.survey_prompts = {} if nothing_to_show(current_user, PROMPTED) else {
+            row.course_id: row for row in db.session.connection().execute(_UNANSWERED, {"user_id": current_user.id})}
     return g.survey_prompts
 
 

@@ -32,6 +32,7 @@ from lms.accounts.operations.sessions import (
     end_all_sessions,
     end_session,
     note_session_seen,
+    nothing_to_show,
     session_fact,
     session_for_key,
     session_id_of,
@@ -72,6 +73,6 @@ __all__ = [
     "password_reset_url", "queue_password_mail", "register_trainee", "registered_message", "request_password_reset", "require_open_registration",
     "reset_password", "revoke_api_token", "update_profile", "user_for_reset_token",
     "translate_institution", "valid_api_token", "verify_password", "active_sessions", "end_all_sessions", "end_session",
-    "note_session_seen", "session_fact", "session_for_key", "session_id_of", "sign_out_everywhere", "start_session",
+    "note_session_seen", "nothing_to_show", "session_fact", "session_for_key", "session_id_of", "sign_out_everywhere", "start_session",
     "withdraw_credentials",
 ]

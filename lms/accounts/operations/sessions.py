@@ -78,9 +78,10 @@ class SessionFact:
     instead of in a statement of its own: ``column(user_id)`` is a scalar subquery of the
     user's id column (``user_session.user_id``). A subquery nested inside it must correlate to
     that column itself (``correlate_except(<its own tables>)``): SQLAlchemy correlates only
-    to the select just around it, and would otherwise read every session's user. ``pages``: the endpoints that ask it (none: every signed-in page). Its
-    value is ``session_fact(user, name)`` for the request, read before anything the request
-    writes (a GET writes nothing)."""
+    to the select just around it, and would otherwise read every session's user. ``pages``:
+    the endpoints that ask it (none: every signed-in page). Its value is
+    ``session_fact(user, name)`` for the request, read before anything the request writes (a
+    GET writes nothing); ``nothing_to_show(user, name)`` for a count or a yes/no."""
 
     name: str
     column: Callable
@@ -132,6 +133,13 @@ def session_fact(user, name: str):
     if not facts or (has_request_context() and request.method not in ("GET", "HEAD")):
         return None
     return facts.get(name)
+
+
+def nothing_to_show(user, name: str) -> bool:
+    """Whether the session check found none (a count of 0, a no) for the fact ``name``: the
+    box that shows it can skip its statement. False where the fact was not asked."""
+    value = session_fact(user, name)
+    return value is not None and not value
 
 
 def session_for_key(session: Session, key: str, now: datetime | None = None) -> LiveSession | None:

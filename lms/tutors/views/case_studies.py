@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import Row, bindparam, select
 
-from lms.accounts.operations import session_fact
+from lms.accounts.operations import nothing_to_show
 from lms.core.errors import NotAllowed
 from lms.core.forms import errors_on, status_of
 from lms.core.i18n import _
@@ -158,7 +158,7 @@ def _returned_case_studies() -> dict[int, list[Row]]:
     to resubmit by), by enrolment; one query."""
     if "_tutors_returned" not in g:
         found: dict[int, list] = {}
-        if session_fact(current_user, RETURNED_FACT) != 0:   # None: not asked on this request
+        if not nothing_to_show(current_user, RETURNED_FACT):
             flush_pending(db.session)
             for row in db.session.connection().execute(_RETURNED, {"user_id": current_user.id}):
                 found.setdefault(row.enrolment_id, []).append(row)

@@ -9,7 +9,8 @@ from lms.core.mail import OutboxMail
 from lms.core.models import utcnow
 from lms.extensions import db
 from lms.forum import operations as ops
-from lms.forum.models import ForumDigest, ForumRead, ForumSubscription, ForumThread
+from lms.forum.models import ForumDigest, ForumPost, ForumRead, ForumSubscription, ForumThread
+from lms.forum.operations.lists import forum_summary
 from lms.notifications.models import Notification
 from tests.conftest import login, run_queued
 
@@ -147,3 +148,37 @@ def thread_post(session, thread):
     from lms.forum.models import ForumPost
 
     return session.scalar(db.select(ForumPost).where(ForumPost.thread_id == thread.id))
+
+
+def test_a_forums_summary_counts_every_thread_and_only_the_unread_posts_a_trainee_may_see(
+        client, session, forum, group, add_member, count_queries):
+    """Threads: all of the forum's. Unread: the reader's own posts, hidden replies and the posts
+    of a thread whose opening post is hidden are left out, for the trainee and the tutor alike."""
+    trainee, _ = add_member(group)
+    other, _ = add_member(group)
+    tutor = group.tutors[0]
+    before = {reader.id: forum_summary(session, reader, forum) for reader in (trainee, tutor)}
+    kept = ops.create_thread(session, other, forum, ops.ThreadFields("Visits", "When are visits?"))
+    ops.reply(session, other, kept, "Fridays, I think")
+    rude = ops.reply(session, other, kept, "An insult")
+    ops.reply(session, trainee, kept, "Thank you")
+    gone = ops.create_thread(session, other, forum, ops.ThreadFields("Off topic", "Something else"))
+    ops.reply(session, other, gone, "More of it")
+    ops.hide_post(session, tutor, rude, "Personal attack")
+    ops.hide_post(session, tutor, session.scalar(db.select(ForumPost).where(
+        ForumPost.thread_id == gone.id, ForumPost.is_opening)), "Off topic")
+    session.commit()
+    # New to the trainee: the kept thread's opening post and first reply; to the tutor, the
+    # trainee's reply too. Neither counts the hidden reply nor the thread whose opening is hidden.
+    for reader, new_unread in ((trainee, 2), (tutor, 3)):
+        assert forum.id and reader.id    # both loaded again after the commit, before counting
+        with count_queries() as queries:
+            summary = forum_summary(session, reader, forum)   # of a forum already loaded: one query
+        assert queries.count == 1, queries.statements
+        assert summary.threads == before[reader.id].threads + 2
+        assert summary.unread == before[reader.id].unread + new_unread
+    assert [f.unread for f in ops.my_forums(session, trainee) if f.forum.id == forum.id] == [
+        before[trainee.id].unread + 2]
+    login(client, trainee)
+    assert [(f["threads"], f["unread"]) for f in client.api("GET", "/api/v1/forums").get_json()
+            if f["forum"]["id"] == forum.id] == [(before[trainee.id].threads + 2, before[trainee.id].unread + 2)]

@@ -105,29 +105,37 @@ def readable_forums_query(user: User):
 
 
 def my_forums(session: Session, user: User) -> list[ForumSummary]:
-    """The forums ``user`` reads, with how many threads and unread posts each has (3 queries)."""
+    """The forums ``user`` reads, with how many threads and unread posts each has (2 queries)."""
     return _summaries(session, user, readable_forums_query(user))
 
 
 def forum_summary(session: Session, user: User, forum: Forum) -> ForumSummary:
-    return _summaries(session, user, select(Forum.id).where(Forum.id == forum.id))[0]
+    """One forum's threads and unread posts, for a forum already loaded (one query)."""
+    threads, unread = _thread_and_unread_counts(session, user, [forum.id]).get(forum.id, (0, 0))
+    return ForumSummary(forum, threads, unread)
 
 
 def _summaries(session: Session, user: User, forum_ids) -> list[ForumSummary]:
     forums = list(session.scalars(select(Forum).where(Forum.id.in_(forum_ids))))
     if not forums:
         return []
-    threads = dict(session.execute(select(ForumThread.forum_id, func.count(ForumThread.id))
-                                   .where(ForumThread.forum_id.in_(forum_ids)).group_by(ForumThread.forum_id)).all())
-    # Unread counted as a trainee sees the forum (hidden posts left out), for everyone.
-    counts = _post_counts(user, False, select(ForumThread.id).where(ForumThread.forum_id.in_(forum_ids))).subquery()
-    unread = dict(session.execute(
-        select(ForumThread.forum_id, func.sum(counts.c.unread))
-        .join(counts, counts.c.thread_id == ForumThread.id)
-        .where(ForumThread.forum_id.in_(forum_ids), ForumThread.id.not_in(_hidden_opening()))
-        .group_by(ForumThread.forum_id)).all())
+    counts = _thread_and_unread_counts(session, user, forum_ids)
     forums.sort(key=lambda f: (f.cohort_id is None, f.title_in().casefold(), f.id))
-    return [ForumSummary(f, threads.get(f.id, 0), int(unread.get(f.id) or 0)) for f in forums]
+    return [ForumSummary(f, *counts.get(f.id, (0, 0))) for f in forums]
+
+
+def _thread_and_unread_counts(session: Session, user: User, forum_ids) -> dict[int, tuple[int, int]]:
+    """{forum id: (threads, unread posts)} for ``forum_ids`` (ids, or a SELECT of them), in one
+    query. Every thread is counted; unread posts as a trainee sees the forum, for everyone:
+    hidden posts, and the threads whose opening post is hidden, left out."""
+    counts = _post_counts(user, False, select(ForumThread.id).where(ForumThread.forum_id.in_(forum_ids))).subquery()
+    shown_unread = case((ForumThread.id.not_in(_hidden_opening()), counts.c.unread), else_=0)
+    rows = session.execute(
+        select(ForumThread.forum_id, func.count(ForumThread.id), func.sum(shown_unread))
+        .outerjoin(counts, counts.c.thread_id == ForumThread.id)
+        .where(ForumThread.forum_id.in_(forum_ids))
+        .group_by(ForumThread.forum_id))
+    return {forum_id: (threads, int(unread or 0)) for forum_id, threads, unread in rows}
 
 
 @dataclass(frozen=True)

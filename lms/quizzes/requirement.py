@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import has_request_context, url_for
+from flask import g, has_request_context, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,13 +14,26 @@ from lms.quizzes.content import REQUIREMENT_KIND
 from lms.quizzes.models import FINAL_KEY, Quiz
 from lms.quizzes.results import results_for
 
+REQUEST_QUIZZES = "lms_requirement_quizzes"
+
 
 def _quizzes(session: Session, requirements: list[CompletionRequirement]) -> dict[str, Quiz]:
+    """The requirements' quizzes by key. A page asks three times (met, label, link): on a GET,
+    which writes nothing, they are read once per request; anything else reads them anew."""
     if not requirements:
         return {}
-    course_id = requirements[0].course_id
+    course_id, refs = requirements[0].course_id, tuple(r.ref for r in requirements)
+    if not has_request_context() or request.method not in ("GET", "HEAD"):
+        return _load_quizzes(session, course_id, refs)
+    kept = g.setdefault(REQUEST_QUIZZES, {})
+    if (course_id, refs) not in kept:
+        kept[course_id, refs] = _load_quizzes(session, course_id, refs)
+    return kept[course_id, refs]
+
+
+def _load_quizzes(session: Session, course_id: int, refs: tuple[str, ...]) -> dict[str, Quiz]:
     return {quiz.key: quiz for quiz in session.scalars(select(Quiz).where(
-        Quiz.course_id == course_id, Quiz.key.in_([r.ref for r in requirements]), Quiz.is_retired.is_(False)))}
+        Quiz.course_id == course_id, Quiz.key.in_(refs), Quiz.is_retired.is_(False)))}
 
 
 def quizzes_met(session: Session, enrolment: Enrolment, requirements: list[CompletionRequirement]) -> set[int]:

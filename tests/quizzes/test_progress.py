@@ -3,6 +3,8 @@ course.yaml says; the course page shows each quiz's status in a constant number 
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from lms.courses.completion import progress_of
@@ -60,6 +62,26 @@ def test_a_passed_quiz_counts_in_the_course_progress(client, session, trainee, q
     labels = {r.requirement.ref: r.label for r in progress.requirements}
     assert labels["basics"] == "Pass the quiz: Basics quiz"
     assert labels["final"] == "Pass the final assessment: Final assessment"
+
+
+def _quiz_reads(statements) -> int:
+    return sum(1 for statement in statements if re.search(r"\bFROM quiz\b(?!_)", statement))
+
+
+def test_a_page_reads_the_requirements_quizzes_once_and_a_write_reads_them_anew(
+        app, session, trainee, quiz_course, count_queries):
+    """The quiz requirement is asked three times for a page (met, label, link). A GET writes
+    nothing, so it reads the course's quizzes once; a POST, which may have changed them, reads
+    them each time it asks."""
+    enrolment = trainee.enrolment
+    assert enrolment.id and quiz_course["course"].id
+    for method, reads in (("GET", 1), ("POST", 3)):
+        with app.test_request_context(method=method), count_queries() as queries:
+            progress = progress_of(session, enrolment, with_labels=True)
+        assert _quiz_reads(queries.statements) == reads, (method, queries.statements)
+        labels = {r.requirement.ref: r.label for r in progress.requirements}
+        assert labels["basics"] == "Pass the quiz: Basics quiz"
+        assert all(r.url for r in progress.requirements if r.requirement.kind == "quiz")
 
 
 def test_passing_everything_completes_the_course(client, session, trainee, quiz_course, token_for, make_user,

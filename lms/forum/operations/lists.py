@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
@@ -43,16 +43,17 @@ def _visible(moderator: bool):
     return True if moderator else ForumPost.hidden_at.is_(None)
 
 
-def _post_counts(user: User, moderator: bool, threads):
+def _post_counts(user_id, moderator: bool, threads):
     """Per thread of ``threads`` (a SELECT of thread ids): posts seen, unread ones (newer than
     what the reader has read, not their own) and the latest one's time. Only those threads'
-    posts are read, however many other forums hold."""
+    posts are read, however many other forums hold. ``user_id``: the reader's id, or a bound
+    parameter for it."""
     read = ForumRead.__table__.alias("reader")
     unread = case((and_(ForumPost.id > func.coalesce(read.c.last_read_post_id, 0),
-                        ForumPost.author_id != user.id), 1), else_=0)
+                        ForumPost.author_id != user_id), 1), else_=0)
     return (select(ForumPost.thread_id.label("thread_id"), func.count(ForumPost.id).label("posts"),
                    func.sum(unread).label("unread"), func.max(ForumPost.created_at).label("last_at"))
-            .outerjoin(read, and_(read.c.thread_id == ForumPost.thread_id, read.c.user_id == user.id))
+            .outerjoin(read, and_(read.c.thread_id == ForumPost.thread_id, read.c.user_id == user_id))
             .where(_visible(moderator), ForumPost.thread_id.in_(threads))
             .group_by(ForumPost.thread_id))
 
@@ -64,7 +65,7 @@ def _hidden_opening():
 def thread_list(session: Session, user: User, forum: Forum, *, page: int = 1,
                 per_page: int = THREADS_PER_PAGE) -> Page:
     moderator = forum.can_be_moderated_by(user)
-    counts = _post_counts(user, moderator, select(ForumThread.id).where(ForumThread.forum_id == forum.id)).subquery()
+    counts = _post_counts(user.id, moderator, select(ForumThread.id).where(ForumThread.forum_id == forum.id)).subquery()
     where = [ForumThread.forum_id == forum.id]
     if not moderator:
         where.append(ForumThread.id.not_in(_hidden_opening()))
@@ -110,32 +111,35 @@ def my_forums(session: Session, user: User) -> list[ForumSummary]:
 
 
 def forum_summary(session: Session, user: User, forum: Forum) -> ForumSummary:
-    """One forum's threads and unread posts, for a forum already loaded (one query)."""
-    threads, unread = _thread_and_unread_counts(session, user, [forum.id]).get(forum.id, (0, 0))
-    return ForumSummary(forum, threads, unread)
+    """One forum's threads and unread posts, for a forum already loaded (one query, its
+    statement built once: a course page asks it on every view)."""
+    row = session.execute(_ONE_FORUM_COUNTS, {"forum_id": forum.id, "user_id": user.id}).first()
+    return ForumSummary(forum, row[1], int(row[2] or 0)) if row else ForumSummary(forum, 0, 0)
 
 
 def _summaries(session: Session, user: User, forum_ids) -> list[ForumSummary]:
     forums = list(session.scalars(select(Forum).where(Forum.id.in_(forum_ids))))
     if not forums:
         return []
-    counts = _thread_and_unread_counts(session, user, forum_ids)
+    counts = {forum_id: (threads, int(unread or 0)) for forum_id, threads, unread in session.execute(
+        _thread_and_unread_counts(ForumThread.forum_id.in_(forum_ids), user.id))}
     forums.sort(key=lambda f: (f.cohort_id is None, f.title_in().casefold(), f.id))
     return [ForumSummary(f, *counts.get(f.id, (0, 0))) for f in forums]
 
 
-def _thread_and_unread_counts(session: Session, user: User, forum_ids) -> dict[int, tuple[int, int]]:
-    """{forum id: (threads, unread posts)} for ``forum_ids`` (ids, or a SELECT of them), in one
-    query. Every thread is counted; unread posts as a trainee sees the forum, for everyone:
-    hidden posts, and the threads whose opening post is hidden, left out."""
-    counts = _post_counts(user, False, select(ForumThread.id).where(ForumThread.forum_id.in_(forum_ids))).subquery()
+def _thread_and_unread_counts(in_forums, user_id):
+    """A SELECT of (forum id, threads, unread posts) for the forums ``in_forums`` picks. Every
+    thread is counted; unread posts as a trainee sees the forum, for everyone: hidden posts, and
+    the threads whose opening post is hidden, left out."""
+    counts = _post_counts(user_id, False, select(ForumThread.id).where(in_forums)).subquery()
     shown_unread = case((ForumThread.id.not_in(_hidden_opening()), counts.c.unread), else_=0)
-    rows = session.execute(
-        select(ForumThread.forum_id, func.count(ForumThread.id), func.sum(shown_unread))
-        .outerjoin(counts, counts.c.thread_id == ForumThread.id)
-        .where(ForumThread.forum_id.in_(forum_ids))
-        .group_by(ForumThread.forum_id))
-    return {forum_id: (threads, int(unread or 0)) for forum_id, threads, unread in rows}
+    return (select(ForumThread.forum_id, func.count(ForumThread.id), func.sum(shown_unread))
+            .outerjoin(counts, counts.c.thread_id == ForumThread.id)
+            .where(in_forums)
+            .group_by(ForumThread.forum_id))
+
+
+_ONE_FORUM_COUNTS = _thread_and_unread_counts(ForumThread.forum_id == bindparam("forum_id"), bindparam("user_id"))
 
 
 @dataclass(frozen=True)

@@ -95,13 +95,18 @@ def module_slot(course=None, module=None, enrolment=None, **_context) -> Markup:
     if (module is None or enrolment is None or not enrolment.is_active or not current_user.is_authenticated
             or enrolment.user_id != current_user.id or not module.lessons):
         return Markup("")
+    # The same for every trainee of the course: drawn once per module, content and language.
+    return drawn_once("offline.save_module", (course.id, course.content_hash, module.id, current_language()),
+                      lambda: _save_module(course, module))
+
+
+def _save_module(course, module) -> str:
     pages = [url_for("courses.lesson", slug=course.slug, module=module.slug, lesson=lesson.slug)
              for lesson in module.lessons]
     module_url = url_for("courses.module", slug=course.slug, module=module.slug)
-    return Markup(render_template("offline/_save_module.html", course=course, module=module,
-                                  title=localized(module.title), module_url=module_url,
-                                  pages=[module_url, *pages, url_for("offline.offline"),
-                                         url_for("offline.saved")]))
+    return render_template("offline/_save_module.html", course=course, module=module,
+                           title=localized(module.title), module_url=module_url,
+                           pages=[module_url, *pages, url_for("offline.offline"), url_for("offline.saved")])
 
 
 def lesson_slot(view=None, page=None, **_context) -> Markup:

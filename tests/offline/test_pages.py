@@ -6,8 +6,8 @@ import json
 import struct
 
 from lms.courses.importer import import_content
-from lms.courses.models import Course
-from lms.courses.operations import ensure_enrolment
+from lms.courses.models import Course, Enrolment
+from lms.courses.operations import ensure_enrolment, withdraw
 from lms.extensions import db
 from lms.offline.views import ICON_SIZES
 from tests.conftest import login
@@ -86,6 +86,24 @@ def test_an_enrolled_trainee_can_save_a_module_for_offline(client, session, impo
     assert "/courses/self-paced-basics/intro/welcome" in page and "/courses/self-paced-basics/intro/standards" in page
     lesson = client.get("/courses/self-paced-basics/intro/welcome").get_data(as_text=True)
     assert "data-offline-lesson" in lesson
+
+
+def test_the_save_button_is_drawn_once_per_module_and_language_for_every_trainee(app, session, imported, make_user):
+    """Two trainees in English get the same button; a third, reading Albanian, gets it in
+    Albanian, not the English one drawn first; a withdrawn trainee gets none."""
+    pages = {}
+    for name, language in (("first", "en"), ("second", "en"), ("albanian", "sq"), ("withdrawn", "en")):
+        browser, trainee = app.test_client(), make_user(language=language)
+        login(browser, trainee)
+        browser.api("POST", "/api/v1/me/enrolments", json={"course": "self-paced-basics"})
+        if name == "withdrawn":
+            withdraw(session, session.scalar(db.select(Enrolment).where(Enrolment.user_id == trainee.id)))
+            session.commit()
+        page = browser.get("/courses/self-paced-basics").get_data(as_text=True)
+        pages[name] = page[page.find('<div class="offline-save"'):page.find("</div>", page.find('<div class="offline-save"'))]
+    assert "Save for offline" in pages["first"] and pages["first"] == pages["second"]
+    assert "Ruaje për lexim pa internet" in pages["albanian"] and "Save for offline" not in pages["albanian"]
+    assert pages["withdrawn"] == ""
 
 
 def test_no_save_button_for_a_visitor_or_someone_not_enrolled(client, imported, make_user):

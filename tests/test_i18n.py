@@ -66,3 +66,22 @@ def test_api_errors_follow_accept_language(client):
     response = client.get("/api/v1/me", headers={"Accept-Language": "sr-Latn"})
     assert response.status_code == 401
     assert response.get_json()["errors"]["_general"] == ["Najpre se prijavite."]
+
+
+def test_numbers_are_written_in_each_languages_digits_whichever_language_asked_first(app):
+    """Numbers are kept per language and value: the English one kept first is not what an
+    Albanian or Serbian page gets, and a float is not taken for the equal whole number."""
+    from flask_babel import format_number
+
+    from lms.core.i18n import format_number_value, ngettext, use_language
+
+    written = {}
+    with app.test_request_context():
+        for code in ("en", "sq", "sr-Latn", "en"):  # English again: kept, and still English
+            with use_language(code):
+                written[code] = (format_number_value(1234567), format_number_value(2.5), format_number_value(2),
+                                 ngettext("%(num)s minute", "%(num)s minutes", 12345))
+                assert written[code][:3] == (format_number(1234567), format_number(2.5), format_number(2))
+    assert written["en"][0] == "1,234,567" and written["en"][3] == "12,345 minutes"
+    assert written["sq"][0] == "1\xa0234\xa0567" and written["sq"][3].startswith("12\xa0345 ")
+    assert written["en"][1] == "2.5" and written["en"][2] == "2"

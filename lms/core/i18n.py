@@ -309,7 +309,7 @@ def N_plural(singular: str, plural: str) -> tuple[str, str]:
 def ngettext(singular: str, plural: str, num: int, **variables) -> str:
     """The plural form for ``num``; ``%(num)s`` in the message is ``num`` in the locale's digits."""
     if "num" not in variables:
-        variables["num"] = format_number(num)
+        variables["num"] = format_number_value(num)
     return translations().ungettext(singular, plural, num) % variables
 
 
@@ -350,6 +350,15 @@ def one_full_stop(text: str) -> str:
     in Serbian, ``p.d.`` in Albanian) ends with one full stop, not two."""
     text = str(text)
     return text[:-1] if text.endswith("..") and not text.endswith("...") else text
+
+
+def format_number_value(value) -> str:
+    """Babel's ``format_number`` for the active locale, kept per language and value in a served
+    application: Babel works out the locale's pattern on every call, and a course outline or a
+    group's progress table writes dozens of numbers."""
+    if not has_request_context():
+        return format_number(value)
+    return remembered("numbers", (current_language(), type(value), value), lambda: format_number(value))
 
 
 def format_percent_value(value: float | None) -> str:

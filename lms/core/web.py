@@ -20,7 +20,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_date, format_datetime, format_decimal, format_number
+from flask_babel import format_date, format_datetime, format_decimal
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
@@ -34,6 +34,7 @@ from lms.core.i18n import (
     SESSION_KEY,
     _l,
     current_language,
+    format_number_value,
     format_percent_value,
     has_language,
     localized,
@@ -334,7 +335,7 @@ def init_app(app: Flask) -> None:
         format_percent=format_percent_value,
         format_date=format_date,
         format_datetime=format_datetime,
-        format_number=format_number,
+        format_number=format_number_value,
         format_decimal=format_decimal,
     )
     app.add_template_filter(one_full_stop, "one_full_stop")

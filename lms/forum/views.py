@@ -18,9 +18,9 @@ from lms.core.tasks import enqueue
 from lms.extensions import db
 from lms.forum import operations as ops
 from lms.forum.forms import BODY_HINT, EditForm, HideForm, ReplyForm, ThreadForm
-from lms.forum.models import Forum, ForumPost
+from lms.forum.models import ForumPost
 from lms.forum.operations.forums import forum_key
-from lms.forum.operations.lists import forum_summary
+from lms.forum.operations.lists import forum_link
 from lms.forum.tasks import record_thread_read
 from lms.tutors.forms import version_of
 from lms.tutors.models import CohortMembership
@@ -177,30 +177,21 @@ def show_post(post_id: int):
 
 # --- slots on other features' pages -----------------------------------------------------
 
-def _forum_link(key: str):
-    forum = db.session.scalar(db.select(Forum).where(Forum.key == key))
-    if forum is None or not forum.can_be_read_by(current_user):
-        return None
-    return forum_summary(db.session, current_user, forum)
-
-
 def cohort_actions_slot(cohort=None, **_context) -> str:
     """On the group's page: a button to its forum, with the posts not read yet."""
-    summary = _forum_link(forum_key(cohort_id=cohort.id)) if cohort is not None else None
-    return render_template("forum/_forum_button.html", summary=summary) if summary else ""
+    link = forum_link(db.session, current_user, forum_key(cohort_id=cohort.id)) if cohort is not None else None
+    return render_template("forum/_forum_button.html", link=link) if link else ""
 
 
 def course_slot(course=None, enrolment=None, **_context) -> str:
     """On a course page: the forum of the reader's group, or of the self-paced course."""
-    if course is None or not current_user.is_authenticated:
+    if course is None or enrolment is None or not current_user.is_authenticated:
         return ""
-    summary = None
-    if enrolment is not None:
-        cohort_id = db.session.scalar(db.select(CohortMembership.cohort_id).where(
-            CohortMembership.enrolment_id == enrolment.id))
-        key = forum_key(cohort_id=cohort_id) if cohort_id is not None else forum_key(course_id=course.id)
-        summary = _forum_link(key)
-    return render_template("forum/_forum_button.html", summary=summary) if summary else ""
+    cohort_id = db.session.scalar(db.select(CohortMembership.cohort_id).where(
+        CohortMembership.enrolment_id == enrolment.id))
+    key = forum_key(cohort_id=cohort_id) if cohort_id is not None else forum_key(course_id=course.id)
+    link = forum_link(db.session, current_user, key)
+    return render_template("forum/_forum_button.html", link=link) if link else ""
 
 
 def participation_slot(cohort=None, **_context) -> str:

@@ -106,10 +106,42 @@ def test_a_withdrawn_member_no_longer_reads_the_forum(client, session, forum, gr
     trainee, enrolment = add_member(group)
     login(client, trainee)
     assert client.get(f"/forums/{forum.id}").status_code == 200
+    course_page = f"/courses/{group.course.slug}"
+    assert f'href="/forums/{forum.id}"' in client.get(course_page).get_data(as_text=True)
     membership = session.scalar(db.select(CohortMembership).where(CohortMembership.enrolment_id == enrolment.id))
     withdraw_member(session, regional_manager, membership, None)
     session.commit()
     assert client.get(f"/forums/{forum.id}").status_code == 404
+    assert f'href="/forums/{forum.id}"' not in client.get(course_page).get_data(as_text=True)   # nor its button
+
+
+def test_the_forum_button_shows_the_readers_own_group_forum_and_unread_posts(
+        app, client, session, forum, group, add_member, make_cohort, annexed):
+    """On the course page each trainee gets their own group's forum, with the posts they have
+    not read; on the group's page its tutor gets it too, and another group's tutor does not."""
+    trainee, _ = add_member(group)
+    writer, _ = add_member(group)
+    other_group = make_cohort(course=annexed, beneficiary="AL", language="sq")
+    stranger, _ = add_member(other_group)
+    other_forum = ops.forum_of_cohort(session, other_group.id)
+    thread = ops.create_thread(session, writer, forum, ops.ThreadFields("Our rota", "Who covers Sunday?"))
+    ops.reply(session, writer, thread, "Anyone?")
+    session.commit()
+    course_page = f"/courses/{annexed.slug}"
+    login(client, trainee)
+    page = client.get(course_page).get_data(as_text=True)
+    button = page[page.index(f'href="/forums/{forum.id}"'):]
+    assert "2 unread" in button[:button.index("</a>")]
+    assert f'href="/forums/{other_forum.id}"' not in page
+    other = app.test_client()
+    login(other, stranger)
+    page = other.get(course_page).get_data(as_text=True)
+    assert f'href="/forums/{other_forum.id}"' in page and f'href="/forums/{forum.id}"' not in page
+    tutor, other_tutor = app.test_client(), app.test_client()
+    login(tutor, group.tutors[0])
+    login(other_tutor, other_group.tutors[0])
+    assert f'href="/forums/{forum.id}"' in tutor.get(f"/cohorts/{group.id}").get_data(as_text=True)
+    assert other_tutor.get(f"/cohorts/{group.id}").status_code in (403, 404)
 
 
 def test_tutor_pins_locks_and_hides_with_a_reason(app, client, session, forum, group, add_member):

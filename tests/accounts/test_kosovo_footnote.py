@@ -41,3 +41,24 @@ def test_account_admin_user_and_certificate_list_pages_carry_the_footnote(client
 
 def test_a_page_that_names_no_beneficiary_has_no_footnote(client, imported):
     assert FOOTNOTE not in client.get("/").get_data(as_text=True)
+
+
+def test_a_course_page_naming_a_kosovo_annex_carries_the_footnote_on_every_view(
+        client, session, reference, tmp_path, regional_manager):
+    """The outline's headings are drawn once, but the annex tag that names Kosovo* is written
+    on every view: the second view, drawn from what the first kept, has the footnote too."""
+    import shutil
+    from pathlib import Path
+
+    from lms.courses.importer import import_content
+
+    content = tmp_path / "annexes"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "fixtures" / "annexes", content)
+    module = content / "tutored-annexes" / "annex-rs" / "module.yaml"
+    module.write_text(module.read_text().replace("beneficiaries: [RS]", "beneficiaries: [XK]"))
+    import_content(session, content)
+    session.commit()
+    login(client, regional_manager)   # staff see every annex, labelled
+    for _view in range(2):
+        html = client.get("/courses/tutored-annexes").get_data(as_text=True)
+        assert "National annex for Kosovo*" in html and FOOTNOTE in html

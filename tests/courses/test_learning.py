@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lms.courses.extension_points import COURSE_COMPLETED
 from lms.courses.models import Enrolment, Lesson, ProgressEvent
 from lms.extensions import db
@@ -198,3 +200,29 @@ def test_missing_translation_falls_back_to_english_and_says_so(client, imported,
     fallback = other.get("/courses/tutored-basics/only/first").get_data(as_text=True)
     assert "Dynamic security rests" in fallback
     assert 'lang="en"' in fallback and "Prva lekcija" in fallback
+
+
+def _done_marks(page: str) -> list[str]:
+    """The lessons of a course page's outline marked done, by title."""
+    outline = page[page.index('<ol class="outline">'):]
+    return re.findall(r'data-content>([^<]+)</(?:a|span)>\s*(?:<span class="meta">[^<]*</span>\s*)?'
+                      r'<span class="done-mark"', outline)
+
+
+def test_the_course_outline_marks_each_readers_own_done_lessons(app, client, session, imported, make_user):
+    """The outline's lesson lists are drawn once per module and state: a lesson one reader marks
+    done is marked on their page only, two readers at one state get the same lists, and a
+    visitor, who cannot open lessons, gets titles without links."""
+    url = "/courses/self-paced-basics"
+    first, second = _enrolled_readers(app, make_user, 2)
+    assert _done_marks(first.get(url).get_data(as_text=True)) == []
+    first.form(f"/courses/self-paced-basics/lessons/{_lesson(session, 'welcome').id}/done")
+    assert _done_marks(first.get(url).get_data(as_text=True)) == ["Welcome"]
+    assert _done_marks(second.get(url).get_data(as_text=True)) == []
+    second.form(f"/courses/self-paced-basics/lessons/{_lesson(session, 'welcome').id}/done")
+    second.form(f"/courses/self-paced-basics/lessons/{_lesson(session, 'standards').id}/done")
+    assert _done_marks(second.get(url).get_data(as_text=True)) == ["Welcome", "The standards"]
+    assert _done_marks(first.get(url).get_data(as_text=True)) == ["Welcome"]
+    visitor = client.get(url).get_data(as_text=True)
+    assert '<span data-content>Welcome</span>' in visitor and 'href="/courses/self-paced-basics/intro/welcome"' not in visitor
+    assert 'href="/courses/self-paced-basics/intro/welcome"' in first.get(url).get_data(as_text=True)

@@ -124,6 +124,22 @@ def flush_pending(session: Session) -> None:
         session.flush()
 
 
+READ_ONCE_KEY = "lms_read_once"
+
+
+def read_once_per_request(name: str, key, read: Callable[[], object]):
+    """What ``read()`` returns, read once per request when the request is safe (a GET writes
+    nothing, so what it read stays true until it ends): for what a page asks several times
+    from different features (a course's quizzes, an enrolment's attempts). Any other request,
+    or none, reads anew on every call: its writes may have changed the answer."""
+    if not has_request_context() or request.method not in SAFE_METHODS:
+        return read()
+    kept = g.setdefault(READ_ONCE_KEY, {})
+    if (name, key) not in kept:
+        kept[name, key] = read()
+    return kept[name, key]
+
+
 def after_commit(session: Session, callback: Callable[[], None]) -> None:
     """Run ``callback`` once the outermost transaction of ``session`` has committed."""
     session.info.setdefault(CALLBACKS_KEY, []).append(callback)

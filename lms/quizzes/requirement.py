@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-from flask import g, has_request_context, request, url_for
-from sqlalchemy import select
+from flask import has_request_context, url_for
 from sqlalchemy.orm import Session
 
 from lms.core.i18n import _
@@ -12,28 +11,17 @@ from lms.courses.completion import RequirementKind
 from lms.courses.models import CompletionRequirement, Enrolment
 from lms.quizzes.content import REQUIREMENT_KIND
 from lms.quizzes.models import FINAL_KEY, Quiz
-from lms.quizzes.results import results_for
-
-REQUEST_QUIZZES = "lms_requirement_quizzes"
+from lms.quizzes.results import quizzes_of_this_request, results_for
 
 
 def _quizzes(session: Session, requirements: list[CompletionRequirement]) -> dict[str, Quiz]:
-    """The requirements' quizzes by key. A page asks three times (met, label, link): on a GET,
-    which writes nothing, they are read once per request; anything else reads them anew."""
+    """The requirements' quizzes by key, of the course's quizzes (read once per GET: a page asks
+    three times, for met, label and link, and its quiz boxes ask too)."""
     if not requirements:
         return {}
-    course_id, refs = requirements[0].course_id, tuple(r.ref for r in requirements)
-    if not has_request_context() or request.method not in ("GET", "HEAD"):
-        return _load_quizzes(session, course_id, refs)
-    kept = g.setdefault(REQUEST_QUIZZES, {})
-    if (course_id, refs) not in kept:
-        kept[course_id, refs] = _load_quizzes(session, course_id, refs)
-    return kept[course_id, refs]
-
-
-def _load_quizzes(session: Session, course_id: int, refs: tuple[str, ...]) -> dict[str, Quiz]:
-    return {quiz.key: quiz for quiz in session.scalars(select(Quiz).where(
-        Quiz.course_id == course_id, Quiz.key.in_(refs), Quiz.is_retired.is_(False)))}
+    refs = {r.ref for r in requirements}
+    return {quiz.key: quiz for quiz in quizzes_of_this_request(session, requirements[0].course_id)
+            if quiz.key in refs}
 
 
 def quizzes_met(session: Session, enrolment: Enrolment, requirements: list[CompletionRequirement]) -> set[int]:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from lms.core.app_cache import remembered
 from lms.core.i18n import _
 from lms.core.models import utcnow
-from lms.core.unit_of_work import flush_pending
+from lms.core.unit_of_work import flush_pending, read_once_per_request
 from lms.quizzes.deadlines import is_overdue
 from lms.quizzes.models import (
     AFTER_CLOSE,
@@ -118,14 +118,11 @@ def quiz_grade(scores: list[float], method: str) -> float | None:
 
 # Run for every page with a learning path: built once, run on the connection. An enrolment's
 # attempts are of its course's quizzes only, so "which quizzes" needs no list of ids (an
-# expanding IN is written out anew on every run): one quiz's, or all of the enrolment's.
+# expanding IN is written out anew on every run): all of the enrolment's.
 _ATTEMPT_COLUMNS = (QuizAttempt.quiz_id, QuizAttempt.id, QuizAttempt.number, QuizAttempt.state, QuizAttempt.score,
                     QuizAttempt.passed, QuizAttempt.deadline_at, QuizAttempt.submitted_at)
 _ATTEMPTS_OF = (select(*_ATTEMPT_COLUMNS).where(QuizAttempt.enrolment_id == bindparam("enrolment_id"))
                 .order_by(QuizAttempt.quiz_id, QuizAttempt.number))
-_ATTEMPTS_AT = (select(*_ATTEMPT_COLUMNS).where(QuizAttempt.enrolment_id == bindparam("enrolment_id"),
-                                                QuizAttempt.quiz_id == bindparam("quiz_id"))
-                .order_by(QuizAttempt.number))
 
 
 def results_for(session: Session, enrolment_id: int, quizzes) -> dict[int, QuizResult]:
@@ -135,11 +132,10 @@ def results_for(session: Session, enrolment_id: int, quizzes) -> dict[int, QuizR
     if not quizzes:
         return results
     flush_pending(session)
-    if len(results) == 1:
-        rows = session.connection().execute(_ATTEMPTS_AT, {"enrolment_id": enrolment_id,
-                                                           "quiz_id": next(iter(results))})
-    else:
-        rows = session.connection().execute(_ATTEMPTS_OF, {"enrolment_id": enrolment_id})
+    # All the enrolment's attempts (a few per quiz), read once per GET: a page asks for several
+    # features (its progress, its path, each quiz's box).
+    rows = read_once_per_request("quizzes.attempts", enrolment_id, lambda: list(
+        session.connection().execute(_ATTEMPTS_OF, {"enrolment_id": enrolment_id})))
     for quiz_id, *values in rows:
         result = results.get(quiz_id)
         if result is not None:   # a quiz not asked about (retired since)
@@ -202,6 +198,12 @@ def quiz_facts_of_content(session: Session, course) -> tuple[QuizFacts, ...]:
 def quizzes_of(session: Session, course_id: int) -> list[Quiz]:
     return list(session.scalars(select(Quiz).where(Quiz.course_id == course_id, Quiz.is_retired.is_(False))
                                 .order_by(Quiz.module_id.is_(None), Quiz.id)))
+
+
+def quizzes_of_this_request(session: Session, course_id: int) -> list[Quiz]:
+    """``quizzes_of``, read once per GET: the course page's quiz boxes and the quiz completion
+    requirement ask for the same quizzes."""
+    return read_once_per_request("quizzes.of_course", course_id, lambda: quizzes_of(session, course_id))
 
 
 def module_results(session: Session, enrolment_ids, course_id: int) -> dict[tuple[int, int], str]:

@@ -11,6 +11,7 @@ from lms.courses.completion import progress_of
 from lms.courses.models import CompletionRequirement, Lesson
 from lms.courses.operations import complete_lesson
 from lms.quizzes.models import AttemptAnswer, Question
+from lms.quizzes.operations.lookups import course_quiz_results
 from tests.conftest import login
 from tests.quizzes.conftest import perfect_basics, questions_by_name
 
@@ -70,15 +71,19 @@ def _quiz_reads(statements) -> int:
 
 def test_a_page_reads_the_requirements_quizzes_once_and_a_write_reads_them_anew(
         app, session, trainee, quiz_course, count_queries):
-    """The quiz requirement is asked three times for a page (met, label, link). A GET writes
-    nothing, so it reads the course's quizzes once; a POST, which may have changed them, reads
-    them each time it asks."""
+    """The quiz requirement is asked three times for a page (met, label, link), and the page's
+    quiz boxes ask for the same quizzes and attempts. A GET writes nothing, so it reads each
+    once; a POST, which may have changed them, reads them each time it asks."""
     enrolment = trainee.enrolment
     assert enrolment.id and quiz_course["course"].id
-    for method, reads in (("GET", 1), ("POST", 3)):
+    # (method, quiz reads, attempt reads): on a POST, three asks of the requirement and one of
+    # the boxes read the quizzes; progress and the boxes read the attempts.
+    for method, quiz_reads, attempt_reads in (("GET", 1, 1), ("POST", 4, 2)):
         with app.test_request_context(method=method), count_queries() as queries:
             progress = progress_of(session, enrolment, with_labels=True)
-        assert _quiz_reads(queries.statements) == reads, (method, queries.statements)
+            course_quiz_results(session, enrolment, quiz_course["course"].id)   # the quiz boxes
+        assert _quiz_reads(queries.statements) == quiz_reads, (method, queries.statements)
+        assert sum(1 for s in queries.statements if "FROM quiz_attempt" in s) == attempt_reads
         labels = {r.requirement.ref: r.label for r in progress.requirements}
         assert labels["basics"] == "Pass the quiz: Basics quiz"
         assert all(r.url for r in progress.requirements if r.requirement.kind == "quiz")

@@ -12,7 +12,7 @@ from lms.core.i18n import _
 from lms.courses.annexes import hidden_modules
 from lms.courses.models import Enrolment
 from lms.quizzes.models import Quiz, QuizAttempt
-from lms.quizzes.results import QuizResult, quizzes_of, results_for
+from lms.quizzes.results import QuizResult, quizzes_of_this_request, results_for
 
 
 def quiz_by_id(session: Session, quiz_id: int) -> Quiz:
@@ -72,7 +72,7 @@ def attempts_of(session: Session, enrolment_id: int, quiz_id: int) -> list[QuizA
 def course_quiz_results(session: Session, enrolment: Enrolment | None, course_id: int
                         ) -> tuple[list[Quiz], dict[int, QuizResult]]:
     """A course's quizzes and, for an enrolment, its standing in each (the course page)."""
-    quizzes = quizzes_of(session, course_id)
+    quizzes = quizzes_of_this_request(session, course_id)
     if enrolment is None:
         return quizzes, {}
     return quizzes, results_for(session, enrolment.id, quizzes)

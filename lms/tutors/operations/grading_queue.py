@@ -115,6 +115,9 @@ class QueueCounts:
     total: int
 
 
+_NOT_BUILT = object()
+
+
 class GradingQueue:
     """The items of the given cohorts (a SELECT of cohort ids), filtered, oldest first."""
 
@@ -127,8 +130,16 @@ class GradingQueue:
         self.status = status if status in STATUSES else None
         self.kind = kind
         self.submitted_after = submitted_after
+        self._built_union = _NOT_BUILT
 
     def _union(self):
+        """The sources' items as one subquery, built once per queue: a page both counts and
+        lists them."""
+        if self._built_union is _NOT_BUILT:
+            self._built_union = self._build_union()
+        return self._built_union
+
+    def _build_union(self):
         members = select(CohortMembership.enrolment_id).where(
             CohortMembership.cohort_id.in_(self.cohort_ids), CohortMembership.status == MEMBER_ACTIVE)
         parts = [source.items(members).add_columns(_text(source.kind).label("kind"))

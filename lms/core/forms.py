@@ -6,6 +6,8 @@ import contextlib
 from collections.abc import Iterator
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup
+from wtforms.widgets import Select
 
 from lms.core import unit_of_work
 from lms.core.errors import GENERAL, DomainError
@@ -140,3 +142,17 @@ def coerce_id(value):
         return int(value)
     except (TypeError, ValueError):
         return -1
+
+
+class QuickSelect(Select):
+    """WTForms' select with its options written directly, to the same HTML: ``html_params``
+    sorts and escapes each option's attributes anew, which a filter of a few dozen options
+    (the grading queue's) paid on every view."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if choice.render_kw or kwargs:
+            return super().render_option(choice, **kwargs)
+        value = str(choice.value) if isinstance(choice.value, bool) else choice.value
+        return Markup('<option {}value="{}">{}</option>').format(
+            Markup("selected ") if choice.selected else "", value, choice.label or choice.value)

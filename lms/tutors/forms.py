@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from lms.accounts.forms import MultiCheckboxField
-from lms.core.forms import Form, coerce_id
+from lms.core.forms import Form, QuickSelect, coerce_id
 from lms.core.i18n import _l
 from lms.tutors.models import ACCEPTED, NOTIFY_DAILY, NOTIFY_IMMEDIATE, RETURNED
 
@@ -106,6 +106,6 @@ class QueueFilterForm(Form):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    cohort = SelectField(_l("Group"), coerce=coerce_id, validate_choice=False)
-    module = SelectField(_l("Module"), coerce=coerce_id, validate_choice=False)
-    status = SelectField(_l("Status"), validate_choice=False)
+    cohort = SelectField(_l("Group"), coerce=coerce_id, validate_choice=False, widget=QuickSelect())
+    module = SelectField(_l("Module"), coerce=coerce_id, validate_choice=False, widget=QuickSelect())
+    status = SelectField(_l("Status"), validate_choice=False, widget=QuickSelect())

@@ -19,11 +19,10 @@ from lms.extensions import db
 from lms.forum import operations as ops
 from lms.forum.forms import BODY_HINT, EditForm, HideForm, ReplyForm, ThreadForm
 from lms.forum.models import ForumPost
-from lms.forum.operations.forums import forum_key
+from lms.forum.operations.forums import forum_key, forum_key_of_enrolment
 from lms.forum.operations.lists import forum_link
 from lms.forum.tasks import record_thread_read
 from lms.tutors.forms import version_of
-from lms.tutors.models import CohortMembership
 
 bp = Blueprint("forum", __name__, template_folder="templates")
 log = logging.getLogger(__name__)
@@ -187,10 +186,7 @@ def course_slot(course=None, enrolment=None, **_context) -> str:
     """On a course page: the forum of the reader's group, or of the self-paced course."""
     if course is None or enrolment is None or not current_user.is_authenticated:
         return ""
-    cohort_id = db.session.scalar(db.select(CohortMembership.cohort_id).where(
-        CohortMembership.enrolment_id == enrolment.id))
-    key = forum_key(cohort_id=cohort_id) if cohort_id is not None else forum_key(course_id=course.id)
-    link = forum_link(db.session, current_user, key)
+    link = forum_link(db.session, current_user, forum_key_of_enrolment(db.session, enrolment))
     return render_template("forum/_forum_button.html", link=link) if link else ""
 
 

@@ -118,8 +118,7 @@ def forum_link(session: Session, user: User, key: str) -> ForumLink | None:
     forum_id = session.scalar(select(Forum.id).where(Forum.key == key, Forum.id.in_(readable_forums_query(user))))
     if forum_id is None:
         return None
-    row = session.execute(_ONE_FORUM_COUNTS, {"forum_id": forum_id, "user_id": user.id}).first()
-    return ForumLink(forum_id, int(row[2] or 0) if row else 0)
+    return ForumLink(forum_id, _one_forum_counts(session, user, forum_id)[1])
 
 
 def my_forums(session: Session, user: User) -> list[ForumSummary]:
@@ -130,8 +129,13 @@ def my_forums(session: Session, user: User) -> list[ForumSummary]:
 def forum_summary(session: Session, user: User, forum: Forum) -> ForumSummary:
     """One forum's threads and unread posts, for a forum already loaded (one query, its
     statement built once: a course page asks it on every view)."""
-    row = session.execute(_ONE_FORUM_COUNTS, {"forum_id": forum.id, "user_id": user.id}).first()
-    return ForumSummary(forum, row[1], int(row[2] or 0)) if row else ForumSummary(forum, 0, 0)
+    return ForumSummary(forum, *_one_forum_counts(session, user, forum.id))
+
+
+def _one_forum_counts(session: Session, user: User, forum_id: int) -> tuple[int, int]:
+    """(threads, unread posts) of one forum, by the statement built once."""
+    row = session.execute(_ONE_FORUM_COUNTS, {"forum_id": forum_id, "user_id": user.id}).first()
+    return (row[1], int(row[2] or 0)) if row else (0, 0)
 
 
 def _summaries(session: Session, user: User, forum_ids) -> list[ForumSummary]:

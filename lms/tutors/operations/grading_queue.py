@@ -12,6 +12,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cached_property
 
 from sqlalchemy import Select, String, case, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session
@@ -115,9 +116,6 @@ class QueueCounts:
     total: int
 
 
-_NOT_BUILT = object()
-
-
 class GradingQueue:
     """The items of the given cohorts (a SELECT of cohort ids), filtered, oldest first."""
 
@@ -130,16 +128,11 @@ class GradingQueue:
         self.status = status if status in STATUSES else None
         self.kind = kind
         self.submitted_after = submitted_after
-        self._built_union = _NOT_BUILT
 
+    @cached_property
     def _union(self):
         """The sources' items as one subquery, built once per queue: a page both counts and
         lists them."""
-        if self._built_union is _NOT_BUILT:
-            self._built_union = self._build_union()
-        return self._built_union
-
-    def _build_union(self):
         members = select(CohortMembership.enrolment_id).where(
             CohortMembership.cohort_id.in_(self.cohort_ids), CohortMembership.status == MEMBER_ACTIVE)
         parts = [source.items(members).add_columns(_text(source.kind).label("kind"))
@@ -156,7 +149,7 @@ class GradingQueue:
                        CohortMembership.cohort_id.in_(self.cohort_ids)))
 
     def counts(self, session: Session) -> QueueCounts:
-        union = self._union()
+        union = self._union
         empty = QueueCounts(Counter(), Counter(), Counter(), Counter(), 0)
         if union is None:
             return empty
@@ -182,7 +175,7 @@ class GradingQueue:
 
     def page(self, session: Session, *, page: int = 1, per_page: int = 50,
              total: int | None = None) -> Page:
-        union = self._union()
+        union = self._union
         if union is None:
             return Page([], 1, per_page, 0)
         if total is None:
@@ -221,7 +214,7 @@ class GradingQueue:
 
     def awaiting_by_enrolment(self, session: Session) -> Counter:
         """How many items await review per trainee (the cohort table's flag)."""
-        union = self._union()
+        union = self._union
         if union is None:
             return Counter()
         query = (self._joined(union, union.c.enrolment_id, func.count())

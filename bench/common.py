@@ -117,6 +117,14 @@ def gunicorn(env: dict, workers: int = 2, app: str = "wsgi:app", ready: str = "/
             process.wait()
 
 
+# Every request of a benchmark's browser, and wrk's requests in its name, carry this one user
+# agent. The session cookie is bound to the browser that signed in (Flask-Login's session
+# protection hashes the address and the user agent): requests from another user agent get
+# the session marked "not fresh" and signed anew on every response, work a returning
+# browser never causes.
+USER_AGENT = "lms-bench/1"
+
+
 class Browser:
     """A minimal cookie-keeping client that posts forms with their CSRF token."""
 
@@ -124,6 +132,7 @@ class Browser:
         self.base = base
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.opener.addheaders = [("User-Agent", USER_AGENT)]
 
     def get(self, path: str) -> str:
         return self.opener.open(self.base + path, timeout=10).read().decode()
@@ -135,6 +144,10 @@ class Browser:
 
     def cookie_header(self) -> str:
         return "; ".join(f"{c.name}={c.value}" for c in self.jar)
+
+    def headers(self) -> dict:
+        """What another client (wrk) sends to be this browser: its cookies and its user agent."""
+        return {"Cookie": self.cookie_header(), "User-Agent": USER_AGENT}
 
 
 def wrk(url: str, *, seconds: int, connections: int, threads: int = 2, headers: dict | None = None,

@@ -57,7 +57,7 @@ def main() -> None:
             browser, lesson_url, outline_url = _prepare(base, course)
             browser.post_form("/login", {"email": email, "password": password})
             browser.post_form(f"/courses/{course}/enrol", {}, token_page=f"/courses/{course}")
-            cookie = {"Cookie": browser.cookie_header()}
+            cookie = browser.headers()
             assert "/done\"" in browser.get(lesson_url), "the trainee should read the lesson as enrolled"
 
             targets = [("healthz (before)", "/healthz", {}), ("lesson page", lesson_url, cookie),

@@ -132,8 +132,7 @@ def prepare(base: str, secrets: dict) -> list[Page]:
         raise SystemExit("the demo tutor has no group")
     manager = signed_in(base, DEMO[2], secrets[DEMO[2]])
 
-    cookies = {"anonymous": {}, "trainee": {"Cookie": trainee.cookie_header()},
-               "tutor": {"Cookie": tutor.cookie_header()}, "manager": {"Cookie": manager.cookie_header()}}
+    cookies = {"anonymous": {}, "trainee": trainee.headers(), "tutor": tutor.headers(), "manager": manager.headers()}
     pages = [
         Page("healthz", "healthz", "anonymous", "/healthz", '"ok"', html=False),
         Page("catalogue", "catalogue", "anonymous", "/", f'href="/courses/{self_paced}"'),
@@ -152,11 +151,16 @@ def prepare(base: str, secrets: dict) -> list[Page]:
 
 
 def check(base: str, page: Page) -> None:
-    """The page answers 200 itself (no redirect) with the content only its reader gets."""
+    """The page answers 200 itself (no redirect) with the content only its reader gets, and
+    sets no cookie: a page that did so on every request would measure signing the session
+    anew, which a returning browser never causes."""
     status, headers, body = fetch(base + page.path, page.headers)
     if status != 200:
         raise SystemExit(f"{page.label} ({page.path}) as {page.who}: status {status} "
                          f"{headers.get('Location') or ''}")
+    if headers.get("Set-Cookie"):
+        raise SystemExit(f"{page.label} ({page.path}) as {page.who}: sets a cookie on a repeat visit "
+                         f"({headers['Set-Cookie'].partition('=')[0]})")
     if page.marker not in decoded(body, headers, base + page.path, page.headers).decode("utf-8", "replace"):
         raise SystemExit(f"{page.label} ({page.path}) as {page.who}: {page.marker} missing")
 

@@ -135,6 +135,9 @@ def prepare(base: str, secrets: dict) -> list[Page]:
     cookies = {"anonymous": {}, "trainee": trainee.headers(), "tutor": tutor.headers(), "manager": manager.headers()}
     pages = [
         Page("healthz", "healthz", "anonymous", "/healthz", '"ok"', html=False),
+        # The least a signed-in request costs: the session check and one small count, no page.
+        Page("unread", "unread count API", "trainee", "/api/v1/me/notifications/unread-count", '"unread"',
+             html=False),
         Page("catalogue", "catalogue", "anonymous", "/", f'href="/courses/{self_paced}"'),
         Page("course", "course page", "trainee", f"/courses/{self_paced}", f'"/courses/{self_paced}/continue"'),
         Page("lesson", "lesson page", "trainee", lesson, '/done"'),

@@ -183,3 +183,24 @@ def test_session_pages_take_as_many_queries_whatever_the_size(app, session, make
             numbers.append(counter.count)
         counts.append(numbers)
     assert counts[0] == counts[1], counts
+
+
+def test_a_groups_sessions_are_read_in_one_query_each_with_the_group_already_loaded(
+        session, group, schedule, count_queries):
+    from datetime import timedelta
+
+    from lms.meetings.operations.scheduling import meetings_of
+    from lms.tutors.operations.cohorts import cohort_by_id
+
+    cohort = group["cohort"]
+    first = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
+    for day in (3, 1, 2):
+        schedule(cohort, starts_at=first + timedelta(days=day), key=f"day-{day}")
+    session.expire_all()
+    loaded = cohort_by_id(session, cohort.id)
+    with count_queries() as counted:
+        meetings = meetings_of(session, loaded)
+        cohorts = {id(meeting.cohort) for meeting in meetings}
+    assert [m.key for m in meetings] == ["day-1", "day-2", "day-3"]
+    assert cohorts == {id(loaded)}
+    assert counted.count == 1, counted.statements

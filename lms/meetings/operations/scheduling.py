@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from lms.core.concurrency import expect_version
 from lms.core.errors import NotFound, ValidationFailed
@@ -69,7 +69,11 @@ def meeting_to_manage(session: Session, user, meeting_id: int) -> Meeting:
 
 
 def meetings_of(session: Session, cohort: Cohort) -> list[Meeting]:
+    """The group's sessions in time order. Each one's ``cohort`` is ``cohort`` itself, taken
+    from the session's identity map when asked, not joined and loaded again (with its course,
+    beneficiary and tutors) once per session of the group."""
     return list(session.scalars(select(Meeting).where(Meeting.cohort_id == cohort.id)
+                                .options(lazyload(Meeting.cohort))
                                 .order_by(Meeting.starts_at, Meeting.id)))
 
 

@@ -4,6 +4,7 @@ thread's posts. Each list is a fixed number of queries, whatever the number of t
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -83,9 +84,25 @@ def thread_list(session: Session, user: User, forum: Forum, *, page: int = 1,
 
 def readable_forums_query(user: User):
     """A SELECT of the forums ``user`` may read (the rules of ``Forum.can_be_read_by``, in SQL)."""
-    if user.is_admin:
+    return _readable_forums(user.id, admin=user.is_admin, tutor=user.is_tutor, scope=_manager_scope(user))
+
+
+_MANAGES_ALL = object()   # the scope of a manager of every beneficiary
+
+
+def _manager_scope(user: User):
+    """None for a user who manages nothing, ``_MANAGES_ALL``, or the beneficiaries' ids."""
+    if not user.is_manager:
+        return None
+    scope = user.managed_beneficiary_ids()
+    return _MANAGES_ALL if scope is None else scope
+
+
+def _readable_forums(user_id, *, admin: bool, tutor: bool, scope):
+    """``readable_forums_query`` of a user's id and scope, given as values or as bound parameters."""
+    if admin:
         return select(Forum.id)
-    mine = select(Enrolment.id).where(Enrolment.user_id == user.id, Enrolment.status == ACTIVE)
+    mine = select(Enrolment.id).where(Enrolment.user_id == user_id, Enrolment.status == ACTIVE)
     in_group = select(CohortMembership.enrolment_id)
     member_of = select(CohortMembership.cohort_id).where(
         CohortMembership.status == MEMBER_ACTIVE, CohortMembership.enrolment_id.in_(mine))
@@ -94,15 +111,22 @@ def readable_forums_query(user: User):
         and_(Forum.cohort_id.is_(None), Forum.course_id.in_(
             select(Enrolment.course_id).where(Enrolment.id.in_(mine), Enrolment.id.not_in(in_group)))),
     ]
-    if user.is_tutor:
-        conditions.append(Forum.cohort_id.in_(select(CohortTutor.cohort_id).where(CohortTutor.user_id == user.id)))
-    if user.is_manager:
-        scope = user.managed_beneficiary_ids()
-        if scope is None:
-            conditions.append(Forum.id.is_not(None))
-        else:
-            conditions.append(Forum.cohort_id.in_(select(Cohort.id).where(Cohort.beneficiary_id.in_(scope))))
+    if tutor:
+        conditions.append(Forum.cohort_id.in_(select(CohortTutor.cohort_id).where(CohortTutor.user_id == user_id)))
+    if scope is _MANAGES_ALL:
+        conditions.append(Forum.id.is_not(None))
+    elif scope is not None:
+        conditions.append(Forum.cohort_id.in_(select(Cohort.id).where(Cohort.beneficiary_id.in_(scope))))
     return select(Forum.id).where(or_(*conditions))
+
+
+@functools.cache
+def _forum_by_key_if_readable(admin: bool, tutor: bool, manager: str | None):
+    """The statement of ``forum_link``, built once per kind of reader (``manager``: None, "all" or
+    "some"), the reader's id, scope and the forum's key bound at each call."""
+    scope = {None: None, "all": _MANAGES_ALL, "some": bindparam("reader_scope", expanding=True)}[manager]
+    readable = _readable_forums(bindparam("reader_id"), admin=admin, tutor=tutor, scope=scope)
+    return select(Forum.id).where(Forum.key == bindparam("forum_key"), Forum.id.in_(readable))
 
 
 @dataclass(frozen=True)
@@ -115,7 +139,12 @@ class ForumLink:
 def forum_link(session: Session, user: User, key: str) -> ForumLink | None:
     """The forum called ``key`` if ``user`` may read it (``readable_forums_query``), with the
     posts they have not read: two queries, no ORM objects (a course page asks on every view)."""
-    forum_id = session.scalar(select(Forum.id).where(Forum.key == key, Forum.id.in_(readable_forums_query(user))))
+    scope = _manager_scope(user)
+    manager = None if scope is None else "all" if scope is _MANAGES_ALL else "some"
+    params = {"forum_key": key, "reader_id": user.id}
+    if manager == "some":
+        params["reader_scope"] = list(scope)
+    forum_id = session.scalar(_forum_by_key_if_readable(bool(user.is_admin), bool(user.is_tutor), manager), params)
     if forum_id is None:
         return None
     return ForumLink(forum_id, _one_forum_counts(session, user, forum_id)[1])

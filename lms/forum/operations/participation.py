@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from lms.courses.models import Enrolment
@@ -27,22 +28,41 @@ class Participation:
 
 
 def participation(session: Session, cohort_ids) -> dict[int, Participation]:
-    """Each group's participation, for the groups of ``cohort_ids`` (a list or a SELECT), in 2 queries."""
-    ids = cohort_ids if not isinstance(cohort_ids, list | tuple | set) else list(cohort_ids)
+    """Each group's participation, for the groups of ``cohort_ids`` (a list or a SELECT), in 2 queries.
+
+    For a list of groups (a group's page) the two statements are built once per process, the
+    list bound at each call; a SELECT of groups (the statistics) is built into them each time."""
+    if isinstance(cohort_ids, list | tuple | set):
+        counts, posts = _statements_for_listed_groups()
+        params = {"cohort_ids": list(cohort_ids)}
+    else:
+        counts, posts = _statements(cohort_ids)
+        params = {}
+    member_counts = dict(session.execute(counts, params).all())
+    result = {cid: Participation(cid, 0, 0, n, 0) for cid, n in member_counts.items()}
+    for cohort_id, posts_, member_posts, posted in session.execute(posts, params):
+        result[cohort_id] = Participation(cohort_id, posts_, member_posts, member_counts.get(cohort_id, 0), posted)
+    return result
+
+
+@functools.cache
+def _statements_for_listed_groups():
+    return _statements(bindparam("cohort_ids", expanding=True))
+
+
+def _statements(ids):
+    """The members counted per group, and the posts with how many were by members and by how many."""
     members = (select(CohortMembership.cohort_id.label("cohort_id"), Enrolment.user_id.label("user_id"))
                .join(Enrolment, Enrolment.id == CohortMembership.enrolment_id)
                .where(CohortMembership.status == MEMBER_ACTIVE, CohortMembership.cohort_id.in_(ids))
                .subquery())
-    member_counts = dict(session.execute(select(members.c.cohort_id, func.count()).group_by(members.c.cohort_id)).all())
-    rows = session.execute(
-        select(Forum.cohort_id, func.count(ForumPost.id), func.count(members.c.user_id),
-               func.count(func.distinct(members.c.user_id)))
-        .join(ForumThread, ForumThread.forum_id == Forum.id)
-        .join(ForumPost, ForumPost.thread_id == ForumThread.id)
-        .outerjoin(members, and_(members.c.cohort_id == Forum.cohort_id, members.c.user_id == ForumPost.author_id))
-        .where(Forum.cohort_id.in_(ids), ForumPost.hidden_at.is_(None))
-        .group_by(Forum.cohort_id))
-    result = {cid: Participation(cid, 0, 0, n, 0) for cid, n in member_counts.items()}
-    for cohort_id, posts, member_posts, posted in rows:
-        result[cohort_id] = Participation(cohort_id, posts, member_posts, member_counts.get(cohort_id, 0), posted)
-    return result
+    counts = select(members.c.cohort_id, func.count()).group_by(members.c.cohort_id)
+    posts = (select(Forum.cohort_id, func.count(ForumPost.id), func.count(members.c.user_id),
+                    func.count(func.distinct(members.c.user_id)))
+             .join(ForumThread, ForumThread.forum_id == Forum.id)
+             .join(ForumPost, ForumPost.thread_id == ForumThread.id)
+             .outerjoin(members, and_(members.c.cohort_id == Forum.cohort_id,
+                                      members.c.user_id == ForumPost.author_id))
+             .where(Forum.cohort_id.in_(ids), ForumPost.hidden_at.is_(None))
+             .group_by(Forum.cohort_id))
+    return counts, posts

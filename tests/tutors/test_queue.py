@@ -238,3 +238,27 @@ def test_tutor_dashboard_says_how_much_awaits(client, session, make_cohort, add_
     login(client, cohort.tutors[0])
     html = client.get("/dashboard").get_data(as_text=True)
     assert "1 piece of work awaits your review." in html and "/tutor/queue" in html
+
+
+def test_each_groups_table_counts_its_own_work_awaiting_review(session, make_cohort, add_member, assignments,
+                                                               submit_work):
+    """The count per trainee is one statement built once, the group bound at each call: two
+    groups asked one after the other each get their own members' work, never the other's."""
+    from lms.tutors.operations.grading_queue import awaiting_in_group
+    from lms.tutors.operations.progress import cohort_table
+
+    first, second = make_cohort(name="First"), make_cohort(name="Second")
+    busy, busy_enrolment = add_member(first, full_name="Busy Trainee")
+    add_member(first, full_name="Idle Trainee")
+    other, other_enrolment = add_member(second, full_name="Other Trainee")
+    submit_work(busy, assignments["assessment-case"])
+    submit_work(busy, assignments["release-case"])
+    submit_work(other, assignments["assessment-case"])
+
+    assert awaiting_in_group(session, first.id) == {busy_enrolment.id: 2}
+    assert awaiting_in_group(session, second.id) == {other_enrolment.id: 1}
+    assert awaiting_in_group(session, first.id) == {busy_enrolment.id: 2}
+    awaiting = {row.name: row.awaiting for row in cohort_table(session, second).rows}
+    assert awaiting == {"Other Trainee": 1}
+    awaiting = {row.name: row.awaiting for row in cohort_table(session, first).rows}
+    assert awaiting == {"Busy Trainee": 2, "Idle Trainee": 0}

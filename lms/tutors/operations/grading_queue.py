@@ -14,10 +14,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
 
-from sqlalchemy import Select, String, case, cast, func, literal, select, union_all
+from sqlalchemy import Select, String, bindparam, case, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
+from lms.core.app_cache import remembered
 from lms.core.i18n import _l, localized
 from lms.core.pagination import Page
 from lms.core.urls import path_for
@@ -212,16 +213,25 @@ class GradingQueue:
             described_items.append(replace(item, title=found.title, url=found.url) if found else item)
         return Page(described_items, page, per_page, total)
 
-    def awaiting_by_enrolment(self, session: Session) -> Counter:
-        """How many items await review per trainee (the cohort table's flag)."""
+    def _awaiting_by_enrolment(self) -> Select | None:
+        """How many items await review per trainee (the cohort table's flag): the SELECT."""
         union = self._union
         if union is None:
-            return Counter()
+            return None
         query = (self._joined(union, union.c.enrolment_id, func.count())
                  .where(union.c.status == AWAITING).group_by(union.c.enrolment_id))
         if self.cohort_id is not None:
             query = query.where(Cohort.id == self.cohort_id)
-        return Counter(dict(session.execute(query).all()))
+        return query
+
+
+def awaiting_in_group(session: Session, cohort_id: int) -> Counter:
+    """How many items await review per trainee of one group (its progress table's flag): the
+    statement built once per application and set of sources, the group bound at each call."""
+    query = remembered("grading_queue.awaiting_in_group", tuple(id(source) for source in QUEUE_SOURCES),
+                       lambda: GradingQueue(select(Cohort.id).where(Cohort.id == bindparam("queue_cohort_id")))
+                       ._awaiting_by_enrolment())
+    return Counter() if query is None else Counter(dict(session.execute(query, {"queue_cohort_id": cohort_id}).all()))
 
 
 # --- a tutor's queue, as both doors show it --------------------------------------------

@@ -34,7 +34,7 @@ from lms.tutors.models import (
     CohortMembership,
     Submission,
 )
-from lms.tutors.operations.grading_queue import GradingQueue
+from lms.tutors.operations.grading_queue import awaiting_in_group
 
 NOT_STARTED = "not_started"
 ASSIGNMENT_STATUSES = {
@@ -131,7 +131,7 @@ def cohort_table(session: Session, cohort: Cohort, *, now: datetime | None = Non
                               Submission.score, Submission.max_score, Submission.id)
                        .where(Submission.enrolment_id.in_(members)))}
     results = {column.key: column.fetch(session, members, cohort.course_id) for column in MODULE_RESULT_COLUMNS}
-    awaiting = GradingQueue(select(Cohort.id).where(Cohort.id == cohort.id)).awaiting_by_enrolment(session)
+    awaiting = awaiting_in_group(session, cohort.id)
 
     rows = []
     for (membership_id, status, joined_at, enrolment_id, percent, completed_at, last_activity, user_id, name,

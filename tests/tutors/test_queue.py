@@ -262,3 +262,35 @@ def test_each_groups_table_counts_its_own_work_awaiting_review(session, make_coh
     assert awaiting == {"Other Trainee": 1}
     awaiting = {row.name: row.awaiting for row in cohort_table(session, first).rows}
     assert awaiting == {"Busy Trainee": 2, "Idle Trainee": 0}
+
+
+def test_kept_queue_statements_bind_each_tutor_filter_and_page(session, make_cohort, add_member, assignments,
+                                                               submit_work):
+    """A tutor's queue runs statements built once per set of filters in use: two tutors asked in
+    turn each get their own groups' work, a filter then no filter each give their own answer, and
+    a page's limit and offset are bound per call."""
+    from lms.tutors.operations.grading_queue import ALL, tutor_queue
+
+    first, second = make_cohort(name="First"), make_cohort(name="Second")
+    names = {}
+    for cohort, count in ((first, 3), (second, 1)):
+        for n in range(count):
+            trainee, _ = add_member(cohort, full_name=f"{cohort.name} trainee {n}")
+            submission = submit_work(trainee, assignments["assessment-case"])
+            _age(session, submission, 10 - n)
+            names[submission.id] = trainee.full_name
+    release = submit_work(session.get(Enrolment, submission.enrolment_id).user, assignments["release-case"])
+    module_of_release = assignments["release-case"].module_id
+
+    mine, theirs = first.tutors[0], second.tutors[0]
+    assert [i.trainee for i in tutor_queue(session, mine).page.items] == [
+        "First trainee 0", "First trainee 1", "First trainee 2"]
+    assert [i.trainee for i in tutor_queue(session, theirs).page.items] == ["Second trainee 0", "Second trainee 0"]
+    assert [i.item_id for i in tutor_queue(session, theirs, module_id=module_of_release).page.items] == [release.id]
+    assert tutor_queue(session, theirs, module_id=module_of_release).counts.total == 1
+    assert tutor_queue(session, theirs).counts.total == 2
+    assert tutor_queue(session, mine, cohort_id=second.id).page.items == []
+    second_page = tutor_queue(session, mine, status=ALL, page=2, per_page=1)
+    assert [i.trainee for i in second_page.page.items] == ["First trainee 1"] and second_page.page.total == 3
+    assert [i.trainee for i in tutor_queue(session, mine, status=ALL, page=3, per_page=1).page.items] == [
+        "First trainee 2"]

@@ -14,7 +14,18 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
 
-from sqlalchemy import Select, String, bindparam, case, cast, func, literal, select, union_all
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
@@ -32,6 +43,7 @@ from lms.tutors.models import (
     Assignment,
     Cohort,
     CohortMembership,
+    CohortTutor,
     Submission,
 )
 from lms.tutors.operations.cohorts import tutored_cohort_ids
@@ -118,17 +130,55 @@ class QueueCounts:
 
 
 class GradingQueue:
-    """The items of the given cohorts (a SELECT of cohort ids), filtered, oldest first."""
+    """The items of the given cohorts (a SELECT of cohort ids), filtered, oldest first.
+
+    Its statements take the filters (and a page's limit and offset) as bound parameters. A
+    queue made by ``of_tutor`` or ``of_group`` names the shape of its scope, whose own value
+    is bound too: its statements are then built once per application, set of sources and set
+    of filters in use, and each view only binds its values (the tutor's main page)."""
 
     def __init__(self, cohort_ids: Select, *, cohort_id: int | None = None, module_id: int | None = None,
                  status: str | None = AWAITING, kind: str | None = None,
-                 submitted_after: datetime | None = None):
+                 submitted_after: datetime | None = None, scope_params: dict | None = None,
+                 kept_as: str | None = None):
         self.cohort_ids = cohort_ids
         self.cohort_id = cohort_id
         self.module_id = module_id
         self.status = status if status in STATUSES else None
         self.kind = kind
         self.submitted_after = submitted_after
+        self._scope_params = scope_params or {}
+        self._kept_as = kept_as
+
+    @classmethod
+    def of_tutor(cls, tutor: User, **filters) -> GradingQueue:
+        """The queue of the groups ``tutor`` tutors."""
+        return cls(select(CohortTutor.cohort_id).where(CohortTutor.user_id == bindparam("queue_tutor_id")),
+                   scope_params={"queue_tutor_id": tutor.id}, kept_as="tutor", **filters)
+
+    @classmethod
+    def of_group(cls, cohort_id: int, **filters) -> GradingQueue:
+        """The queue of one group."""
+        return cls(select(Cohort.id).where(Cohort.id == bindparam("queue_group_id")),
+                   scope_params={"queue_group_id": cohort_id}, kept_as="group", **filters)
+
+    # Each filter: its bound parameter and the value it takes from the queue.
+    _FILTERS = (("queue_cohort_id", "cohort_id"), ("queue_module_id", "module_id"), ("queue_status", "status"),
+                ("queue_kind", "kind"), ("queue_submitted_after", "submitted_after"))
+
+    def _params(self, **more) -> dict:
+        params = {name: getattr(self, attribute) for name, attribute in self._FILTERS
+                  if getattr(self, attribute) is not None}
+        return {**self._scope_params, **params, **more}
+
+    def _statement(self, name: str, build):
+        """``build()``, kept per application when the queue's scope has a named shape: the key
+        names the sources and which filters are in use, all the statement depends on."""
+        if self._kept_as is None:
+            return build()
+        key = (self._kept_as, tuple(id(source) for source in QUEUE_SOURCES),
+               tuple(getattr(self, attribute) is not None for _name, attribute in self._FILTERS))
+        return remembered(f"grading_queue.{name}", key, build)
 
     @cached_property
     def _union(self):
@@ -149,17 +199,34 @@ class GradingQueue:
                 .where(CohortMembership.status == MEMBER_ACTIVE,
                        CohortMembership.cohort_id.in_(self.cohort_ids)))
 
-    def counts(self, session: Session) -> QueueCounts:
+    def _filtered(self, query, union, *, skip: tuple[str, ...] = ()):
+        """``query`` with the filters in use, each compared with its bound parameter."""
+        compared = {"cohort_id": Cohort.id, "module_id": union.c.module_id, "status": union.c.status,
+                    "kind": union.c.kind}
+        for name, attribute in self._FILTERS:
+            if attribute in skip or getattr(self, attribute) is None:
+                continue
+            if attribute == "submitted_after":
+                query = query.where(union.c.submitted_at > bindparam(name))
+            else:
+                query = query.where(compared[attribute] == bindparam(name))
+        return query
+
+    def _counts_statement(self):
         union = self._union
-        empty = QueueCounts(Counter(), Counter(), Counter(), Counter(), 0)
         if union is None:
-            return empty
+            return None
         query = self._joined(union, Cohort.id, union.c.module_id, union.c.status, union.c.kind,
                              func.count()).group_by(Cohort.id, union.c.module_id, union.c.status, union.c.kind)
-        if self.submitted_after is not None:
-            query = query.where(union.c.submitted_at > self.submitted_after)
+        # Every filter but the date is applied below, per value: each is counted under the others.
+        return self._filtered(query, union, skip=("cohort_id", "module_id", "status", "kind"))
+
+    def counts(self, session: Session) -> QueueCounts:
+        query = self._statement("counts", self._counts_statement)
         counts = QueueCounts(Counter(), Counter(), Counter(), Counter(), 0)
-        for cohort_id, module_id, status, kind, number in session.execute(query):
+        if query is None:
+            return counts
+        for cohort_id, module_id, status, kind, number in session.execute(query, self._params()):
             match = {"cohort": self.cohort_id in (None, cohort_id), "module": self.module_id in (None, module_id),
                      "status": self.status in (None, status), "kind": self.kind in (None, kind)}
             if all(v for k, v in match.items() if k != "status"):
@@ -174,31 +241,28 @@ class GradingQueue:
                 counts.total += number
         return counts
 
-    def page(self, session: Session, *, page: int = 1, per_page: int = 50,
-             total: int | None = None) -> Page:
+    def _page_statement(self):
         union = self._union
         if union is None:
-            return Page([], 1, per_page, 0)
-        if total is None:
-            total = self.counts(session).total
-        page = max(1, min(page, max(1, math.ceil(total / per_page))))
+            return None
         query = (self._joined(union, union.c.kind, union.c.item_id, union.c.enrolment_id, union.c.module_id,
                               union.c.status, union.c.submitted_at, User.full_name, Cohort.id, Cohort.name)
                  .join(Enrolment, Enrolment.id == union.c.enrolment_id)
                  .join(User, User.id == Enrolment.user_id))
-        if self.cohort_id is not None:
-            query = query.where(Cohort.id == self.cohort_id)
-        if self.module_id is not None:
-            query = query.where(union.c.module_id == self.module_id)
-        if self.status is not None:
-            query = query.where(union.c.status == self.status)
-        if self.kind is not None:
-            query = query.where(union.c.kind == self.kind)
-        if self.submitted_after is not None:
-            query = query.where(union.c.submitted_at > self.submitted_after)
-        query = (query.order_by(union.c.submitted_at.asc().nulls_last(), union.c.kind, union.c.item_id)
-                 .limit(per_page).offset((page - 1) * per_page))
-        items = [QueueItem(*row) for row in session.execute(query)]
+        return (self._filtered(query, union)
+                .order_by(union.c.submitted_at.asc().nulls_last(), union.c.kind, union.c.item_id)
+                .limit(bindparam("queue_limit", type_=Integer)).offset(bindparam("queue_offset", type_=Integer)))
+
+    def page(self, session: Session, *, page: int = 1, per_page: int = 50,
+             total: int | None = None) -> Page:
+        query = self._statement("page", self._page_statement)
+        if query is None:
+            return Page([], 1, per_page, 0)
+        if total is None:
+            total = self.counts(session).total
+        page = max(1, min(page, max(1, math.ceil(total / per_page))))
+        params = self._params(queue_limit=per_page, queue_offset=(page - 1) * per_page)
+        items = [QueueItem(*row) for row in session.execute(query, params)]
         by_kind: dict[str, list[int]] = {}
         for item in items:
             by_kind.setdefault(item.kind, []).append(item.item_id)
@@ -213,25 +277,23 @@ class GradingQueue:
             described_items.append(replace(item, title=found.title, url=found.url) if found else item)
         return Page(described_items, page, per_page, total)
 
-    def _awaiting_by_enrolment(self) -> Select | None:
-        """How many items await review per trainee (the cohort table's flag): the SELECT."""
+    def _awaiting_statement(self):
         union = self._union
         if union is None:
             return None
         query = (self._joined(union, union.c.enrolment_id, func.count())
                  .where(union.c.status == AWAITING).group_by(union.c.enrolment_id))
-        if self.cohort_id is not None:
-            query = query.where(Cohort.id == self.cohort_id)
-        return query
+        return self._filtered(query, union, skip=("status",))
+
+    def awaiting_by_enrolment(self, session: Session) -> Counter:
+        """How many items await review per trainee (a progress table's flag)."""
+        query = self._statement("awaiting", self._awaiting_statement)
+        return Counter() if query is None else Counter(dict(session.execute(query, self._params()).all()))
 
 
 def awaiting_in_group(session: Session, cohort_id: int) -> Counter:
-    """How many items await review per trainee of one group (its progress table's flag): the
-    statement built once per application and set of sources, the group bound at each call."""
-    query = remembered("grading_queue.awaiting_in_group", tuple(id(source) for source in QUEUE_SOURCES),
-                       lambda: GradingQueue(select(Cohort.id).where(Cohort.id == bindparam("queue_cohort_id")))
-                       ._awaiting_by_enrolment())
-    return Counter() if query is None else Counter(dict(session.execute(query, {"queue_cohort_id": cohort_id}).all()))
+    """How many items await review per trainee of one group (its progress table's flag)."""
+    return GradingQueue.of_group(cohort_id).awaiting_by_enrolment(session)
 
 
 # --- a tutor's queue, as both doors show it --------------------------------------------
@@ -247,15 +309,15 @@ class QueueView:
 def tutor_queue(session: Session, tutor: User, *, cohort_id: int | None = None, module_id: int | None = None,
                 status: str = AWAITING, page: int = 1, per_page: int = 50) -> QueueView:
     """The work in the groups ``tutor`` tutors, filtered (``status`` may be ``ALL``), oldest first."""
-    queue = GradingQueue(tutored_cohort_ids(tutor), cohort_id=cohort_id, module_id=module_id,
-                         status=None if status == ALL else status)
+    queue = GradingQueue.of_tutor(tutor, cohort_id=cohort_id, module_id=module_id,
+                                  status=None if status == ALL else status)
     counts = queue.counts(session)
     return QueueView(queue.page(session, page=page, per_page=per_page, total=counts.total), counts)
 
 
 def awaiting_count(session: Session, tutor: User) -> int:
     """How much work awaits ``tutor`` (the dashboard says it)."""
-    return GradingQueue(tutored_cohort_ids(tutor), status=AWAITING).counts(session).total
+    return GradingQueue.of_tutor(tutor, status=AWAITING).counts(session).total
 
 
 def filter_choices(session: Session, tutor: User) -> tuple[list, list]:

@@ -29,7 +29,6 @@ from lms.tutors.models import (
     TutorPreference,
 )
 from lms.tutors.notification_kinds import GRADED, RETURNED
-from lms.tutors.operations.cohorts import tutored_cohort_ids
 from lms.tutors.operations.grading_queue import AWAITING, GradingQueue
 
 NOTIFY_CHOICES = (NOTIFY_IMMEDIATE, NOTIFY_DAILY)
@@ -131,11 +130,10 @@ def send_digests(session: Session, *, now: datetime | None = None, not_since: da
     for preference, tutor in rows.all():
         if not tutor.is_tutor:
             continue
-        scope = tutored_cohort_ids(tutor)
-        new = GradingQueue(scope, status=AWAITING, submitted_after=preference.last_digest_at)
+        new = GradingQueue.of_tutor(tutor, status=AWAITING, submitted_after=preference.last_digest_at)
         new_counts = new.counts(session)
         if new_counts.total:
-            waiting = GradingQueue(scope, status=AWAITING).counts(session)
+            waiting = GradingQueue.of_tutor(tutor, status=AWAITING).counts(session)
             items = new.page(session, per_page=DIGEST_ITEMS, total=new_counts.total).items
             names = dict(session.execute(select(Cohort.id, Cohort.name).where(
                 Cohort.id.in_(list(waiting.by_cohort)))).all())

@@ -8,13 +8,14 @@ The table takes a fixed number of queries whatever the number of trainees.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import format_date, format_datetime, format_number
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import Institution, User, institution_name
@@ -98,38 +99,50 @@ class CohortTable:
     behind_days: int
 
 
+@functools.cache
+def _table_statements():
+    """The table's members, their lessons done per module, the course's case studies and the
+    members' submissions: built once per process, the group and its course bound at each call."""
+    members = select(CohortMembership.enrolment_id).where(
+        CohortMembership.cohort_id == bindparam("table_cohort_id"))
+    people = (select(CohortMembership.id, CohortMembership.status, CohortMembership.joined_at, Enrolment.id,
+                     Enrolment.progress_percent, Enrolment.completed_at, Enrolment.last_activity_at,
+                     User.id, User.full_name, User.email, Institution.name, Institution.names)
+              .join(Enrolment, Enrolment.id == CohortMembership.enrolment_id)
+              .join(User, User.id == Enrolment.user_id)
+              .outerjoin(Institution, Institution.id == User.institution_id)
+              .where(CohortMembership.cohort_id == bindparam("table_cohort_id"))
+              .order_by(CohortMembership.status, User.full_name, User.id))
+    lessons_done = (select(LessonCompletion.enrolment_id, Lesson.module_id, func.count())
+                    .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
+                    .where(LessonCompletion.enrolment_id.in_(members), Lesson.is_retired.is_(False))
+                    .group_by(LessonCompletion.enrolment_id, Lesson.module_id))
+    assignments = select(Assignment.id, Assignment.module_id).where(
+        Assignment.course_id == bindparam("table_course_id"), Assignment.is_retired.is_(False))
+    submissions = (select(Submission.enrolment_id, Submission.assignment_id, Submission.status,
+                          Submission.score, Submission.max_score, Submission.id)
+                   .where(Submission.enrolment_id.in_(members)))
+    return people, lessons_done, assignments, submissions
+
+
 def cohort_table(session: Session, cohort: Cohort, *, now: datetime | None = None) -> CohortTable:
     now = now or utcnow()
     behind_days = int(current_app.config["LMS_BEHIND_SCHEDULE_DAYS"])
     # The group's members are shown their own beneficiary's national annex only: so is the table.
     outline = outline_of(session, cohort.course).limited_to(frozenset({cohort.beneficiary.code}))
     modules = list(outline.modules)
-    members = select(CohortMembership.enrolment_id).where(CohortMembership.cohort_id == cohort.id)
-
-    people = session.execute(
-        select(CohortMembership.id, CohortMembership.status, CohortMembership.joined_at, Enrolment.id,
-               Enrolment.progress_percent, Enrolment.completed_at, Enrolment.last_activity_at,
-               User.id, User.full_name, User.email, Institution.name, Institution.names)
-        .join(Enrolment, Enrolment.id == CohortMembership.enrolment_id)
-        .join(User, User.id == Enrolment.user_id)
-        .outerjoin(Institution, Institution.id == User.institution_id)
-        .where(CohortMembership.cohort_id == cohort.id)
-        .order_by(CohortMembership.status, User.full_name, User.id)).all()
-
+    people_of, lessons_done_of, assignments_of, submissions_of = _table_statements()
+    params = {"table_cohort_id": cohort.id, "table_course_id": cohort.course_id}
+    people = session.execute(people_of, params).all()
     lessons_done: dict[tuple[int, int], int] = {
-        (enrolment_id, module_id): count for enrolment_id, module_id, count in session.execute(
-            select(LessonCompletion.enrolment_id, Lesson.module_id, func.count())
-            .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
-            .where(LessonCompletion.enrolment_id.in_(members), Lesson.is_retired.is_(False))
-            .group_by(LessonCompletion.enrolment_id, Lesson.module_id))}
-    assignment_modules = {module_id: assignment_id for assignment_id, module_id in session.execute(
-        select(Assignment.id, Assignment.module_id).where(
-            Assignment.course_id == cohort.course_id, Assignment.is_retired.is_(False)))}
+        (enrolment_id, module_id): count for enrolment_id, module_id, count in session.execute(lessons_done_of, params)}
+    assignment_modules = {module_id: assignment_id
+                          for assignment_id, module_id in session.execute(assignments_of, params)}
     submissions = {(enrolment_id, assignment_id): (status, score, max_score, submission_id)
-                   for enrolment_id, assignment_id, status, score, max_score, submission_id in session.execute(
-                       select(Submission.enrolment_id, Submission.assignment_id, Submission.status,
-                              Submission.score, Submission.max_score, Submission.id)
-                       .where(Submission.enrolment_id.in_(members)))}
+                   for enrolment_id, assignment_id, status, score, max_score, submission_id
+                   in session.execute(submissions_of, params)}
+    # Other features' columns (quiz results) read the members through a SELECT of their own.
+    members = select(CohortMembership.enrolment_id).where(CohortMembership.cohort_id == cohort.id)
     results = {column.key: column.fetch(session, members, cohort.course_id) for column in MODULE_RESULT_COLUMNS}
     awaiting = awaiting_in_group(session, cohort.id)
 

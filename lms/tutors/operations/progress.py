@@ -99,12 +99,17 @@ class CohortTable:
     behind_days: int
 
 
+def _members(cohort_id):
+    """A SELECT of the enrolments of a group's members (every membership status); the group's
+    id a value or a bound parameter."""
+    return select(CohortMembership.enrolment_id).where(CohortMembership.cohort_id == cohort_id)
+
+
 @functools.cache
 def _table_statements():
     """The table's members, their lessons done per module, the course's case studies and the
     members' submissions: built once per process, the group and its course bound at each call."""
-    members = select(CohortMembership.enrolment_id).where(
-        CohortMembership.cohort_id == bindparam("table_cohort_id"))
+    members = _members(bindparam("table_cohort_id"))
     people = (select(CohortMembership.id, CohortMembership.status, CohortMembership.joined_at, Enrolment.id,
                      Enrolment.progress_percent, Enrolment.completed_at, Enrolment.last_activity_at,
                      User.id, User.full_name, User.email, Institution.name, Institution.names)
@@ -142,7 +147,7 @@ def cohort_table(session: Session, cohort: Cohort, *, now: datetime | None = Non
                    for enrolment_id, assignment_id, status, score, max_score, submission_id
                    in session.execute(submissions_of, params)}
     # Other features' columns (quiz results) read the members through a SELECT of their own.
-    members = select(CohortMembership.enrolment_id).where(CohortMembership.cohort_id == cohort.id)
+    members = _members(cohort.id)
     results = {column.key: column.fetch(session, members, cohort.course_id) for column in MODULE_RESULT_COLUMNS}
     awaiting = awaiting_in_group(session, cohort.id)
 

@@ -131,8 +131,14 @@ def prepare(base: str, secrets: dict) -> list[Page]:
     if not groups:
         raise SystemExit("the demo tutor has no group")
     manager = signed_in(base, DEMO[2], secrets[DEMO[2]])
+    # A returning visitor who is not signed in keeps what the catalogue gave it, as a browser
+    # does: the form token's session on the first visit, and on the second that session marked
+    # not fresh (Flask-Login's session protection, once, for a session with no user).
+    visitor = Browser(base)
+    visitor.get("/")
+    visitor.get("/")
 
-    cookies = {"anonymous": {}, "trainee": trainee.headers(), "tutor": tutor.headers(), "manager": manager.headers()}
+    cookies = {"anonymous": visitor.headers(), "trainee": trainee.headers(), "tutor": tutor.headers(), "manager": manager.headers()}
     pages = [
         Page("healthz", "healthz", "anonymous", "/healthz", '"ok"', html=False),
         # The least a signed-in request costs: the session check and one small count, no page.

@@ -11,13 +11,16 @@ from ``lms.courses.operations.annexes.modules_for``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from flask import has_app_context
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import Beneficiary, User
+from lms.core.app_cache import remembered
 from lms.courses.extension_points import ENROLMENT_BENEFICIARIES
-from lms.courses.models import Enrolment, Module
+from lms.courses.models import Course, Enrolment, Lesson, Module
 
 
 def is_shown_to(limited_to: Iterable[str], codes: frozenset[str] | None) -> bool:
@@ -40,13 +43,46 @@ def beneficiaries_of(session: Session, enrolment: Enrolment) -> frozenset[str]:
     return frozenset(codes)
 
 
+@dataclass(frozen=True)
+class ModuleInUse:
+    """A module of the course's current content, with the lessons of it in use."""
+
+    id: int
+    slug: str
+    # The beneficiary codes whose trainees are shown it; () for everyone.
+    beneficiaries: tuple[str, ...]
+    lesson_ids: frozenset[int]
+
+
+def modules_in_use(session: Session, course: Course) -> tuple[ModuleInUse, ...]:
+    """The course's modules that are not retired, each with its lessons that are not (a module
+    may have none). Only an import changes them, and it gives the course a new content hash:
+    read once per process and content, like the outline."""
+    def read() -> tuple[ModuleInUse, ...]:
+        modules: dict[int, tuple[str, tuple[str, ...]]] = {}
+        lessons: dict[int, set[int]] = {}
+        for module_id, slug, beneficiaries, lesson_id in session.execute(
+                select(Module.id, Module.slug, Module.beneficiaries, Lesson.id)
+                .outerjoin(Lesson, and_(Lesson.module_id == Module.id, Lesson.is_retired.is_(False)))
+                .where(Module.course_id == course.id, Module.is_retired.is_(False))
+                .order_by(Module.position, Module.id)):
+            modules.setdefault(module_id, (slug, tuple(beneficiaries or ())))
+            found = lessons.setdefault(module_id, set())
+            if lesson_id is not None:
+                found.add(lesson_id)
+        return tuple(ModuleInUse(module_id, slug, beneficiaries, frozenset(lessons[module_id]))
+                     for module_id, (slug, beneficiaries) in modules.items())
+
+    if not has_app_context():
+        return read()
+    return remembered("courses.modules_in_use", (course.id, course.content_hash), read, limit=256)
+
+
 def hidden_modules(session: Session, enrolment: Enrolment) -> dict[int, str]:
     """{module id: slug} of the course's modules this enrolment is not shown (other
     beneficiaries' annexes); empty in a course without annexes."""
-    limited = [(module_id, slug, beneficiaries) for module_id, slug, beneficiaries in session.execute(
-        select(Module.id, Module.slug, Module.beneficiaries).where(
-            Module.course_id == enrolment.course_id, Module.is_retired.is_(False))) if beneficiaries]
+    limited = [module for module in modules_in_use(session, enrolment.course) if module.beneficiaries]
     if not limited:
         return {}
     codes = beneficiaries_of(session, enrolment)
-    return {module_id: slug for module_id, slug, beneficiaries in limited if not is_shown_to(beneficiaries, codes)}
+    return {module.id: module.slug for module in limited if not is_shown_to(module.beneficiaries, codes)}

@@ -12,22 +12,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select, update
+from flask import has_app_context
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.core import audit
+from lms.core.app_cache import remembered
 from lms.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from lms.core.i18n import _
 from lms.core.models import utcnow
-from lms.courses.annexes import hidden_modules
+from lms.core.unit_of_work import flush_pending, read_once_per_request
+from lms.courses.annexes import hidden_modules, modules_in_use
 from lms.courses.extension_points import COMPLETION_KINDS, COURSE_COMPLETED
 from lms.courses.models import (
     ACTIVE,
     CompletionRequirement,
     Course,
     Enrolment,
-    Lesson,
     LessonCompletion,
     ProgressEvent,
 )
@@ -37,25 +39,36 @@ LESSONS = "lessons"
 
 
 @dataclass(frozen=True)
+class Requirement:
+    """A course's completion requirement (a ``CompletionRequirement`` row), as its content set it."""
+
+    id: int
+    course_id: int
+    kind: str
+    ref: str
+    position: int
+
+
+@dataclass(frozen=True)
 class RequirementKind:
     """A kind of completion requirement another feature adds to ``COMPLETION_KINDS``."""
 
     name: str
     # (session, enrolment, requirements of this kind) -> ids of the requirements met
-    met: Callable[[Session, Enrolment, list[CompletionRequirement]], set[int]]
+    met: Callable[[Session, Enrolment, list[Requirement]], set[int]]
     # (session, requirements of this kind, language) -> {requirement id: label}
-    labels: Callable[[Session, list[CompletionRequirement], str | None], dict[int, str]]
+    labels: Callable[[Session, list[Requirement], str | None], dict[int, str]]
     # (session, requirements of this kind) -> {requirement id: url}; optional
-    links: Callable[[Session, list[CompletionRequirement]], dict[int, str]] | None = None
+    links: Callable[[Session, list[Requirement]], dict[int, str]] | None = None
     # (session, requirements of this kind) -> {requirement id: slug of its module}, for those
     # that belong to a module (a module's quiz, a case study); optional. A requirement of a module
     # the trainee is not shown (another beneficiary's annex) does not count for them.
-    modules: Callable[[Session, list[CompletionRequirement]], dict[int, str]] | None = None
+    modules: Callable[[Session, list[Requirement]], dict[int, str]] | None = None
 
 
 @dataclass
 class RequirementStatus:
-    requirement: CompletionRequirement
+    requirement: Requirement
     met: bool
     label: str
     url: str | None = None
@@ -110,25 +123,46 @@ class EnrolmentProgress:
         return sorted(self.progress.completed_lesson_ids)
 
 
-def requirements_of(session: Session, course_id: int) -> list[CompletionRequirement]:
-    return list(session.scalars(select(CompletionRequirement)
-                                .where(CompletionRequirement.course_id == course_id)
-                                .order_by(CompletionRequirement.position)))
+def requirements_of(session: Session, course: Course) -> tuple[Requirement, ...]:
+    """The course's completion requirements in order. Only an import writes them, and it gives
+    the course a new content hash: read once per process and content."""
+    def read() -> tuple[Requirement, ...]:
+        return tuple(Requirement(*row) for row in session.execute(
+            select(CompletionRequirement.id, CompletionRequirement.course_id, CompletionRequirement.kind,
+                   CompletionRequirement.ref, CompletionRequirement.position)
+            .where(CompletionRequirement.course_id == course.id)
+            .order_by(CompletionRequirement.position, CompletionRequirement.id)))
+
+    if not has_app_context():
+        return read()
+    return remembered("courses.requirements", (course.id, course.content_hash), read, limit=256)
+
+
+# Run on every page with a course's progress or learning path: built once, run on the connection.
+_LESSONS_DONE = select(LessonCompletion.lesson_id).where(LessonCompletion.enrolment_id == bindparam("enrolment_id"))
+
+
+def lessons_done(session: Session, enrolment_id: int) -> frozenset[int]:
+    """The lessons an enrolment has marked done, retired ones included (what the request
+    changed included); read once per GET, which changes nothing."""
+    def read() -> frozenset[int]:
+        flush_pending(session)
+        return frozenset(session.connection().execute(_LESSONS_DONE, {"enrolment_id": enrolment_id}).scalars())
+
+    return read_once_per_request("courses.lessons_done", enrolment_id, read)
 
 
 def progress_of(session: Session, enrolment: Enrolment, *, language: str | None = None,
                 with_labels: bool = False) -> Progress:
+    course = enrolment.course
     hidden = hidden_modules(session, enrolment)
-    shown = Lesson.module_id.not_in(list(hidden)) if hidden else Lesson.is_retired.is_(False)
-    completed = set(session.scalars(
-        select(LessonCompletion.lesson_id)
-        .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
-        .where(LessonCompletion.enrolment_id == enrolment.id, Lesson.is_retired.is_(False), shown)))
-    total = session.scalar(select(func.count(Lesson.id)).where(
-        Lesson.course_id == enrolment.course_id, Lesson.is_retired.is_(False), shown)) or 0
+    shown = frozenset().union(*(module.lesson_ids for module in modules_in_use(session, course)
+                                if module.id not in hidden))
+    completed = set(lessons_done(session, enrolment.id) & shown)
+    total = len(shown)
     progress = Progress(lessons_done=len(completed), lessons_total=total, completed_lesson_ids=completed)
-    by_kind: dict[str, list[CompletionRequirement]] = {}
-    for requirement in requirements_of(session, enrolment.course_id):
+    by_kind: dict[str, list[Requirement]] = {}
+    for requirement in requirements_of(session, course):
         by_kind.setdefault(requirement.kind, []).append(requirement)
     statuses: dict[int, RequirementStatus] = {}
     for kind_name, requirements in by_kind.items():

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.core.i18n import _
-from lms.courses.completion import RequirementKind
+from lms.courses.completion import Requirement, RequirementKind
 from lms.courses.content import ContentExtension, CourseSpec, Problems
-from lms.courses.models import SELF_PACED, CompletionRequirement, Enrolment
+from lms.courses.models import SELF_PACED, Enrolment
 from lms.meetings.models import LAUNCH, PRESENT, Attendance, Meeting
 
 ATTENDANCE_KIND = "attendance"
@@ -23,7 +23,7 @@ KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 FIRST_ORDER = 1
 
 
-def attended(session: Session, enrolment: Enrolment, requirements: list[CompletionRequirement]) -> set[int]:
+def attended(session: Session, enrolment: Enrolment, requirements: list[Requirement]) -> set[int]:
     by_key = {r.ref: r.id for r in requirements}
     if not by_key:
         return set()
@@ -38,11 +38,11 @@ def requirement_label(key: str) -> str:
     return _("Attend the group’s session “{key}”").format(key=key)
 
 
-def labels(session: Session, requirements: list[CompletionRequirement], language: str | None) -> dict[int, str]:
+def labels(session: Session, requirements: list[Requirement], language: str | None) -> dict[int, str]:
     return {r.id: requirement_label(r.ref) for r in requirements}
 
 
-def links(session: Session, requirements: list[CompletionRequirement]) -> dict[int, str]:
+def links(session: Session, requirements: list[Requirement]) -> dict[int, str]:
     if not has_request_context():
         return {}
     url = url_for("meetings.calendar")

@@ -7,14 +7,14 @@ from flask import has_request_context, url_for
 from sqlalchemy.orm import Session
 
 from lms.core.i18n import _
-from lms.courses.completion import RequirementKind
-from lms.courses.models import CompletionRequirement, Enrolment
+from lms.courses.completion import Requirement, RequirementKind
+from lms.courses.models import Enrolment
 from lms.quizzes.content import REQUIREMENT_KIND
 from lms.quizzes.models import FINAL_KEY, Quiz
 from lms.quizzes.results import quizzes_of_this_request, results_for
 
 
-def _quizzes(session: Session, requirements: list[CompletionRequirement]) -> dict[str, Quiz]:
+def _quizzes(session: Session, requirements: list[Requirement]) -> dict[str, Quiz]:
     """The requirements' quizzes by key, of the course's quizzes (read once per GET: a page asks
     three times, for met, label and link, and its quiz boxes ask too)."""
     if not requirements:
@@ -24,13 +24,13 @@ def _quizzes(session: Session, requirements: list[CompletionRequirement]) -> dic
             if quiz.key in refs}
 
 
-def quizzes_met(session: Session, enrolment: Enrolment, requirements: list[CompletionRequirement]) -> set[int]:
+def quizzes_met(session: Session, enrolment: Enrolment, requirements: list[Requirement]) -> set[int]:
     quizzes = _quizzes(session, requirements)
     results = results_for(session, enrolment.id, list(quizzes.values()))
     return {r.id for r in requirements if r.ref in quizzes and results[quizzes[r.ref].id].passed}
 
 
-def quiz_labels(session: Session, requirements: list[CompletionRequirement], language: str | None) -> dict[int, str]:
+def quiz_labels(session: Session, requirements: list[Requirement], language: str | None) -> dict[int, str]:
     quizzes = _quizzes(session, requirements)
     labels = {}
     for requirement in requirements:
@@ -44,14 +44,14 @@ def quiz_labels(session: Session, requirements: list[CompletionRequirement], lan
     return labels
 
 
-def quiz_links(session: Session, requirements: list[CompletionRequirement]) -> dict[int, str]:
+def quiz_links(session: Session, requirements: list[Requirement]) -> dict[int, str]:
     if not has_request_context():
         return {}
     quizzes = _quizzes(session, requirements)
     return {r.id: url_for("quizzes.quiz_page", quiz_id=quizzes[r.ref].id) for r in requirements if r.ref in quizzes}
 
 
-def quiz_modules(session: Session, requirements: list[CompletionRequirement]) -> dict[int, str]:
+def quiz_modules(session: Session, requirements: list[Requirement]) -> dict[int, str]:
     """A module's quiz belongs to its module (ref = module slug); the final to none."""
     return {r.id: r.ref for r in requirements if r.ref != FINAL_KEY}
 

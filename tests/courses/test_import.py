@@ -151,3 +151,42 @@ def test_a_lesson_page_read_before_a_new_version_shows_the_new_one(client, sessi
     assert "A rewritten welcome text." in after and "<em>support</em>" not in after
     assert ">Getting started<" in after and ">Introduction<" not in after
     assert 'href="/courses/self-paced-basics/intro/ground-rules"' in after
+
+
+def test_progress_read_before_a_new_version_counts_the_new_one(client, session, imported, make_user, content_copy):
+    """A course's modules and lessons are kept per content hash for progress: the first reading
+    after an import counts the new lessons and no longer the retired one."""
+    from tests.conftest import login
+
+    trainee = make_user()
+    enrolment, _ = ensure_enrolment(session, trainee, imported["self-paced-basics"])
+    for slug in ("welcome", "standards"):
+        complete_lesson(session, trainee, session.scalar(db.select(Lesson).where(Lesson.slug == slug)))
+    session.commit()
+    login(client, trainee)
+    url = f"/api/v1/enrolments/{enrolment.id}/progress"
+    assert client.get("/courses/self-paced-basics").status_code == 200
+    before = client.get(url).get_json()
+    assert (before["lessons_done"], before["lessons_total"], before["percent"]) == (2, 3, 66)
+    assert [r["kind"] for r in before["requirements"]] == ["lessons"]
+
+    folder = content_copy / "self-paced-basics"
+    text = (folder / "course.yaml").read_text().replace("version: 1", "version: 2")
+    text = text.replace("      - slug: standards\n        title: {en: The standards, sr_Latn: Standardi}\n", "")
+    text = text.replace("      - slug: supervision\n        title: {en: Supervision, sr_Latn: Nadzor}\n",
+                        "      - slug: supervision\n        title: {en: Supervision, sr_Latn: Nadzor}\n"
+                        "      - slug: breach\n        title: {en: Breach, sr_Latn: Kršenje}\n")
+    (folder / "course.yaml").write_text(text)
+    for name in ("standards.md", "standards.sr_Latn.md"):
+        (folder / "intro" / name).unlink()
+    (folder / "practice" / "breach.md").write_text("What happens when conditions are broken.\n")
+    (folder / "practice" / "breach.sr_Latn.md").write_text("Šta se dešava kada se uslovi prekrše.\n")
+    import_content(session, content_copy)
+    session.commit()
+
+    after = client.get(url).get_json()
+    assert (after["lessons_done"], after["lessons_total"], after["percent"]) == (1, 3, 33)
+    assert after["completed_lessons"] == [session.scalar(db.select(Lesson.id).where(Lesson.slug == "welcome"))]
+    page = client.get("/courses/self-paced-basics").get_data(as_text=True)
+    assert 'href="/courses/self-paced-basics/practice/breach"' in page
+    assert 'href="/courses/self-paced-basics/intro/standards"' not in page

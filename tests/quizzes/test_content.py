@@ -200,9 +200,14 @@ def test_a_new_version_changes_a_question_and_keeps_the_attempts(client, session
     assert session.get(QuizAttempt, attempt["id"]).state == "graded"
 
 
-def test_a_new_version_without_a_quiz_retires_it_and_its_requirement(session, reference, content):
+def test_a_new_version_without_a_quiz_retires_it_and_its_requirement(session, reference, content, make_user, enrol):
+    from lms.courses.completion import progress_of
+    from lms.courses.models import Course
+
     import_content(session, content)
     session.commit()
+    enrolment = enrol(make_user(), session.scalar(select(Course).where(Course.slug == COURSE)))
+    assert "practice" in [status.requirement.ref for status in progress_of(session, enrolment).requirements]
     yaml = content / COURSE / "course.yaml"
     text = yaml.read_text()
     start = text.index("    quiz:\n      file: quiz.gift\n      title: {en: Practice")
@@ -216,6 +221,9 @@ def test_a_new_version_without_a_quiz_retires_it_and_its_requirement(session, re
     assert session.scalar(select(Quiz.is_retired).where(Quiz.key == "practice")) is True
     assert session.scalar(select(func.count()).select_from(CompletionRequirement).where(
         CompletionRequirement.ref == "practice")) == 0
+    # The requirements progress counts were kept under the old content: the new ones count now.
+    refs = [status.requirement.ref for status in progress_of(session, enrolment).requirements]
+    assert refs and "practice" not in refs
     assert session.scalar(select(func.count()).select_from(Question).where(
         Question.source_key.like("practice/%"), Question.is_retired.is_(False))) == 0
 

@@ -12,15 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import has_request_context
-from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from lms.core.app_cache import remembered
 from lms.core.errors import NotFound
 from lms.core.unit_of_work import flush_pending
 from lms.core.web import fixed_url
+from lms.courses.completion import lessons_done
 from lms.courses.extension_points import LEARNING_STEPS
-from lms.courses.models import Course, Enrolment, LessonCompletion
+from lms.courses.models import Course, Enrolment
 from lms.courses.operations.annexes import outline_for
 from lms.courses.operations.outlines import outline_of
 
@@ -71,16 +71,6 @@ class LearningPath:
     def module_percent(self, module_id: int) -> int:
         steps = self.of_module(module_id)
         return int(100 * sum(1 for step in steps if step.done) // len(steps)) if steps else 0
-
-
-# Run on every page with a learning path: built once, run on the connection (no ORM).
-_LESSONS_DONE = select(LessonCompletion.lesson_id).where(LessonCompletion.enrolment_id == bindparam("enrolment_id"))
-
-
-def lessons_done(session: Session, enrolment_id: int) -> frozenset[int]:
-    """The lessons an enrolment has marked done (what the request changed included)."""
-    flush_pending(session)
-    return frozenset(session.connection().execute(_LESSONS_DONE, {"enrolment_id": enrolment_id}).scalars())
 
 
 def learning_path(session: Session, course: Course, enrolment: Enrolment | None = None,

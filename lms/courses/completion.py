@@ -142,10 +142,13 @@ def requirements_of(session: Session, course: Course) -> tuple[Requirement, ...]
 _LESSONS_DONE = select(LessonCompletion.lesson_id).where(LessonCompletion.enrolment_id == bindparam("enrolment_id"))
 
 
-def lessons_done(session: Session, enrolment_id: int) -> frozenset[int]:
+def lessons_done(session: Session, enrolment_id: int, *, known: frozenset[int] | None = None) -> frozenset[int]:
     """The lessons an enrolment has marked done, retired ones included (what the request
-    changed included); read once per GET, which changes nothing."""
+    changed included); read once per GET, which changes nothing. ``known``: what a statement of
+    the request has just read them to be (the rest of a GET then asks no more)."""
     def read() -> frozenset[int]:
+        if known is not None:
+            return known
         flush_pending(session)
         return frozenset(session.connection().execute(_LESSONS_DONE, {"enrolment_id": enrolment_id}).scalars())
 

@@ -25,8 +25,8 @@ def catalogue():
 
 @bp.get("/courses/<slug>")
 def course(slug: str):
-    course = ops.course_by_slug(db.session, slug)
-    enrolment = ops.enrolment_of(db.session, current_user, course.id)
+    found = ops.course_and_reader(db.session, current_user, slug)
+    course, enrolment = found.course, found.enrolment
     outline = ops.outline_for_viewer(db.session, current_user, course, enrolment)
     standing = None
     if enrolment is not None:

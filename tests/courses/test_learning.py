@@ -226,3 +226,24 @@ def test_the_course_outline_marks_each_readers_own_done_lessons(app, client, ses
     visitor = client.get(url).get_data(as_text=True)
     assert '<span data-content>Welcome</span>' in visitor and 'href="/courses/self-paced-basics/intro/welcome"' not in visitor
     assert 'href="/courses/self-paced-basics/intro/welcome"' in first.get(url).get_data(as_text=True)
+
+
+def test_the_course_page_reads_course_enrolment_and_lessons_done_once(app, client, session, imported, make_user,
+                                                                      count_queries):
+    """One statement gives the course page its course, the reader's enrolment and the lessons
+    done; its progress and learning path ask for none of them again, nor for the course's
+    modules or completion requirements (content, kept per content hash). A course that does not
+    exist is not found, for a reader as for a visitor."""
+    url = "/courses/self-paced-basics"
+    [reader] = _enrolled_readers(app, make_user, 1)
+    reader.form(f"/courses/self-paced-basics/lessons/{_lesson(session, 'welcome').id}/done")
+    assert reader.get(url).status_code == 200   # the kept content is read
+    with count_queries() as counter:
+        page = reader.get(url).get_data(as_text=True)
+    assert _done_marks(page) == ["Welcome"] and "33" in page
+    reading = [s for s in counter.statements if re.match(r"\s*SELECT (course|enrolment|lesson_completion)\.", s)]
+    assert len(reading) == 1 and "lessons_done" in reading[0], reading
+    assert not [s for s in counter.statements
+                if re.match(r"\s*SELECT (module\.|completion_requirement\.|count\(lesson\.id\))", s)]
+    assert reader.get("/courses/no-such-course").status_code == 404
+    assert client.get("/courses/no-such-course").status_code == 404

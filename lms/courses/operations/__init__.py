@@ -15,7 +15,9 @@ from lms.courses.operations.enrolment import (
 )
 from lms.courses.operations.guides import TutorGuide, discussion_prompts, tutor_guide
 from lms.courses.operations.lookups import (
+    CourseAndReader,
     catalogue,
+    course_and_reader,
     course_by_slug,
     enrolment_of,
     enrolments_of,
@@ -41,7 +43,8 @@ from lms.courses.operations.reading import LessonPage, LessonView, open_lesson
 __all__ = [
     "LESSON", "LESSON_COMPLETED", "LearningPath", "Step", "learning_path", "next_step", "next_step_for",
     "step_after_lesson", "LessonPage", "TutorGuide", "discussion_prompts", "tutor_guide", "LessonView", "Outline",
-    "OutlineLesson", "OutlineModule", "catalogue", "complete_lesson", "course_by_slug", "ensure_enrolment",
+    "OutlineLesson", "OutlineModule", "CourseAndReader", "catalogue", "complete_lesson", "course_and_reader",
+    "course_by_slug", "ensure_enrolment",
     "enrolment_of", "enrolments_of", "lesson_by_id", "module_for_viewer", "modules_for", "open_lesson", "outline_for",
     "outline_for_viewer", "outline_of", "progress_for", "self_enrol", "set_content_language", "withdraw",
 ]

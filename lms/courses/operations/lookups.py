@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from dataclasses import dataclass
+
+from sqlalchemy import String, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -10,7 +12,8 @@ from lms.accounts.models import User
 from lms.core.errors import NotFound
 from lms.core.loading import loaded_columns, rows_as_loaded
 from lms.core.unit_of_work import flush_pending
-from lms.courses.models import Course, Enrolment, Lesson
+from lms.courses.completion import lessons_done
+from lms.courses.models import Course, Enrolment, Lesson, LessonCompletion
 
 # Run on nearly every page: built once.
 _COURSE_BY_SLUG = select(Course).where(Course.slug == bindparam("slug"))
@@ -63,3 +66,54 @@ def enrolments_of(session: Session, user: User) -> list[Enrolment]:
     for enrolment, course in zip(enrolments, courses, strict=True):
         set_committed_value(enrolment, "course", course)   # as loaded with it (and kept alive by it)
     return enrolments
+
+
+@dataclass(frozen=True)
+class CourseAndReader:
+    """A course, the reader's enrolment in it (None: they have none) and the lessons it has
+    marked done, as one statement reads them."""
+
+    course: Course
+    enrolment: Enrolment | None
+    done: frozenset[int]
+
+
+def _course_and_enrolment(course_columns):
+    """The course called ``slug`` with the enrolment of ``user_id`` in it, and that enrolment's
+    lessons done as "12,15,17" (group_concat, string_agg)."""
+    return (select(*(column for _name, column in course_columns + _ENROLMENT_COLUMNS),
+                   select(func.aggregate_strings(cast(LessonCompletion.lesson_id, String), ","))
+                   .where(LessonCompletion.enrolment_id == Enrolment.id).scalar_subquery().label("lessons_done"))
+            .outerjoin(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == bindparam("user_id")))
+            .where(Course.slug == bindparam("slug")))
+
+
+# The course page's and the lesson page's, built once (they run on every view): the whole
+# course, or the course without its long texts in every language, which a lesson page does
+# not show (they load if used).
+_WHOLE_COURSE_COLUMNS = loaded_columns(Course)
+_LESSON_COURSE_COLUMNS = loaded_columns(Course, leave_out=(Course.summary, Course.outcomes, Course.completion_rules,
+                                                           Course.language_completeness))
+_COURSE_AND_ENROLMENT = {True: _course_and_enrolment(_WHOLE_COURSE_COLUMNS),
+                         False: _course_and_enrolment(_LESSON_COURSE_COLUMNS)}
+
+
+def course_and_reader(session: Session, user: User, slug: str, *, whole: bool = True) -> CourseAndReader:
+    """``course_by_slug`` and ``enrolment_of`` the signed-in ``user``, with the enrolment's
+    lessons done, in one statement; the objects are those the two would give (lms.core.loading),
+    and the lessons done are what ``lessons_done`` answers for the rest of the request.
+    ``whole``: with the course's long texts (summary, outcomes) in every language."""
+    if not user.is_authenticated:
+        return CourseAndReader(course_by_slug(session, slug), None, frozenset())
+    columns = _WHOLE_COURSE_COLUMNS if whole else _LESSON_COURSE_COLUMNS
+    flush_pending(session)
+    row = session.connection().execute(_COURSE_AND_ENROLMENT[whole], {"slug": slug, "user_id": user.id}).first()
+    if row is None:
+        raise NotFound()
+    [course] = rows_as_loaded(session, Course, columns, [row])
+    if row[len(columns)] is None:   # the enrolment's id: the reader has none
+        return CourseAndReader(course, None, frozenset())
+    [enrolment] = rows_as_loaded(session, Enrolment, _ENROLMENT_COLUMNS, [row], offset=len(columns))
+    set_committed_value(enrolment, "course", course)
+    done = frozenset(int(lesson_id) for lesson_id in (row.lessons_done or "").split(",") if lesson_id)
+    return CourseAndReader(course, enrolment, lessons_done(session, enrolment.id, known=done))

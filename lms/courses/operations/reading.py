@@ -9,18 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from flask import url_for
-from sqlalchemy import String, bindparam, cast, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.accounts.models import User
 from lms.core.app_cache import app_cache
 from lms.core.errors import NotAllowed, NotFound
 from lms.core.i18n import LANGUAGES, _, first_available, language_chain, localized
-from lms.core.loading import loaded_columns, rows_as_loaded
-from lms.core.unit_of_work import flush_pending
 from lms.courses.annexes import beneficiaries_of
-from lms.courses.models import ACTIVE, Course, Enrolment, LessonBody, LessonCompletion
+from lms.courses.models import ACTIVE, Course, Enrolment, LessonBody
+from lms.courses.operations.lookups import course_and_reader
 from lms.courses.operations.outlines import OutlineLesson, outline_of
 
 # Why a lesson is shown in the language it is shown in: FALLBACK is a close language from the
@@ -154,23 +152,6 @@ def _refuse_unless_preview(session: Session, user: User, course: Course) -> None
     raise NotAllowed(_("Enrol in the course to read its lessons."))
 
 
-# The lesson page's queries, built once (they run on every page view): the course with the
-# reader's enrolment, made into the objects the learning path beside the lesson takes
-# (lms.core.loading; the course's long texts in every language, which the lesson page does
-# not show, are left to load if used), and the lessons the reader has done.
-_LESSON_COURSE_COLUMNS = loaded_columns(Course, leave_out=(Course.summary, Course.outcomes, Course.completion_rules,
-                                                           Course.language_completeness))
-_LESSON_ENROLMENT_COLUMNS = loaded_columns(Enrolment)
-_COURSE_AND_ENROLMENT = (
-    select(*(column for _name, column in _LESSON_COURSE_COLUMNS + _LESSON_ENROLMENT_COLUMNS),
-           # The lessons the reader has done, as "12,15,17" (group_concat, string_agg): the
-           # page's mark and the learning path's, without a statement of their own.
-           select(func.aggregate_strings(cast(LessonCompletion.lesson_id, String), ","))
-           .where(LessonCompletion.enrolment_id == Enrolment.id).scalar_subquery().label("lessons_done"))
-    .outerjoin(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == bindparam("user_id")))
-    .where(Course.slug == bindparam("slug")))
-
-
 def open_lesson(session: Session, user: User, course_slug: str, module_slug: str, lesson_slug: str,
                 language: str, *, chosen: str | None = None) -> LessonView:
     """Show a lesson to a reader: enrolled trainees, or staff previewing. It records nothing:
@@ -181,16 +162,9 @@ def open_lesson(session: Session, user: User, course_slug: str, module_slug: str
     """
     if not user.is_authenticated:
         raise NotAllowed()
-    flush_pending(session)
-    row = session.connection().execute(_COURSE_AND_ENROLMENT, {"slug": course_slug, "user_id": user.id}).first()
-    if row is None:
-        raise NotFound()
-    [course] = rows_as_loaded(session, Course, _LESSON_COURSE_COLUMNS, [row])
-    enrolment = None
-    if row[len(_LESSON_COURSE_COLUMNS)] is not None:   # the enrolment's id: the reader has one
-        [enrolment] = rows_as_loaded(session, Enrolment, _LESSON_ENROLMENT_COLUMNS, [row],
-                                     offset=len(_LESSON_COURSE_COLUMNS))
-        set_committed_value(enrolment, "course", course)
+    # The course (without its long texts), the reader's enrolment and its lessons done.
+    found = course_and_reader(session, user, course_slug, whole=False)
+    course, enrolment, done = found.course, found.enrolment, found.done
     offered = course.languages or []
     chosen = chosen if chosen in offered else None
     group = enrolment.content_language if enrolment is not None and enrolment.content_language in offered else None
@@ -202,7 +176,6 @@ def open_lesson(session: Session, user: User, course_slug: str, module_slug: str
         # A trainee is shown their own beneficiary's annex only: another's is not there for them.
         page = _cached_page(session, course, module_slug, lesson_slug, language, chosen, group,
                             beneficiaries_of(session, enrolment))
-    done = frozenset(int(lesson_id) for lesson_id in (row.lessons_done or "").split(",") if lesson_id)
     return LessonView(page, enrolment.id, page.lesson_id in done, course, enrolment, done)
 
 

@@ -16,7 +16,7 @@ bp = Blueprint("courses", __name__, template_folder="templates")
 
 @bp.get("/")
 def catalogue():
-    courses = ops.catalogue(db.session)
+    courses = ops.catalogue(db.session, whole=False)
     enrolled = {}
     if current_user.is_authenticated:
         enrolled = {enrolment.course_id: enrolment for enrolment in ops.enrolments_of(db.session, current_user)}

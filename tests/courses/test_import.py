@@ -190,3 +190,23 @@ def test_progress_read_before_a_new_version_counts_the_new_one(client, session, 
     page = client.get("/courses/self-paced-basics").get_data(as_text=True)
     assert 'href="/courses/self-paced-basics/practice/breach"' in page
     assert 'href="/courses/self-paced-basics/intro/standards"' not in page
+
+
+def test_the_catalogue_read_before_a_new_version_shows_the_new_one(client, session, imported, content_copy):
+    """Each course's card and facts are drawn once per content hash and language: the first
+    view after an import shows the new summary and hours."""
+    before = client.get("/").get_data(as_text=True)
+    assert "A short self-paced course used by the tests." in before and "about 2 h of study" in before
+
+    folder = content_copy / "self-paced-basics"
+    text = (folder / "course.yaml").read_text().replace("version: 1", "version: 2").replace("hours: 2", "hours: 3")
+    text = text.replace("A short self-paced course used by the tests.", "A longer self-paced course.")
+    (folder / "course.yaml").write_text(text)
+    import_content(session, content_copy)
+    session.commit()
+
+    after = client.get("/").get_data(as_text=True)
+    assert "A longer self-paced course." in after and "A short self-paced course" not in after
+    assert "about 3 h of study" in after and "version 2" in after
+    course = client.get("/courses/self-paced-basics").get_data(as_text=True)
+    assert "about 3 h of study" in course and "version 2" in course

@@ -41,8 +41,14 @@ def enrolment_of(session: Session, user: User, course_id: int) -> Enrolment | No
     return session.scalar(_ENROLMENT_OF, {"user_id": user.id, "course_id": course_id})
 
 
-def catalogue(session: Session) -> list[Course]:
-    return list(session.scalars(select(Course).order_by(Course.format, Course.slug)))
+def catalogue(session: Session, *, whole: bool = True) -> list[Course]:
+    """Every course, self-paced first. ``whole``: with their summaries, outcomes and
+    translation shares in every language; else those load if used (the catalogue page draws
+    each course's card once per content and language)."""
+    if whole:
+        return list(session.scalars(select(Course).order_by(Course.format, Course.slug)))
+    flush_pending(session)
+    return rows_as_loaded(session, Course, _COURSE_COLUMNS, session.connection().execute(_CATALOGUE).all())
 
 
 # Every dashboard's: built once, run on the connection, its rows made into enrolments and
@@ -55,6 +61,9 @@ _ENROLMENTS_OF = (select(*(column for _name, column in _ENROLMENT_COLUMNS + _COU
                   .join(Course, Course.id == Enrolment.course_id)
                   .where(Enrolment.user_id == bindparam("user_id"))
                   .order_by(Enrolment.status, Enrolment.last_activity_at.desc().nulls_last(), Course.slug))
+
+
+_CATALOGUE = select(*(column for _name, column in _COURSE_COLUMNS)).order_by(Course.format, Course.slug)
 
 
 def enrolments_of(session: Session, user: User) -> list[Enrolment]:

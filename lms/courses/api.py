@@ -24,6 +24,9 @@ from lms.extensions import db
 
 blp = api_blueprint("courses_api", __name__, "Courses, enrolments and progress.")
 
+# What a course's detail repeats of its summary: the summary schema's fields, listed once.
+_SUMMARY_FIELDS = tuple(CourseSummarySchema().fields)
+
 
 @blp.get("/courses")
 @blp.response(200, CourseSummarySchema(many=True))
@@ -43,7 +46,7 @@ def course_detail(slug: str):
     course = ops.course_by_slug(db.session, slug)
     enrolment = ops.enrolment_of(db.session, current_user, course.id)
     outline = ops.outline_for_viewer(db.session, current_user, course, enrolment)
-    body = {name: getattr(course, name) for name in CourseSummarySchema().fields}
+    body = {name: getattr(course, name) for name in _SUMMARY_FIELDS}
     body["outcomes"] = course.outcomes
     body["modules"] = outline.modules
     return body

@@ -15,16 +15,21 @@ from lms.core.unit_of_work import flush_pending
 from lms.courses.completion import lessons_done
 from lms.courses.models import Course, Enrolment, Lesson, LessonCompletion
 
-# Run on nearly every page: built once.
-_COURSE_BY_SLUG = select(Course).where(Course.slug == bindparam("slug"))
+# Run on nearly every page: built once. The course is read as plain columns on the connection
+# and made into the object a query would give (lms.core.loading): the ORM's own loading of a
+# course with five JSON columns cost as much as the statement.
+_WHOLE_COURSE_COLUMNS = loaded_columns(Course)
+_COURSE_BY_SLUG = select(*(column for _name, column in _WHOLE_COURSE_COLUMNS)).where(Course.slug == bindparam("slug"))
 _ENROLMENT_OF = select(Enrolment).where(Enrolment.user_id == bindparam("user_id"),
                                         Enrolment.course_id == bindparam("course_id"))
 
 
 def course_by_slug(session: Session, slug: str) -> Course:
-    course = session.scalar(_COURSE_BY_SLUG, {"slug": slug})
-    if course is None:
+    flush_pending(session)
+    row = session.connection().execute(_COURSE_BY_SLUG, {"slug": slug}).first()
+    if row is None:
         raise NotFound()
+    [course] = rows_as_loaded(session, Course, _WHOLE_COURSE_COLUMNS, [row])
     return course
 
 
@@ -100,7 +105,6 @@ def _course_and_enrolment(course_columns):
 # The course page's and the lesson page's, built once (they run on every view): the whole
 # course, or the course without its long texts in every language, which a lesson page does
 # not show (they load if used).
-_WHOLE_COURSE_COLUMNS = loaded_columns(Course)
 _LESSON_COURSE_COLUMNS = loaded_columns(Course, leave_out=(Course.summary, Course.outcomes, Course.completion_rules,
                                                            Course.language_completeness))
 _COURSE_AND_ENROLMENT = {True: _course_and_enrolment(_WHOLE_COURSE_COLUMNS),

@@ -20,6 +20,21 @@ def _snapshot(session):
     return rows
 
 
+def _second_version(content_copy, replace=(), write=None, remove=()) -> None:
+    """The test content's self-paced-basics as version 2: ``replace`` (old, new) in its
+    course.yaml, files (by path in the course's folder) written and removed."""
+    folder = content_copy / "self-paced-basics"
+    text = (folder / "course.yaml").read_text().replace("version: 1", "version: 2")
+    for old, new in replace:
+        assert old in text, old
+        text = text.replace(old, new)
+    (folder / "course.yaml").write_text(text)
+    for name, body in (write or {}).items():
+        (folder / name).write_text(body)
+    for name in remove:
+        (folder / name).unlink()
+
+
 def test_import_creates_courses_modules_lessons_and_bodies(session, imported):
     course = imported["self-paced-basics"]
     assert (course.format, course.version, course.module_count, course.lesson_count) == ("self-paced", 1, 2, 3)
@@ -53,15 +68,13 @@ def test_a_new_version_keeps_enrolments_and_progress(session, imported, make_use
     complete_lesson(session, trainee, supervision)
     session.commit()
 
-    folder = content_copy / "self-paced-basics"
-    text = (folder / "course.yaml").read_text().replace("version: 1", "version: 2")
-    text = text.replace("      - slug: supervision\n        title: {en: Supervision, sr_Latn: Nadzor}\n",
-                        "      - slug: supervision\n        title: {en: Supervision plans, sr_Latn: Planovi nadzora}\n"
-                        "      - slug: breach\n        title: {en: Breach, sr_Latn: Kršenje}\n")
-    (folder / "course.yaml").write_text(text)
-    (folder / "practice" / "breach.md").write_text("What happens when conditions are broken.\n")
-    (folder / "practice" / "breach.sr_Latn.md").write_text("Šta se dešava kada se uslovi prekrše.\n")
-    (folder / "intro" / "welcome.md").write_text("A rewritten welcome text.\n")
+    _second_version(content_copy, replace=[(
+        "      - slug: supervision\n        title: {en: Supervision, sr_Latn: Nadzor}\n",
+        "      - slug: supervision\n        title: {en: Supervision plans, sr_Latn: Planovi nadzora}\n"
+        "      - slug: breach\n        title: {en: Breach, sr_Latn: Kršenje}\n")],
+        write={"practice/breach.md": "What happens when conditions are broken.\n",
+               "practice/breach.sr_Latn.md": "Šta se dešava kada se uslovi prekrše.\n",
+               "intro/welcome.md": "A rewritten welcome text.\n"})
 
     results = {r.slug: r.action for r in import_content(session, content_copy)}
     session.commit()
@@ -83,12 +96,8 @@ def test_removed_lessons_are_retired_not_deleted(session, imported, make_user, c
     standards = session.scalar(db.select(Lesson).where(Lesson.slug == "standards"))
     complete_lesson(session, trainee, standards)
     session.commit()
-    folder = content_copy / "self-paced-basics"
-    text = (folder / "course.yaml").read_text().replace("version: 1", "version: 2")
-    text = text.replace("      - slug: standards\n        title: {en: The standards, sr_Latn: Standardi}\n", "")
-    (folder / "course.yaml").write_text(text)
-    (folder / "intro" / "standards.md").unlink()
-    (folder / "intro" / "standards.sr_Latn.md").unlink()
+    _second_version(content_copy, replace=[("      - slug: standards\n        title: {en: The standards, sr_Latn: Standardi}\n", "")],
+                    remove=["intro/standards.md", "intro/standards.sr_Latn.md"])
     import_content(session, content_copy)
     session.commit()
     session.expire_all()
@@ -134,16 +143,14 @@ def test_a_lesson_page_read_before_a_new_version_shows_the_new_one(client, sessi
     before = client.get(url).get_data(as_text=True)
     assert "<em>support</em>" in before and ">Introduction<" in before and "Ground rules" not in before
 
-    folder = content_copy / "self-paced-basics"
-    text = (folder / "course.yaml").read_text().replace("version: 1", "version: 2")
-    text = text.replace("title: {en: Introduction, sr_Latn: Uvod}", "title: {en: Getting started, sr_Latn: Početak}")
-    text = text.replace("      - slug: standards\n",
-                        "      - slug: ground-rules\n        title: {en: Ground rules, sr_Latn: Osnovna pravila}\n"
-                        "      - slug: standards\n")
-    (folder / "course.yaml").write_text(text)
-    (folder / "intro" / "ground-rules.md").write_text("The rules of the course.\n")
-    (folder / "intro" / "ground-rules.sr_Latn.md").write_text("Pravila kursa.\n")
-    (folder / "intro" / "welcome.md").write_text("A rewritten welcome text.\n")
+    _second_version(content_copy, replace=[
+        ("title: {en: Introduction, sr_Latn: Uvod}", "title: {en: Getting started, sr_Latn: Početak}"),
+        ("      - slug: standards\n",
+         "      - slug: ground-rules\n        title: {en: Ground rules, sr_Latn: Osnovna pravila}\n"
+         "      - slug: standards\n")],
+        write={"intro/ground-rules.md": "The rules of the course.\n",
+               "intro/ground-rules.sr_Latn.md": "Pravila kursa.\n",
+               "intro/welcome.md": "A rewritten welcome text.\n"})
     import_content(session, content_copy)
     session.commit()
 
@@ -170,17 +177,14 @@ def test_progress_read_before_a_new_version_counts_the_new_one(client, session, 
     assert (before["lessons_done"], before["lessons_total"], before["percent"]) == (2, 3, 66)
     assert [r["kind"] for r in before["requirements"]] == ["lessons"]
 
-    folder = content_copy / "self-paced-basics"
-    text = (folder / "course.yaml").read_text().replace("version: 1", "version: 2")
-    text = text.replace("      - slug: standards\n        title: {en: The standards, sr_Latn: Standardi}\n", "")
-    text = text.replace("      - slug: supervision\n        title: {en: Supervision, sr_Latn: Nadzor}\n",
-                        "      - slug: supervision\n        title: {en: Supervision, sr_Latn: Nadzor}\n"
-                        "      - slug: breach\n        title: {en: Breach, sr_Latn: Kršenje}\n")
-    (folder / "course.yaml").write_text(text)
-    for name in ("standards.md", "standards.sr_Latn.md"):
-        (folder / "intro" / name).unlink()
-    (folder / "practice" / "breach.md").write_text("What happens when conditions are broken.\n")
-    (folder / "practice" / "breach.sr_Latn.md").write_text("Šta se dešava kada se uslovi prekrše.\n")
+    _second_version(content_copy, replace=[
+        ("      - slug: standards\n        title: {en: The standards, sr_Latn: Standardi}\n", ""),
+        ("      - slug: supervision\n        title: {en: Supervision, sr_Latn: Nadzor}\n",
+         "      - slug: supervision\n        title: {en: Supervision, sr_Latn: Nadzor}\n"
+         "      - slug: breach\n        title: {en: Breach, sr_Latn: Kršenje}\n")],
+        write={"practice/breach.md": "What happens when conditions are broken.\n",
+               "practice/breach.sr_Latn.md": "Šta se dešava kada se uslovi prekrše.\n"},
+        remove=["intro/standards.md", "intro/standards.sr_Latn.md"])
     import_content(session, content_copy)
     session.commit()
 
@@ -198,10 +202,8 @@ def test_the_catalogue_read_before_a_new_version_shows_the_new_one(client, sessi
     before = client.get("/").get_data(as_text=True)
     assert "A short self-paced course used by the tests." in before and "about 2 h of study" in before
 
-    folder = content_copy / "self-paced-basics"
-    text = (folder / "course.yaml").read_text().replace("version: 1", "version: 2").replace("hours: 2", "hours: 3")
-    text = text.replace("A short self-paced course used by the tests.", "A longer self-paced course.")
-    (folder / "course.yaml").write_text(text)
+    _second_version(content_copy, replace=[("hours: 2", "hours: 3"),
+                                           ("A short self-paced course used by the tests.", "A longer self-paced course.")])
     import_content(session, content_copy)
     session.commit()
 

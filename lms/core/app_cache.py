@@ -7,7 +7,7 @@ several apps in one process never see each other's.
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, has_app_context
 
 STORE = "lms.app_caches"
 
@@ -30,3 +30,13 @@ def remembered(name: str, key, make, *, limit: int = 4096):
     if value is None:
         value = cache[key] = make()
     return value
+
+
+def kept_per_content(name: str, course, read, *, limit: int = 256):
+    """What ``read()`` returns of ``course``'s content (its modules, lessons, quizzes,
+    requirements, surveys), kept in the cache ``name`` under the course and its content hash.
+    Only an import writes content, and it gives the course a new content hash: a kept value is
+    never stale. Read afresh outside an application context (nothing to keep it in)."""
+    if not has_app_context():
+        return read()
+    return remembered(name, (course.id, course.content_hash), read, limit=limit)

@@ -13,12 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask import has_app_context
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import Beneficiary, User
-from lms.core.app_cache import remembered
+from lms.core.app_cache import kept_per_content
 from lms.courses.extension_points import ENROLMENT_BENEFICIARIES
 from lms.courses.models import Course, Enrolment, Lesson, Module
 
@@ -73,9 +72,7 @@ def modules_in_use(session: Session, course: Course) -> tuple[ModuleInUse, ...]:
         return tuple(ModuleInUse(module_id, slug, beneficiaries, frozenset(lessons[module_id]))
                      for module_id, (slug, beneficiaries) in modules.items())
 
-    if not has_app_context():
-        return read()
-    return remembered("courses.modules_in_use", (course.id, course.content_hash), read, limit=256)
+    return kept_per_content("courses.modules_in_use", course, read)
 
 
 def hidden_modules(session: Session, enrolment: Enrolment) -> dict[int, str]:

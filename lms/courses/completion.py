@@ -12,13 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask import has_app_context
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.core import audit
-from lms.core.app_cache import remembered
+from lms.core.app_cache import kept_per_content
 from lms.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from lms.core.i18n import _
 from lms.core.models import utcnow
@@ -133,9 +132,7 @@ def requirements_of(session: Session, course: Course) -> tuple[Requirement, ...]
             .where(CompletionRequirement.course_id == course.id)
             .order_by(CompletionRequirement.position, CompletionRequirement.id)))
 
-    if not has_app_context():
-        return read()
-    return remembered("courses.requirements", (course.id, course.content_hash), read, limit=256)
+    return kept_per_content("courses.requirements", course, read)
 
 
 # Run on every page with a course's progress or learning path: built once, run on the connection.

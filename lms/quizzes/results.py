@@ -8,12 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import has_app_context
 from flask_babel import format_percent
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from lms.core.app_cache import remembered
+from lms.core.app_cache import kept_per_content
 from lms.core.i18n import _
 from lms.core.models import utcnow
 from lms.core.unit_of_work import flush_pending, read_once_per_request
@@ -189,10 +188,7 @@ def quiz_facts_of(session: Session, course_id: int) -> list[QuizFacts]:
 def quiz_facts_of_content(session: Session, course) -> tuple[QuizFacts, ...]:
     """``quiz_facts_of`` a course, kept per process and content: a course's quizzes are written
     only by importing its content (``lms.quizzes.content``), which changes its content hash."""
-    if not has_app_context():
-        return tuple(quiz_facts_of(session, course.id))
-    return remembered("quizzes.facts", (course.id, course.content_hash),
-                      lambda: tuple(quiz_facts_of(session, course.id)), limit=512)
+    return kept_per_content("quizzes.facts", course, lambda: tuple(quiz_facts_of(session, course.id)), limit=512)
 
 
 def quizzes_of(session: Session, course_id: int) -> list[Quiz]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import has_app_context, has_request_context, url_for
+from flask import has_request_context, url_for
 from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session
 
-from lms.core.app_cache import remembered
+from lms.core.app_cache import kept_per_content
 from lms.courses.models import Course, Enrolment
 from lms.courses.operations import Step
 from lms.surveys.models import Survey, SurveyParticipation
@@ -28,9 +28,7 @@ def required_survey(session: Session, course: Course) -> tuple | None:
     def read() -> tuple:
         return tuple(session.connection().execute(_REQUIRED_SURVEY, {"course_id": course.id}).first() or ())
 
-    found = read() if not has_app_context() else remembered("surveys.required", (course.id, course.content_hash),
-                                                            read, limit=512)
-    return found or None
+    return kept_per_content("surveys.required", course, read, limit=512) or None
 
 
 def survey_steps(session: Session, course: Course, enrolment: Enrolment | None) -> list[Step]:

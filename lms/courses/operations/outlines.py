@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lms.core.app_cache import app_cache
+from lms.core.app_cache import kept_per_content
 from lms.courses.annexes import is_shown_to
 from lms.courses.models import Course, Lesson, Module
 
@@ -76,31 +76,27 @@ class Outline:
 
 
 def outline_of(session: Session, course: Course) -> Outline:
-    # An outline changes only when content is imported, which changes the course's hash;
-    # keyed by that hash, a cached outline is never stale and holds nothing user-specific.
-    cache = app_cache("courses.outlines", limit=256)
-    key = (course.id, course.content_hash)
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    rows = session.execute(
-        select(Module.id, Module.slug, Module.title, Module.summary, Module.beneficiaries, Module.outcomes,
-               Lesson.id, Lesson.slug, Lesson.title, Lesson.minutes)
-        .join(Lesson, Lesson.module_id == Module.id)
-        .where(Module.course_id == course.id, Module.is_retired.is_(False), Lesson.is_retired.is_(False))
-        .order_by(Module.position, Lesson.position)).all()
-    modules: dict[int, list] = {}
-    module_rows: dict[int, tuple] = {}
-    flat = []
-    for m_id, m_slug, m_title, m_summary, m_beneficiaries, m_outcomes, l_id, l_slug, l_title, l_minutes in rows:
-        module_rows.setdefault(m_id, (m_slug, m_title, m_summary, tuple(m_beneficiaries or ()),
-                                      tuple(m_outcomes or ())))
-        lesson = OutlineLesson(l_id, l_slug, l_title, l_minutes, m_slug, len(flat))
-        flat.append(lesson)
-        modules.setdefault(m_id, []).append(lesson)
-    outline = Outline(course.id, tuple(
-        OutlineModule(m_id, *module_rows[m_id][:3], tuple(items), *module_rows[m_id][3:])
-        for m_id, items in modules.items()),
-        tuple(flat))
-    cache[key] = outline
-    return outline
+    """The course's modules (those with lessons) and lessons in order; kept per content hash,
+    so an outline is never stale and holds nothing user-specific."""
+    def read() -> Outline:
+        rows = session.execute(
+            select(Module.id, Module.slug, Module.title, Module.summary, Module.beneficiaries, Module.outcomes,
+                   Lesson.id, Lesson.slug, Lesson.title, Lesson.minutes)
+            .join(Lesson, Lesson.module_id == Module.id)
+            .where(Module.course_id == course.id, Module.is_retired.is_(False), Lesson.is_retired.is_(False))
+            .order_by(Module.position, Lesson.position)).all()
+        modules: dict[int, list] = {}
+        module_rows: dict[int, tuple] = {}
+        flat = []
+        for m_id, m_slug, m_title, m_summary, m_beneficiaries, m_outcomes, l_id, l_slug, l_title, l_minutes in rows:
+            module_rows.setdefault(m_id, (m_slug, m_title, m_summary, tuple(m_beneficiaries or ()),
+                                          tuple(m_outcomes or ())))
+            lesson = OutlineLesson(l_id, l_slug, l_title, l_minutes, m_slug, len(flat))
+            flat.append(lesson)
+            modules.setdefault(m_id, []).append(lesson)
+        return Outline(course.id, tuple(
+            OutlineModule(m_id, *module_rows[m_id][:3], tuple(items), *module_rows[m_id][3:])
+            for m_id, items in modules.items()),
+            tuple(flat))
+
+    return kept_per_content("courses.outlines", course, read)

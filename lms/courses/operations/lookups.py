@@ -19,6 +19,9 @@ from lms.courses.models import Course, Enrolment, Lesson, LessonCompletion
 # and made into the object a query would give (lms.core.loading): the ORM's own loading of a
 # course with five JSON columns cost as much as the statement.
 _WHOLE_COURSE_COLUMNS = loaded_columns(Course)
+# A course without its long texts in every language (summary, outcomes, translation shares),
+# which no page listing courses, and no lesson page, shows: they load if used.
+_COURSE_COLUMNS = loaded_columns(Course, leave_out=(Course.summary, Course.outcomes, Course.language_completeness))
 _COURSE_BY_SLUG = select(*(column for _name, column in _WHOLE_COURSE_COLUMNS)).where(Course.slug == bindparam("slug"))
 _ENROLMENT_OF = select(Enrolment).where(Enrolment.user_id == bindparam("user_id"),
                                         Enrolment.course_id == bindparam("course_id"))
@@ -58,10 +61,8 @@ def catalogue(session: Session, *, whole: bool = True) -> list[Course]:
 
 # Every dashboard's: built once, run on the connection, its rows made into enrolments and
 # courses as a query would (lms.core.loading); each enrolment's course is then found in the
-# session without a statement. A course's summary and outcomes in every language are not
-# read here (no page listing enrolments shows them; they load if used).
+# session without a statement.
 _ENROLMENT_COLUMNS = loaded_columns(Enrolment)
-_COURSE_COLUMNS = loaded_columns(Course, leave_out=(Course.summary, Course.outcomes, Course.language_completeness))
 _ENROLMENTS_OF = (select(*(column for _name, column in _ENROLMENT_COLUMNS + _COURSE_COLUMNS))
                   .join(Course, Course.id == Enrolment.course_id)
                   .where(Enrolment.user_id == bindparam("user_id"))
@@ -103,12 +104,9 @@ def _course_and_enrolment(course_columns):
 
 
 # The course page's and the lesson page's, built once (they run on every view): the whole
-# course, or the course without its long texts in every language, which a lesson page does
-# not show (they load if used).
-_LESSON_COURSE_COLUMNS = loaded_columns(Course, leave_out=(Course.summary, Course.outcomes, Course.completion_rules,
-                                                           Course.language_completeness))
+# course, or the course without its long texts, which a lesson page does not show.
 _COURSE_AND_ENROLMENT = {True: _course_and_enrolment(_WHOLE_COURSE_COLUMNS),
-                         False: _course_and_enrolment(_LESSON_COURSE_COLUMNS)}
+                         False: _course_and_enrolment(_COURSE_COLUMNS)}
 
 
 def course_and_reader(session: Session, user: User, slug: str, *, whole: bool = True) -> CourseAndReader:
@@ -118,7 +116,7 @@ def course_and_reader(session: Session, user: User, slug: str, *, whole: bool = 
     ``whole``: with the course's long texts (summary, outcomes) in every language."""
     if not user.is_authenticated:
         return CourseAndReader(course_by_slug(session, slug), None, frozenset())
-    columns = _WHOLE_COURSE_COLUMNS if whole else _LESSON_COURSE_COLUMNS
+    columns = _WHOLE_COURSE_COLUMNS if whole else _COURSE_COLUMNS
     flush_pending(session)
     row = session.connection().execute(_COURSE_AND_ENROLMENT[whole], {"slug": slug, "user_id": user.id}).first()
     if row is None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from flask import current_app, has_app_context
 
+from lms.core.unit_of_work import reads_only
+
 STORE = "lms.app_caches"
 
 
@@ -36,7 +38,16 @@ def kept_per_content(name: str, course, read, *, limit: int = 256):
     """What ``read()`` returns of ``course``'s content (its modules, lessons, quizzes,
     requirements, surveys), kept in the cache ``name`` under the course and its content hash.
     Only an import writes content, and it gives the course a new content hash: a kept value is
-    never stale. Read afresh outside an application context (nothing to keep it in)."""
+    never stale. Only a safe request keeps what it read: an import's own request, command or
+    task reads its new content before it commits, and a rollback would leave ids kept that no
+    row has. Outside an application context, read afresh (nothing to keep it in)."""
     if not has_app_context():
         return read()
-    return remembered(name, (course.id, course.content_hash), read, limit=limit)
+    cache = app_cache(name, limit=limit)
+    key = (course.id, course.content_hash)
+    value = cache.get(key)
+    if value is None:
+        value = read()
+        if reads_only():
+            cache[key] = value
+    return value

@@ -127,12 +127,18 @@ def flush_pending(session: Session) -> None:
 READ_ONCE_KEY = "lms_read_once"
 
 
+def reads_only() -> bool:
+    """Whether this is a safe request (a GET writes nothing): what it reads is what others have
+    committed, never this unit of work's own writes, which a rollback could undo."""
+    return has_request_context() and request.method in SAFE_METHODS
+
+
 def read_once_per_request(name: str, key, read: Callable[[], object]):
     """What ``read()`` returns, read once per request when the request is safe (a GET writes
     nothing, so what it read stays true until it ends): for what a page asks several times
     from different features (a course's quizzes, an enrolment's attempts). Any other request,
     or none, reads anew on every call: its writes may have changed the answer."""
-    if not has_request_context() or request.method not in SAFE_METHODS:
+    if not reads_only():
         return read()
     kept = g.setdefault(READ_ONCE_KEY, {})
     if (name, key) not in kept:

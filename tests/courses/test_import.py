@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from lms.core.app_cache import STORE as APP_CACHES
 from lms.courses.content import ContentInvalid
 from lms.courses.importer import import_content
 from lms.courses.models import Course, Enrolment, Lesson, LessonBody, LessonCompletion, Module
@@ -194,6 +195,42 @@ def test_progress_read_before_a_new_version_counts_the_new_one(client, session, 
     page = client.get("/courses/self-paced-basics").get_data(as_text=True)
     assert 'href="/courses/self-paced-basics/practice/breach"' in page
     assert 'href="/courses/self-paced-basics/intro/standards"' not in page
+
+
+def test_an_import_rolled_back_leaves_nothing_kept_of_its_content(app, client, session, imported, make_user,
+                                                                  content_copy):
+    """Content is kept per content hash only from what a safe request read. An import reads its
+    new content before it commits (it re-evaluates everyone's progress): rolled back, what it
+    read (ids of rows that are gone) is not kept under the hash that the same files give again."""
+    from tests.conftest import login
+
+    trainee = make_user()
+    course = imported["self-paced-basics"]
+    ensure_enrolment(session, trainee, course)
+    session.commit()
+    _second_version(content_copy, replace=[(
+        "      - slug: supervision\n        title: {en: Supervision, sr_Latn: Nadzor}\n",
+        "      - slug: supervision\n        title: {en: Supervision, sr_Latn: Nadzor}\n"
+        "      - slug: breach\n        title: {en: Breach, sr_Latn: Kršenje}\n")],
+        write={"practice/breach.md": "What happens when conditions are broken.\n",
+               "practice/breach.sr_Latn.md": "Šta se dešava kada se uslovi prekrše.\n"})
+
+    with app.test_request_context("/admin/content", method="POST"):
+        import_content(session, content_copy)
+        new_hash = course.content_hash
+        session.rollback()
+    kept = {name: key for name, cache in app.extensions.get(APP_CACHES, {}).items()
+            for key in cache if isinstance(key, tuple) and new_hash in key}
+    assert kept == {}
+
+    import_content(session, content_copy)
+    session.commit()
+    login(client, trainee)
+    page = client.get("/courses/self-paced-basics").get_data(as_text=True)
+    assert 'href="/courses/self-paced-basics/practice/breach"' in page
+    kept = {name for name, cache in app.extensions.get(APP_CACHES, {}).items()
+            if (course.id, new_hash) in cache}
+    assert {"courses.modules_in_use", "courses.requirements", "courses.outlines"} <= kept
 
 
 def test_the_catalogue_read_before_a_new_version_shows_the_new_one(client, session, imported, content_copy):

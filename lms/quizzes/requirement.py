@@ -10,17 +10,17 @@ from lms.core.i18n import _
 from lms.courses.completion import Requirement, RequirementKind
 from lms.courses.models import Enrolment
 from lms.quizzes.content import REQUIREMENT_KIND
-from lms.quizzes.models import FINAL_KEY, Quiz
-from lms.quizzes.results import quizzes_of_this_request, results_for
+from lms.quizzes.models import FINAL_KEY
+from lms.quizzes.results import QuizFacts, quiz_facts_of_course, results_for
 
 
-def _quizzes(session: Session, requirements: list[Requirement]) -> dict[str, Quiz]:
-    """The requirements' quizzes by key, of the course's quizzes (read once per GET: a page asks
+def _quizzes(session: Session, requirements: list[Requirement]) -> dict[str, QuizFacts]:
+    """The requirements' quizzes by key, of the course's quizzes (kept per content: a page asks
     three times, for met, label and link, and its quiz boxes ask too)."""
     if not requirements:
         return {}
     refs = {r.ref for r in requirements}
-    return {quiz.key: quiz for quiz in quizzes_of_this_request(session, requirements[0].course_id)
+    return {quiz.key: quiz for quiz in quiz_facts_of_course(session, requirements[0].course_id)
             if quiz.key in refs}
 
 

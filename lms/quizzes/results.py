@@ -16,6 +16,7 @@ from lms.core.app_cache import kept_per_content
 from lms.core.i18n import _
 from lms.core.models import utcnow
 from lms.core.unit_of_work import flush_pending, read_once_per_request
+from lms.courses.models import Course
 from lms.quizzes.deadlines import is_overdue
 from lms.quizzes.models import (
     AFTER_CLOSE,
@@ -159,7 +160,8 @@ def review_allowed(quiz: Quiz, attempt_state: str, result: QuizResult | None, no
 
 @dataclass(frozen=True)
 class QuizFacts:
-    """What a learning path needs of a quiz (its place, title and grading), without the ORM."""
+    """What a learning path, a course page's quiz boxes and the quiz requirement need of a quiz
+    (its place, title and grading), without the ORM."""
 
     id: int
     module_id: int | None
@@ -171,6 +173,7 @@ class QuizFacts:
 
     is_final = Quiz.is_final
     is_pretest = Quiz.is_pretest
+    title_in = Quiz.title_in
 
 
 _QUIZ_FACTS = (
@@ -188,18 +191,22 @@ def quiz_facts_of(session: Session, course_id: int) -> list[QuizFacts]:
 def quiz_facts_of_content(session: Session, course) -> tuple[QuizFacts, ...]:
     """``quiz_facts_of`` a course, kept per process and content: a course's quizzes are written
     only by importing its content (``lms.quizzes.content``), which changes its content hash."""
-    return kept_per_content("quizzes.facts", course, lambda: tuple(quiz_facts_of(session, course.id)), limit=512)
+    def read() -> tuple[QuizFacts, ...]:
+        flush_pending(session)
+        return tuple(quiz_facts_of(session, course.id))
+
+    return kept_per_content("quizzes.facts", course, read, limit=512)
+
+
+def quiz_facts_of_course(session: Session, course_id: int) -> tuple[QuizFacts, ...]:
+    """``quiz_facts_of_content`` of the course with this id (which a page has read already: the
+    session gives it without a statement)."""
+    return quiz_facts_of_content(session, session.get(Course, course_id))
 
 
 def quizzes_of(session: Session, course_id: int) -> list[Quiz]:
     return list(session.scalars(select(Quiz).where(Quiz.course_id == course_id, Quiz.is_retired.is_(False))
                                 .order_by(Quiz.module_id.is_(None), Quiz.id)))
-
-
-def quizzes_of_this_request(session: Session, course_id: int) -> list[Quiz]:
-    """``quizzes_of``, read once per GET: the course page's quiz boxes and the quiz completion
-    requirement ask for the same quizzes."""
-    return read_once_per_request("quizzes.of_course", course_id, lambda: quizzes_of(session, course_id))
 
 
 def module_results(session: Session, enrolment_ids, course_id: int) -> dict[tuple[int, int], str]:

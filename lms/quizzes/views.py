@@ -308,7 +308,7 @@ def _course_quizzes(course, enrolment):
     key = (course.id, enrolment.id if enrolment is not None else None)
     if key not in cache:
         active = enrolment if enrolment is not None and enrolment.is_active else None
-        quizzes, results = ops.course_quiz_results(db.session, active, course.id)
+        quizzes, results = ops.course_quiz_results(db.session, active, course)
         cache[key] = ({q.module_id: q for q in quizzes if q.module_id is not None},
                       next((q for q in quizzes if q.is_final), None), results, quizzes)
     return cache[key]

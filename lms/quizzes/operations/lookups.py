@@ -10,9 +10,9 @@ from lms.accounts.models import User
 from lms.core.errors import NotAllowed, NotFound
 from lms.core.i18n import _
 from lms.courses.annexes import hidden_modules
-from lms.courses.models import Enrolment
+from lms.courses.models import Course, Enrolment
 from lms.quizzes.models import Quiz, QuizAttempt
-from lms.quizzes.results import QuizResult, quizzes_of_this_request, results_for
+from lms.quizzes.results import QuizFacts, QuizResult, quiz_facts_of_content, results_for
 
 
 def quiz_by_id(session: Session, quiz_id: int) -> Quiz:
@@ -69,10 +69,11 @@ def attempts_of(session: Session, enrolment_id: int, quiz_id: int) -> list[QuizA
         QuizAttempt.enrolment_id == enrolment_id, QuizAttempt.quiz_id == quiz_id).order_by(QuizAttempt.number)))
 
 
-def course_quiz_results(session: Session, enrolment: Enrolment | None, course_id: int
-                        ) -> tuple[list[Quiz], dict[int, QuizResult]]:
-    """A course's quizzes and, for an enrolment, its standing in each (the course page)."""
-    quizzes = quizzes_of_this_request(session, course_id)
+def course_quiz_results(session: Session, enrolment: Enrolment | None, course: Course
+                        ) -> tuple[tuple[QuizFacts, ...], dict[int, QuizResult]]:
+    """A course's quizzes as plain values (kept per content) and, for an enrolment, its standing
+    in each: the course page's quiz boxes."""
+    quizzes = quiz_facts_of_content(session, course)
     if enrolment is None:
         return quizzes, {}
     return quizzes, results_for(session, enrolment.id, quizzes)

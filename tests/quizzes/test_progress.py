@@ -130,9 +130,15 @@ def test_grading_method_last_can_undo_a_pass(client, session, trainee, quiz_cour
     assert quizzes_met(session, trainee.enrolment, [requirement]) == set()
 
 
-def test_the_course_page_shows_each_quiz_with_its_status(client, session, trainee, quiz_course, token_for):
+def test_the_course_page_shows_each_quiz_with_its_status(client, session, trainee, quiz_course, token_for,
+                                                          count_queries):
+    """Each quiz's box shows the trainee's standing, read with their attempts; the quizzes
+    themselves are content, read by the first view and kept, not read again by the next."""
     login(client, trainee)
-    page = client.get(f"/courses/{quiz_course['course'].slug}").get_data(as_text=True)
+    client.get(f"/courses/{quiz_course['course'].slug}")
+    with count_queries() as counter:
+        page = client.get(f"/courses/{quiz_course['course'].slug}").get_data(as_text=True)
+    assert _quiz_reads(counter.statements) == 0
     assert page.count("Not started") == 3 and "Final assessment" in page
     assert f'href="/quizzes/{quiz_course["basics"].id}"' in page
     take(client, session, quiz_course["basics"], token_for(trainee))

@@ -19,8 +19,8 @@ from lms.extensions import db
 from lms.forum import operations as ops
 from lms.forum.forms import BODY_HINT, EditForm, HideForm, ReplyForm, ThreadForm
 from lms.forum.models import ForumPost
-from lms.forum.operations.forums import forum_key, forum_key_of_enrolment
-from lms.forum.operations.lists import forum_link
+from lms.forum.operations.forums import forum_key
+from lms.forum.operations.lists import enrolment_forum_link, forum_link
 from lms.forum.tasks import record_thread_read
 from lms.tutors.forms import version_of
 
@@ -186,7 +186,7 @@ def course_slot(course=None, enrolment=None, **_context) -> str:
     """On a course page: the forum of the reader's group, or of the self-paced course."""
     if course is None or enrolment is None or not current_user.is_authenticated:
         return ""
-    link = forum_link(db.session, current_user, forum_key_of_enrolment(db.session, enrolment))
+    link = enrolment_forum_link(db.session, current_user, enrolment)
     return render_template("forum/_forum_button.html", link=link) if link else ""
 
 

@@ -19,17 +19,11 @@ from lms.core.models import utcnow
 from lms.courses.models import Course, DiscussionPrompt, Module
 from lms.courses.operations import discussion_prompts
 from lms.forum.models import Forum, ForumPost, ForumThread
-from lms.tutors.models import Cohort, CohortMembership
+from lms.tutors.models import Cohort
 
 
 def forum_key(*, cohort_id: int | None = None, course_id: int | None = None) -> str:
     return f"group:{cohort_id}" if cohort_id is not None else f"course:{course_id}"
-
-
-def forum_key_of_enrolment(session: Session, enrolment) -> str:
-    """The forum an enrolment takes part in: its group's, or the self-paced course's."""
-    cohort_id = session.scalar(select(CohortMembership.cohort_id).where(CohortMembership.enrolment_id == enrolment.id))
-    return forum_key(cohort_id=cohort_id) if cohort_id is not None else forum_key(course_id=enrolment.course_id)
 
 
 def _prompts_for(session: Session, course: Course, beneficiary_code: str | None) -> list[DiscussionPrompt]:

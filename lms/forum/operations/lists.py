@@ -8,11 +8,12 @@ import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, case, func, or_, select
+from sqlalchemy import String, and_, bindparam, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
 from lms.core.pagination import Page
+from lms.core.unit_of_work import flush_pending
 from lms.courses.models import ACTIVE, Enrolment
 from lms.forum.models import Forum, ForumPost, ForumRead, ForumSubscription, ForumThread
 from lms.tutors.models import MEMBER_ACTIVE, Cohort, CohortMembership, CohortTutor
@@ -120,13 +121,24 @@ def _readable_forums(user_id, *, admin: bool, tutor: bool, scope):
     return select(Forum.id).where(or_(*conditions))
 
 
+# The key of the forum an enrolment takes part in (``forums.forum_key``): its group's
+# ("group:12"), or, outside any group, its self-paced course's ("course:3").
+_KEY_OF_ENROLMENT = func.coalesce(
+    literal("group:") + cast(select(CohortMembership.cohort_id)
+                             .where(CohortMembership.enrolment_id == bindparam("enrolment_id"))
+                             .scalar_subquery(), String),
+    literal("course:") + cast(bindparam("course_id"), String))
+
+
 @functools.cache
-def _forum_by_key_if_readable(admin: bool, tutor: bool, manager: str | None):
+def _forum_by_key_if_readable(admin: bool, tutor: bool, manager: str | None, of_enrolment: bool = False):
     """The statement of ``forum_link``, built once per kind of reader (``manager``: None, "all" or
-    "some"), the reader's id, scope and the forum's key bound at each call."""
+    "some"), the reader's id, scope and the forum's key (or the enrolment whose forum it is)
+    bound at each call."""
     scope = {None: None, "all": _MANAGES_ALL, "some": bindparam("reader_scope", expanding=True)}[manager]
     readable = _readable_forums(bindparam("reader_id"), admin=admin, tutor=tutor, scope=scope)
-    return select(Forum.id).where(Forum.key == bindparam("forum_key"), Forum.id.in_(readable))
+    key = _KEY_OF_ENROLMENT if of_enrolment else bindparam("forum_key")
+    return select(Forum.id).where(Forum.key == key, Forum.id.in_(readable))
 
 
 @dataclass(frozen=True)
@@ -138,13 +150,26 @@ class ForumLink:
 
 def forum_link(session: Session, user: User, key: str) -> ForumLink | None:
     """The forum called ``key`` if ``user`` may read it (``readable_forums_query``), with the
-    posts they have not read: two queries, no ORM objects (a course page asks on every view)."""
+    posts they have not read: two queries, no ORM objects."""
+    return _link(session, user, {"forum_key": key})
+
+
+def enrolment_forum_link(session: Session, user: User, enrolment: Enrolment) -> ForumLink | None:
+    """``forum_link`` of the forum ``enrolment`` takes part in (its group's, or its self-paced
+    course's), found by the same statement: a course page asks on every view."""
+    return _link(session, user, {"enrolment_id": enrolment.id, "course_id": enrolment.course_id})
+
+
+def _link(session: Session, user: User, params: dict) -> ForumLink | None:
     scope = _manager_scope(user)
     manager = None if scope is None else "all" if scope is _MANAGES_ALL else "some"
-    params = {"forum_key": key, "reader_id": user.id}
+    params = {**params, "reader_id": user.id}
     if manager == "some":
         params["reader_scope"] = list(scope)
-    forum_id = session.scalar(_forum_by_key_if_readable(bool(user.is_admin), bool(user.is_tutor), manager), params)
+    statement = _forum_by_key_if_readable(bool(user.is_admin), bool(user.is_tutor), manager,
+                                          "enrolment_id" in params)
+    flush_pending(session)
+    forum_id = session.connection().execute(statement, params).scalar()
     if forum_id is None:
         return None
     return ForumLink(forum_id, _one_forum_counts(session, user, forum_id)[1])
@@ -163,7 +188,8 @@ def forum_summary(session: Session, user: User, forum: Forum) -> ForumSummary:
 
 def _one_forum_counts(session: Session, user: User, forum_id: int) -> tuple[int, int]:
     """(threads, unread posts) of one forum, by the statement built once."""
-    row = session.execute(_ONE_FORUM_COUNTS, {"forum_id": forum_id, "user_id": user.id}).first()
+    flush_pending(session)
+    row = session.connection().execute(_ONE_FORUM_COUNTS, {"forum_id": forum_id, "user_id": user.id}).first()
     return (row[1], int(row[2] or 0)) if row else (0, 0)
 
 

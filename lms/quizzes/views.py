@@ -29,6 +29,7 @@ from lms.core.forms import errors_on, status_of
 from lms.core.i18n import LANGUAGES, _, current_language
 from lms.core.models import utcnow
 from lms.core.permissions import require
+from lms.core.web import drawn_once
 from lms.courses import operations as course_ops
 from lms.courses.models import Course, Module
 from lms.extensions import csrf, db
@@ -314,13 +315,21 @@ def _course_quizzes(course, enrolment):
     return cache[key]
 
 
+def _quiz_box(template: str, course, quiz, result, heading: bool = False) -> Markup:
+    """A quiz's box on the course page, drawn once per quiz, content, language and what it shows
+    of the reader's standing (the same for every reader who stands there)."""
+    standing = None if result is None else (
+        result.passed, result.grade, result.best, result.open_attempt is not None, bool(result.awaiting))
+    return drawn_once("quizzes.course_box", (template, quiz.id, course.content_hash, current_language(), standing),
+                      lambda: render_template(template, quiz=quiz, result=result, heading=heading))
+
+
 def render_module_quiz(course, module, enrolment=None, **_context) -> Markup:
     by_module, _final, results, _all = _course_quizzes(course, enrolment)
     quiz = by_module.get(module.id)
     if quiz is None:
         return Markup("")
-    return Markup(render_template("quizzes/_course_quiz.html", quiz=quiz, result=results.get(quiz.id),
-                                  enrolment=enrolment))
+    return _quiz_box("quizzes/_course_quiz.html", course, quiz, results.get(quiz.id))
 
 
 def render_pretest(course, enrolment=None, **_context) -> Markup:
@@ -329,13 +338,11 @@ def render_pretest(course, enrolment=None, **_context) -> Markup:
     pretest = next((q for q in quizzes[3] if q.is_pretest), None)
     if pretest is None:
         return Markup("")
-    return Markup(render_template("quizzes/_pretest.html", quiz=pretest, result=quizzes[2].get(pretest.id),
-                                  enrolment=enrolment))
+    return _quiz_box("quizzes/_pretest.html", course, pretest, quizzes[2].get(pretest.id))
 
 
 def render_final_assessment(course, enrolment=None, **_context) -> Markup:
     _by_module, final, results, _all = _course_quizzes(course, enrolment)
     if final is None:
         return Markup("")
-    return Markup(render_template("quizzes/_course_quiz.html", quiz=final, result=results.get(final.id),
-                                  enrolment=enrolment, heading=True))
+    return _quiz_box("quizzes/_course_quiz.html", course, final, results.get(final.id), heading=True)

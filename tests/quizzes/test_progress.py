@@ -150,6 +150,29 @@ def test_the_course_page_shows_each_quiz_with_its_status(client, session, traine
     assert "Pass the quiz: Basics quiz" in page        # the requirement, with its link
 
 
+def test_each_reader_sees_their_own_standing_in_a_quiz_box_drawn_once_per_standing(
+        client, session, trainee, quiz_course, token_for, make_user, enrol):
+    """A quiz's box is drawn once per quiz, language and standing: a trainee who passed and one
+    who has not started, reading in turn (and in another language), each see their own."""
+    other = make_user(roles=("trainee",), email="other@example.org")
+    enrol(other, quiz_course["course"])
+    take(client, session, quiz_course["basics"], token_for(trainee), perfect_basics)
+    page = f"/courses/{quiz_course['course'].slug}"
+    for reader, shown, not_shown in ((trainee, "Passed with 100%", None), (other, None, "Passed with"),
+                                     (trainee, "Passed with 100%", None)):
+        login(client, reader)
+        html = client.get(page).get_data(as_text=True)
+        if shown:
+            assert shown in html
+        else:
+            assert not_shown not in html and html.count("Not started") == 3
+        client.post("/logout", data={"csrf_token": client.csrf_token()})
+    login(client, trainee)
+    client.post("/language", data={"language": "sr_Latn", "next": page, "csrf_token": client.csrf_token()})
+    html = client.get(page).get_data(as_text=True)
+    assert "Položeno: " in html and "Passed with" not in html
+
+
 def test_the_course_page_takes_as_many_queries_with_many_attempts_as_with_one(
         client, session, trainee, quiz_course, token_for, count_queries):
     login(client, trainee)

@@ -36,6 +36,19 @@ def _second_version(content_copy, replace=(), write=None, remove=()) -> None:
         (folder / name).unlink()
 
 
+_SUPERVISION = "      - slug: supervision\n        title: {en: Supervision, sr_Latn: Nadzor}\n"
+
+
+def _second_version_with_breach(content_copy, supervision=_SUPERVISION, replace=(), write=None, remove=()) -> None:
+    """``_second_version`` with a new lesson, breach, after supervision (``supervision``: that
+    lesson's entry, as version 2 gives it)."""
+    _second_version(content_copy, replace=[(_SUPERVISION, supervision + "      - slug: breach\n"
+                                            "        title: {en: Breach, sr_Latn: Kršenje}\n"), *replace],
+                    write={"practice/breach.md": "What happens when conditions are broken.\n",
+                           "practice/breach.sr_Latn.md": "Šta se dešava kada se uslovi prekrše.\n", **(write or {})},
+                    remove=remove)
+
+
 def test_import_creates_courses_modules_lessons_and_bodies(session, imported):
     course = imported["self-paced-basics"]
     assert (course.format, course.version, course.module_count, course.lesson_count) == ("self-paced", 1, 2, 3)
@@ -69,13 +82,9 @@ def test_a_new_version_keeps_enrolments_and_progress(session, imported, make_use
     complete_lesson(session, trainee, supervision)
     session.commit()
 
-    _second_version(content_copy, replace=[(
-        "      - slug: supervision\n        title: {en: Supervision, sr_Latn: Nadzor}\n",
-        "      - slug: supervision\n        title: {en: Supervision plans, sr_Latn: Planovi nadzora}\n"
-        "      - slug: breach\n        title: {en: Breach, sr_Latn: Kršenje}\n")],
-        write={"practice/breach.md": "What happens when conditions are broken.\n",
-               "practice/breach.sr_Latn.md": "Šta se dešava kada se uslovi prekrše.\n",
-               "intro/welcome.md": "A rewritten welcome text.\n"})
+    _second_version_with_breach(
+        content_copy, supervision="      - slug: supervision\n        title: {en: Supervision plans, sr_Latn: Planovi nadzora}\n",
+        write={"intro/welcome.md": "A rewritten welcome text.\n"})
 
     results = {r.slug: r.action for r in import_content(session, content_copy)}
     session.commit()
@@ -178,13 +187,8 @@ def test_progress_read_before_a_new_version_counts_the_new_one(client, session, 
     assert (before["lessons_done"], before["lessons_total"], before["percent"]) == (2, 3, 66)
     assert [r["kind"] for r in before["requirements"]] == ["lessons"]
 
-    _second_version(content_copy, replace=[
-        ("      - slug: standards\n        title: {en: The standards, sr_Latn: Standardi}\n", ""),
-        ("      - slug: supervision\n        title: {en: Supervision, sr_Latn: Nadzor}\n",
-         "      - slug: supervision\n        title: {en: Supervision, sr_Latn: Nadzor}\n"
-         "      - slug: breach\n        title: {en: Breach, sr_Latn: Kršenje}\n")],
-        write={"practice/breach.md": "What happens when conditions are broken.\n",
-               "practice/breach.sr_Latn.md": "Šta se dešava kada se uslovi prekrše.\n"},
+    _second_version_with_breach(
+        content_copy, replace=[("      - slug: standards\n        title: {en: The standards, sr_Latn: Standardi}\n", "")],
         remove=["intro/standards.md", "intro/standards.sr_Latn.md"])
     import_content(session, content_copy)
     session.commit()
@@ -208,12 +212,7 @@ def test_an_import_rolled_back_leaves_nothing_kept_of_its_content(app, client, s
     course = imported["self-paced-basics"]
     ensure_enrolment(session, trainee, course)
     session.commit()
-    _second_version(content_copy, replace=[(
-        "      - slug: supervision\n        title: {en: Supervision, sr_Latn: Nadzor}\n",
-        "      - slug: supervision\n        title: {en: Supervision, sr_Latn: Nadzor}\n"
-        "      - slug: breach\n        title: {en: Breach, sr_Latn: Kršenje}\n")],
-        write={"practice/breach.md": "What happens when conditions are broken.\n",
-               "practice/breach.sr_Latn.md": "Šta se dešava kada se uslovi prekrše.\n"})
+    _second_version_with_breach(content_copy)
 
     with app.test_request_context("/admin/content", method="POST"):
         import_content(session, content_copy)

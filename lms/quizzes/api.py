@@ -16,7 +16,7 @@ from lms.courses.models import Course, Module
 from lms.extensions import db
 from lms.quizzes import bank_export
 from lms.quizzes import operations as ops
-from lms.quizzes.results import QuizResult, quizzes_of, results_for, review_allowed
+from lms.quizzes.results import QuizResult, results_for, review_allowed
 from lms.quizzes.schemas import (
     AttemptAnswersInSchema,
     AttemptAnswersSavedSchema,
@@ -93,8 +93,7 @@ def course_quizzes(slug: str):
     """A course's quizzes, with the signed-in trainee's standing in each."""
     course = course_ops.course_by_slug(db.session, slug)
     enrolment = ops.active_enrolment(db.session, current_user, course.id)
-    quizzes = quizzes_of(db.session, course.id)    # with every setting the body shows
-    results = results_for(db.session, enrolment.id, quizzes) if enrolment is not None else {}
+    quizzes, results = ops.course_quiz_results(db.session, enrolment, course, whole=True)
     return [_quiz_body(quiz, results.get(quiz.id)) for quiz in quizzes]
 
 

@@ -3,6 +3,8 @@ is answered as not found."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
@@ -12,7 +14,13 @@ from lms.core.i18n import _
 from lms.courses.annexes import hidden_modules
 from lms.courses.models import Course, Enrolment
 from lms.quizzes.models import Quiz, QuizAttempt
-from lms.quizzes.results import QuizFacts, QuizResult, quiz_facts_of_content, results_for
+from lms.quizzes.results import (
+    QuizFacts,
+    QuizResult,
+    quiz_facts_of_content,
+    quizzes_of,
+    results_for,
+)
 
 
 def quiz_by_id(session: Session, quiz_id: int) -> Quiz:
@@ -69,11 +77,11 @@ def attempts_of(session: Session, enrolment_id: int, quiz_id: int) -> list[QuizA
         QuizAttempt.enrolment_id == enrolment_id, QuizAttempt.quiz_id == quiz_id).order_by(QuizAttempt.number)))
 
 
-def course_quiz_results(session: Session, enrolment: Enrolment | None, course: Course
-                        ) -> tuple[tuple[QuizFacts, ...], dict[int, QuizResult]]:
-    """A course's quizzes as plain values (kept per content) and, for an enrolment, its standing
-    in each: the course page's quiz boxes."""
-    quizzes = quiz_facts_of_content(session, course)
+def course_quiz_results(session: Session, enrolment: Enrolment | None, course: Course, *, whole: bool = False
+                        ) -> tuple[Sequence[QuizFacts | Quiz], dict[int, QuizResult]]:
+    """A course's quizzes and, for an enrolment, its standing in each: as plain values kept per
+    content (the course page's quiz boxes), or ``whole`` with every setting (the API's list)."""
+    quizzes = quizzes_of(session, course.id) if whole else quiz_facts_of_content(session, course)
     if enrolment is None:
         return quizzes, {}
     return quizzes, results_for(session, enrolment.id, quizzes)
